@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TocsinCore
+import TocsinStorage
+import TocsinWeb
+
+/// The composition root: one function builds the server for both `tocsin serve` and the tests.
+public enum TocsinApplication {
+    public static func makeLogger(_ config: AppConfig) -> Logger {
+        var logger = Logger(label: "tocsin")
+        logger.logLevel = config.logLevel
+        return logger
+    }
+
+    /// Opens the database and brings its schema up to date.
+    public static func openDatabase(_ config: AppConfig, logger: Logger) async throws -> Database {
+        let database = try await Database.open(try config.databaseLocation(), logger: logger)
+        do {
+            try await Migrator(database: database).migrate(logger: logger)
+        } catch {
+            await database.close()
+            throw error
+        }
+        return database
+    }
+
+    /// The HTTP application over an open, migrated database. The database closes after the server has stopped.
+    public static func build(config: AppConfig, database: Database, logger: Logger,
+                             now: @escaping @Sendable () -> Date = { Date() },
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let env = makeEnvironment(config: config, database: database, logger: logger, now: now)
+        let (router, _) = TocsinRouter.build(env)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tocsin"),
+            services: [DatabaseService(database: database)],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
+            logger: logger
+        )
+    }
+
+    public static func makeEnvironment(config: AppConfig, database: Database, logger: Logger,
+                                       now: @escaping @Sendable () -> Date = { Date() }) -> WebEnvironment {
+        WebEnvironment(
+            store: SQLStore(database: database), now: now, publicURL: config.effectivePublicURL,
+            passwords: PasswordHasher(cost: config.bcryptCost), logger: logger,
+            databaseStats: { let s = database.stats; return (s.inUse, s.idle, s.waiting) }
+        )
+    }
+}
+
+/// Keeps the database open while the server runs and closes it once the server has shut down
+/// (the service group stops services in reverse order, so this one goes last).
+struct DatabaseService: ServiceLifecycle.Service {
+    let database: Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.close()
+    }
+}

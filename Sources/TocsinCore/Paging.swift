@@ -1,0 +1,46 @@
+/// Which slice of a list the caller wants.
+public struct PageRequest: Sendable, Equatable {
+    public static let defaultLimit = 50
+    public static let maximumLimit = 200
+
+    public var limit: Int
+    public var offset: Int
+
+    public init(limit: Int = PageRequest.defaultLimit, offset: Int = 0) {
+        self.limit = limit
+        self.offset = offset
+    }
+
+    /// Reads `limit` and `offset` from text, reporting each bad value.
+    public static func parse(limit: String?, offset: String?) throws -> PageRequest {
+        var v = Validator()
+        var page = PageRequest()
+        if let limit {
+            if let n = Int(limit), (1...maximumLimit).contains(n) { page.limit = n } else {
+                v.add("limit", "must be a whole number from 1 to \(maximumLimit)")
+            }
+        }
+        if let offset {
+            if let n = Int(offset), n >= 0 { page.offset = n } else { v.add("offset", "must be a whole number of 0 or more") }
+        }
+        try v.throwIfInvalid()
+        return page
+    }
+}
+
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var total: Int
+    public var request: PageRequest
+
+    public init(items: [Item], total: Int, request: PageRequest) {
+        self.items = items
+        self.total = total
+        self.request = request
+    }
+
+    public var nextOffset: Int? {
+        let next = request.offset + items.count
+        return next < total && !items.isEmpty ? next : nil
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// A thing the team runs and gets paged for. Alerts, escalation policies, status-page
+/// components and incidents attach here.
+public struct Service: Sendable, Equatable, Identifiable {
+    public var id: UUID
+    public var name: String
+    public var description: String
+    public var teamID: UUID?
+    /// 1 is the most critical, 4 the least.
+    public var tier: Int
+    public var links: [ServiceLink]
+    /// Services this one needs to work.
+    public var dependsOn: [UUID]
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: UUID, name: String, description: String, teamID: UUID?, tier: Int,
+                links: [ServiceLink], dependsOn: [UUID], createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.teamID = teamID
+        self.tier = tier
+        self.links = links
+        self.dependsOn = dependsOn
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public static let tiers = 1...4
+    public static let defaultTier = 3
+}
+
+public struct ServiceLink: Sendable, Equatable, Codable {
+    public var title: String
+    public var url: String
+
+    public init(title: String, url: String) {
+        self.title = title
+        self.url = url
+    }
+}
+
+/// A value that a change may set, clear, or leave alone.
+public enum FieldChange<Value: Sendable & Equatable>: Sendable, Equatable {
+    case keep
+    case set(Value)
+}
+
+/// Input for creating a service or changing one; `.keep` fields stay as they are on change.
+public struct ServiceInput: Sendable, Equatable {
+    public var name: String?
+    public var description: String?
+    public var teamID: FieldChange<UUID?>
+    public var tier: Int?
+    public var links: [ServiceLink]?
+    public var dependsOn: [UUID]?
+
+    public init(name: String? = nil, description: String? = nil, teamID: FieldChange<UUID?> = .keep,
+                tier: Int? = nil, links: [ServiceLink]? = nil, dependsOn: [UUID]? = nil) {
+        self.name = name
+        self.description = description
+        self.teamID = teamID
+        self.tier = tier
+        self.links = links
+        self.dependsOn = dependsOn
+    }
+
+    /// Checks the fields that need no database and applies them to `service`.
+    public func applied(to service: Service, now: Date) throws -> Service {
+        var v = Validator()
+        var s = service
+        if let name {
+            s.name = name.trimmed
+            v.check(!s.name.isEmpty, "name", "must not be blank")
+            v.check(s.name.count <= 200, "name", "must be at most 200 characters")
+        }
+        if let description {
+            s.description = description.trimmed
+            v.check(s.description.count <= 10_000, "description", "must be at most 10000 characters")
+        }
+        if case .set(let team) = teamID { s.teamID = team }
+        if let tier {
+            s.tier = tier
+            v.check(Service.tiers.contains(tier), "tier", "must be 1, 2, 3 or 4 (1 is the most critical)")
+        }
+        if let links {
+            v.check(links.count <= 50, "links", "must have at most 50 entries")
+            s.links = links.enumerated().map { index, link in
+                let title = link.title.trimmed
+                let url = link.url.trimmed
+                v.check(!title.isEmpty, "links[\(index)].title", "must not be blank")
+                v.check(title.count <= 200, "links[\(index)].title", "must be at most 200 characters")
+                v.check(TextRules.isHTTPURL(url), "links[\(index)].url", "must be an http or https URL")
+                return ServiceLink(title: title, url: url)
+            }
+        }
+        if let dependsOn {
+            s.dependsOn = dependsOn.uniqued()
+            v.check(!s.dependsOn.contains(s.id), "depends_on", "a service cannot depend on itself")
+            v.check(s.dependsOn.count <= 100, "depends_on", "must have at most 100 entries")
+        }
+        try v.throwIfInvalid()
+        s.updatedAt = now
+        return s
+    }
+
+    public func created(id: UUID, now: Date) throws -> Service {
+        let blank = Service(id: id, name: "", description: "", teamID: nil, tier: Service.defaultTier,
+                            links: [], dependsOn: [], createdAt: now, updatedAt: now)
+        var input = self
+        input.name = name ?? ""
+        return try input.applied(to: blank, now: now)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import PostgresNIO
+import SQLiteNIO
+import TocsinCore
+
+/// Turns a database's constraint violation into the domain error a caller can act on.
+/// Repositories check references themselves first; this is the net for races and uniqueness.
+enum ConstraintErrors {
+    /// Unique indexes by name, with the field they guard and the sentence a user reads.
+    static let unique: [(index: String, sqliteColumn: String, field: String, message: String)] = [
+        ("users_email_key", "users.email", "email", "a user with that e-mail address already exists"),
+        ("teams_name_key", "teams_name_key", "name", "a team with that name already exists"),
+        ("services_name_key", "services_name_key", "name", "a service with that name already exists"),
+    ]
+
+    /// sqlite-nio reports extended result codes, so each kind of constraint failure is its own reason.
+    static func isConstraint(_ reason: SQLiteError.Reason) -> Bool {
+        switch reason {
+        case .constraint, .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintForeignKeyFailed,
+             .constraintCheckFailed, .constraintNotNullFailed, .constraintTriggerFailed:
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func map(_ error: any Error) -> any Error {
+        if error is DomainError { return error }
+        if let error = error as? SQLiteError, isConstraint(error.reason) {
+            for entry in unique where error.message.contains(entry.sqliteColumn) || error.message.contains(entry.index) {
+                return DomainError.conflict(entry.message, field: entry.field)
+            }
+            if error.message.contains("FOREIGN KEY") {
+                return DomainError.conflict("a record this refers to no longer exists")
+            }
+            return DomainError.conflict("the change conflicts with existing data")
+        }
+        if let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] {
+            let constraint = error.serverInfo?[.constraintName] ?? ""
+            switch state {
+            case "23505":
+                if let entry = unique.first(where: { $0.index == constraint }) {
+                    return DomainError.conflict(entry.message, field: entry.field)
+                }
+                return DomainError.conflict("the change conflicts with existing data")
+            case "23503":
+                return DomainError.conflict("a record this refers to no longer exists")
+            default:
+                return error
+            }
+        }
+        return error
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// One numbered step of the schema. Released migrations are never edited; a change is a new one.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    let statements: @Sendable (SQLTypes) -> [String]
+}
+
+public enum Migrations {
+    public static let all: [Migration] = [accounts, serviceCatalog]
+
+    public static var latestVersion: Int { all.last?.version ?? 0 }
+
+    static let accounts = Migration(version: 1, name: "accounts") { t in
+        [
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                email TEXT NOT NULL,
+                time_zone TEXT NOT NULL,
+                role TEXT NOT NULL,
+                password_hash TEXT,
+                created_at \(t.time) NOT NULL,
+                updated_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX users_email_key ON users (email)",
+            """
+            CREATE TABLE teams (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                description TEXT NOT NULL DEFAULT '',
+                created_at \(t.time) NOT NULL,
+                updated_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX teams_name_key ON teams (lower(name))",
+            """
+            CREATE TABLE team_members (
+                team_id TEXT NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (team_id, user_id)
+            )
+            """,
+            "CREATE INDEX team_members_user ON team_members (user_id)",
+            """
+            CREATE TABLE api_tokens (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                secret_hash TEXT NOT NULL,
+                hint TEXT NOT NULL,
+                read_only \(t.bool) NOT NULL,
+                created_at \(t.time) NOT NULL,
+                last_used_at \(t.time)
+            )
+            """,
+            "CREATE UNIQUE INDEX api_tokens_secret_key ON api_tokens (secret_hash)",
+            "CREATE INDEX api_tokens_user ON api_tokens (user_id)",
+            """
+            CREATE TABLE web_sessions (
+                secret_hash TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                csrf_token TEXT NOT NULL,
+                created_at \(t.time) NOT NULL,
+                expires_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE INDEX web_sessions_user ON web_sessions (user_id)",
+            """
+            CREATE TABLE one_time_tokens (
+                secret_hash TEXT PRIMARY KEY,
+                purpose TEXT NOT NULL,
+                user_id TEXT REFERENCES users (id) ON DELETE CASCADE,
+                created_at \(t.time) NOT NULL,
+                expires_at \(t.time) NOT NULL
+            )
+            """,
+        ]
+    }
+
+    static let serviceCatalog = Migration(version: 2, name: "service catalog") { t in
+        [
+            """
+            CREATE TABLE services (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                description TEXT NOT NULL DEFAULT '',
+                team_id TEXT REFERENCES teams (id) ON DELETE SET NULL,
+                tier INTEGER NOT NULL,
+                links TEXT NOT NULL DEFAULT '[]',
+                created_at \(t.time) NOT NULL,
+                updated_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX services_name_key ON services (lower(name))",
+            "CREATE INDEX services_team ON services (team_id)",
+            """
+            CREATE TABLE service_dependencies (
+                service_id TEXT NOT NULL REFERENCES services (id) ON DELETE CASCADE,
+                depends_on_id TEXT NOT NULL REFERENCES services (id) ON DELETE CASCADE,
+                PRIMARY KEY (service_id, depends_on_id)
+            )
+            """,
+            "CREATE INDEX service_dependencies_target ON service_dependencies (depends_on_id)",
+        ]
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import SQLKit
+import TocsinCore
+
+extension UUID {
+    /// Ids are stored as lowercase text on both databases, so one query serves both.
+    var db: String { uuidString.lowercased() }
+}
+
+extension SQLRow {
+    func id(_ column: String) throws -> UUID {
+        let text = try decode(column: column, as: String.self)
+        guard let id = UUID(uuidString: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "column \(column) holds \(text), not a UUID"))
+        }
+        return id
+    }
+
+    func optionalID(_ column: String) throws -> UUID? {
+        guard let text = try decode(column: column, as: String?.self) else { return nil }
+        return UUID(uuidString: text)
+    }
+}
+
+enum SQLText {
+    /// A LIKE pattern that matches `text` anywhere, with LIKE's own wildcards taken literally (use with `ESCAPE '\'`).
+    static func containsPattern(_ text: String) -> String {
+        var escaped = ""
+        for character in text.lowercased() {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%" + escaped + "%"
+    }
+
+    static func whereClause(_ conditions: [SQLQueryString]) -> SQLQueryString {
+        conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+    }
+
+    static func page(_ page: PageRequest) -> SQLQueryString {
+        " LIMIT \(literal: page.limit) OFFSET \(literal: page.offset)"
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import SQLKit
+import TocsinCore
+
+extension SQLStore: ServiceRepository {
+    public func createService(_ service: Service) async throws {
+        try await database.write { db in
+            try await Self.checkReferences(of: service, db)
+            try await db.raw("""
+                INSERT INTO services (id, name, description, team_id, tier, links, created_at, updated_at)
+                VALUES (\(bind: service.id.db), \(bind: service.name), \(bind: service.description), \(bind: service.teamID?.db),
+                        \(bind: service.tier), \(bind: try Self.encodeLinks(service.links)), \(bind: service.createdAt), \(bind: service.updatedAt))
+                """).run()
+            try await Self.saveDependencies(of: service, db)
+        }
+    }
+
+    public func service(id: UUID) async throws -> Service? {
+        try await services(ids: [id]).first
+    }
+
+    public func services(_ filter: ServiceFilter, page: PageRequest) async throws -> Page<Service> {
+        var conditions: [SQLQueryString] = []
+        if let team = filter.teamID { conditions.append("team_id = \(bind: team.db)") }
+        if let tier = filter.tier { conditions.append("tier = \(bind: tier)") }
+        if let query = filter.query?.nonBlank {
+            conditions.append("lower(name) LIKE \(bind: SQLText.containsPattern(query)) ESCAPE '\\'")
+        }
+        let whereClause = SQLText.whereClause(conditions)
+        return try await database.read { db in
+            let total = try await db.count("SELECT COUNT(*) AS n FROM services" + whereClause)
+            let rows = try await db.raw("SELECT * FROM services" + whereClause + " ORDER BY lower(name), id" + SQLText.page(page)).all()
+            return Page(items: try await Self.services(from: rows, db), total: total, request: page)
+        }
+    }
+
+    public func services(ids: [UUID]) async throws -> [Service] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.read { db in
+            let rows = try await db.raw("SELECT * FROM services WHERE id IN (\(binds: ids.map(\.db))) ORDER BY lower(name), id").all()
+            return try await Self.services(from: rows, db)
+        }
+    }
+
+    public func dependents(of id: UUID) async throws -> [Service] {
+        try await database.read { db in
+            let rows = try await db.raw("""
+                SELECT * FROM services WHERE id IN (SELECT service_id FROM service_dependencies WHERE depends_on_id = \(bind: id.db))
+                ORDER BY lower(name), id
+                """).all()
+            return try await Self.services(from: rows, db)
+        }
+    }
+
+    public func updateService(_ service: Service) async throws {
+        try await database.write { db in
+            guard try await db.count("SELECT COUNT(*) AS n FROM services WHERE id = \(bind: service.id.db)") == 1 else {
+                throw DomainError.notFound("service \(service.id.db) not found")
+            }
+            try await Self.checkReferences(of: service, db)
+            try await db.raw("""
+                UPDATE services SET name = \(bind: service.name), description = \(bind: service.description),
+                    team_id = \(bind: service.teamID?.db), tier = \(bind: service.tier), links = \(bind: try Self.encodeLinks(service.links)),
+                    updated_at = \(bind: service.updatedAt)
+                WHERE id = \(bind: service.id.db)
+                """).run()
+            try await db.raw("DELETE FROM service_dependencies WHERE service_id = \(bind: service.id.db)").run()
+            try await Self.saveDependencies(of: service, db)
+        }
+    }
+
+    public func deleteService(id: UUID) async throws {
+        try await database.write { db in
+            guard try await db.count("SELECT COUNT(*) AS n FROM services WHERE id = \(bind: id.db)") == 1 else {
+                throw DomainError.notFound("service \(id.db) not found")
+            }
+            // Dependency edges in both directions go with it (ON DELETE CASCADE).
+            try await db.raw("DELETE FROM services WHERE id = \(bind: id.db)").run()
+        }
+    }
+
+    /// The owning team and every dependency must exist, and the dependencies must not close a cycle.
+    private static func checkReferences(of service: Service, _ db: any SQLDatabase) async throws {
+        var v = Validator()
+        if let team = service.teamID, try await !db.missingIDs([team], in: "teams").isEmpty {
+            v.add("team_id", "team \(team.db) does not exist")
+        }
+        for missing in try await db.missingIDs(service.dependsOn, in: "services") {
+            v.add("depends_on", "service \(missing.db) does not exist")
+        }
+        try v.throwIfInvalid()
+        guard !service.dependsOn.isEmpty else { return }
+        var edges: [UUID: [UUID]] = [:]
+        for row in try await db.raw("SELECT service_id, depends_on_id FROM service_dependencies").all() {
+            edges[try row.id("service_id"), default: []].append(try row.id("depends_on_id"))
+        }
+        let graph = ServiceDependencyGraph(edges: edges).replacing(service.id, dependsOn: service.dependsOn)
+        if let cycle = graph.cycle(through: service.id) {
+            let others = cycle.filter { $0 != service.id }
+            var names: [UUID: String] = [service.id: service.name]
+            for row in try await db.raw("SELECT id, name FROM services WHERE id IN (\(binds: others.map(\.db)))").all() {
+                names[try row.id("id")] = try row.decode(column: "name", as: String.self)
+            }
+            let path = cycle.map { names[$0] ?? $0.db }.joined(separator: " → ")
+            throw DomainError.invalid("depends_on", "would create a dependency cycle: \(path)")
+        }
+    }
+
+    private static func saveDependencies(of service: Service, _ db: any SQLDatabase) async throws {
+        for dependency in service.dependsOn {
+            try await db.raw("""
+                INSERT INTO service_dependencies (service_id, depends_on_id) VALUES (\(bind: service.id.db), \(bind: dependency.db))
+                """).run()
+        }
+    }
+
+    private static func encodeLinks(_ links: [ServiceLink]) throws -> String {
+        String(decoding: try JSONEncoder().encode(links), as: UTF8.self)
+    }
+
+    private static func services(from rows: [any SQLRow], _ db: any SQLDatabase) async throws -> [Service] {
+        guard !rows.isEmpty else { return [] }
+        let ids = try rows.map { try $0.id("id") }
+        var dependencies: [UUID: [UUID]] = [:]
+        for row in try await db.raw("""
+            SELECT service_id, depends_on_id FROM service_dependencies WHERE service_id IN (\(binds: ids.map(\.db)))
+            """).all() {
+            dependencies[try row.id("service_id"), default: []].append(try row.id("depends_on_id"))
+        }
+        return try rows.map { row in
+            let id = try row.id("id")
+            let links = try JSONDecoder().decode([ServiceLink].self, from: Data(try row.decode(column: "links", as: String.self).utf8))
+            return Service(
+                id: id,
+                name: try row.decode(column: "name", as: String.self),
+                description: try row.decode(column: "description", as: String.self),
+                teamID: try row.optionalID("team_id"),
+                tier: try row.decode(column: "tier", as: Int.self),
+                links: links,
+                dependsOn: (dependencies[id] ?? []).sorted { $0.db < $1.db },
+                createdAt: try row.decode(column: "created_at", as: Date.self),
+                updatedAt: try row.decode(column: "updated_at", as: Date.self)
+            )
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import TocsinCore
+
+struct UserJSON: Encodable {
+    var id: String
+    var name: String
+    var email: String
+    var timeZone: String
+    var role: String
+    var hasPassword: Bool
+    var teamIDs: [String]?
+    var invitationURL: String?
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, email, role
+        case timeZone = "time_zone", hasPassword = "has_password", teamIDs = "team_ids"
+        case invitationURL = "invitation_url", createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    init(_ user: User, teams: [Team]? = nil, invitationURL: String? = nil) {
+        id = user.id.db
+        name = user.name
+        email = user.email
+        timeZone = user.timeZone
+        role = user.role.rawValue
+        hasPassword = user.hasPassword
+        teamIDs = teams?.map(\.id.db)
+        self.invitationURL = invitationURL
+        createdAt = user.createdAt
+        updatedAt = user.updatedAt
+    }
+}
+
+struct CreateUserJSON: Decodable {
+    var name: String
+    var email: String
+    var timeZone: String?
+    var role: String?
+    var password: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, email, role, password
+        case timeZone = "time_zone"
+    }
+}
+
+struct PatchUserJSON: Decodable {
+    var name: String?
+    var email: String?
+    var timeZone: String?
+    var role: String?
+    var password: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, email, role, password
+        case timeZone = "time_zone"
+    }
+
+    var changes: UserChanges { UserChanges(name: name, email: email, timeZone: timeZone, role: role, password: password) }
+}
+
+struct TeamJSON: Encodable {
+    var id: String
+    var name: String
+    var description: String
+    var memberIDs: [String]
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, description
+        case memberIDs = "member_ids", createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    init(_ team: Team) {
+        id = team.id.db
+        name = team.name
+        description = team.description
+        memberIDs = team.memberIDs.map(\.db)
+        createdAt = team.createdAt
+        updatedAt = team.updatedAt
+    }
+}
+
+struct TeamInputJSON: Decodable {
+    var name: String?
+    var description: String?
+    var memberIDs: [UUID]?
+
+    enum CodingKeys: String, CodingKey {
+        case name, description
+        case memberIDs = "member_ids"
+    }
+
+    var input: TeamInput { TeamInput(name: name, description: description, memberIDs: memberIDs) }
+}
+
+struct ServiceJSON: Encodable {
+    var service: Service
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, description, tier, links
+        case teamID = "team_id", dependsOn = "depends_on", createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(service.id.db, forKey: .id)
+        try c.encode(service.name, forKey: .name)
+        try c.encode(service.description, forKey: .description)
+        try c.encode(service.teamID?.db, forKey: .teamID)  // null when the service has no team
+        try c.encode(service.tier, forKey: .tier)
+        try c.encode(service.links, forKey: .links)
+        try c.encode(service.dependsOn.map(\.db), forKey: .dependsOn)
+        try c.encode(service.createdAt, forKey: .createdAt)
+        try c.encode(service.updatedAt, forKey: .updatedAt)
+    }
+}
+
+/// Create and change share one shape; on change, absent fields stay as they are and `team_id: null` clears the team.
+struct ServiceInputJSON: Decodable {
+    var input: ServiceInput
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, tier, links
+        case teamID = "team_id", dependsOn = "depends_on"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        input = ServiceInput(
+            name: try c.decodeIfPresent(String.self, forKey: .name),
+            description: try c.decodeIfPresent(String.self, forKey: .description),
+            teamID: c.contains(.teamID) ? .set(try c.decode(UUID?.self, forKey: .teamID)) : .keep,
+            tier: try c.decodeIfPresent(Int.self, forKey: .tier),
+            links: try c.decodeIfPresent([ServiceLink].self, forKey: .links),
+            dependsOn: try c.decodeIfPresent([UUID].self, forKey: .dependsOn)
+        )
+    }
+}
+
+struct TokenJSON: Encodable {
+    var token: APIToken
+    /// Present only in the answer that creates the token.
+    var secret: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, hint, token
+        case userID = "user_id", readOnly = "read_only", createdAt = "created_at", lastUsedAt = "last_used_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(token.id.db, forKey: .id)
+        try c.encode(token.userID.db, forKey: .userID)
+        try c.encode(token.name, forKey: .name)
+        try c.encode(token.readOnly, forKey: .readOnly)
+        try c.encode(token.hint, forKey: .hint)
+        try c.encode(token.createdAt, forKey: .createdAt)
+        try c.encode(token.lastUsedAt, forKey: .lastUsedAt)
+        try c.encodeIfPresent(secret, forKey: .token)
+    }
+}
+
+struct CreateTokenJSON: Decodable {
+    var name: String
+    var readOnly: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case readOnly = "read_only"
+    }
+}
+
+/// Every list answer: `{"data": [...], "pagination": {...}}`.
+struct ListJSON<Item: Encodable>: Encodable {
+    struct Pagination: Encodable {
+        var limit: Int
+        var offset: Int
+        var total: Int
+        var nextOffset: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case limit, offset, total
+            case nextOffset = "next_offset"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(limit, forKey: .limit)
+            try c.encode(offset, forKey: .offset)
+            try c.encode(total, forKey: .total)
+            try c.encode(nextOffset, forKey: .nextOffset)
+        }
+    }
+
+    var data: [Item]
+    var pagination: Pagination
+
+    init<T>(_ page: Page<T>, _ transform: (T) -> Item) {
+        data = page.items.map(transform)
+        pagination = Pagination(limit: page.request.limit, offset: page.request.offset, total: page.total, nextOffset: page.nextOffset)
+    }
+}
+
+struct DataJSON<Item: Encodable>: Encodable {
+    var data: [Item]
+}

@@ -1,0 +1,236 @@
+import Foundation
+import TocsinCore
+
+/// The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`.
+/// `OpenAPITests` checks that it lists exactly the routes the router serves and that real answers fit its schemas.
+enum OpenAPIDocument {
+    static let document: JSONValue = [
+        "openapi": "3.1.0",
+        "info": [
+            "title": "Tocsin API",
+            "version": "1",
+            "description": "Incident management: services, teams, users and API tokens. Authenticate with `Authorization: Bearer <token>`; create a token under Account in the web UI or with `tocsin token create`. Errors are `{\"error\":{\"code\",\"message\",\"fields\":[{\"field\",\"reason\"}]}}`.",
+        ],
+        "servers": [["url": "/"]],
+        "security": [["bearer": []]],
+        "components": [
+            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+            "schemas": schemas,
+            "responses": [
+                "Error": response("A problem with the request", ref("Error")),
+            ],
+        ],
+        "paths": paths,
+    ]
+
+    // MARK: Paths
+
+    static let paths: JSONValue = [
+        "/api/v1/users": [
+            "get": operation("listUsers", "List users", tag: "users", query: [
+                queryParam("role", "Only users with this role", ["type": "string", "enum": ["owner", "admin", "responder", "observer"]]),
+                queryParam("team_id", "Only members of this team", uuid),
+                queryParam("q", "Name or e-mail contains this text", string),
+            ] + pageParams, ok: list("User")),
+            "post": operation("createUser", "Create a user (admin). Without a password the answer carries an invitation_url.",
+                              tag: "users", body: "UserCreate", created: ref("User")),
+        ],
+        "/api/v1/users/me": [
+            "get": operation("currentUser", "The caller's own account", tag: "users", ok: ref("User")),
+        ],
+        "/api/v1/users/{id}": [
+            "parameters": [idParam],
+            "get": operation("getUser", "One user", tag: "users", ok: ref("User")),
+            "patch": operation("updateUser", "Change a user: admins change anyone below owner; users change their own name, time zone and password",
+                               tag: "users", body: "UserUpdate", ok: ref("User")),
+            "delete": operation("deleteUser", "Remove a user (admin); the last owner cannot be removed", tag: "users", noContent: true),
+        ],
+        "/api/v1/users/{id}/invitation": [
+            "parameters": [idParam],
+            "post": operation("inviteUser", "Issue a new invitation link (any earlier one stops working)", tag: "users", created: ref("User")),
+        ],
+        "/api/v1/teams": [
+            "get": operation("listTeams", "List teams", tag: "teams", query: [queryParam("q", "Name contains this text", string)] + pageParams, ok: list("Team")),
+            "post": operation("createTeam", "Create a team (admin)", tag: "teams", body: "TeamCreate", created: ref("Team")),
+        ],
+        "/api/v1/teams/{id}": [
+            "parameters": [idParam],
+            "get": operation("getTeam", "One team", tag: "teams", ok: ref("Team")),
+            "patch": operation("updateTeam", "Change a team (admin); member_ids replaces the members", tag: "teams", body: "TeamUpdate", ok: ref("Team")),
+            "delete": operation("deleteTeam", "Remove a team (admin); its services keep running without an owner", tag: "teams", noContent: true),
+        ],
+        "/api/v1/services": [
+            "get": operation("listServices", "List services", tag: "services", query: [
+                queryParam("team_id", "Only services owned by this team", uuid),
+                queryParam("tier", "Only services of this tier", ["type": "integer", "minimum": 1, "maximum": 4]),
+                queryParam("q", "Name contains this text", string),
+            ] + pageParams, ok: list("Service")),
+            "post": operation("createService", "Create a service (admin)", tag: "services", body: "ServiceCreate", created: ref("Service")),
+        ],
+        "/api/v1/services/{id}": [
+            "parameters": [idParam],
+            "get": operation("getService", "One service", tag: "services", ok: ref("Service")),
+            "patch": operation("updateService", "Change a service (admin); absent fields stay, team_id null clears the team; a dependency cycle is refused",
+                               tag: "services", body: "ServiceUpdate", ok: ref("Service")),
+            "delete": operation("deleteService", "Remove a service (admin) and its dependency links", tag: "services", noContent: true),
+        ],
+        "/api/v1/tokens": [
+            "get": operation("listTokens", "The caller's API tokens (admins: user_id=<id> or user_id=all)", tag: "tokens",
+                             query: [queryParam("user_id", "Whose tokens (admins only)", string)],
+                             ok: ["type": "object", "required": ["data"], "properties": ["data": ["type": "array", "items": ref("Token")]]]),
+            "post": operation("createToken", "Create an API token; the secret is in `token` in this answer only", tag: "tokens",
+                              body: "TokenCreate", created: ref("Token")),
+        ],
+        "/api/v1/tokens/{id}": [
+            "parameters": [idParam],
+            "delete": operation("revokeToken", "Revoke a token (one's own; admins any)", tag: "tokens", noContent: true),
+        ],
+        "/api/v1/openapi.json": [
+            "get": operation("openapi", "This document", tag: "meta", ok: ["type": "object"], secured: false),
+        ],
+    ]
+
+    // MARK: Schemas
+
+    static let uuid: JSONValue = ["type": "string", "format": "uuid"]
+    static let string: JSONValue = ["type": "string"]
+    static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
+    static let role: JSONValue = ["type": "string", "enum": ["owner", "admin", "responder", "observer"]]
+    static let tier: JSONValue = ["type": "integer", "minimum": 1, "maximum": 4, "description": "1 is the most critical"]
+    static let link: JSONValue = [
+        "type": "object", "required": ["title", "url"],
+        "properties": ["title": string, "url": ["type": "string", "format": "uri"]],
+    ]
+
+    static let schemas: JSONValue = [
+        "Error": [
+            "type": "object", "required": ["error"],
+            "properties": ["error": [
+                "type": "object", "required": ["code", "message", "fields"],
+                "properties": [
+                    "code": string, "message": string,
+                    "fields": ["type": "array", "items": [
+                        "type": "object", "required": ["field", "reason"], "properties": ["field": string, "reason": string],
+                    ]],
+                ],
+            ]],
+        ],
+        "Pagination": [
+            "type": "object", "required": ["limit", "offset", "total", "next_offset"],
+            "properties": ["limit": ["type": "integer"], "offset": ["type": "integer"], "total": ["type": "integer"],
+                           "next_offset": ["type": ["integer", "null"]]],
+        ],
+        "User": [
+            "type": "object", "required": ["id", "name", "email", "time_zone", "role", "has_password", "created_at", "updated_at"],
+            "properties": [
+                "id": uuid, "name": string, "email": ["type": "string", "format": "email"],
+                "time_zone": ["type": "string", "description": "IANA time zone, e.g. Europe/Berlin"],
+                "role": role, "has_password": ["type": "boolean"],
+                "team_ids": ["type": "array", "items": uuid],
+                "invitation_url": ["type": "string", "description": "Only when the user was created without a password or re-invited"],
+                "created_at": dateTime, "updated_at": dateTime,
+            ],
+        ],
+        "UserCreate": [
+            "type": "object", "required": ["name", "email"],
+            "properties": ["name": string, "email": string, "time_zone": string, "role": role,
+                           "password": ["type": "string", "minLength": 10, "description": "Omit to send an invitation link instead"]],
+        ],
+        "UserUpdate": [
+            "type": "object",
+            "properties": ["name": string, "email": string, "time_zone": string, "role": role, "password": ["type": "string", "minLength": 10]],
+        ],
+        "Team": [
+            "type": "object", "required": ["id", "name", "description", "member_ids", "created_at", "updated_at"],
+            "properties": ["id": uuid, "name": string, "description": string, "member_ids": ["type": "array", "items": uuid],
+                           "created_at": dateTime, "updated_at": dateTime],
+        ],
+        "TeamCreate": [
+            "type": "object", "required": ["name"],
+            "properties": ["name": string, "description": string, "member_ids": ["type": "array", "items": uuid]],
+        ],
+        "TeamUpdate": [
+            "type": "object",
+            "properties": ["name": string, "description": string, "member_ids": ["type": "array", "items": uuid]],
+        ],
+        "Service": [
+            "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "created_at", "updated_at"],
+            "properties": [
+                "id": uuid, "name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
+                "tier": tier, "links": ["type": "array", "items": link],
+                "depends_on": ["type": "array", "items": uuid, "description": "Services this one needs; cycles are refused"],
+                "created_at": dateTime, "updated_at": dateTime,
+            ],
+        ],
+        "ServiceCreate": [
+            "type": "object", "required": ["name"],
+            "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
+                           "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid]],
+        ],
+        "ServiceUpdate": [
+            "type": "object",
+            "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
+                           "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid]],
+        ],
+        "Token": [
+            "type": "object", "required": ["id", "user_id", "name", "read_only", "hint", "created_at", "last_used_at"],
+            "properties": [
+                "id": uuid, "user_id": uuid, "name": string, "read_only": ["type": "boolean"],
+                "hint": ["type": "string", "description": "The first characters of the secret"],
+                "token": ["type": "string", "description": "The secret; only in the answer that creates the token"],
+                "created_at": dateTime, "last_used_at": ["type": ["string", "null"], "format": "date-time"],
+            ],
+        ],
+        "TokenCreate": [
+            "type": "object", "required": ["name"],
+            "properties": ["name": string, "read_only": ["type": "boolean", "default": false]],
+        ],
+    ]
+
+    // MARK: Builders
+
+    static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
+
+    static func list(_ item: String) -> JSONValue {
+        ["type": "object", "required": ["data", "pagination"],
+         "properties": ["data": ["type": "array", "items": ref(item)], "pagination": ref("Pagination")]]
+    }
+
+    static func response(_ description: String, _ schema: JSONValue) -> JSONValue {
+        ["description": .string(description), "content": ["application/json": ["schema": schema]]]
+    }
+
+    static let idParam: JSONValue = ["name": "id", "in": "path", "required": true, "schema": uuid]
+
+    static func queryParam(_ name: String, _ description: String, _ schema: JSONValue) -> JSONValue {
+        ["name": .string(name), "in": "query", "required": false, "description": .string(description), "schema": schema]
+    }
+
+    static let pageParams: [JSONValue] = [
+        queryParam("limit", "Items per page (1–200, default 50)", ["type": "integer", "minimum": 1, "maximum": 200]),
+        queryParam("offset", "Items to skip", ["type": "integer", "minimum": 0]),
+    ]
+
+    static func operation(_ id: String, _ summary: String, tag: String, query: [JSONValue] = [], body: String? = nil,
+                          ok: JSONValue? = nil, created: JSONValue? = nil, noContent: Bool = false, secured: Bool = true) -> JSONValue {
+        var responses: [String: JSONValue] = [:]
+        if let ok { responses["200"] = response("OK", ok) }
+        if let created { responses["201"] = response("Created", created) }
+        if noContent { responses["204"] = ["description": "Done"] }
+        let error: JSONValue = ["$ref": "#/components/responses/Error"]
+        if secured {
+            responses["401"] = error
+            responses["403"] = error
+        }
+        if body != nil { responses["422"] = error }
+        responses["404"] = error
+        var op: [String: JSONValue] = ["operationId": .string(id), "summary": .string(summary), "tags": [.string(tag)],
+                                       "responses": .object(responses)]
+        if !query.isEmpty { op["parameters"] = .array(query) }
+        if let body {
+            op["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(body)]]]
+        }
+        if !secured { op["security"] = [] }
+        return .object(op)
+    }
+}

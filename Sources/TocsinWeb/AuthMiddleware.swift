@@ -1,0 +1,50 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TocsinCore
+
+/// Finds out who is calling: a Bearer token (the API) or a session cookie (the browser).
+/// It only identifies; each route decides what the caller may do.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = TocsinRequestContext
+    static let sessionCookie = "tocsin_session"
+
+    let env: WebEnvironment
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let now = env.now()
+        if let header = request.headers[.authorization] {
+            guard header.lowercased().hasPrefix("bearer "), case let secret = header.dropFirst(7).trimmingCharacters(in: .whitespaces),
+                  !secret.isEmpty,
+                  let (token, user) = try await env.store.authenticateToken(secretHash: Secrets.hash(secret), now: now)
+            else {
+                throw DomainError.unauthenticated("the API token is not valid (it may have been revoked)")
+            }
+            context.principal = Principal(user: user, credential: .token(token))
+            if token.readOnly, !Self.isSafe(request.method) {
+                throw DomainError.forbidden("this API token is read-only")
+            }
+        } else if let secret = request.cookies[Self.sessionCookie]?.value, !secret.isEmpty {
+            let hash = Secrets.hash(secret)
+            if let (session, user) = try await env.store.session(secretHash: hash, now: now) {
+                context.principal = Principal(user: user, credential: .session(csrfToken: session.csrfToken, secretHash: hash))
+                // The API accepts a session only with the CSRF token in a header, so another site cannot make a browser write.
+                if ErrorMiddleware.wantsJSON(request), !Self.isSafe(request.method) {
+                    guard let sent = request.headers[.csrfToken], Secrets.constantTimeEquals(sent, session.csrfToken) else {
+                        throw DomainError.forbidden("a browser session needs the X-CSRF-Token header for API changes; use an API token instead")
+                    }
+                }
+            }
+        }
+        return try await next(request, context)
+    }
+
+    static func isSafe(_ method: HTTPRequest.Method) -> Bool {
+        method == .get || method == .head || method == .options
+    }
+}
+
+extension HTTPField.Name {
+    static let csrfToken = Self("X-CSRF-Token")!
+}

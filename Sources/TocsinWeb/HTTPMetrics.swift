@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Prometheus
+
+/// Request counts by route and status, and a latency histogram, kept in a registry of our own
+/// (no global metrics state, so tests and several apps in one process do not collide).
+public struct HTTPMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
+    ]
+
+    func record(method: String, route: String, status: Int, duration: Duration) {
+        let labels = [("method", method), ("route", route), ("status", String(status))]
+        registry.makeCounter(
+            descriptor: .init(namespace: "tocsin", metricName: "http_requests", unitName: "total",
+                              helpText: "HTTP requests answered, by route and status."),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "tocsin", metricName: "http_request_duration", unitName: "seconds",
+                              helpText: "Time to answer HTTP requests."),
+            labels: [("method", method), ("route", route)],
+            buckets: Self.latencyBuckets
+        ).record(duration)
+    }
+
+    func gauge(_ name: String, help: String, labels: [(String, String)] = []) -> Gauge {
+        registry.makeGauge(descriptor: .init(namespace: "tocsin", metricName: name, unitName: "", helpText: help), labels: labels)
+    }
+}
+
+/// Outermost middleware, so it sees the status the error middleware chose.
+struct HTTPMetricsMiddleware: RouterMiddleware {
+    typealias Context = TocsinRequestContext
+    let metrics: HTTPMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var status = 500
+        defer {
+            // The route pattern, not the path, keeps the label set small.
+            let route = context.endpointPath ?? "unmatched"
+            metrics.record(method: request.method.rawValue, route: route, status: status, duration: ContinuousClock.now - start)
+        }
+        let response = try await next(request, context)
+        status = response.status.code
+        return response
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TocsinCore
+
+enum JSONBody {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Reads a bounded body and decodes it, turning every decoding failure into a field error.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        let buffer = try await collect(request, limit: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { throw DomainError.invalid("body", "is empty; send a JSON object") }
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw DomainError.validation([fieldError(error)])
+        }
+    }
+
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw HTTPError(.contentTooLarge, message: "the body is larger than \(limit) bytes")
+        }
+        return try await request.body.collect(upTo: limit)
+    }
+
+    static func fieldError(_ error: DecodingError) -> FieldError {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.reduce(into: "") { out, key in
+                if let index = key.intValue { out += "[\(index)]" } else { out += out.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+            }
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return FieldError(path(context.codingPath + [key]), "is required")
+        case .valueNotFound(_, let context):
+            return FieldError(path(context.codingPath), "must not be null")
+        case .typeMismatch(let type, let context):
+            return FieldError(path(context.codingPath), "must be \(describe(type))")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return FieldError("body", "is not valid JSON") }
+            let reason = context.debugDescription.contains("UUID") ? "must be an id (UUID)" : context.debugDescription
+            return FieldError(path(context.codingPath), reason)
+        @unknown default:
+            return FieldError("body", "could not be read")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.hasPrefix("Array") { return "an array" }
+        if name.hasPrefix("Dictionary") { return "an object" }
+        switch name {
+        case "String", "UUID": return "a string"
+        case "Int", "Double": return "a number"
+        case "Bool": return "true or false"
+        default: return "a \(name)"
+        }
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

@@ -1,0 +1,329 @@
+import Foundation
+import Hummingbird
+import TocsinCore
+
+/// Services and teams.
+struct CatalogPages {
+    let env: WebEnvironment
+
+    var store: any TocsinStore { env.store }
+
+    func register(_ router: Router<TocsinRequestContext>) {
+        router.get("/services") { request, context in try await serviceList(request, context) }
+        router.get("/services/new") { request, context in try await serviceForm(request, context, service: nil, view: FormView(values: ["tier": "3"])) }
+        router.post("/services/new") { request, context in try await saveService(request, context, id: nil) }
+        router.get("/services/:id") { request, context in try await serviceDetail(request, context) }
+        router.get("/services/:id/edit") { request, context in
+            let service = try await loadService(context)
+            return try await serviceForm(request, context, service: service, view: Self.view(of: service))
+        }
+        router.post("/services/:id/edit") { request, context in try await saveService(request, context, id: try context.id()) }
+        router.post("/services/:id/delete") { request, context in
+            _ = try context.require(.manageCatalog)
+            _ = try await Form.read(request, context: context)
+            try await store.deleteService(id: try context.id())
+            return Response.seeOther("/services")
+        }
+        router.get("/teams") { request, context in try await teamList(request, context) }
+        router.get("/teams/new") { request, context in try await teamForm(request, context, team: nil, view: FormView()) }
+        router.post("/teams/new") { request, context in try await saveTeam(request, context, id: nil) }
+        router.get("/teams/:id") { request, context in try await teamDetail(request, context) }
+        router.get("/teams/:id/edit") { request, context in
+            let team = try await loadTeam(context)
+            var view = FormView(values: ["name": team.name, "description": team.description])
+            view.values["member_ids"] = team.memberIDs.map(\.db)
+            return try await teamForm(request, context, team: team, view: view)
+        }
+        router.post("/teams/:id/edit") { request, context in try await saveTeam(request, context, id: try context.id()) }
+        router.post("/teams/:id/delete") { request, context in
+            _ = try context.require(.manageCatalog)
+            _ = try await Form.read(request, context: context)
+            try await store.deleteTeam(id: try context.id())
+            return Response.seeOther("/teams")
+        }
+    }
+
+    // MARK: Services
+
+    private func loadService(_ context: TocsinRequestContext) async throws -> Service {
+        _ = try context.require(.read)
+        let id = try context.id()
+        guard let service = try await store.service(id: id) else { throw DomainError.notFound("There is no service with id \(id.db).") }
+        return service
+    }
+
+    private func allTeams() async throws -> [Team] {
+        try await store.teams(query: nil, page: PageRequest(limit: PageRequest.maximumLimit)).items
+    }
+
+    private func allServices() async throws -> [Service] {
+        var all: [Service] = []
+        var page = PageRequest(limit: PageRequest.maximumLimit)
+        while true {
+            let batch = try await store.services(ServiceFilter(), page: page)
+            all += batch.items
+            guard let next = batch.nextOffset else { return all }
+            page.offset = next
+        }
+    }
+
+    func serviceList(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {
+        let me = try context.require(.read)
+        let teamFilter = request.query("team_id") ?? ""
+        let tierFilter = request.query("tier") ?? ""
+        let query = request.query("q") ?? ""
+        let filter = ServiceFilter(teamID: UUID(uuidString: teamFilter), tier: Int(tierFilter), query: query)
+        let page = try await store.services(filter, page: try request.pageRequest)
+        let teams = try await allTeams()
+        let teamNames = Dictionary(uniqueKeysWithValues: teams.map { ($0.id, $0.name) })
+        let rows = page.items.map { s -> HTML in
+            let team: HTML = s.teamID.flatMap { id in teamNames[id].map { name -> HTML in "<a href=\"/teams/\(id.db)\">\(name)</a>" } } ?? "<span class=\"muted\">—</span>"
+            return """
+            <tr><td><a href="/services/\(s.id.db)">\(s.name)</a><br><small>\(s.description.count > 120 ? String(s.description.prefix(119)) + "…" : s.description)</small></td>
+            <td><span class="tier tier-\(s.tier)">Tier \(s.tier)</span></td><td>\(team)</td><td>\(s.dependsOn.count)</td></tr>
+            """
+        }
+        let view = FormView(values: ["q": query, "team_id": teamFilter, "tier": tierFilter])
+        let newButton: HTML = me.role.allows(.manageCatalog) ? "<a class=\"button\" href=\"/services/new\">New service</a>" : ""
+        let table: HTML = page.items.isEmpty
+            ? "<p class=\"card muted\">No services yet.\(me.role.allows(.manageCatalog) ? HTML(" Create the first one to attach alerts and incidents to.") : HTML.empty)</p>"
+            : "<table><thead><tr><th>Service</th><th>Tier</th><th>Team</th><th>Depends on</th></tr></thead><tbody>\(rows)</tbody></table>"
+        let html = Pages.layout("Services", principal: context.principal, section: .services, """
+        <div class="actions"><h1>Services</h1>\(newButton)</div>
+        <form method="get" action="/services" class="filters" role="search">
+          <input name="q" value="\(query)" placeholder="Name contains…" aria-label="Name contains">
+          \(view.select("team_id", "Team", options: [("", "Any team")] + teams.map { ($0.id.db, $0.name) }))
+          \(view.select("tier", "Tier", options: [("", "Any tier"), ("1", "Tier 1"), ("2", "Tier 2"), ("3", "Tier 3"), ("4", "Tier 4")]))
+          <button type="submit" class="secondary">Filter</button>
+        </form>
+        \(table)
+        \(Pages.pager(page, path: "/services", query: ["q": query, "team_id": teamFilter, "tier": tierFilter]))
+        """)
+        return Pages.response(html)
+    }
+
+    func serviceDetail(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {
+        let service = try await loadService(context)
+        let me = try context.require(.read)
+        let dependsOn = try await store.services(ids: service.dependsOn)
+        let dependents = try await store.dependents(of: service.id)
+        let team = try await service.teamID.asyncMap { try await store.team(id: $0) } ?? nil
+        let links = service.links.map { link -> HTML in "<li><a href=\"\(url: link.url)\" rel=\"noopener noreferrer\">\(link.title)</a></li>" }
+        let manage: HTML = me.role.allows(.manageCatalog) ? """
+        <div class="actions">
+          <a class="button secondary" href="/services/\(service.id.db)/edit">Edit</a>
+          <form method="post" action="/services/\(service.id.db)/delete" class="inline">\(Pages.csrfField(context.principal?.csrfToken ?? ""))<button type="submit" class="danger">Delete</button></form>
+        </div>
+        """ : ""
+        let teamHTML: HTML = team.map { "<a href=\"/teams/\($0.id.db)\">\($0.name)</a>" } ?? "<span class=\"muted\">No owning team</span>"
+        func list(_ services: [Service], empty: String) -> HTML {
+            services.isEmpty ? "<p class=\"muted\">\(empty)</p>"
+                : "<ul>\(services.map { s -> HTML in "<li><a href=\"/services/\(s.id.db)\">\(s.name)</a> <span class=\"tier tier-\(s.tier)\">Tier \(s.tier)</span></li>" })</ul>"
+        }
+        let html = Pages.layout(service.name, principal: context.principal, section: .services, """
+        <p><a href="/services">← Services</a></p>
+        <h1>\(service.name)</h1>
+        <p class="lead">\(service.description.isEmpty ? "No description." : service.description)</p>
+        \(manage)
+        <div class="card"><dl class="facts">
+          <dt>Tier</dt><dd><span class="tier tier-\(service.tier)">Tier \(service.tier)</span></dd>
+          <dt>Team</dt><dd>\(teamHTML)</dd>
+          <dt>Id</dt><dd><code>\(service.id.db)</code></dd>
+          <dt>Updated</dt><dd>\(Pages.formatDate(service.updatedAt, timeZone: me.timeZone))</dd>
+        </dl></div>
+        <h2>Links</h2>
+        \(links.isEmpty ? HTML("<p class=\"muted\">No links.</p>") : HTML("<ul>\(links)</ul>"))
+        <h2>Dependencies</h2>
+        \(DependencyDiagram.render(service: service, dependsOn: dependsOn, dependents: dependents))
+        <h3>Depends on</h3>
+        \(list(dependsOn, empty: "Depends on no other service."))
+        <h3>Used by</h3>
+        \(list(dependents, empty: "No service depends on this one."))
+        """)
+        return Pages.response(html)
+    }
+
+    static func view(of service: Service) -> FormView {
+        var view = FormView(values: [
+            "name": service.name, "description": service.description, "tier": String(service.tier),
+            "team_id": service.teamID?.db ?? "",
+            "links": service.links.map { "\($0.title) | \($0.url)" }.joined(separator: "\n"),
+        ])
+        view.values["depends_on"] = service.dependsOn.map(\.db)
+        return view
+    }
+
+    func serviceForm(_ request: Request, _ context: TocsinRequestContext, service: Service?, view: FormView,
+                     status: HTTPResponse.Status = .ok) async throws -> Response {
+        _ = try context.require(.manageCatalog)
+        let teams = try await allTeams()
+        let candidates = try await allServices().filter { $0.id != service?.id }
+        let title = service.map { "Edit \($0.name)" } ?? "New service"
+        let action = service.map { "/services/\($0.id.db)/edit" } ?? "/services/new"
+        let html = Pages.layout(title, principal: context.principal, section: .services, """
+        <p><a href="\(url: service.map { "/services/\($0.id.db)" } ?? "/services")">← Back</a></p>
+        <h1>\(title)</h1>
+        \(view.banner)
+        <form method="post" action="\(url: action)" class="stack card">
+          \(Pages.csrfField(context.principal?.csrfToken ?? ""))
+          \(view.input("name", "Name", required: true))
+          \(view.textarea("description", "Description"))
+          \(view.select("tier", "Tier", options: [("1", "Tier 1 — most critical"), ("2", "Tier 2"), ("3", "Tier 3"), ("4", "Tier 4 — least critical")]))
+          \(view.select("team_id", "Owning team", options: [("", "No team")] + teams.map { ($0.id.db, $0.name) }))
+          \(view.select("depends_on", "Depends on", options: candidates.map { ($0.id.db, $0.name) }, multiple: true,
+                        hint: "Services this one needs to work. Hold Ctrl or ⌘ to choose several."))
+          \(view.textarea("links", "Links", hint: "One per line: Title | https://…  (dashboards, repositories, runbooks)"))
+          <button type="submit">\(service == nil ? "Create service" : "Save changes")</button>
+        </form>
+        """)
+        return Pages.response(html, status: status)
+    }
+
+    /// `Title | URL` per line; a line without a title uses the URL as its title.
+    static func parseLinks(_ text: String) -> [ServiceLink] {
+        text.split(whereSeparator: \.isNewline).compactMap { line in
+            let parts = line.split(separator: "|", maxSplits: 1).map { String($0).trimmed }
+            guard let first = parts.first, !first.isEmpty else { return nil }
+            return parts.count == 2 ? ServiceLink(title: parts[0], url: parts[1]) : ServiceLink(title: first, url: first)
+        }
+    }
+
+    func saveService(_ request: Request, _ context: TocsinRequestContext, id: UUID?) async throws -> Response {
+        _ = try context.require(.manageCatalog)
+        let form = try await Form.read(request, context: context)
+        var errors = Validator()
+        let tier = Int(form["tier"] ?? "")
+        if tier == nil { errors.add("tier", "must be 1, 2, 3 or 4") }
+        let teamText = form["team_id"] ?? ""
+        let team = UUID(uuidString: teamText)
+        if !teamText.isEmpty && team == nil { errors.add("team_id", "is not a known team") }
+        let input = ServiceInput(name: form["name"] ?? "", description: form["description"] ?? "", teamID: .set(team), tier: tier,
+                                 links: Self.parseLinks(form["links"] ?? ""),
+                                 dependsOn: form.all("depends_on").compactMap(UUID.init(uuidString:)))
+        var current: Service?
+        do {
+            try errors.throwIfInvalid()
+            let saved: Service
+            if let id {
+                guard let existing = try await store.service(id: id) else { throw DomainError.notFound("There is no service with id \(id.db).") }
+                current = existing
+                saved = try input.applied(to: existing, now: env.now())
+                try await store.updateService(saved)
+            } else {
+                saved = try input.created(id: UUID(), now: env.now())
+                try await store.createService(saved)
+            }
+            return .seeOther("/services/\(saved.id.db)")
+        } catch let error as DomainError where !Self.isNotFound(error) {
+            return try await serviceForm(request, context, service: current, view: FormView(form: form, error: error), status: .unprocessableContent)
+        }
+    }
+
+    static func isNotFound(_ error: DomainError) -> Bool {
+        if case .notFound = error { return true }
+        return false
+    }
+
+    // MARK: Teams
+
+    private func loadTeam(_ context: TocsinRequestContext) async throws -> Team {
+        _ = try context.require(.read)
+        let id = try context.id()
+        guard let team = try await store.team(id: id) else { throw DomainError.notFound("There is no team with id \(id.db).") }
+        return team
+    }
+
+    func teamList(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {
+        let me = try context.require(.read)
+        let query = request.query("q") ?? ""
+        let page = try await store.teams(query: query, page: try request.pageRequest)
+        let rows = page.items.map { t -> HTML in
+            "<tr><td><a href=\"/teams/\(t.id.db)\">\(t.name)</a><br><small>\(t.description)</small></td><td>\(t.memberIDs.count)</td></tr>"
+        }
+        let newButton: HTML = me.role.allows(.manageCatalog) ? "<a class=\"button\" href=\"/teams/new\">New team</a>" : ""
+        let table: HTML = page.items.isEmpty ? "<p class=\"card muted\">No teams yet.</p>"
+            : "<table><thead><tr><th>Team</th><th>Members</th></tr></thead><tbody>\(rows)</tbody></table>"
+        let html = Pages.layout("Teams", principal: context.principal, section: .teams, """
+        <div class="actions"><h1>Teams</h1>\(newButton)</div>
+        <form method="get" action="/teams" class="filters" role="search">
+          <input name="q" value="\(query)" placeholder="Name contains…" aria-label="Name contains">
+          <button type="submit" class="secondary">Filter</button>
+        </form>
+        \(table)
+        \(Pages.pager(page, path: "/teams", query: ["q": query]))
+        """)
+        return Pages.response(html)
+    }
+
+    func teamDetail(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {
+        let team = try await loadTeam(context)
+        let me = try context.require(.read)
+        let members = try await store.users(ids: team.memberIDs)
+        let services = try await store.services(ServiceFilter(teamID: team.id), page: PageRequest(limit: PageRequest.maximumLimit)).items
+        let manage: HTML = me.role.allows(.manageCatalog) ? """
+        <div class="actions">
+          <a class="button secondary" href="/teams/\(team.id.db)/edit">Edit</a>
+          <form method="post" action="/teams/\(team.id.db)/delete" class="inline">\(Pages.csrfField(context.principal?.csrfToken ?? ""))<button type="submit" class="danger">Delete</button></form>
+        </div>
+        """ : ""
+        let memberList: HTML = members.isEmpty ? "<p class=\"muted\">No members.</p>"
+            : "<ul>\(members.map { u -> HTML in "<li><a href=\"/users/\(u.id.db)\">\(u.name)</a> <small>\(u.role.rawValue)</small></li>" })</ul>"
+        let serviceList: HTML = services.isEmpty ? "<p class=\"muted\">This team owns no services.</p>"
+            : "<ul>\(services.map { s -> HTML in "<li><a href=\"/services/\(s.id.db)\">\(s.name)</a> <span class=\"tier tier-\(s.tier)\">Tier \(s.tier)</span></li>" })</ul>"
+        let html = Pages.layout(team.name, principal: context.principal, section: .teams, """
+        <p><a href="/teams">← Teams</a></p>
+        <h1>\(team.name)</h1>
+        <p class="lead">\(team.description)</p>
+        \(manage)
+        <h2>Members</h2>
+        \(memberList)
+        <h2>Services</h2>
+        \(serviceList)
+        """)
+        return Pages.response(html)
+    }
+
+    func teamForm(_ request: Request, _ context: TocsinRequestContext, team: Team?, view: FormView, status: HTTPResponse.Status = .ok) async throws -> Response {
+        _ = try context.require(.manageCatalog)
+        let people = try await store.users(UserFilter(), page: PageRequest(limit: PageRequest.maximumLimit)).items
+        let title = team.map { "Edit \($0.name)" } ?? "New team"
+        let action = team.map { "/teams/\($0.id.db)/edit" } ?? "/teams/new"
+        let html = Pages.layout(title, principal: context.principal, section: .teams, """
+        <p><a href="\(url: team.map { "/teams/\($0.id.db)" } ?? "/teams")">← Back</a></p>
+        <h1>\(title)</h1>
+        \(view.banner)
+        <form method="post" action="\(url: action)" class="stack card">
+          \(Pages.csrfField(context.principal?.csrfToken ?? ""))
+          \(view.input("name", "Name", required: true))
+          \(view.textarea("description", "Description"))
+          \(view.select("member_ids", "Members", options: people.map { ($0.id.db, "\($0.name) <\($0.email)>") }, multiple: true,
+                        hint: "Hold Ctrl or ⌘ to choose several."))
+          <button type="submit">\(team == nil ? "Create team" : "Save changes")</button>
+        </form>
+        """)
+        return Pages.response(html, status: status)
+    }
+
+    func saveTeam(_ request: Request, _ context: TocsinRequestContext, id: UUID?) async throws -> Response {
+        _ = try context.require(.manageCatalog)
+        let form = try await Form.read(request, context: context)
+        let input = TeamInput(name: form["name"] ?? "", description: form["description"] ?? "",
+                              memberIDs: form.all("member_ids").compactMap(UUID.init(uuidString:)))
+        var current: Team?
+        do {
+            let saved: Team
+            if let id {
+                guard let existing = try await store.team(id: id) else { throw DomainError.notFound("There is no team with id \(id.db).") }
+                current = existing
+                saved = try input.applied(to: existing, now: env.now())
+                try await store.updateTeam(saved)
+            } else {
+                saved = try input.created(id: UUID(), now: env.now())
+                try await store.createTeam(saved)
+            }
+            return .seeOther("/teams/\(saved.id.db)")
+        } catch let error as DomainError where !Self.isNotFound(error) {
+            return try await teamForm(request, context, team: current, view: FormView(form: form, error: error), status: .unprocessableContent)
+        }
+    }
+}

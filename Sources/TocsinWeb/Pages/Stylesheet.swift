@@ -1,0 +1,55 @@
+/// The one stylesheet, served from this server. Readable on a phone: one column below 40rem.
+enum Stylesheet {
+    static let css = """
+    :root { --fg: #1b1f24; --muted: #5b6470; --line: #d7dbe0; --bg: #f6f7f9; --card: #fff; --accent: #b3261e; --link: #0b57d0; }
+    * { box-sizing: border-box; }
+    body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+    a { color: var(--link); }
+    header.bar { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding: .6rem 1rem; background: #20242a; color: #fff; }
+    header.bar a { color: #fff; text-decoration: none; }
+    header.bar .brand { font-weight: 700; letter-spacing: .02em; color: #ffb4ab; }
+    nav.top { display: flex; gap: 1rem; flex: 1; }
+    nav.top a[aria-current] { border-bottom: 2px solid #ffb4ab; }
+    .who { display: flex; gap: .75rem; align-items: center; }
+    main { max-width: 68rem; margin: 0 auto; padding: 1rem; }
+    h1 { font-size: 1.6rem; margin: .5rem 0 1rem; }
+    h2 { font-size: 1.2rem; margin-top: 2rem; }
+    .lead { font-size: 1.1rem; color: var(--muted); }
+    .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; margin-bottom: 1rem; }
+    table { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
+    th, td { text-align: left; padding: .5rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+    th { font-size: .85rem; color: var(--muted); font-weight: 600; }
+    form.stack { display: grid; gap: .35rem; max-width: 34rem; }
+    form.stack button { justify-self: start; margin-top: .75rem; }
+    form.inline { display: inline; }
+    form.filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-bottom: 1rem; }
+    label { font-weight: 600; margin-top: .5rem; }
+    input, select, textarea { font: inherit; padding: .45rem .55rem; border: 1px solid #aab1ba; border-radius: 6px; background: #fff; width: 100%; }
+    form.filters input, form.filters select { width: auto; }
+    small { color: var(--muted); }
+    button, .button { font: inherit; padding: .45rem .9rem; border-radius: 6px; border: 1px solid #20242a; background: #20242a; color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
+    button.secondary, .button.secondary { background: #fff; color: #20242a; }
+    button.danger { background: var(--accent); border-color: var(--accent); }
+    button.link { background: none; border: none; color: inherit; padding: 0; text-decoration: underline; }
+    .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: 1rem 0; }
+    .alert { border: 1px solid var(--accent); background: #fdecea; color: #5f1410; border-radius: 6px; padding: .5rem 1rem; margin-bottom: 1rem; }
+    .notice { border: 1px solid #1e7b34; background: #e8f5eb; border-radius: 6px; padding: .5rem 1rem; margin-bottom: 1rem; }
+    .field-error { color: var(--accent); margin: 0; font-size: .9rem; }
+    .secret { font-family: ui-monospace, monospace; background: #fff; border: 1px dashed #888; padding: .5rem; word-break: break-all; }
+    .tier { display: inline-block; min-width: 3.2rem; text-align: center; border-radius: 999px; padding: 0 .5rem; font-size: .85rem; border: 1px solid var(--line); }
+    .tier-1 { background: #fdecea; border-color: #e3a29c; } .tier-2 { background: #fff4e5; border-color: #f0c48a; }
+    .muted { color: var(--muted); }
+    .pager { display: flex; gap: 1rem; align-items: center; }
+    dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+    dl.facts dt { color: var(--muted); }
+    dl.facts dd { margin: 0; }
+    svg.deps { width: 100%; height: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
+    @media (max-width: 40rem) {
+      table, thead, tbody, tr, th, td { display: block; }
+      thead { display: none; }
+      tr { border-bottom: 1px solid var(--line); padding: .25rem 0; }
+      td { border: none; padding: .15rem .75rem; }
+      dl.facts { grid-template-columns: 1fr; }
+    }
+    """
+}

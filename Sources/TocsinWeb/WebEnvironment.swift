@@ -1,0 +1,38 @@
+import Foundation
+import Logging
+import TocsinCore
+
+/// What the web layer is given by the composition root.
+public struct WebEnvironment: Sendable {
+    public var store: any TocsinStore
+    public var now: @Sendable () -> Date
+    /// The address users reach this server at, for links in pages, e-mails and the setup message.
+    public var publicURL: String
+    public var passwords: PasswordHasher
+    public var sessionLifetime: TimeInterval
+    public var signInThrottle: SignInThrottle
+    public var metrics: HTTPMetrics
+    public var logger: Logger
+    /// Reports database pool use at scrape time.
+    public var databaseStats: @Sendable () -> (inUse: Int, idle: Int, waiting: Int)
+
+    public init(store: any TocsinStore, now: @escaping @Sendable () -> Date = { Date() }, publicURL: String,
+                passwords: PasswordHasher = PasswordHasher(), sessionLifetime: TimeInterval = 7 * 24 * 3600,
+                signInThrottle: SignInThrottle = SignInThrottle(), metrics: HTTPMetrics = HTTPMetrics(),
+                logger: Logger, databaseStats: @escaping @Sendable () -> (inUse: Int, idle: Int, waiting: Int) = { (0, 0, 0) }) {
+        self.store = store
+        self.now = now
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.passwords = passwords
+        self.sessionLifetime = sessionLifetime
+        self.signInThrottle = signInThrottle
+        self.metrics = metrics
+        self.logger = logger
+        self.databaseStats = databaseStats
+    }
+
+    /// Cookies are marked Secure when users reach the server over HTTPS.
+    public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
+
+    public func link(_ path: String) -> String { publicURL + path }
+}

@@ -1,0 +1,264 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TocsinApp
+import TocsinCore
+import TocsinStorage
+import TocsinWeb
+
+@main
+struct Tocsin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tocsin",
+        abstract: "Tocsin: alerts in, the right person paged, incidents run, customers told, lessons kept.",
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, TokenCommand.self, SetupLink.self]
+    )
+}
+
+/// `--data-dir` and `--database-url`, shared by every command that touches the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "Directory of the embedded SQLite database (env TOCSIN_DATA_DIR; default ./tocsin-data).")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("database-url"), help: "postgres://user:pass@host:port/db (or sqlite:///path) instead of the embedded database (env TOCSIN_DATABASE_URL).")
+    var databaseURL: String?
+
+    func config() throws -> AppConfig {
+        var config = try AppConfig.fromEnvironment()
+        if let dataDirectory { config.dataDirectory = dataDirectory }
+        if let databaseURL { config.databaseURL = databaseURL }
+        return config
+    }
+}
+
+enum CLI {
+    static func bootstrapLogging(_ config: AppConfig) {
+        LoggingSystem.bootstrap { label in
+            switch config.logFormat {
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = config.logLevel
+                return handler
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = config.logLevel
+                return handler
+            }
+        }
+    }
+
+    /// Opens and migrates the database, runs `body`, and always closes it.
+    static func withDatabase<T>(_ config: AppConfig, _ body: (Database, Logger) async throws -> T) async throws -> T {
+        var quiet = config
+        if quiet.logLevel < .warning { quiet.logLevel = .warning }
+        bootstrapLogging(quiet)
+        let logger = TocsinApplication.makeLogger(quiet)
+        let database = try await TocsinApplication.openDatabase(config, logger: logger)
+        do {
+            let result = try await body(database, logger)
+            await database.close()
+            return result
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
+    static func fail(_ error: any Error) -> ValidationError {
+        ValidationError(String(describing: error))
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (HTTP, API, pages).")
+
+    @Option(help: "Address to listen on (env TOCSIN_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (env TOCSIN_PORT; default 8080).") var port: Int?
+    @OptionGroup var database: DatabaseOptions
+    @Option(name: .customLong("public-url"), help: "The URL people reach Tocsin at, for links (env TOCSIN_PUBLIC_URL).") var publicURL: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env TOCSIN_LOG_LEVEL).") var logLevel: String?
+    @Option(name: .customLong("log-format"), help: "text or json (env TOCSIN_LOG_FORMAT).") var logFormat: String?
+
+    func run() async throws {
+        var config = try database.config()
+        if let host { config.host = host }
+        if let port { config.port = port }
+        if let publicURL { config.publicURL = publicURL }
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level must be trace, debug, info, notice, warning or error") }
+            config.logLevel = level
+        }
+        if let logFormat {
+            guard let format = AppConfig.LogFormat(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
+            config.logFormat = format
+        }
+        CLI.bootstrapLogging(config)
+        let logger = TocsinApplication.makeLogger(config)
+        let location = try config.databaseLocation()
+        logger.info("opening database", metadata: ["database": "\(location)"])
+        let database = try await TocsinApplication.openDatabase(config, logger: logger)
+        let env = TocsinApplication.makeEnvironment(config: config, database: database, logger: logger)
+        let setupSecret = try await Accounts(store: env.store, passwords: env.passwords, now: env.now).prepareSetup()
+        let publicURL = config.effectivePublicURL
+        let host = config.host
+        let app = TocsinApplication.build(config: config, database: database, logger: logger, onServerRunning: { port in
+            logger.notice("tocsin is serving", metadata: ["address": "\(host):\(port)", "database": "\(location)"])
+            if let setupSecret {
+                // Plain stdout, so it is easy to find and copy on the first start.
+                Self.printNow("""
+
+                Tocsin has no accounts yet. Open this link to create the first owner (valid 24 hours, until restart):
+
+                    \(publicURL)/setup?token=\(setupSecret)
+
+                or run: tocsin user create --role owner --email you@example.com --name "Your Name"
+
+                """)
+            }
+        })
+        try await app.runService()
+    }
+}
+
+extension Serve {
+    /// Written straight to the file descriptor, so it shows at once even when stdout is a pipe.
+    static func printNow(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date (serve also does this at start).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Only show which migrations are applied.") var status = false
+
+    func run() async throws {
+        let config = try database.config()
+        try await CLI.withDatabase(config) { database, _ in
+            let applied = try await Migrator(database: database).appliedVersions()
+            for migration in Migrations.all {
+                print("\(applied.contains(migration.version) ? "applied" : "pending")  \(migration.version)  \(migration.name)")
+            }
+        }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.",
+                                                    subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account.",
+            discussion: "The password is read from standard input when it is not a terminal (one line), and asked for otherwise. With --invite no password is set and an invitation link is printed."
+        )
+
+        @Option(help: "E-mail address (the sign-in name).") var email: String
+        @Option(help: "Full name.") var name: String
+        @Option(help: "owner, admin, responder or observer.") var role: String = "responder"
+        @Option(name: .customLong("time-zone"), help: "IANA time zone, e.g. Europe/Berlin.") var timeZone: String = "UTC"
+        @Flag(help: "Set no password; print an invitation link instead.") var invite = false
+        @Option(name: .customLong("public-url"), help: "Base URL for the invitation link (env TOCSIN_PUBLIC_URL).") var publicURL: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            var config = try database.config()
+            if let publicURL { config.publicURL = publicURL }
+            let password = invite ? nil : try Self.readPassword()
+            try await CLI.withDatabase(config) { database, logger in
+                let env = TocsinApplication.makeEnvironment(config: config, database: database, logger: logger)
+                let accounts = Accounts(store: env.store, passwords: env.passwords, now: env.now)
+                do {
+                    let (user, invitation) = try await accounts.createUser(
+                        NewUser(name: name, email: email, timeZone: timeZone, role: role, password: password), by: nil)
+                    print("created \(user.role.rawValue) \(user.email) (\(user.id.uuidString.lowercased()))")
+                    if let invitation { print(env.link("/invite?token=" + invitation)) }
+                } catch let error as DomainError {
+                    throw CLI.fail(error)
+                }
+            }
+        }
+
+        static func readPassword() throws -> String {
+            if isatty(STDIN_FILENO) == 0 {
+                guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                    throw ValidationError("no password on standard input (or pass --invite)")
+                }
+                return line
+            }
+            guard let first = getpass("Password: ").map({ String(cString: $0) }),
+                  let second = getpass("Password again: ").map({ String(cString: $0) })
+            else { throw ValidationError("could not read the password") }
+            guard first == second else { throw ValidationError("the passwords do not match") }
+            return first
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List accounts.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CLI.withDatabase(try database.config()) { database, _ in
+                let store = SQLStore(database: database)
+                var page = PageRequest(limit: PageRequest.maximumLimit)
+                while true {
+                    let batch = try await store.users(UserFilter(), page: page)
+                    for user in batch.items {
+                        print("\(user.id.uuidString.lowercased())  \(user.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(user.email)  \(user.name)")
+                    }
+                    guard let next = batch.nextOffset else { break }
+                    page.offset = next
+                }
+            }
+        }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an API token for a user and print it alone on standard output.")
+
+        @Option(help: "Whose token it is.") var email: String
+        @Option(help: "What the token is for.") var name: String = "command line"
+        @Flag(name: .customLong("read-only"), help: "The token can only read.") var readOnly = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let config = try database.config()
+            try await CLI.withDatabase(config) { database, logger in
+                let env = TocsinApplication.makeEnvironment(config: config, database: database, logger: logger)
+                guard let user = try await env.store.user(email: email) else { throw ValidationError("no account has the e-mail \(email)") }
+                do {
+                    let (_, secret) = try await Accounts(store: env.store, passwords: env.passwords, now: env.now)
+                        .createToken(for: user, name: name, readOnly: readOnly)
+                    print(secret)
+                } catch let error as DomainError {
+                    throw CLI.fail(error)
+                }
+            }
+        }
+    }
+}
+
+struct SetupLink: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "setup-link", abstract: "Print a new first-owner setup link (only while there are no accounts).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(name: .customLong("public-url"), help: "Base URL of the link (env TOCSIN_PUBLIC_URL).") var publicURL: String?
+
+    func run() async throws {
+        var config = try database.config()
+        if let publicURL { config.publicURL = publicURL }
+        try await CLI.withDatabase(config) { database, logger in
+            let env = TocsinApplication.makeEnvironment(config: config, database: database, logger: logger)
+            guard let secret = try await Accounts(store: env.store, passwords: env.passwords, now: env.now).prepareSetup() else {
+                throw ValidationError("Tocsin already has accounts; sign in instead")
+            }
+            print(env.link("/setup?token=" + secret))
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import SQLKit
+import Testing
+import TocsinCore
+import TocsinStorage
+import TocsinTestSupport
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test("an upgrade from the previous schema keeps the data", arguments: TestBackend.available)
+    func upgradeKeepsData(backend: TestBackend) async throws {
+        let previous = Migrations.latestVersion - 1
+        try await TestDatabase.with(backend, migrateUpTo: previous) { database in
+            let migrator = Migrator(database: database)
+            #expect(try await migrator.appliedVersions() == Array(1...previous))
+            let store = SQLStore(database: database)
+            let user = Seed.user("early", role: .owner)
+            try await store.createUser(user)
+
+            #expect(try await migrator.migrate() == Array((previous + 1)...Migrations.latestVersion))
+            #expect(try await store.user(id: user.id) == user)
+            try await store.createService(Seed.service("After upgrade"))
+            #expect(try await migrator.migrate() == [], "running again changes nothing")
+        }
+    }
+
+    @Test("a schema newer than the binary is refused", arguments: TestBackend.available)
+    func newerSchema(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            try await database.write { db in
+                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', \(bind: Date()))").run()
+            }
+            await #expect(throws: Migrator.SchemaTooNewError.self) { try await Migrator(database: database).migrate() }
+        }
+    }
+
+    @Test("two processes migrating one database at once both succeed", arguments: TestBackend.available)
+    func concurrentMigrators(backend: TestBackend) async throws {
+        let (location, cleanup) = try await TestDatabase.freshLocation(backend)
+        let first = try await Database.open(location, logger: TestDatabase.logger)
+        let second = try await Database.open(location, logger: TestDatabase.logger)
+        async let a = Migrator(database: first).migrate()
+        async let b = Migrator(database: second).migrate()
+        let applied = try await a + b
+        #expect(applied.sorted() == Array(1...Migrations.latestVersion), "each migration ran exactly once")
+        await first.close()
+        await second.close()
+        await cleanup()
+    }
+
+    @Test("a failed write leaves nothing behind", arguments: TestBackend.available)
+    func rollback(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            await #expect(throws: Boom.self) {
+                try await database.write { db in
+                    try await db.raw("INSERT INTO teams (id, name, description, created_at, updated_at) VALUES ('t1', 'Half', '', \(bind: Date()), \(bind: Date()))").run()
+                    throw Boom()
+                }
+            }
+            let total = try await store.teams(query: nil, page: PageRequest()).total
+            #expect(total == 0)
+        }
+    }
+}
+
+struct Boom: Error {}
+
+@Suite("Database URLs")
+struct DatabaseLocationTests {
+    @Test("postgres URLs are read with their parts and TLS mode")
+    func postgres() throws {
+        let location = try DatabaseLocation.parse(url: "postgresql://tocsin:p%40ss@db.internal:5433/incidents?sslmode=require")
+        #expect(location == .postgres(PostgresURL(host: "db.internal", port: 5433, username: "tocsin", password: "p@ss", database: "incidents", tls: .require)))
+        #expect(!location.description.contains("p@ss"), "the password stays out of logs")
+    }
+
+    @Test("bad URLs name what is wrong", arguments: ["mysql://x@y/z", "postgres://host/db", "postgres://u@host/", "postgres://u@h/d?sslmode=maybe"])
+    func invalid(url: String) {
+        #expect(throws: DomainError.self) { try DatabaseLocation.parse(url: url) }
+    }
+}
