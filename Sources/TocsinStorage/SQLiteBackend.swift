@@ -13,10 +13,15 @@ final class SQLiteBackend: DatabaseBackend {
 
     let writer: ConnectionPool<SQLiteConnection>
     let readers: ConnectionPool<SQLiteConnection>
+    /// One thread per connection, owned by this database. SQLite's busy handler sleeps on the
+    /// connection's thread while another handle holds the write lock; on a shared pool those sleepers
+    /// could take every thread and starve the connection that holds the lock.
+    let threads: NIOThreadPool
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], threads: NIOThreadPool) {
         self.writer = ConnectionPool(connections: [writer])
         self.readers = ConnectionPool(connections: readers)
+        self.threads = threads
     }
 
     static func open(path: String, logger: Logger) async throws -> SQLiteBackend {
@@ -24,11 +29,13 @@ final class SQLiteBackend: DatabaseBackend {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
+        let threads = NIOThreadPool(numberOfThreads: readerCount + 1)
+        threads.start()
         var opened: [SQLiteConnection] = []
         do {
             for _ in 0...readerCount {
                 let connection = try await SQLiteConnection.open(
-                    storage: .file(path: path), threadPool: .singleton, logger: logger,
+                    storage: .file(path: path), threadPool: threads, logger: logger,
                     on: MultiThreadedEventLoopGroup.singleton.any()
                 ).get()
                 opened.append(connection)
@@ -36,9 +43,10 @@ final class SQLiteBackend: DatabaseBackend {
             }
         } catch {
             for connection in opened { try? await connection.close() }
+            try? await threads.shutdownGracefully()
             throw error
         }
-        return SQLiteBackend(writer: opened[0], readers: Array(opened.dropFirst()))
+        return SQLiteBackend(writer: opened[0], readers: Array(opened.dropFirst()), threads: threads)
     }
 
     /// Set on every connection: sqlite-kit has no hook for it, and the default busy handler never gives up.
@@ -77,5 +85,6 @@ final class SQLiteBackend: DatabaseBackend {
         // Every connection must be closed before release, or sqlite-nio traps in debug builds.
         for connection in await writer.drain(expected: 1) { try? await connection.close() }
         for connection in await readers.drain(expected: Self.readerCount) { try? await connection.close() }
+        try? await threads.shutdownGracefully()
     }
 }

@@ -36,16 +36,12 @@ struct MigrationTests {
 
     @Test("two processes migrating one database at once both succeed", arguments: TestBackend.available)
     func concurrentMigrators(backend: TestBackend) async throws {
-        let (location, cleanup) = try await TestDatabase.freshLocation(backend)
-        let first = try await Database.open(location, logger: TestDatabase.logger)
-        let second = try await Database.open(location, logger: TestDatabase.logger)
-        async let a = Migrator(database: first).migrate()
-        async let b = Migrator(database: second).migrate()
-        let applied = try await a + b
-        #expect(applied.sorted() == Array(1...Migrations.latestVersion), "each migration ran exactly once")
-        await first.close()
-        await second.close()
-        await cleanup()
+        try await TestDatabase.withTwoHandles(backend) { first, second in
+            async let a = Migrator(database: first).migrate()
+            async let b = Migrator(database: second).migrate()
+            let applied = try await a + b
+            #expect(applied.sorted() == Array(1...Migrations.latestVersion), "each migration ran exactly once")
+        }
     }
 
     @Test("a failed write leaves nothing behind", arguments: TestBackend.available)
@@ -78,5 +74,26 @@ struct DatabaseLocationTests {
     @Test("bad URLs name what is wrong", arguments: ["mysql://x@y/z", "postgres://host/db", "postgres://u@host/", "postgres://u@h/d?sslmode=maybe"])
     func invalid(url: String) {
         #expect(throws: DomainError.self) { try DatabaseLocation.parse(url: url) }
+    }
+}
+
+@Suite("Sharing one database")
+struct SharedDatabaseTests {
+    /// What happens when `tocsin user create` runs beside `tocsin serve`: two handles, one database file.
+    @Test("two handles on one database write at once without losing a row", arguments: TestBackend.available)
+    func concurrentWriters(backend: TestBackend) async throws {
+        try await TestDatabase.withTwoHandles(backend) { server, cli in
+            try await Migrator(database: server).migrate()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (handle, prefix) in [(server, "server"), (cli, "cli")] {
+                    group.addTask {
+                        let store = SQLStore(database: handle)
+                        for i in 0..<40 { try await store.createUser(Seed.user("\(prefix)\(i)")) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await SQLStore(database: cli).countUsers() == 80)
+        }
     }
 }

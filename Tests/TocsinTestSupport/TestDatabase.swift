@@ -62,6 +62,31 @@ public enum TestDatabase {
     }
 }
 
+extension TestDatabase {
+    /// Two separate handles on one fresh database (like a server and a CLI process), closed on every path.
+    public static func withTwoHandles(_ backend: TestBackend, _ body: (Database, Database) async throws -> Void) async throws {
+        let (location, cleanup) = try await freshLocation(backend)
+        let first = try await Database.open(location, logger: logger)
+        let second: Database
+        do { second = try await Database.open(location, logger: logger) } catch {
+            await first.close()
+            await cleanup()
+            throw error
+        }
+        do {
+            try await body(first, second)
+        } catch {
+            await first.close()
+            await second.close()
+            await cleanup()
+            throw error
+        }
+        await first.close()
+        await second.close()
+        await cleanup()
+    }
+}
+
 /// Named records for tests, so a story reads "alice on the payments team".
 public enum Seed {
     public static func user(_ name: String, role: Role = .responder, at time: Date = Date(timeIntervalSince1970: 1_800_000_000)) -> User {

@@ -5,6 +5,8 @@ Each test gets a fresh server with an empty database (see conftest.py).
 
 import os
 import re
+
+import pytest
 from urllib.parse import urlparse
 
 from selenium.webdriver.common.by import By
@@ -53,12 +55,21 @@ def page_text(driver) -> str:
         return driver.page_source[:2000]
 
 
+def wait_ready(driver):
+    """Waits until the page, stylesheet included, has loaded, so the layout no longer moves under a click."""
+    wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def click(driver, css: str):
+    wait_ready(driver)
+    wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css))).click()
+
+
 def submit(driver, form_css: str = "form[method=post]"):
     """Clicks the form's submit button and waits for the old page to go away."""
-    form = driver.find_element(By.CSS_SELECTOR, form_css)
-    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    wait_ready(driver)
     old_html = driver.find_element(By.TAG_NAME, "html")
-    button.click()
+    click(driver, f"{form_css} button[type=submit]")
     wait(driver).until(EC.staleness_of(old_html))
 
 
@@ -84,8 +95,7 @@ def complete_setup(driver, server):
 
     fill(driver, "name", OWNER_NAME)
     fill(driver, "email", OWNER_EMAIL)
-    time_zone = Select(driver.find_element(By.ID, "time_zone"))
-    assert time_zone.first_selected_option.get_attribute("value") == "UTC"
+    # The time zone is left as the form offers it (it is meant to be UTC; see test_setup_time_zone_defaults_to_utc).
     fill(driver, "password", OWNER_PASSWORD)
     fill(driver, "password_confirm", OWNER_PASSWORD)
     submit(driver, 'form[action="/setup"]')
@@ -106,7 +116,7 @@ def sign_out(driver):
     button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
     assert button.text.strip() == "Sign out"
     old_html = driver.find_element(By.TAG_NAME, "html")
-    button.click()
+    click(driver, 'form[action="/logout"] button[type=submit]')
     wait(driver).until(EC.staleness_of(old_html))
 
 
@@ -125,7 +135,7 @@ def test_setup_sign_in_create_service_and_see_it_listed(server, browser):
     assert h1_text(driver) == "Services"
 
     # Create a service whose name is full of HTML special characters.
-    driver.find_element(By.CSS_SELECTOR, 'a[href="/services/new"]').click()
+    click(driver, 'a[href="/services/new"]')
     wait_for_path(driver, "/services/new")
     fill(driver, "name", SERVICE_NAME)
     fill(driver, "description", SERVICE_DESCRIPTION)
@@ -211,9 +221,18 @@ def test_pages_fit_a_phone(server, browser):
     sign_in(driver, server)
     wait_for_path(driver, "/services")
 
+    # With a service listed, so the table (not just the empty-state card) has to fit.
+    driver.get(server.base_url + "/services/new")
+    wait_for_path(driver, "/services/new")
+    fill(driver, "name", SERVICE_NAME)
+    fill(driver, "description", "Takes the money for every order placed on the web shop and in the mobile apps.")
+    submit(driver, 'form[action="/services/new"]')
+    wait_for_path(driver, r"/services/[0-9A-Fa-f-]{36}")
+
     driver.get(server.base_url + "/services")
     wait_for_path(driver, "/services")
     assert h1_text(driver) == "Services"
+    assert driver.find_elements(By.CSS_SELECTOR, "table a"), "the services table is not shown"
     wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
     inner_width = driver.execute_script("return window.innerWidth")
     assert inner_width < 500, f"the window is not phone-sized (innerWidth={inner_width})"
@@ -224,3 +243,22 @@ def test_pages_fit_a_phone(server, browser):
     shot = "/tmp/tocsin-phone.png"
     assert driver.save_screenshot(shot)
     assert os.path.getsize(shot) > 0
+
+
+def test_setup_time_zone_defaults_to_utc(server, browser):
+    """An owner who leaves the time zone alone at setup ends up with UTC."""
+    driver = browser
+    driver.get(server.setup_url)
+    wait(driver).until(EC.visibility_of_element_located((By.ID, "time_zone")))
+    select = Select(driver.find_element(By.ID, "time_zone"))
+    offered = [o.get_attribute("value") for o in select.options]
+    preselected = select.first_selected_option.get_attribute("value")
+
+    complete_setup(driver, server)
+    driver.get(server.base_url + "/account")
+    wait_for_path(driver, "/account")
+    facts = driver.find_element(By.CSS_SELECTOR, "dl").text.splitlines()
+    saved = facts[facts.index("Time zone") + 1] if "Time zone" in facts else None
+    assert saved == "UTC", (
+        f"the account's time zone is {saved!r}; setup pre-selected {preselected!r} "
+        f"and 'UTC' is {'' if 'UTC' in offered else 'not '}among its {len(offered)} options")

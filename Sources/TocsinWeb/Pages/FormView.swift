@@ -84,6 +84,7 @@ struct FormView {
         """
     }
 
+    /// UTC first (Linux's list of known zones leaves it out), then every IANA zone.
     static let timeZoneOptions: [(value: String, label: String)] =
-        TimeZone.knownTimeZoneIdentifiers.sorted().map { ($0, $0) }
+        [("UTC", "UTC")] + TimeZone.knownTimeZoneIdentifiers.filter { $0 != "UTC" }.sorted().map { ($0, $0) }
 }
