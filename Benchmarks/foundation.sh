@@ -23,7 +23,7 @@ trap cleanup EXIT
 
 now_ms() { date +%s%3N; }
 
-# Starts tocsin on a database and waits for /readyz; prints the milliseconds it took.
+# Starts tocsin on a database and waits for /readyz; sets $server and $ready_ms.
 start_tocsin() {
   local t0 t1
   t0=$(now_ms)
@@ -31,7 +31,7 @@ start_tocsin() {
   server=$!
   pids+=("$server")
   for _ in $(seq 1 3000); do
-    if curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; then t1=$(now_ms); echo $((t1 - t0)); return 0; fi
+    if curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; then t1=$(now_ms); ready_ms=$((t1 - t0)); return 0; fi
     sleep 0.005
   done
   echo "tocsin did not become ready" >&2; cat "$work/serve.err" >&2; exit 1
@@ -56,12 +56,12 @@ measure() {
   local label=$1; shift
   # Ready time: median of five cold starts on an existing, migrated database.
   local first ready=()
-  first=$(start_tocsin "$@"); stop_tocsin
-  for _ in 1 2 3 4 5; do ready+=("$(start_tocsin "$@")"); stop_tocsin; done
+  start_tocsin "$@"; first=$ready_ms; stop_tocsin
+  for _ in 1 2 3 4 5; do start_tocsin "$@"; ready+=("$ready_ms"); stop_tocsin; done
   local median
   median=$(printf '%s\n' "${ready[@]}" | sort -n | sed -n 3p)
 
-  start_tocsin "$@" >/dev/null
+  start_tocsin "$@"
   "$bin" user create --email bench@example.com --name Bench --role owner --invite "$@" >/dev/null 2>&1 || true
   local token
   token=$("$bin" token create --email bench@example.com "$@" 2>/dev/null)
@@ -83,7 +83,7 @@ measure() {
   stop_tocsin
   local ratio
   ratio=$(python3 -c "print(f'{$rps / $nrps:.2f}')")
-  printf '| %s | %s ms (first start with migrations: %s ms) | %s MB | %s MB | %s | %s / %s | %s | %s |\n' \
+  printf '| %s | %s ms (first start, migrating: %s ms) | %s MB | %s MB | %s | %s | %s / %s | %s | %s |\n' \
     "$label" "$median" "$first" "$idle" "$loaded" "$count" "$rps" "$p50" "$p99" "$nrps" "$ratio"
 }
 

@@ -17,11 +17,20 @@ extension SQLStore: CredentialRepository {
     }
 
     public func authenticateToken(secretHash: String, now: Date) async throws -> (APIToken, User)? {
+        // One query for token and owner: this runs on every API request.
         let found: (APIToken, User)? = try await database.read { db in
-            guard let row = try await db.raw("SELECT * FROM api_tokens WHERE secret_hash = \(bind: secretHash)").first() else { return nil }
-            let token = try Self.token(from: row)
-            guard let userRow = try await db.raw("SELECT * FROM users WHERE id = \(bind: token.userID.db)").first() else { return nil }
-            return (token, try Self.user(from: userRow))
+            guard let row = try await db.raw("""
+                SELECT t.id AS token_id, t.user_id, t.name AS token_name, t.read_only, t.hint, t.created_at AS token_created_at,
+                       t.last_used_at, u.*
+                FROM api_tokens t JOIN users u ON u.id = t.user_id
+                WHERE t.secret_hash = \(bind: secretHash)
+                """).first() else { return nil }
+            let token = APIToken(
+                id: try row.id("token_id"), userID: try row.id("user_id"), name: try row.decode(column: "token_name", as: String.self),
+                readOnly: try row.decode(column: "read_only", as: Bool.self), hint: try row.decode(column: "hint", as: String.self),
+                createdAt: try row.decode(column: "token_created_at", as: Date.self),
+                lastUsedAt: try row.decode(column: "last_used_at", as: Date?.self))
+            return (token, try Self.user(from: row))
         }
         if let (token, _) = found, (token.lastUsedAt.map { now.timeIntervalSince($0) >= Self.lastUsedResolution } ?? true) {
             try await database.write { db in
@@ -64,16 +73,18 @@ extension SQLStore: CredentialRepository {
     public func session(secretHash: String, now: Date) async throws -> (WebSession, User)? {
         try await database.read { db in
             guard let row = try await db.raw("""
-                SELECT * FROM web_sessions WHERE secret_hash = \(bind: secretHash) AND expires_at > \(bind: now)
+                SELECT s.csrf_token, s.created_at AS session_created_at, s.expires_at, u.*
+                FROM web_sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.secret_hash = \(bind: secretHash) AND s.expires_at > \(bind: now)
                 """).first() else { return nil }
+            let user = try Self.user(from: row)
             let session = WebSession(
-                userID: try row.id("user_id"),
+                userID: user.id,
                 csrfToken: try row.decode(column: "csrf_token", as: String.self),
-                createdAt: try row.decode(column: "created_at", as: Date.self),
+                createdAt: try row.decode(column: "session_created_at", as: Date.self),
                 expiresAt: try row.decode(column: "expires_at", as: Date.self)
             )
-            guard let userRow = try await db.raw("SELECT * FROM users WHERE id = \(bind: session.userID.db)").first() else { return nil }
-            return (session, try Self.user(from: userRow))
+            return (session, user)
         }
     }
 

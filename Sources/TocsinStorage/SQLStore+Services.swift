@@ -120,6 +120,7 @@ extension SQLStore: ServiceRepository {
 
     private static func services(from rows: [any SQLRow], _ db: any SQLDatabase) async throws -> [Service] {
         guard !rows.isEmpty else { return [] }
+        let linksDecoder = JSONDecoder()
         let ids = try rows.map { try $0.id("id") }
         var dependencies: [UUID: [UUID]] = [:]
         for row in try await db.raw("""
@@ -129,7 +130,7 @@ extension SQLStore: ServiceRepository {
         }
         return try rows.map { row in
             let id = try row.id("id")
-            let links = try JSONDecoder().decode([ServiceLink].self, from: Data(try row.decode(column: "links", as: String.self).utf8))
+            let links = try linksDecoder.decode([ServiceLink].self, from: Data(try row.decode(column: "links", as: String.self).utf8))
             return Service(
                 id: id,
                 name: try row.decode(column: "name", as: String.self),
