@@ -82,7 +82,7 @@ measure() {
   read -r nrps np50 np99 < <(load "http://127.0.0.1:$nginx_port/services.json")
   stop_tocsin
   local ratio
-  ratio=$(python3 -c "print(f'{$rps / $nrps:.2f}')")
+  ratio=$(python3 -c "print(f'{$rps / $nrps:.4f}')")
   printf '| %s | %s ms (first start, migrating: %s ms) | %s MB | %s MB | %s | %s | %s / %s | %s | %s |\n' \
     "$label" "$median" "$first" "$idle" "$loaded" "$count" "$rps" "$p50" "$p99" "$nrps" "$ratio"
 }
