@@ -66,6 +66,25 @@ struct OpenAPITests {
         }
     }
 
+    @Test("every API route but the document itself refuses anonymous callers, and read-only tokens cannot write")
+    func everyRouteIsGuarded() async throws {
+        try await TestApp.run { app in
+            let (_, readOnly) = try await app.user("Rob", role: .owner, readOnly: true)
+            let someID = UUID().uuidString.lowercased()
+            for operation in app.apiRoutes.operations where operation.path != "/api/v1/openapi.json" {
+                let path = operation.path.replacingOccurrences(of: "{id}", with: someID)
+                let method = HTTPRequest.Method(operation.method)!
+                let body = method == .get || method == .delete ? nil : "{}"
+                let anonymous = try await app.request(method, path, json: body)
+                #expect(anonymous.status == .unauthorized, "\(operation.method) \(operation.path) answered \(anonymous.status) to nobody")
+                if method != .get {
+                    let reply = try await app.request(method, path, token: readOnly, json: body)
+                    #expect(reply.status == .forbidden, "\(operation.method) \(operation.path) let a read-only token write")
+                }
+            }
+        }
+    }
+
     static func responseSchema(_ operation: String, _ status: String) -> JSONValue? {
         let parts = operation.split(separator: " ", maxSplits: 1).map(String.init)
         guard var response = document["paths"]?[parts[1]]?[parts[0].lowercased()]?["responses"]?[status] else { return nil }

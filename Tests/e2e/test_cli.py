@@ -1,0 +1,163 @@
+"""The command line and the operating promises, exercised on the real binary."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+from conftest import _binary, _free_port, _wait_ready, SHUTDOWN_TIMEOUT
+
+PASSWORD = "correct horse battery"
+
+
+def run(*args, stdin=None, env=None, timeout=60):
+    return subprocess.run([str(_binary()), *args], input=stdin, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def call(base_url, path, token=None, method="GET", body=None):
+    request = urllib.request.Request(base_url + path, method=method, data=None if body is None else json.dumps(body).encode())
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.mark.parametrize("command", [[], ["serve"], ["migrate"], ["user"], ["user", "create"], ["user", "list"],
+                                     ["token"], ["token", "create"], ["setup-link"]])
+def test_every_subcommand_explains_itself(command):
+    result = run(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "USAGE:" in result.stdout
+
+
+def test_owner_and_token_from_the_command_line_while_the_server_runs(server):
+    data = str(server.data_dir)
+    created = run("user", "create", "--email", "Olga@Example.com", "--name", "Olga Owner", "--role", "owner",
+                  "--time-zone", "Europe/Berlin", "--data-dir", data, stdin=PASSWORD + "\n")
+    assert created.returncode == 0, created.stderr
+    assert "olga@example.com" in created.stdout
+
+    token = run("token", "create", "--email", "olga@example.com", "--data-dir", data)
+    assert token.returncode == 0, token.stderr
+    lines = token.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tcs_"), f"expected the token alone, got {token.stdout!r}"
+
+    status, body = call(server.base_url, "/api/v1/users/me", token=lines[0])
+    assert status == 200
+    me = json.loads(body)
+    assert me["email"] == "olga@example.com" and me["role"] == "owner" and me["time_zone"] == "Europe/Berlin"
+
+    read_only = run("token", "create", "--email", "olga@example.com", "--read-only", "--data-dir", data).stdout.strip()
+    status, body = call(server.base_url, "/api/v1/services", token=read_only, method="POST", body={"name": "API"})
+    assert status == 403, body
+    status, _ = call(server.base_url, "/api/v1/services", token=lines[0], method="POST", body={"name": "API"})
+    assert status == 201
+
+    # The one-time setup link is spent once an account exists.
+    setup_path = urlparse(server.setup_url)
+    status, _ = call(server.base_url, setup_path.path + "?" + setup_path.query)
+    assert status == 410
+
+    listed = run("user", "list", "--data-dir", data)
+    assert "olga@example.com" in listed.stdout
+
+
+def test_an_invited_user_gets_a_link_and_no_password(server):
+    data = str(server.data_dir)
+    result = run("user", "create", "--email", "ivy@example.com", "--name", "Ivy", "--invite",
+                 "--public-url", "https://tocsin.example.com", "--data-dir", data)
+    assert result.returncode == 0, result.stderr
+    assert "https://tocsin.example.com/invite?token=inv_" in result.stdout
+
+
+def test_bad_input_on_the_command_line_is_refused_clearly(server):
+    data = str(server.data_dir)
+    bad = run("user", "create", "--email", "not-an-email", "--name", "X", "--role", "chief", "--data-dir", data,
+              stdin=PASSWORD + "\n")
+    assert bad.returncode != 0
+    assert "email" in bad.stderr and "role" in bad.stderr, bad.stderr
+    short = run("user", "create", "--email", "x@example.com", "--name", "X", "--data-dir", data, stdin="short\n")
+    assert short.returncode != 0 and "password" in short.stderr
+    unknown = run("token", "create", "--email", "nobody@example.com", "--data-dir", data)
+    assert unknown.returncode != 0 and "nobody@example.com" in unknown.stderr
+    assert unknown.stdout == ""
+
+
+def test_migrate_reports_every_migration_applied(server):
+    result = run("migrate", "--data-dir", str(server.data_dir))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith("applied") for line in lines), result.stdout
+
+
+def test_the_openapi_document_is_valid_openapi_3_1(server):
+    from openapi_spec_validator import validate
+    status, body = call(server.base_url, "/api/v1/openapi.json")
+    assert status == 200
+    document = json.loads(body)
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+
+
+def test_json_logs_and_graceful_shutdown(tmp_path):
+    port = _free_port()
+    stderr_path = tmp_path / "stderr.log"
+    with open(stderr_path, "wb") as stderr:
+        process = subprocess.Popen([str(_binary()), "serve", "--port", str(port), "--data-dir", str(tmp_path / "data")],
+                                   stdout=subprocess.DEVNULL, stderr=stderr, stdin=subprocess.DEVNULL,
+                                   env={**os.environ, "TOCSIN_LOG_FORMAT": "json"})
+        try:
+            assert _wait_ready(process, f"http://127.0.0.1:{port}")
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=SHUTDOWN_TIMEOUT) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+    records = [json.loads(line) for line in stderr_path.read_text().splitlines() if line.strip()]
+    assert records, "no log lines"
+    assert all({"ts", "level", "msg"} <= record.keys() for record in records)
+    assert any(record["msg"] == "tocsin is serving" for record in records)
+
+
+@pytest.mark.skipif(not os.environ.get("TOCSIN_TEST_DATABASE_URL"), reason="needs TOCSIN_TEST_DATABASE_URL (PostgreSQL)")
+def test_postgres_by_one_setting(tmp_path):
+    server_url = urlparse(os.environ["TOCSIN_TEST_DATABASE_URL"])
+    name = "tocsin_e2e_" + uuid.uuid4().hex[:12]
+    psql = ["psql", "-h", server_url.hostname, "-p", str(server_url.port or 5432), "-U", server_url.username, "-d",
+            server_url.path.lstrip("/") or "postgres", "-qc"]
+    subprocess.run(psql + [f"CREATE DATABASE {name}"], check=True, timeout=30)
+    url = urlunparse(server_url._replace(path="/" + name))
+    port = _free_port()
+    try:
+        process = subprocess.Popen([str(_binary()), "serve", "--port", str(port), "--data-dir", str(tmp_path / "unused")],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                   env={**os.environ, "TOCSIN_DATABASE_URL": url})
+        try:
+            assert _wait_ready(process, f"http://127.0.0.1:{port}")
+            created = run("user", "create", "--email", "pg@example.com", "--name", "Pg", "--role", "owner",
+                          "--database-url", url, stdin=PASSWORD + "\n")
+            assert created.returncode == 0, created.stderr
+            token = run("token", "create", "--email", "pg@example.com", "--database-url", url).stdout.strip()
+            status, _ = call(f"http://127.0.0.1:{port}", "/api/v1/services", token=token, method="POST", body={"name": "On PG"})
+            assert status == 201
+            assert not (tmp_path / "unused" / "tocsin.db").exists(), "the embedded database was used instead"
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=SHUTDOWN_TIMEOUT) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+    finally:
+        subprocess.run(psql + [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], timeout=30)
