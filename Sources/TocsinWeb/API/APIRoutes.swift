@@ -123,7 +123,7 @@ struct APIRoutes {
 
     private func registerTeams(_ api: APIRegistrar) {
         let store = env.store
-        let now = env.now
+        let catalog = Catalog(store: env.store, now: env.now)
         api.on(.get, "teams") { request, context in
             _ = try context.require(.read)
             let page = try await store.teams(query: request.query("q"), page: try request.pageRequest)
@@ -132,9 +132,7 @@ struct APIRoutes {
         api.on(.post, "teams") { request, context in
             _ = try context.require(.manageCatalog)
             let body = try await JSONBody.decode(TeamInputJSON.self, from: request, context: context)
-            let team = try body.input.created(id: UUID(), now: now())
-            try await store.createTeam(team)
-            return try JSONBody.response(TeamJSON(team), status: .created)
+            return try JSONBody.response(TeamJSON(try await catalog.createTeam(body.input)), status: .created)
         }
         api.on(.get, "teams/:id") { _, context in
             _ = try context.require(.read)
@@ -146,10 +144,7 @@ struct APIRoutes {
             _ = try context.require(.manageCatalog)
             let id = try context.id()
             let body = try await JSONBody.decode(TeamInputJSON.self, from: request, context: context)
-            guard let current = try await store.team(id: id) else { throw DomainError.notFound("team \(id.db) not found") }
-            let team = try body.input.applied(to: current, now: now())
-            try await store.updateTeam(team)
-            return try JSONBody.response(TeamJSON(team))
+            return try JSONBody.response(TeamJSON(try await catalog.updateTeam(id: id, body.input)))
         }
         api.on(.delete, "teams/:id") { _, context in
             _ = try context.require(.manageCatalog)
@@ -160,7 +155,7 @@ struct APIRoutes {
 
     private func registerServices(_ api: APIRegistrar) {
         let store = env.store
-        let now = env.now
+        let catalog = Catalog(store: env.store, now: env.now)
         api.on(.get, "services") { request, context in
             _ = try context.require(.read)
             var filter = ServiceFilter(teamID: try request.queryID("team_id"), query: request.query("q"))
@@ -174,9 +169,7 @@ struct APIRoutes {
         api.on(.post, "services") { request, context in
             _ = try context.require(.manageCatalog)
             let body = try await JSONBody.decode(ServiceInputJSON.self, from: request, context: context)
-            let service = try body.input.created(id: UUID(), now: now())
-            try await store.createService(service)
-            return try JSONBody.response(ServiceJSON(service: service), status: .created)
+            return try JSONBody.response(ServiceJSON(service: try await catalog.createService(body.input)), status: .created)
         }
         api.on(.get, "services/:id") { _, context in
             _ = try context.require(.read)
@@ -188,10 +181,7 @@ struct APIRoutes {
             _ = try context.require(.manageCatalog)
             let id = try context.id()
             let body = try await JSONBody.decode(ServiceInputJSON.self, from: request, context: context)
-            guard let current = try await store.service(id: id) else { throw DomainError.notFound("service \(id.db) not found") }
-            let service = try body.input.applied(to: current, now: now())
-            try await store.updateService(service)
-            return try JSONBody.response(ServiceJSON(service: service))
+            return try JSONBody.response(ServiceJSON(service: try await catalog.updateService(id: id, body.input)))
         }
         api.on(.delete, "services/:id") { _, context in
             _ = try context.require(.manageCatalog)

@@ -7,6 +7,7 @@ struct CatalogPages {
     let env: WebEnvironment
 
     var store: any TocsinStore { env.store }
+    var catalog: Catalog { Catalog(store: env.store, now: env.now) }
 
     func register(_ router: Router<TocsinRequestContext>) {
         router.get("/services") { request, context in try await serviceList(request, context) }
@@ -200,21 +201,12 @@ struct CatalogPages {
         let input = ServiceInput(name: form["name"] ?? "", description: form["description"] ?? "", teamID: .set(team), tier: tier,
                                  links: Self.parseLinks(form["links"] ?? ""),
                                  dependsOn: form.all("depends_on").compactMap(UUID.init(uuidString:)))
-        var current: Service?
         do {
             try errors.throwIfInvalid()
-            let saved: Service
-            if let id {
-                guard let existing = try await store.service(id: id) else { throw DomainError.notFound("There is no service with id \(id.db).") }
-                current = existing
-                saved = try input.applied(to: existing, now: env.now())
-                try await store.updateService(saved)
-            } else {
-                saved = try input.created(id: UUID(), now: env.now())
-                try await store.createService(saved)
-            }
+            let saved = if let id { try await catalog.updateService(id: id, input) } else { try await catalog.createService(input) }
             return .seeOther("/services/\(saved.id.db)")
         } catch let error as DomainError where !Self.isNotFound(error) {
+            let current = if let id { try await store.service(id: id) } else { Service?.none }
             return try await serviceForm(request, context, service: current, view: FormView(form: form, error: error), status: .unprocessableContent)
         }
     }
@@ -309,20 +301,11 @@ struct CatalogPages {
         let form = try await Form.read(request, context: context)
         let input = TeamInput(name: form["name"] ?? "", description: form["description"] ?? "",
                               memberIDs: form.all("member_ids").compactMap(UUID.init(uuidString:)))
-        var current: Team?
         do {
-            let saved: Team
-            if let id {
-                guard let existing = try await store.team(id: id) else { throw DomainError.notFound("There is no team with id \(id.db).") }
-                current = existing
-                saved = try input.applied(to: existing, now: env.now())
-                try await store.updateTeam(saved)
-            } else {
-                saved = try input.created(id: UUID(), now: env.now())
-                try await store.createTeam(saved)
-            }
+            let saved = if let id { try await catalog.updateTeam(id: id, input) } else { try await catalog.createTeam(input) }
             return .seeOther("/teams/\(saved.id.db)")
         } catch let error as DomainError where !Self.isNotFound(error) {
+            let current = if let id { try await store.team(id: id) } else { Team?.none }
             return try await teamForm(request, context, team: current, view: FormView(form: form, error: error), status: .unprocessableContent)
         }
     }
