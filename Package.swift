@@ -35,6 +35,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TocsinIngest",
+            dependencies: ["TocsinCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TocsinStorage",
             dependencies: [
                 "TocsinCore",
@@ -53,7 +58,7 @@ let package = Package(
         .target(
             name: "TocsinWeb",
             dependencies: [
-                "TocsinCore",
+                "TocsinCore", "TocsinIngest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -97,6 +102,12 @@ let package = Package(
         .testTarget(
             name: "TocsinCoreTests",
             dependencies: ["TocsinCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TocsinIngestTests",
+            dependencies: ["TocsinCore", "TocsinIngest"],
+            resources: [.copy("Payloads")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -81,7 +81,7 @@ public protocol CredentialRepository: Sendable {
 }
 
 /// Everything the web layer needs from storage.
-public protocol TocsinStore: UserRepository, TeamRepository, ServiceRepository, CredentialRepository {
+public protocol TocsinStore: UserRepository, TeamRepository, ServiceRepository, CredentialRepository, AlertRepository {
     /// Whether the database answers.
     func ping() async throws
 }

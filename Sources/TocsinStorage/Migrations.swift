@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -106,6 +106,98 @@ public enum Migrations {
             )
             """,
             "CREATE INDEX service_dependencies_target ON service_dependencies (depends_on_id)",
+        ]
+    }
+
+    static let alerts = Migration(version: 3, name: "alerts and incidents") { t in
+        [
+            """
+            CREATE TABLE integration_keys (
+                id TEXT PRIMARY KEY,
+                service_id TEXT NOT NULL REFERENCES services (id) ON DELETE CASCADE,
+                type TEXT NOT NULL,
+                name TEXT NOT NULL,
+                secret_hash TEXT NOT NULL,
+                hint TEXT NOT NULL,
+                rate_limit_per_minute INTEGER,
+                created_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX integration_keys_secret_key ON integration_keys (secret_hash)",
+            "CREATE INDEX integration_keys_service ON integration_keys (service_id)",
+            "CREATE TABLE counters (name TEXT PRIMARY KEY, value \(t.bigint) NOT NULL)",
+            "INSERT INTO counters (name, value) VALUES ('incident_number', 0)",
+            """
+            CREATE TABLE incidents (
+                id TEXT PRIMARY KEY,
+                number \(t.bigint) NOT NULL,
+                title TEXT NOT NULL,
+                status TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                detection_source TEXT NOT NULL,
+                created_at \(t.time) NOT NULL,
+                acknowledged_at \(t.time),
+                resolved_at \(t.time),
+                updated_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX incidents_number_key ON incidents (number)",
+            "CREATE INDEX incidents_status ON incidents (status, created_at)",
+            """
+            CREATE TABLE incident_services (
+                incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+                service_id TEXT NOT NULL REFERENCES services (id) ON DELETE CASCADE,
+                PRIMARY KEY (incident_id, service_id)
+            )
+            """,
+            "CREATE INDEX incident_services_service ON incident_services (service_id)",
+            """
+            CREATE TABLE alerts (
+                id TEXT PRIMARY KEY,
+                service_id TEXT NOT NULL REFERENCES services (id) ON DELETE CASCADE,
+                integration_key_id TEXT REFERENCES integration_keys (id) ON DELETE SET NULL,
+                dedup_key TEXT NOT NULL,
+                status TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                source TEXT NOT NULL,
+                component TEXT,
+                group_name TEXT,
+                class TEXT,
+                labels TEXT NOT NULL,
+                details TEXT NOT NULL,
+                links TEXT NOT NULL,
+                images TEXT NOT NULL,
+                client TEXT,
+                client_url TEXT,
+                detection_source TEXT NOT NULL,
+                incident_id TEXT REFERENCES incidents (id) ON DELETE SET NULL,
+                occurrences \(t.bigint) NOT NULL,
+                first_seen_at \(t.time) NOT NULL,
+                last_seen_at \(t.time) NOT NULL,
+                acknowledged_at \(t.time),
+                resolved_at \(t.time),
+                muted_reason TEXT
+            )
+            """,
+            // At most one open alert per service and key: the database itself enforces deduplication.
+            "CREATE UNIQUE INDEX alerts_open_dedup ON alerts (service_id, dedup_key) WHERE status <> 'resolved'",
+            "CREATE INDEX alerts_incident ON alerts (incident_id)",
+            "CREATE INDEX alerts_service_seen ON alerts (service_id, last_seen_at)",
+            """
+            CREATE TABLE change_events (
+                id TEXT PRIMARY KEY,
+                service_id TEXT NOT NULL REFERENCES services (id) ON DELETE CASCADE,
+                integration_key_id TEXT REFERENCES integration_keys (id) ON DELETE SET NULL,
+                summary TEXT NOT NULL,
+                source TEXT,
+                occurred_at \(t.time) NOT NULL,
+                details TEXT NOT NULL,
+                links TEXT NOT NULL,
+                created_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE INDEX change_events_service_time ON change_events (service_id, occurred_at)",
         ]
     }
 }

@@ -12,6 +12,12 @@ public enum Secrets {
         return prefix + bytes.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// A 32-character integration key (128 random bits, lowercase hex), the length PagerDuty uses.
+    public static func integrationKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
     /// High-entropy secrets need no slow hash; SHA-256 keeps lookups by hash possible.
     public static func hash(_ secret: String) -> String {
         SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()

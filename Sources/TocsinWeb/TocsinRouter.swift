@@ -15,6 +15,7 @@ public enum TocsinRouter {
         registerOperations(router, env)
         let table = RouteTable()
         APIRoutes(env: env).register(APIRegistrar(group: router.group("api/v1"), table: table))
+        PagerDutyEndpoint(env: env).register(router)
         AuthPages(env: env).register(router)
         CatalogPages(env: env).register(router)
         PeoplePages(env: env).register(router)

@@ -11,6 +11,7 @@ public struct WebEnvironment: Sendable {
     public var passwords: PasswordHasher
     public var sessionLifetime: TimeInterval
     public var signInThrottle: SignInThrottle
+    public var eventRateLimiter: EventRateLimiter
     public var metrics: HTTPMetrics
     public var logger: Logger
     /// Reports database pool use at scrape time.
@@ -18,7 +19,7 @@ public struct WebEnvironment: Sendable {
 
     public init(store: any TocsinStore, now: @escaping @Sendable () -> Date = { Date() }, publicURL: String,
                 passwords: PasswordHasher = PasswordHasher(), sessionLifetime: TimeInterval = 7 * 24 * 3600,
-                signInThrottle: SignInThrottle = SignInThrottle(), metrics: HTTPMetrics = HTTPMetrics(),
+                signInThrottle: SignInThrottle = SignInThrottle(), eventRateLimiter: EventRateLimiter = EventRateLimiter(), metrics: HTTPMetrics = HTTPMetrics(),
                 logger: Logger, databaseStats: @escaping @Sendable () -> (inUse: Int, idle: Int, waiting: Int) = { (0, 0, 0) }) {
         self.store = store
         self.now = now
@@ -26,6 +27,7 @@ public struct WebEnvironment: Sendable {
         self.passwords = passwords
         self.sessionLifetime = sessionLifetime
         self.signInThrottle = signInThrottle
+        self.eventRateLimiter = eventRateLimiter
         self.metrics = metrics
         self.logger = logger
         self.databaseStats = databaseStats

@@ -64,6 +64,7 @@ struct APIRoutes {
         registerTeams(api)
         registerServices(api)
         registerTokens(api)
+        registerAlerts(api)
         api.on(.get, "openapi.json") { _, _ in
             try JSONBody.response(OpenAPIDocument.document)
         }

@@ -85,6 +85,44 @@ enum OpenAPIDocument {
             "parameters": [idParam],
             "delete": operation("revokeToken", "Revoke a token (one's own; admins any)", tag: "tokens", noContent: true),
         ],
+        "/api/v1/services/{id}/integration-keys": [
+            "parameters": [idParam],
+            "get": operation("listIntegrationKeys", "A service's integration keys (never the keys themselves)", tag: "alerts",
+                             ok: ["type": "object", "required": ["data"], "properties": ["data": ["type": "array", "items": ref("IntegrationKey")]]]),
+            "post": operation("createIntegrationKey", "Create an integration key (admin); the 32-character key is in `key` in this answer only",
+                              tag: "alerts", body: "IntegrationKeyCreate", created: ref("IntegrationKey")),
+        ],
+        "/api/v1/services/{id}/integration-keys/{key_id}": [
+            "parameters": [idParam, ["name": "key_id", "in": "path", "required": true, "schema": uuid]],
+            "delete": operation("revokeIntegrationKey", "Revoke an integration key (admin); senders using it get 400 Invalid routing key", tag: "alerts", noContent: true),
+        ],
+        "/api/v1/alerts": [
+            "get": operation("listAlerts", "Alerts, most recently seen first", tag: "alerts", query: [
+                queryParam("service_id", "Only this service's alerts", uuid),
+                queryParam("incident_id", "Only this incident's alerts", uuid),
+                queryParam("status", "Only alerts in this state", ["type": "string", "enum": ["triggered", "acknowledged", "resolved"]]),
+            ] + pageParams, ok: list("Alert")),
+        ],
+        "/api/v1/incidents": [
+            "get": operation("listIncidents", "Incidents, newest first", tag: "incidents", query: [
+                queryParam("service_id", "Only incidents on this service", uuid),
+                queryParam("status", "Only incidents in this state", ["type": "string", "enum": ["triggered", "acknowledged", "resolved"]]),
+            ] + pageParams, ok: list("Incident")),
+        ],
+        "/api/v1/incidents/{id}": [
+            "parameters": [idParam],
+            "get": operation("getIncident", "One incident", tag: "incidents", ok: ref("Incident")),
+        ],
+        "/api/v1/incidents/{id}/acknowledge": [
+            "parameters": [idParam],
+            "post": operation("acknowledgeIncident", "Acknowledge an incident and its triggered alerts (responder); 409 unless triggered",
+                              tag: "incidents", ok: ref("Incident")),
+        ],
+        "/api/v1/incidents/{id}/resolve": [
+            "parameters": [idParam],
+            "post": operation("resolveIncident", "Resolve an incident and all its open alerts (responder); 409 if already resolved",
+                              tag: "incidents", ok: ref("Incident")),
+        ],
         "/api/v1/openapi.json": [
             "get": operation("openapi", "This document", tag: "meta", ok: ["type": "object"], secured: false),
         ],
@@ -95,6 +133,9 @@ enum OpenAPIDocument {
     static let uuid: JSONValue = ["type": "string", "format": "uuid"]
     static let string: JSONValue = ["type": "string"]
     static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
+    static let nullableString: JSONValue = ["type": ["string", "null"]]
+    static let nullableDateTime: JSONValue = ["type": ["string", "null"], "format": "date-time"]
+    static let integrationType: JSONValue = ["type": "string", "enum": ["pagerduty", "alertmanager", "opsgenie", "grafana", "generic"]]
     static let role: JSONValue = ["type": "string", "enum": ["owner", "admin", "responder", "observer"]]
     static let tier: JSONValue = ["type": "integer", "minimum": 1, "maximum": 4, "description": "1 is the most critical"]
     static let link: JSONValue = [
@@ -179,6 +220,51 @@ enum OpenAPIDocument {
                 "hint": ["type": "string", "description": "The first characters of the secret"],
                 "token": ["type": "string", "description": "The secret; only in the answer that creates the token"],
                 "created_at": dateTime, "last_used_at": ["type": ["string", "null"], "format": "date-time"],
+            ],
+        ],
+        "IntegrationKey": [
+            "type": "object", "required": ["id", "service_id", "type", "name", "hint", "rate_limit_per_minute", "created_at"],
+            "properties": [
+                "id": uuid, "service_id": uuid, "type": integrationType, "name": string,
+                "hint": ["type": "string", "description": "The first characters of the key"],
+                "key": ["type": "string", "minLength": 32, "maxLength": 32, "description": "The key; only in the answer that creates it"],
+                "rate_limit_per_minute": ["type": "integer"], "created_at": dateTime,
+            ],
+        ],
+        "IntegrationKeyCreate": [
+            "type": "object", "required": ["type"],
+            "properties": ["type": integrationType, "name": string,
+                           "rate_limit_per_minute": ["type": "integer", "minimum": 1, "maximum": 100000, "default": 6000]],
+        ],
+        "Alert": [
+            "type": "object",
+            "required": ["id", "service_id", "dedup_key", "status", "severity", "summary", "source", "incident_id", "occurrences",
+                         "detection_source", "first_seen_at", "last_seen_at", "muted_reason"],
+            "properties": [
+                "id": uuid, "service_id": uuid, "dedup_key": string,
+                "status": ["type": "string", "enum": ["triggered", "acknowledged", "resolved"]],
+                "severity": ["type": "string", "enum": ["critical", "error", "warning", "info"]],
+                "summary": string, "source": string, "component": nullableString, "group": nullableString, "class": nullableString,
+                "labels": ["type": "object", "additionalProperties": string], "details": [:],
+                "links": ["type": "array", "items": ["type": "object", "properties": ["href": string, "text": nullableString]]],
+                "images": ["type": "array", "items": ["type": "object", "properties": ["src": string, "href": nullableString, "alt": nullableString]]],
+                "client": nullableString, "client_url": nullableString,
+                "detection_source": ["type": "string", "enum": ["monitoring", "customer", "internal"]],
+                "incident_id": ["type": ["string", "null"], "format": "uuid"], "occurrences": ["type": "integer", "minimum": 1],
+                "first_seen_at": dateTime, "last_seen_at": dateTime, "acknowledged_at": nullableDateTime, "resolved_at": nullableDateTime,
+                "muted_reason": nullableString,
+            ],
+        ],
+        "Incident": [
+            "type": "object",
+            "required": ["id", "number", "title", "status", "severity", "service_ids", "alert_count", "detection_source", "created_at", "updated_at"],
+            "properties": [
+                "id": uuid, "number": ["type": "integer"], "title": string,
+                "status": ["type": "string", "enum": ["triggered", "acknowledged", "resolved"]],
+                "severity": ["type": "string", "enum": ["SEV1", "SEV2", "SEV3", "SEV4"]],
+                "service_ids": ["type": "array", "items": uuid], "alert_count": ["type": "integer"],
+                "detection_source": ["type": "string", "enum": ["monitoring", "customer", "internal"]],
+                "created_at": dateTime, "acknowledged_at": nullableDateTime, "resolved_at": nullableDateTime, "updated_at": dateTime,
             ],
         ],
         "TokenCreate": [

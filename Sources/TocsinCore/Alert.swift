@@ -1,0 +1,177 @@
+import Foundation
+
+/// The severities monitoring tools send (PagerDuty's vocabulary, which the others map onto).
+public enum AlertSeverity: String, Sendable, Codable, CaseIterable, Comparable {
+    case critical, error, warning, info
+
+    private var rank: Int {
+        switch self {
+        case .critical: return 3
+        case .error: return 2
+        case .warning: return 1
+        case .info: return 0
+        }
+    }
+
+    public static func < (lhs: AlertSeverity, rhs: AlertSeverity) -> Bool { lhs.rank < rhs.rank }
+}
+
+public enum AlertStatus: String, Sendable, Codable, CaseIterable {
+    case triggered, acknowledged, resolved
+}
+
+/// Who noticed: a machine, a customer, or someone inside the company. The metrics count
+/// how many incidents monitoring found before customers did.
+public enum DetectionSource: String, Sendable, Codable, CaseIterable {
+    case monitoring, customer
+    case internalReport = "internal"
+}
+
+public enum EventAction: String, Sendable, Codable, CaseIterable {
+    case trigger, acknowledge, resolve
+}
+
+public struct AlertLink: Sendable, Equatable, Codable {
+    public var href: String
+    public var text: String?
+
+    public init(href: String, text: String? = nil) {
+        self.href = href
+        self.text = text
+    }
+}
+
+public struct AlertImage: Sendable, Equatable, Codable {
+    public var src: String
+    public var href: String?
+    public var alt: String?
+
+    public init(src: String, href: String? = nil, alt: String? = nil) {
+        self.src = src
+        self.href = href
+        self.alt = alt
+    }
+}
+
+/// An incoming event after decoding, whatever format it came in.
+public struct AlertEvent: Sendable, Equatable {
+    public var action: EventAction
+    public var dedupKey: String
+    public var summary: String
+    public var source: String
+    public var severity: AlertSeverity
+    public var occurredAt: Date?
+    public var component: String?
+    public var group: String?
+    public var eventClass: String?
+    public var labels: [String: String]
+    public var details: JSONValue
+    public var links: [AlertLink]
+    public var images: [AlertImage]
+    public var client: String?
+    public var clientURL: String?
+    public var detectionSource: DetectionSource
+
+    public init(action: EventAction, dedupKey: String, summary: String = "", source: String = "", severity: AlertSeverity = .error,
+                occurredAt: Date? = nil, component: String? = nil, group: String? = nil, eventClass: String? = nil,
+                labels: [String: String] = [:], details: JSONValue = .null, links: [AlertLink] = [], images: [AlertImage] = [],
+                client: String? = nil, clientURL: String? = nil, detectionSource: DetectionSource = .monitoring) {
+        self.action = action
+        self.dedupKey = dedupKey
+        self.summary = summary
+        self.source = source
+        self.severity = severity
+        self.occurredAt = occurredAt
+        self.component = component
+        self.group = group
+        self.eventClass = eventClass
+        self.labels = labels
+        self.details = details
+        self.links = links
+        self.images = images
+        self.client = client
+        self.clientURL = clientURL
+        self.detectionSource = detectionSource
+    }
+}
+
+/// One problem a monitoring tool reported, deduplicated: repeats raise `occurrences`.
+public struct Alert: Sendable, Equatable, Identifiable {
+    public var id: UUID
+    public var serviceID: UUID
+    public var integrationKeyID: UUID?
+    public var dedupKey: String
+    public var status: AlertStatus
+    public var severity: AlertSeverity
+    public var summary: String
+    public var source: String
+    public var component: String?
+    public var group: String?
+    public var eventClass: String?
+    public var labels: [String: String]
+    public var details: JSONValue
+    public var links: [AlertLink]
+    public var images: [AlertImage]
+    public var client: String?
+    public var clientURL: String?
+    public var detectionSource: DetectionSource
+    public var incidentID: UUID?
+    public var occurrences: Int
+    public var firstSeenAt: Date
+    public var lastSeenAt: Date
+    public var acknowledgedAt: Date?
+    public var resolvedAt: Date?
+    /// Why no one was paged for it, when it was muted.
+    public var mutedReason: String?
+
+    public init(id: UUID, serviceID: UUID, integrationKeyID: UUID?, event: AlertEvent, incidentID: UUID?, now: Date) {
+        self.id = id
+        self.serviceID = serviceID
+        self.integrationKeyID = integrationKeyID
+        dedupKey = event.dedupKey
+        status = .triggered
+        severity = event.severity
+        summary = event.summary
+        source = event.source
+        component = event.component
+        group = event.group
+        eventClass = event.eventClass
+        labels = event.labels
+        details = event.details
+        links = event.links
+        images = event.images
+        client = event.client
+        clientURL = event.clientURL
+        detectionSource = event.detectionSource
+        self.incidentID = incidentID
+        occurrences = 1
+        firstSeenAt = now
+        lastSeenAt = now
+        acknowledgedAt = nil
+        resolvedAt = nil
+        mutedReason = nil
+    }
+}
+
+/// What an event does to the alert it names. Pure: the caller loads and saves.
+public enum AlertDecision: Sendable, Equatable {
+    /// No open alert has this key: open one.
+    case open
+    /// The same problem again: count it and refresh what changed.
+    case repeatOccurrence
+    case acknowledge
+    case resolve
+    /// Acknowledge or resolve for an unknown or already resolved key: accepted and dropped, as PagerDuty does.
+    case ignore(String)
+
+    public static func decide(_ event: AlertEvent, open existing: Alert?) -> AlertDecision {
+        switch (event.action, existing) {
+        case (.trigger, nil): return .open
+        case (.trigger, .some): return .repeatOccurrence
+        case (.acknowledge, nil), (.resolve, nil): return .ignore("no open alert has the dedup key \(event.dedupKey)")
+        case (.acknowledge, .some(let alert)):
+            return alert.status == .triggered ? .acknowledge : .ignore("the alert is already acknowledged")
+        case (.resolve, .some): return .resolve
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// The formats Tocsin accepts alerts in; each integration key speaks one.
+public enum IntegrationType: String, Sendable, Codable, CaseIterable {
+    case pagerduty, alertmanager, opsgenie, grafana, generic
+}
+
+/// A per-service key that monitoring tools send events with. Stored as a hash; the key itself is shown once.
+public struct IntegrationKey: Sendable, Equatable, Identifiable {
+    public var id: UUID
+    public var serviceID: UUID
+    public var type: IntegrationType
+    public var name: String
+    /// The first characters, so people can tell keys apart.
+    public var hint: String
+    /// Events accepted per minute before 429; nil for the default.
+    public var rateLimitPerMinute: Int?
+    public var createdAt: Date
+
+    public init(id: UUID, serviceID: UUID, type: IntegrationType, name: String, hint: String, rateLimitPerMinute: Int?, createdAt: Date) {
+        self.id = id
+        self.serviceID = serviceID
+        self.type = type
+        self.name = name
+        self.hint = hint
+        self.rateLimitPerMinute = rateLimitPerMinute
+        self.createdAt = createdAt
+    }
+
+    public static let defaultRateLimitPerMinute = 6000
+    public static let keyLength = 32
+}
+
+/// The result of ingesting one event.
+public struct IngestOutcome: Sendable, Equatable {
+    public var decision: AlertDecision
+    public var alertID: UUID?
+    public var incidentID: UUID?
+
+    public init(decision: AlertDecision, alertID: UUID?, incidentID: UUID?) {
+        self.decision = decision
+        self.alertID = alertID
+        self.incidentID = incidentID
+    }
+}
+
+public struct AlertFilter: Sendable, Equatable {
+    public var serviceID: UUID?
+    public var incidentID: UUID?
+    public var status: AlertStatus?
+
+    public init(serviceID: UUID? = nil, incidentID: UUID? = nil, status: AlertStatus? = nil) {
+        self.serviceID = serviceID
+        self.incidentID = incidentID
+        self.status = status
+    }
+}
+
+public struct IncidentFilter: Sendable, Equatable {
+    public var serviceID: UUID?
+    public var status: IncidentStatus?
+
+    public init(serviceID: UUID? = nil, status: IncidentStatus? = nil) {
+        self.serviceID = serviceID
+        self.status = status
+    }
+}
+
+public protocol AlertRepository: Sendable {
+    func createIntegrationKey(_ key: IntegrationKey, secretHash: String) async throws
+    func integrationKey(secretHash: String) async throws -> IntegrationKey?
+    func integrationKeys(serviceID: UUID) async throws -> [IntegrationKey]
+    func deleteIntegrationKey(id: UUID, serviceID: UUID) async throws
+
+    /// Applies one event in one transaction: dedup, the alert's state, its incident.
+    func ingest(_ event: AlertEvent, serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> IngestOutcome
+
+    func recordChange(_ change: ChangeRecord, integrationKeyID: UUID?) async throws
+    func changes(serviceIDs: [UUID], from: Date, to: Date) async throws -> [ChangeRecord]
+
+    func alerts(_ filter: AlertFilter, page: PageRequest) async throws -> Page<Alert>
+    func incidents(_ filter: IncidentFilter, page: PageRequest) async throws -> Page<Incident>
+    func incident(id: UUID) async throws -> Incident?
+    /// Acknowledges or resolves an incident and every open alert in it.
+    func setIncidentStatus(id: UUID, to status: IncidentStatus, now: Date) async throws -> Incident
+}
+
+/// A deploy or configuration change on a service: context for the incidents that follow it. Never pages anyone.
+public struct ChangeRecord: Sendable, Equatable, Identifiable {
+    public var id: UUID
+    public var serviceID: UUID
+    public var summary: String
+    public var source: String?
+    public var occurredAt: Date
+    public var details: JSONValue
+    public var links: [AlertLink]
+    public var createdAt: Date
+
+    public init(id: UUID, serviceID: UUID, summary: String, source: String?, occurredAt: Date, details: JSONValue,
+                links: [AlertLink], createdAt: Date) {
+        self.id = id
+        self.serviceID = serviceID
+        self.summary = summary
+        self.source = source
+        self.occurredAt = occurredAt
+        self.details = details
+        self.links = links
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,312 @@
+import Foundation
+import SQLKit
+import TocsinCore
+
+extension SQLStore: AlertRepository {
+    // MARK: Integration keys
+
+    public func createIntegrationKey(_ key: IntegrationKey, secretHash: String) async throws {
+        try await database.write { db in
+            guard try await db.count("SELECT COUNT(*) AS n FROM services WHERE id = \(bind: key.serviceID.db)") == 1 else {
+                throw DomainError.notFound("service \(key.serviceID.db) not found")
+            }
+            try await db.raw("""
+                INSERT INTO integration_keys (id, service_id, type, name, secret_hash, hint, rate_limit_per_minute, created_at)
+                VALUES (\(bind: key.id.db), \(bind: key.serviceID.db), \(bind: key.type.rawValue), \(bind: key.name), \(bind: secretHash),
+                        \(bind: key.hint), \(bind: key.rateLimitPerMinute), \(bind: key.createdAt))
+                """).run()
+        }
+    }
+
+    public func integrationKey(secretHash: String) async throws -> IntegrationKey? {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM integration_keys WHERE secret_hash = \(bind: secretHash)").first().map(Self.integrationKey(from:))
+        }
+    }
+
+    public func integrationKeys(serviceID: UUID) async throws -> [IntegrationKey] {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM integration_keys WHERE service_id = \(bind: serviceID.db) ORDER BY created_at, id")
+                .all().map(Self.integrationKey(from:))
+        }
+    }
+
+    public func deleteIntegrationKey(id: UUID, serviceID: UUID) async throws {
+        try await database.write { db in
+            guard try await db.count("""
+                SELECT COUNT(*) AS n FROM integration_keys WHERE id = \(bind: id.db) AND service_id = \(bind: serviceID.db)
+                """) == 1 else { throw DomainError.notFound("integration key \(id.db) not found on this service") }
+            try await db.raw("DELETE FROM integration_keys WHERE id = \(bind: id.db)").run()
+        }
+    }
+
+    static func integrationKey(from row: any SQLRow) throws -> IntegrationKey {
+        IntegrationKey(
+            id: try row.id("id"), serviceID: try row.id("service_id"),
+            type: IntegrationType(rawValue: try row.decode(column: "type", as: String.self)) ?? .generic,
+            name: try row.decode(column: "name", as: String.self), hint: try row.decode(column: "hint", as: String.self),
+            rateLimitPerMinute: try row.decode(column: "rate_limit_per_minute", as: Int?.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self))
+    }
+
+    // MARK: Ingestion
+
+    public func ingest(_ event: AlertEvent, serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> IngestOutcome {
+        let kind = database.kind
+        return try await database.write { db in
+            if kind == .postgres {
+                // Two triggers with one key at the same moment must not both open an alert.
+                try await db.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: serviceID.db + "\n" + event.dedupKey), 0))").run()
+            }
+            let existing = try await db.raw("""
+                SELECT * FROM alerts WHERE service_id = \(bind: serviceID.db) AND dedup_key = \(bind: event.dedupKey) AND status <> 'resolved'
+                """).first().map(Self.alert(from:))
+            let decision = AlertDecision.decide(event, open: existing)
+            switch decision {
+            case .open:
+                guard let tier = try await db.raw("SELECT tier FROM services WHERE id = \(bind: serviceID.db)")
+                    .first(decodingColumn: "tier", as: Int.self)
+                else { throw DomainError.notFound("service \(serviceID.db) not found") }
+                let incidentID = try await Self.openIncident(for: event, serviceID: serviceID, tier: tier, now: now, db)
+                let alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, event: event, incidentID: incidentID, now: now)
+                try await Self.insert(alert, db)
+                return IngestOutcome(decision: decision, alertID: alert.id, incidentID: incidentID)
+            case .repeatOccurrence:
+                let alert = existing!
+                try await db.raw("""
+                    UPDATE alerts SET occurrences = occurrences + 1, last_seen_at = \(bind: now), summary = \(bind: event.summary),
+                        severity = \(bind: event.severity.rawValue), source = \(bind: event.source), details = \(bind: try Self.json(event.details)),
+                        labels = \(bind: try Self.json(event.labels))
+                    WHERE id = \(bind: alert.id.db)
+                    """).run()
+                return IngestOutcome(decision: decision, alertID: alert.id, incidentID: alert.incidentID)
+            case .acknowledge, .resolve:
+                let alert = existing!
+                let status: AlertStatus = decision == .resolve ? .resolved : .acknowledged
+                try await Self.setAlertStatus([alert.id], to: status, now: now, db)
+                if let incident = alert.incidentID { try await Self.rollUpIncident(incident, now: now, db) }
+                return IngestOutcome(decision: decision, alertID: alert.id, incidentID: alert.incidentID)
+            case .ignore:
+                return IngestOutcome(decision: decision, alertID: existing?.id, incidentID: existing?.incidentID)
+            }
+        }
+    }
+
+    /// One incident per alert for now; the grouping rules of the service decide this once they exist.
+    private static func openIncident(for event: AlertEvent, serviceID: UUID, tier: Int, now: Date, _ db: any SQLDatabase) async throws -> UUID {
+        guard let number = try await db.raw("UPDATE counters SET value = value + 1 WHERE name = 'incident_number' RETURNING value")
+            .first(decodingColumn: "value", as: Int.self)
+        else { throw DomainError.conflict("the incident counter is missing") }
+        let id = UUID()
+        let severity = SeverityMatrix.standard.severity(for: event.severity, tier: tier)
+        let title = event.summary.isEmpty ? event.dedupKey : event.summary
+        try await db.raw("""
+            INSERT INTO incidents (id, number, title, status, severity, detection_source, created_at, updated_at)
+            VALUES (\(bind: id.db), \(bind: number), \(bind: String(title.prefix(1024))), 'triggered', \(bind: severity.rawValue),
+                    \(bind: event.detectionSource.rawValue), \(bind: now), \(bind: now))
+            """).run()
+        try await db.raw("INSERT INTO incident_services (incident_id, service_id) VALUES (\(bind: id.db), \(bind: serviceID.db))").run()
+        return id
+    }
+
+    private static func setAlertStatus(_ ids: [UUID], to status: AlertStatus, now: Date, _ db: any SQLDatabase) async throws {
+        guard !ids.isEmpty else { return }
+        let column: SQLQueryString = status == .resolved ? "resolved_at" : "acknowledged_at"
+        try await db.raw("""
+            UPDATE alerts SET status = \(bind: status.rawValue), \(column) = \(bind: now)
+            WHERE id IN (\(binds: ids.map(\.db))) AND status <> 'resolved'
+            """).run()
+    }
+
+    /// An incident is resolved when none of its alerts is open, acknowledged when none is still triggered.
+    private static func rollUpIncident(_ id: UUID, now: Date, _ db: any SQLDatabase) async throws {
+        let statuses = try await db.raw("SELECT status FROM alerts WHERE incident_id = \(bind: id.db)").all(decodingColumn: "status", as: String.self)
+        let open = statuses.filter { $0 != AlertStatus.resolved.rawValue }
+        if open.isEmpty {
+            try await db.raw("""
+                UPDATE incidents SET status = 'resolved', resolved_at = \(bind: now), updated_at = \(bind: now)
+                WHERE id = \(bind: id.db) AND status <> 'resolved'
+                """).run()
+        } else if !open.contains(AlertStatus.triggered.rawValue) {
+            try await db.raw("""
+                UPDATE incidents SET status = 'acknowledged', acknowledged_at = COALESCE(acknowledged_at, \(bind: now)), updated_at = \(bind: now)
+                WHERE id = \(bind: id.db) AND status = 'triggered'
+                """).run()
+        }
+    }
+
+    public func setIncidentStatus(id: UUID, to status: IncidentStatus, now: Date) async throws -> Incident {
+        try await database.write { db in
+            guard let current = try await db.raw("SELECT status FROM incidents WHERE id = \(bind: id.db)").first(decodingColumn: "status", as: String.self)
+            else { throw DomainError.notFound("incident \(id.db) not found") }
+            switch status {
+            case .acknowledged:
+                guard current == IncidentStatus.triggered.rawValue else {
+                    throw DomainError.conflict("the incident is already \(current)", field: "status")
+                }
+                let triggered = try await db.raw("SELECT id FROM alerts WHERE incident_id = \(bind: id.db) AND status = 'triggered'")
+                    .all(decodingColumn: "id", as: String.self).compactMap(UUID.init(uuidString:))
+                try await Self.setAlertStatus(triggered, to: .acknowledged, now: now, db)
+                try await db.raw("""
+                    UPDATE incidents SET status = 'acknowledged', acknowledged_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id.db)
+                    """).run()
+            case .resolved:
+                guard current != IncidentStatus.resolved.rawValue else { throw DomainError.conflict("the incident is already resolved", field: "status") }
+                let open = try await db.raw("SELECT id FROM alerts WHERE incident_id = \(bind: id.db) AND status <> 'resolved'")
+                    .all(decodingColumn: "id", as: String.self).compactMap(UUID.init(uuidString:))
+                try await Self.setAlertStatus(open, to: .resolved, now: now, db)
+                try await db.raw("""
+                    UPDATE incidents SET status = 'resolved', resolved_at = \(bind: now),
+                        acknowledged_at = COALESCE(acknowledged_at, \(bind: now)), updated_at = \(bind: now)
+                    WHERE id = \(bind: id.db)
+                    """).run()
+            case .triggered:
+                throw DomainError.invalid("status", "an incident cannot be set back to triggered")
+            }
+            guard let row = try await db.raw("SELECT * FROM incidents WHERE id = \(bind: id.db)").first() else {
+                throw DomainError.notFound("incident \(id.db) not found")
+            }
+            return try await Self.incidents(from: [row], db)[0]
+        }
+    }
+
+    // MARK: Change events
+
+    public func recordChange(_ change: ChangeRecord, integrationKeyID: UUID?) async throws {
+        try await database.write { db in
+            try await db.raw("""
+                INSERT INTO change_events (id, service_id, integration_key_id, summary, source, occurred_at, details, links, created_at)
+                VALUES (\(bind: change.id.db), \(bind: change.serviceID.db), \(bind: integrationKeyID?.db), \(bind: change.summary), \(bind: change.source),
+                        \(bind: change.occurredAt), \(bind: try Self.json(change.details)), \(bind: try Self.json(change.links)), \(bind: change.createdAt))
+                """).run()
+        }
+    }
+
+    public func changes(serviceIDs: [UUID], from: Date, to: Date) async throws -> [ChangeRecord] {
+        guard !serviceIDs.isEmpty else { return [] }
+        return try await database.read { db in
+            try await db.raw("""
+                SELECT * FROM change_events WHERE service_id IN (\(binds: serviceIDs.map(\.db)))
+                AND occurred_at >= \(bind: from) AND occurred_at <= \(bind: to) ORDER BY occurred_at, id
+                """).all().map { row in
+                ChangeRecord(
+                    id: try row.id("id"), serviceID: try row.id("service_id"), summary: try row.decode(column: "summary", as: String.self),
+                    source: try row.decode(column: "source", as: String?.self), occurredAt: try row.decode(column: "occurred_at", as: Date.self),
+                    details: try Self.decodeJSON(JSONValue.self, row, "details"), links: try Self.decodeJSON([AlertLink].self, row, "links"),
+                    createdAt: try row.decode(column: "created_at", as: Date.self))
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    public func alerts(_ filter: AlertFilter, page: PageRequest) async throws -> Page<Alert> {
+        var conditions: [SQLQueryString] = []
+        if let service = filter.serviceID { conditions.append("service_id = \(bind: service.db)") }
+        if let incident = filter.incidentID { conditions.append("incident_id = \(bind: incident.db)") }
+        if let status = filter.status { conditions.append("status = \(bind: status.rawValue)") }
+        let whereClause = SQLText.whereClause(conditions)
+        return try await database.read { db in
+            let total = try await db.count("SELECT COUNT(*) AS n FROM alerts" + whereClause)
+            let rows = try await db.raw("SELECT * FROM alerts" + whereClause + " ORDER BY last_seen_at DESC, id" + SQLText.page(page)).all()
+            return Page(items: try rows.map(Self.alert(from:)), total: total, request: page)
+        }
+    }
+
+    public func incidents(_ filter: IncidentFilter, page: PageRequest) async throws -> Page<Incident> {
+        var conditions: [SQLQueryString] = []
+        if let service = filter.serviceID {
+            conditions.append("id IN (SELECT incident_id FROM incident_services WHERE service_id = \(bind: service.db))")
+        }
+        if let status = filter.status { conditions.append("status = \(bind: status.rawValue)") }
+        let whereClause = SQLText.whereClause(conditions)
+        return try await database.read { db in
+            let total = try await db.count("SELECT COUNT(*) AS n FROM incidents" + whereClause)
+            let rows = try await db.raw("SELECT * FROM incidents" + whereClause + " ORDER BY number DESC" + SQLText.page(page)).all()
+            return Page(items: try await Self.incidents(from: rows, db), total: total, request: page)
+        }
+    }
+
+    public func incident(id: UUID) async throws -> Incident? {
+        try await database.read { db in
+            let rows = try await db.raw("SELECT * FROM incidents WHERE id = \(bind: id.db)").all()
+            return try await Self.incidents(from: rows, db).first
+        }
+    }
+
+    private static func incidents(from rows: [any SQLRow], _ db: any SQLDatabase) async throws -> [Incident] {
+        guard !rows.isEmpty else { return [] }
+        let ids = try rows.map { try $0.id("id") }
+        var services: [UUID: [UUID]] = [:]
+        for row in try await db.raw("SELECT incident_id, service_id FROM incident_services WHERE incident_id IN (\(binds: ids.map(\.db)))").all() {
+            services[try row.id("incident_id"), default: []].append(try row.id("service_id"))
+        }
+        var counts: [UUID: Int] = [:]
+        for row in try await db.raw("""
+            SELECT incident_id, COUNT(*) AS n FROM alerts WHERE incident_id IN (\(binds: ids.map(\.db))) GROUP BY incident_id
+            """).all() {
+            counts[try row.id("incident_id")] = try row.decode(column: "n", as: Int.self)
+        }
+        return try rows.map { row in
+            let id = try row.id("id")
+            return Incident(
+                id: id, number: try row.decode(column: "number", as: Int.self), title: try row.decode(column: "title", as: String.self),
+                status: IncidentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .triggered,
+                severity: IncidentSeverity(rawValue: try row.decode(column: "severity", as: String.self)) ?? .sev4,
+                serviceIDs: (services[id] ?? []).sorted { $0.db < $1.db }, alertCount: counts[id] ?? 0,
+                detectionSource: DetectionSource(rawValue: try row.decode(column: "detection_source", as: String.self)) ?? .monitoring,
+                createdAt: try row.decode(column: "created_at", as: Date.self),
+                acknowledgedAt: try row.decode(column: "acknowledged_at", as: Date?.self),
+                resolvedAt: try row.decode(column: "resolved_at", as: Date?.self),
+                updatedAt: try row.decode(column: "updated_at", as: Date.self))
+        }
+    }
+
+    private static func insert(_ alert: Alert, _ db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO alerts (id, service_id, integration_key_id, dedup_key, status, severity, summary, source, component, group_name, class,
+                labels, details, links, images, client, client_url, detection_source, incident_id, occurrences, first_seen_at, last_seen_at,
+                acknowledged_at, resolved_at, muted_reason)
+            VALUES (\(bind: alert.id.db), \(bind: alert.serviceID.db), \(bind: alert.integrationKeyID?.db), \(bind: alert.dedupKey),
+                \(bind: alert.status.rawValue), \(bind: alert.severity.rawValue), \(bind: alert.summary), \(bind: alert.source),
+                \(bind: alert.component), \(bind: alert.group), \(bind: alert.eventClass), \(bind: try json(alert.labels)),
+                \(bind: try json(alert.details)), \(bind: try json(alert.links)), \(bind: try json(alert.images)), \(bind: alert.client),
+                \(bind: alert.clientURL), \(bind: alert.detectionSource.rawValue), \(bind: alert.incidentID?.db), \(bind: alert.occurrences),
+                \(bind: alert.firstSeenAt), \(bind: alert.lastSeenAt), \(bind: alert.acknowledgedAt), \(bind: alert.resolvedAt), \(bind: alert.mutedReason))
+            """).run()
+    }
+
+    static func alert(from row: any SQLRow) throws -> Alert {
+        var alert = Alert(id: try row.id("id"), serviceID: try row.id("service_id"), integrationKeyID: try row.optionalID("integration_key_id"),
+                          event: AlertEvent(action: .trigger, dedupKey: try row.decode(column: "dedup_key", as: String.self)),
+                          incidentID: try row.optionalID("incident_id"), now: try row.decode(column: "first_seen_at", as: Date.self))
+        alert.status = AlertStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .triggered
+        alert.severity = AlertSeverity(rawValue: try row.decode(column: "severity", as: String.self)) ?? .error
+        alert.summary = try row.decode(column: "summary", as: String.self)
+        alert.source = try row.decode(column: "source", as: String.self)
+        alert.component = try row.decode(column: "component", as: String?.self)
+        alert.group = try row.decode(column: "group_name", as: String?.self)
+        alert.eventClass = try row.decode(column: "class", as: String?.self)
+        alert.labels = try decodeJSON([String: String].self, row, "labels")
+        alert.details = try decodeJSON(JSONValue.self, row, "details")
+        alert.links = try decodeJSON([AlertLink].self, row, "links")
+        alert.images = try decodeJSON([AlertImage].self, row, "images")
+        alert.client = try row.decode(column: "client", as: String?.self)
+        alert.clientURL = try row.decode(column: "client_url", as: String?.self)
+        alert.detectionSource = DetectionSource(rawValue: try row.decode(column: "detection_source", as: String.self)) ?? .monitoring
+        alert.occurrences = try row.decode(column: "occurrences", as: Int.self)
+        alert.lastSeenAt = try row.decode(column: "last_seen_at", as: Date.self)
+        alert.acknowledgedAt = try row.decode(column: "acknowledged_at", as: Date?.self)
+        alert.resolvedAt = try row.decode(column: "resolved_at", as: Date?.self)
+        alert.mutedReason = try row.decode(column: "muted_reason", as: String?.self)
+        return alert
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    static func decodeJSON<T: Decodable>(_ type: T.Type, _ row: any SQLRow, _ column: String) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(try row.decode(column: column, as: String.self).utf8))
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import TocsinCore
+
+extension APIRoutes {
+    func registerAlerts(_ api: APIRegistrar) {
+        let store = env.store
+        let now = env.now
+        api.on(.post, "services/:id/integration-keys") { request, context in
+            _ = try context.require(.manageCatalog)
+            let serviceID = try context.id()
+            let body = try await JSONBody.decode(CreateIntegrationKeyJSON.self, from: request, context: context)
+            var v = Validator()
+            let type = IntegrationType(rawValue: body.type)
+            if type == nil { v.add("type", "must be one of pagerduty, alertmanager, opsgenie, grafana, generic") }
+            if let limit = body.rateLimitPerMinute { v.check((1...100_000).contains(limit), "rate_limit_per_minute", "must be from 1 to 100000") }
+            let name = (body.name?.nonBlank ?? body.type).trimmed
+            v.check(name.count <= 100, "name", "must be at most 100 characters")
+            try v.throwIfInvalid()
+            let secret = Secrets.integrationKey()
+            let key = IntegrationKey(id: UUID(), serviceID: serviceID, type: type!, name: name, hint: String(secret.prefix(6)),
+                                     rateLimitPerMinute: body.rateLimitPerMinute, createdAt: now())
+            try await store.createIntegrationKey(key, secretHash: Secrets.hash(secret))
+            return try JSONBody.response(IntegrationKeyJSON(key: key, secret: secret), status: .created)
+        }
+        api.on(.get, "services/:id/integration-keys") { _, context in
+            _ = try context.require(.read)
+            let serviceID = try context.id()
+            guard try await store.service(id: serviceID) != nil else { throw DomainError.notFound("service \(serviceID.db) not found") }
+            return try JSONBody.response(DataJSON(data: try await store.integrationKeys(serviceID: serviceID).map { IntegrationKeyJSON(key: $0) }))
+        }
+        api.on(.delete, "services/:id/integration-keys/:key_id") { _, context in
+            _ = try context.require(.manageCatalog)
+            try await store.deleteIntegrationKey(id: try context.id("key_id"), serviceID: try context.id())
+            return Response(status: .noContent)
+        }
+        api.on(.get, "alerts") { request, context in
+            _ = try context.require(.read)
+            var filter = AlertFilter(serviceID: try request.queryID("service_id"), incidentID: try request.queryID("incident_id"))
+            if let status = request.query("status"), !status.isEmpty {
+                guard let parsed = AlertStatus(rawValue: status) else { throw DomainError.invalid("status", "must be triggered, acknowledged or resolved") }
+                filter.status = parsed
+            }
+            let page = try await store.alerts(filter, page: try request.pageRequest)
+            return try JSONBody.response(ListJSON(page) { AlertJSON(alert: $0) })
+        }
+        api.on(.get, "incidents") { request, context in
+            _ = try context.require(.read)
+            var filter = IncidentFilter(serviceID: try request.queryID("service_id"))
+            if let status = request.query("status"), !status.isEmpty {
+                guard let parsed = IncidentStatus(rawValue: status) else { throw DomainError.invalid("status", "must be triggered, acknowledged or resolved") }
+                filter.status = parsed
+            }
+            let page = try await store.incidents(filter, page: try request.pageRequest)
+            return try JSONBody.response(ListJSON(page) { IncidentJSON(incident: $0) })
+        }
+        api.on(.get, "incidents/:id") { _, context in
+            _ = try context.require(.read)
+            let id = try context.id()
+            guard let incident = try await store.incident(id: id) else { throw DomainError.notFound("incident \(id.db) not found") }
+            return try JSONBody.response(IncidentJSON(incident: incident))
+        }
+        for (action, status) in [("acknowledge", IncidentStatus.acknowledged), ("resolve", .resolved)] {
+            api.on(.post, "incidents/:id/\(action)") { _, context in
+                _ = try context.require(.respond)
+                let incident = try await store.setIncidentStatus(id: try context.id(), to: status, now: now())
+                return try JSONBody.response(IncidentJSON(incident: incident))
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import TocsinCore
+import TocsinStorage
+import TocsinTestSupport
+
+@Suite("Ingestion conformance")
+struct IngestConformanceTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func trigger(_ key: String, severity: AlertSeverity = .critical, summary: String = "Disk full") -> AlertEvent {
+        AlertEvent(action: .trigger, dedupKey: key, summary: summary, source: "db-1", severity: severity)
+    }
+
+    @Test("an alert fires, repeats, is acknowledged and resolved; its incident follows", arguments: TestBackend.available)
+    func lifecycle(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let service = Seed.service("Ledger", tier: 1)
+            try await store.createService(service)
+
+            let first = try await store.ingest(trigger("disk"), serviceID: service.id, integrationKeyID: nil, now: t0)
+            #expect(first.decision == .open)
+            let incidentID = try #require(first.incidentID)
+            var incident = try #require(try await store.incident(id: incidentID))
+            #expect(incident.number == 1 && incident.status == .triggered && incident.severity == .sev1)
+            #expect(incident.serviceIDs == [service.id] && incident.title == "Disk full" && incident.alertCount == 1)
+
+            let again = try await store.ingest(trigger("disk", severity: .error, summary: "Disk 98% full"), serviceID: service.id,
+                                               integrationKeyID: nil, now: t0.addingTimeInterval(60))
+            #expect(again.decision == .repeatOccurrence && again.alertID == first.alertID)
+            let alert = try #require(try await store.alerts(AlertFilter(serviceID: service.id), page: PageRequest()).items.first)
+            #expect(alert.occurrences == 2 && alert.summary == "Disk 98% full" && alert.lastSeenAt == t0.addingTimeInterval(60))
+            #expect(alert.firstSeenAt == t0)
+
+            let ack = try await store.ingest(AlertEvent(action: .acknowledge, dedupKey: "disk"), serviceID: service.id, integrationKeyID: nil,
+                                             now: t0.addingTimeInterval(120))
+            #expect(ack.decision == .acknowledge)
+            incident = try #require(try await store.incident(id: incidentID))
+            #expect(incident.status == .acknowledged && incident.acknowledgedAt == t0.addingTimeInterval(120))
+
+            _ = try await store.ingest(AlertEvent(action: .resolve, dedupKey: "disk"), serviceID: service.id, integrationKeyID: nil,
+                                       now: t0.addingTimeInterval(300))
+            incident = try #require(try await store.incident(id: incidentID))
+            #expect(incident.status == .resolved && incident.resolvedAt == t0.addingTimeInterval(300))
+
+            // After resolve, the same key opens a new alert and a new incident.
+            let reopened = try await store.ingest(trigger("disk"), serviceID: service.id, integrationKeyID: nil, now: t0.addingTimeInterval(600))
+            #expect(reopened.decision == .open && reopened.alertID != first.alertID)
+            #expect(try await store.incident(id: try #require(reopened.incidentID))?.number == 2)
+            #expect(try await store.alerts(AlertFilter(serviceID: service.id), page: PageRequest()).total == 2)
+        }
+    }
+
+    @Test("acknowledge and resolve for unknown keys are dropped without writing", arguments: TestBackend.available)
+    func unknownKeys(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let service = Seed.service("API")
+            try await store.createService(service)
+            let outcome = try await store.ingest(AlertEvent(action: .resolve, dedupKey: "never-seen"), serviceID: service.id,
+                                                 integrationKeyID: nil, now: t0)
+            #expect(outcome.decision == .ignore("no open alert has the dedup key never-seen"))
+            #expect(try await store.incidents(IncidentFilter(), page: PageRequest()).total == 0)
+        }
+    }
+
+    @Test("the same key on two services is two alerts", arguments: TestBackend.available)
+    func keysArePerService(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let a = Seed.service("A"), b = Seed.service("B")
+            try await store.createService(a)
+            try await store.createService(b)
+            _ = try await store.ingest(trigger("cpu"), serviceID: a.id, integrationKeyID: nil, now: t0)
+            _ = try await store.ingest(trigger("cpu"), serviceID: b.id, integrationKeyID: nil, now: t0)
+            #expect(try await store.alerts(AlertFilter(), page: PageRequest()).total == 2)
+            #expect(try await store.incidents(IncidentFilter(serviceID: a.id), page: PageRequest()).total == 1)
+        }
+    }
+
+    @Test("many simultaneous triggers with one key make one alert", arguments: TestBackend.available)
+    func concurrentDedup(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let service = Seed.service("Busy")
+            try await store.createService(service)
+            try await withThrowingTaskGroup(of: IngestOutcome.self) { group in
+                for _ in 0..<20 { group.addTask { try await store.ingest(trigger("storm"), serviceID: service.id, integrationKeyID: nil, now: t0) } }
+                try await group.waitForAll()
+            }
+            let alerts = try await store.alerts(AlertFilter(serviceID: service.id), page: PageRequest())
+            #expect(alerts.total == 1)
+            #expect(alerts.items.first?.occurrences == 20)
+            #expect(try await store.incidents(IncidentFilter(), page: PageRequest()).total == 1)
+        }
+    }
+
+    @Test("a responder acknowledges then resolves an incident with its alerts", arguments: TestBackend.available)
+    func incidentActions(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let service = Seed.service("Checkout", tier: 2)
+            try await store.createService(service)
+            let opened = try await store.ingest(trigger("5xx", severity: .warning), serviceID: service.id, integrationKeyID: nil, now: t0)
+            let id = try #require(opened.incidentID)
+            #expect(try await store.incident(id: id)?.severity == .sev3)
+            let acked = try await store.setIncidentStatus(id: id, to: .acknowledged, now: t0.addingTimeInterval(30))
+            #expect(acked.status == .acknowledged)
+            await #expect(throws: DomainError.self) { try await store.setIncidentStatus(id: id, to: .acknowledged, now: t0) }
+            let resolved = try await store.setIncidentStatus(id: id, to: .resolved, now: t0.addingTimeInterval(90))
+            #expect(resolved.status == .resolved && resolved.resolvedAt == t0.addingTimeInterval(90))
+            let alert = try #require(try await store.alerts(AlertFilter(incidentID: id), page: PageRequest()).items.first)
+            #expect(alert.status == .resolved && alert.acknowledgedAt == t0.addingTimeInterval(30))
+        }
+    }
+
+    @Test("change events are kept per service and found by time", arguments: TestBackend.available)
+    func changes(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let service = Seed.service("API")
+            try await store.createService(service)
+            let deploy = ChangeRecord(id: UUID(), serviceID: service.id, summary: "Deployed v2", source: "ci", occurredAt: t0,
+                                      details: ["commit": "abc"], links: [AlertLink(href: "https://ci.example.com/1")], createdAt: t0)
+            try await store.recordChange(deploy, integrationKeyID: nil)
+            #expect(try await store.changes(serviceIDs: [service.id], from: t0.addingTimeInterval(-3600), to: t0) == [deploy])
+            #expect(try await store.changes(serviceIDs: [service.id], from: t0.addingTimeInterval(1), to: t0.addingTimeInterval(60)).isEmpty)
+        }
+    }
+}

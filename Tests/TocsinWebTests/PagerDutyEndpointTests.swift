@@ -1,0 +1,140 @@
+import Foundation
+import HTTPTypes
+import Testing
+import TocsinCore
+@testable import TocsinWeb
+
+@Suite("PagerDuty Events API v2 endpoint")
+struct PagerDutyEndpointTests {
+    /// An admin, a service and a PagerDuty integration key on it.
+    func setUp(_ app: TestApp, rateLimit: Int? = nil) async throws -> (token: String, serviceID: String, routingKey: String) {
+        let (_, token) = try await app.user("Ann", role: .admin)
+        let service = try await app.request(.post, "/api/v1/services", token: token, json: #"{"name":"Ledger","tier":1}"#)
+        let serviceID = try #require(service.json["id"]?.stringValue)
+        let limit = rateLimit.map { #","rate_limit_per_minute":\#($0)"# } ?? ""
+        let key = try await app.request(.post, "/api/v1/services/\(serviceID)/integration-keys", token: token, json: #"{"type":"pagerduty"\#(limit)}"#)
+        #expect(key.status == .created)
+        let routingKey = try #require(key.json["key"]?.stringValue)
+        #expect(routingKey.count == 32)
+        return (token, serviceID, routingKey)
+    }
+
+    func event(_ routingKey: String, _ action: String, dedupKey: String? = "disk/db-1", severity: String = "critical") -> String {
+        let dedup = dedupKey.map { #","dedup_key":"\#($0)""# } ?? ""
+        return #"{"routing_key":"\#(routingKey)","event_action":"\#(action)"\#(dedup),"payload":{"summary":"Disk full on db-1","source":"db-1","severity":"\#(severity)"}}"#
+    }
+
+    @Test("trigger, repeat, acknowledge, resolve: 202 each time, one alert, the incident follows")
+    func lifecycle() async throws {
+        try await TestApp.run { app in
+            let (token, serviceID, key) = try await setUp(app)
+            let first = try await app.request(.post, "/v2/enqueue", json: event(key, "trigger"))
+            #expect(first.status == .accepted)
+            #expect(first.json == ["status": "success", "message": "Event processed", "dedup_key": "disk/db-1"])
+            try await app.request(.post, "/v2/enqueue", json: event(key, "trigger"))
+
+            let alerts = try await app.request(.get, "/api/v1/alerts?service_id=\(serviceID)", token: token)
+            #expect(alerts.json["pagination"]?["total"] == 1)
+            let alert = try #require(alerts.json["data"]?.arrayValue?.first)
+            #expect(alert["occurrences"] == 2 && alert["status"] == "triggered" && alert["severity"] == "critical")
+            #expect(alert["dedup_key"] == "disk/db-1" && alert["muted_reason"] == .null)
+            let incidents = try await app.request(.get, "/api/v1/incidents?service_id=\(serviceID)", token: token)
+            let incident = try #require(incidents.json["data"]?.arrayValue?.first)
+            #expect(incident["severity"] == "SEV1" && incident["status"] == "triggered" && incident["alert_count"] == 1)
+            #expect(incident["service_ids"] == [.string(serviceID)] && incident["title"] == "Disk full on db-1")
+
+            #expect(try await app.request(.post, "/v2/enqueue", json: event(key, "acknowledge")).status == .accepted)
+            let id = try #require(incident["id"]?.stringValue)
+            #expect(try await app.request(.get, "/api/v1/incidents/\(id)", token: token).json["status"] == "acknowledged")
+            #expect(try await app.request(.post, "/v2/enqueue", json: event(key, "resolve")).status == .accepted)
+            #expect(try await app.request(.get, "/api/v1/incidents/\(id)", token: token).json["status"] == "resolved")
+            // Resolving an already resolved key is accepted and dropped.
+            #expect(try await app.request(.post, "/v2/enqueue", json: event(key, "resolve")).status == .accepted)
+        }
+    }
+
+    @Test("a trigger without a dedup key gets one, returned in the answer")
+    func generatedKey() async throws {
+        try await TestApp.run { app in
+            let (token, _, key) = try await setUp(app)
+            let reply = try await app.request(.post, "/v2/enqueue", json: event(key, "trigger", dedupKey: nil))
+            #expect(reply.status == .accepted)
+            let dedup = try #require(reply.json["dedup_key"]?.stringValue)
+            #expect(dedup.count == 32)
+            let alerts = try await app.request(.get, "/api/v1/alerts", token: token)
+            #expect(alerts.json["data"]?.arrayValue?.first?["dedup_key"] == .string(dedup))
+        }
+    }
+
+    @Test("invalid events get PagerDuty's 400 with every error; unknown and revoked keys too")
+    func invalid() async throws {
+        try await TestApp.run { app in
+            let (token, serviceID, key) = try await setUp(app)
+            let bad = try await app.request(.post, "/v2/enqueue", json: #"{"routing_key":"\#(key)","event_action":"trigger","payload":{"source":"x","severity":"bad"}}"#)
+            #expect(bad.status == .badRequest)
+            #expect(bad.json["status"] == "invalid event" && bad.json["message"] == "Event object is invalid")
+            #expect(bad.json["errors"] == ["'payload.summary' is missing or blank", "'payload.severity' must be one of critical, error, warning, info"])
+
+            let unknown = try await app.request(.post, "/v2/enqueue", json: event("0123456789abcdef0123456789abcdef", "trigger"))
+            #expect(unknown.status == .badRequest && unknown.json["errors"] == ["Invalid routing key"])
+
+            let keys = try await app.request(.get, "/api/v1/services/\(serviceID)/integration-keys", token: token)
+            #expect(!keys.text.contains(key), "the key is never listed")
+            let keyID = try #require(keys.json["data"]?.arrayValue?.first?["id"]?.stringValue)
+            #expect(try await app.request(.delete, "/api/v1/services/\(serviceID)/integration-keys/\(keyID)", token: token).status == .noContent)
+            #expect(try await app.request(.post, "/v2/enqueue", json: event(key, "trigger")).status == .badRequest)
+            #expect(try await app.request(.get, "/api/v1/alerts", token: token).json["pagination"]?["total"] == 0, "nothing was stored")
+        }
+    }
+
+    @Test("events over 512 KB get 413; a key over its rate gets 429 with Retry-After")
+    func limits() async throws {
+        try await TestApp.run { app in
+            let (_, _, key) = try await setUp(app, rateLimit: 3)
+            let huge = #"{"routing_key":"\#(key)","event_action":"trigger","payload":{"summary":"s","source":"a","severity":"info","custom_details":{"blob":""# + String(repeating: "x", count: 600_000) + #""}}}"#
+            #expect(try await app.request(.post, "/v2/enqueue", json: huge).status == .contentTooLarge)
+            for _ in 0..<3 { #expect(try await app.request(.post, "/v2/enqueue", json: event(key, "trigger")).status == .accepted) }
+            let throttled = try await app.request(.post, "/v2/enqueue", json: event(key, "trigger"))
+            #expect(throttled.status == .tooManyRequests)
+            #expect(throttled.json["status"] == "throttle event")
+            #expect(throttled.headers[.retryAfter] == "60")
+        }
+    }
+
+    @Test("change events are recorded and never open an incident")
+    func changeEvents() async throws {
+        try await TestApp.run { app in
+            let (token, _, key) = try await setUp(app)
+            let reply = try await app.request(.post, "/v2/change/enqueue", json: #"{"routing_key":"\#(key)","payload":{"summary":"Deployed v2","source":"ci"}}"#)
+            #expect(reply.status == .accepted && reply.json["status"] == "success")
+            #expect(try await app.request(.get, "/api/v1/incidents", token: token).json["pagination"]?["total"] == 0)
+            let missing = try await app.request(.post, "/v2/change/enqueue", json: #"{"routing_key":"\#(key)","payload":{}}"#)
+            #expect(missing.status == .badRequest && missing.json["errors"] == ["'payload.summary' is missing or blank"])
+        }
+    }
+
+    @Test("responders acknowledge and resolve incidents; observers cannot; a key's type is checked")
+    func incidentActions() async throws {
+        try await TestApp.run { app in
+            let (token, serviceID, key) = try await setUp(app)
+            let (_, responder) = try await app.user("Rita", role: .responder)
+            let (_, observer) = try await app.user("Otto", role: .observer)
+            try await app.request(.post, "/v2/enqueue", json: event(key, "trigger"))
+            let id = try #require(try await app.request(.get, "/api/v1/incidents", token: token).json["data"]?.arrayValue?.first?["id"]?.stringValue)
+            #expect(try await app.request(.post, "/api/v1/incidents/\(id)/acknowledge", token: observer).status == .forbidden)
+            let acked = try await app.request(.post, "/api/v1/incidents/\(id)/acknowledge", token: responder)
+            #expect(acked.status == .ok && acked.json["status"] == "acknowledged")
+            #expect(try await app.request(.post, "/api/v1/incidents/\(id)/acknowledge", token: responder).status == .conflict)
+            #expect(try await app.request(.post, "/api/v1/incidents/\(id)/resolve", token: responder).json["status"] == "resolved")
+            let alert = try await app.request(.get, "/api/v1/alerts?incident_id=\(id)", token: token)
+            #expect(alert.json["data"]?.arrayValue?.first?["status"] == "resolved")
+
+            let badType = try await app.request(.post, "/api/v1/services/\(serviceID)/integration-keys", token: token, json: #"{"type":"nagios"}"#)
+            #expect(badType.status == .unprocessableContent && badType.errorFields == ["type"])
+            let amKey = try #require(try await app.request(.post, "/api/v1/services/\(serviceID)/integration-keys", token: token,
+                                                           json: #"{"type":"alertmanager"}"#).json["key"]?.stringValue)
+            #expect(try await app.request(.post, "/v2/enqueue", json: event(amKey, "trigger")).json["errors"] == ["Invalid routing key"],
+                    "an Alertmanager-webhook key does not take PagerDuty events")
+        }
+    }
+}
