@@ -2,6 +2,8 @@
 public struct PageRequest: Sendable, Equatable {
     public static let defaultLimit = 50
     public static let maximumLimit = 200
+    /// Far beyond any real list; keeps arithmetic on offsets safe.
+    public static let maximumOffset = 1_000_000
 
     public var limit: Int
     public var offset: Int
@@ -21,7 +23,9 @@ public struct PageRequest: Sendable, Equatable {
             }
         }
         if let offset {
-            if let n = Int(offset), n >= 0 { page.offset = n } else { v.add("offset", "must be a whole number of 0 or more") }
+            if let n = Int(offset), (0...maximumOffset).contains(n) { page.offset = n } else {
+                v.add("offset", "must be a whole number from 0 to \(maximumOffset)")
+            }
         }
         try v.throwIfInvalid()
         return page

@@ -32,8 +32,9 @@ public protocol UserRepository: Sendable {
     func user(email: String) async throws -> User?
     func users(_ filter: UserFilter, page: PageRequest) async throws -> Page<User>
     func users(ids: [UUID]) async throws -> [User]
-    /// Saves every field; refuses to leave the installation without an owner.
-    func updateUser(_ user: User) async throws
+    /// Reads the user, applies `change` and saves, all in one transaction, so concurrent edits cannot
+    /// undo each other; refuses to leave the installation without an owner.
+    func updateUser(id: UUID, _ change: @Sendable (User) throws -> User) async throws -> User
     /// Refuses to remove the last owner.
     func deleteUser(id: UUID) async throws
 }
@@ -77,7 +78,8 @@ public protocol CredentialRepository: Sendable {
     /// Replaces every token of that purpose (and user) with this one.
     func replaceOneTimeToken(_ token: OneTimeToken, secretHash: String) async throws
     func oneTimeToken(secretHash: String, now: Date) async throws -> OneTimeToken?
-    func deleteOneTimeToken(secretHash: String) async throws
+    /// Takes the token away and returns it, in one step, so a link works exactly once even when used twice at once.
+    func consumeOneTimeToken(secretHash: String, now: Date) async throws -> OneTimeToken?
 }
 
 /// Everything the web layer needs from storage.

@@ -129,9 +129,15 @@ extension SQLStore: CredentialRepository {
         }
     }
 
-    public func deleteOneTimeToken(secretHash: String) async throws {
+    public func consumeOneTimeToken(secretHash: String, now: Date) async throws -> OneTimeToken? {
         try await database.write { db in
-            try await db.raw("DELETE FROM one_time_tokens WHERE secret_hash = \(bind: secretHash)").run()
+            guard let row = try await db.raw("""
+                DELETE FROM one_time_tokens WHERE secret_hash = \(bind: secretHash) AND expires_at > \(bind: now)
+                RETURNING purpose, user_id, expires_at
+                """).first() else { return nil }
+            guard let purpose = OneTimePurpose(rawValue: try row.decode(column: "purpose", as: String.self)) else { return nil }
+            return OneTimeToken(purpose: purpose, userID: try row.optionalID("user_id"),
+                                expiresAt: try row.decode(column: "expires_at", as: Date.self))
         }
     }
 

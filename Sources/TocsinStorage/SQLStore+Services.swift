@@ -5,7 +5,7 @@ import TocsinCore
 extension SQLStore: ServiceRepository {
     public func createService(_ service: Service) async throws {
         try await database.write { db in
-            try await Self.checkReferences(of: service, db)
+            try await checkReferences(of: service, db)
             try await db.raw("""
                 INSERT INTO services (id, name, description, team_id, tier, links, created_at, updated_at)
                 VALUES (\(bind: service.id.db), \(bind: service.name), \(bind: service.description), \(bind: service.teamID?.db),
@@ -57,7 +57,7 @@ extension SQLStore: ServiceRepository {
             guard try await db.count("SELECT COUNT(*) AS n FROM services WHERE id = \(bind: service.id.db)") == 1 else {
                 throw DomainError.notFound("service \(service.id.db) not found")
             }
-            try await Self.checkReferences(of: service, db)
+            try await checkReferences(of: service, db)
             try await db.raw("""
                 UPDATE services SET name = \(bind: service.name), description = \(bind: service.description),
                     team_id = \(bind: service.teamID?.db), tier = \(bind: service.tier), links = \(bind: try Self.encodeLinks(service.links)),
@@ -80,6 +80,11 @@ extension SQLStore: ServiceRepository {
     }
 
     /// The owning team and every dependency must exist, and the dependencies must not close a cycle.
+    private func checkReferences(of service: Service, _ db: any SQLDatabase) async throws {
+        if !service.dependsOn.isEmpty { try await lock(.serviceDependencies, db) }
+        try await Self.checkReferences(of: service, db)
+    }
+
     private static func checkReferences(of service: Service, _ db: any SQLDatabase) async throws {
         var v = Validator()
         if let team = service.teamID, try await !db.missingIDs([team], in: "teams").isEmpty {

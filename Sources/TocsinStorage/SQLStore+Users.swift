@@ -55,12 +55,16 @@ extension SQLStore: UserRepository {
         }
     }
 
-    public func updateUser(_ user: User) async throws {
+    public func updateUser(id: UUID, _ change: @Sendable (User) throws -> User) async throws -> User {
         try await database.write { db in
-            guard let current = try await db.raw("SELECT role FROM users WHERE id = \(bind: user.id.db)")
-                .first(decodingColumn: "role", as: String.self)
-            else { throw DomainError.notFound("user \(user.id.db) not found") }
-            if current == Role.owner.rawValue, user.role != .owner {
+            try await lock(.owners, db)
+            guard let row = try await db.raw("SELECT * FROM users WHERE id = \(bind: id.db)" + forUpdate).first() else {
+                throw DomainError.notFound("user \(id.db) not found")
+            }
+            let current = try Self.user(from: row)
+            var user = try change(current)
+            user.id = current.id
+            if current.role == .owner, user.role != .owner {
                 try await Self.requireAnotherOwner(db, than: user.id)
             }
             try await db.raw("""
@@ -68,11 +72,13 @@ extension SQLStore: UserRepository {
                     role = \(bind: user.role.rawValue), password_hash = \(bind: user.passwordHash), updated_at = \(bind: user.updatedAt)
                 WHERE id = \(bind: user.id.db)
                 """).run()
+            return user
         }
     }
 
     public func deleteUser(id: UUID) async throws {
         try await database.write { db in
+            try await lock(.owners, db)
             guard let role = try await db.raw("SELECT role FROM users WHERE id = \(bind: id.db)")
                 .first(decodingColumn: "role", as: String.self)
             else { throw DomainError.notFound("user \(id.db) not found") }

@@ -15,6 +15,23 @@ public final class SQLStore: TocsinStore, Sendable {
     }
 }
 
+/// Rules that span rows ("at least one owner", "no dependency cycle") are checked and written under one
+/// lock per rule. SQLite's single writer already serialises them; PostgreSQL takes an advisory lock.
+enum InvariantLock: Int64 {
+    case owners = 7262818
+    case serviceDependencies = 7262819
+}
+
+extension SQLStore {
+    func lock(_ invariant: InvariantLock, _ db: any SQLDatabase) async throws {
+        guard database.kind == .postgres else { return }
+        try await db.raw("SELECT pg_advisory_xact_lock(\(bind: invariant.rawValue))").run()
+    }
+
+    /// Locks the rows read on PostgreSQL, so a read-modify-write is not lost to a concurrent one.
+    var forUpdate: SQLQueryString { database.kind == .postgres ? " FOR UPDATE" : "" }
+}
+
 extension SQLDatabase {
     /// The ids among `ids` that have no row in `table`.
     func missingIDs(_ ids: [UUID], in table: String) async throws -> [UUID] {

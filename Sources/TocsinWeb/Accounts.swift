@@ -29,8 +29,17 @@ public struct Accounts: Sendable {
         return (user, invitation)
     }
 
-    /// A new invitation secret for a user (any earlier one stops working).
-    public func invite(_ user: User) async throws -> String {
+    /// A new invitation link for someone who has not set a password yet (any earlier link stops working).
+    /// Only for accounts the actor may manage, so an invitation can never take over an account.
+    public func reinvite(_ user: User, by actor: User) async throws -> String {
+        try Self.checkMayAssign(user.role, actor: actor)
+        guard !user.hasPassword else {
+            throw DomainError.conflict("\(user.email) already has a password; they can change it under their account")
+        }
+        return try await invite(user)
+    }
+
+    func invite(_ user: User) async throws -> String {
         let secret = Secrets.generate(prefix: "inv_")
         try await store.replaceOneTimeToken(
             OneTimeToken(purpose: .invitation, userID: user.id, expiresAt: now().addingTimeInterval(Self.invitationLifetime)),
@@ -49,19 +58,24 @@ public struct Accounts: Sendable {
     }
 
     public func updateUser(id: UUID, changes: UserChanges, by actor: User) async throws -> User {
-        guard let current = try await store.user(id: id) else { throw DomainError.notFound("user \(id.uuidString.lowercased()) not found") }
-        let isSelf = actor.id == id
-        if !isSelf || changes.role != nil || changes.email != nil {
-            // Others' accounts, and one's own role and e-mail, are an administrator's to change.
-            guard actor.role.allows(.manageUsers) else { throw DomainError.forbidden("only an admin or owner can change this") }
-            if current.role == .owner, !isSelf { try Self.checkMayAssign(.owner, actor: actor) }
+        // Hash before the transaction: bcrypt is slow, and the write lock should not wait for it.
+        if let password = changes.password { try UserRules.validatePassword(password) }
+        let hash = try await changes.password.asyncMap { try await passwords.hash($0) }
+        let time = now()
+        let saved = try await store.updateUser(id: id) { current in
+            let isSelf = actor.id == id
+            if !isSelf || changes.role != nil || changes.email != nil {
+                // Others' accounts, and one's own role and e-mail, are an administrator's to change.
+                guard actor.role.allows(.manageUsers) else { throw DomainError.forbidden("only an admin or owner can change this") }
+                if current.role == .owner, !isSelf { try Self.checkMayAssign(.owner, actor: actor) }
+            }
+            var (updated, _) = try changes.applied(to: current, now: time)
+            if updated.role != current.role { try Self.checkMayAssign(updated.role, actor: actor) }
+            if let hash { updated.passwordHash = hash }
+            return updated
         }
-        let (updated, password) = try changes.applied(to: current, now: now())
-        if updated.role != current.role { try Self.checkMayAssign(updated.role, actor: actor) }
-        var saved = updated
-        if let password { saved.passwordHash = try await passwords.hash(password) }
-        try await store.updateUser(saved)
-        if password != nil || updated.role != current.role { try await store.deleteSessions(userID: id) }
+        // A new password or role ends every session, so old privileges do not linger in a browser.
+        if hash != nil || changes.role != nil { try await store.deleteSessions(userID: id) }
         return saved
     }
 
@@ -87,17 +101,15 @@ public struct Accounts: Sendable {
     public func signIn(email: String, password: String, throttle: SignInThrottle, address: String, sessionLifetime: TimeInterval) async throws -> (User, String, WebSession) {
         let time = now()
         let email = email.trimmed.lowercased()
-        try throttle.check(email: email, address: address, now: time)
+        try throttle.begin(email: email, address: address, now: time)
         guard let user = try await store.user(email: email), let hash = user.passwordHash else {
             try await passwords.verifyNothing(password)
-            throttle.recordFailure(email: email, address: address, now: time)
             throw DomainError.unauthenticated("That e-mail and password do not match an account.")
         }
         guard try await passwords.verify(password, against: hash) else {
-            throttle.recordFailure(email: email, address: address, now: time)
             throw DomainError.unauthenticated("That e-mail and password do not match an account.")
         }
-        throttle.recordSuccess(email: email)
+        throttle.recordSuccess(email: email, address: address, now: time)
         let (secret, session) = try await openSession(for: user, lifetime: sessionLifetime)
         return (user, secret, session)
     }

@@ -22,19 +22,13 @@ struct AuthMiddleware: RouterMiddleware {
                 throw DomainError.unauthenticated("the API token is not valid (it may have been revoked)")
             }
             context.principal = Principal(user: user, credential: .token(token))
-            if token.readOnly, !Self.isSafe(request.method) {
+            if context.principal!.isReadOnly, !Self.isSafe(request.method) {
                 throw DomainError.forbidden("this API token is read-only")
             }
         } else if let secret = request.cookies[Self.sessionCookie]?.value, !secret.isEmpty {
             let hash = Secrets.hash(secret)
             if let (session, user) = try await env.store.session(secretHash: hash, now: now) {
                 context.principal = Principal(user: user, credential: .session(csrfToken: session.csrfToken, secretHash: hash))
-                // The API accepts a session only with the CSRF token in a header, so another site cannot make a browser write.
-                if ErrorMiddleware.wantsJSON(request), !Self.isSafe(request.method) {
-                    guard let sent = request.headers[.csrfToken], Secrets.constantTimeEquals(sent, session.csrfToken) else {
-                        throw DomainError.forbidden("a browser session needs the X-CSRF-Token header for API changes; use an API token instead")
-                    }
-                }
             }
         }
         return try await next(request, context)

@@ -38,7 +38,8 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     static func wantsJSON(_ request: Request) -> Bool {
-        let path = request.uri.path
+        // The router ignores empty segments ("//api/v1/x" reaches the API), so compare the same way.
+        let path = "/" + request.uri.path.split(separator: "/").joined(separator: "/")
         return path.hasPrefix("/api/") || path == "/api" || path.hasPrefix("/v2/") || path.hasPrefix("/integrations/")
     }
 
@@ -63,6 +64,9 @@ struct ErrorMiddleware: RouterMiddleware {
                 return Problem(status: .tooManyRequests, code: "rate_limited", message: message,
                                headers: [.retryAfter: String(seconds)])
             }
+        case is NIOTooManyBytesError:
+            return Problem(status: .contentTooLarge, code: "payload_too_large",
+                           message: "The request body is larger than \(context.maxUploadSize) bytes.")
         case let error as HTTPError:
             switch error.status {
             case .notFound:

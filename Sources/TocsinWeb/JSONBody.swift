@@ -13,6 +13,11 @@ enum JSONBody {
 
     /// Reads a bounded body and decodes it, turning every decoding failure into a field error.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        // A form or plain-text body is not JSON; refusing it also keeps HTML forms on other pages from posting here.
+        if let type = request.headers[.contentType]?.lowercased(),
+           !(type.hasPrefix("application/json") || (type.hasPrefix("application/") && type.contains("+json"))) {
+            throw HTTPError(.unsupportedMediaType, message: "Send the body as JSON with Content-Type: application/json.")
+        }
         let buffer = try await collect(request, limit: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw DomainError.invalid("body", "is empty; send a JSON object") }
         do {

@@ -25,11 +25,18 @@ public final class SignInThrottle: Sendable {
         self.limits = limits
     }
 
-    /// Throws `rateLimited` when either key has used up its attempts.
-    public func check(email: String, address: String, now: Date) throws {
+    /// Counts an attempt as failed until `recordSuccess` says otherwise, so attempts sent in parallel
+    /// cannot all pass while the password checks run. Throws `rateLimited` when either key is used up.
+    public func begin(email: String, address: String, now: Date) throws {
         let cutoff = now.addingTimeInterval(-limits.window)
-        let (account, client) = failures.withLock { table in
-            (recent(&table, "account:" + email.lowercased(), cutoff), recent(&table, "address:" + address, cutoff))
+        let (account, client): ([Date], [Date]) = failures.withLock { table in
+            let account = recent(&table, "account:" + email.lowercased(), cutoff)
+            let client = recent(&table, "address:" + address, cutoff)
+            if account.count < limits.perAccount && client.count < limits.perAddress {
+                table["account:" + email.lowercased(), default: []].append(now)
+                table["address:" + address, default: []].append(now)
+            }
+            return (account, client)
         }
         var retry: Date?
         if account.count >= limits.perAccount { retry = account.first }
@@ -40,16 +47,19 @@ public final class SignInThrottle: Sendable {
         }
     }
 
-    public func recordFailure(email: String, address: String, now: Date) {
+    /// A successful sign-in clears the account's failures and takes back this attempt from the address.
+    public func recordSuccess(email: String, address: String, now: Date) {
         failures.withLock { table in
-            table["account:" + email.lowercased(), default: []].append(now)
-            table["address:" + address, default: []].append(now)
-            if table.count > 10_000 { table = table.filter { !($0.value.last.map { $0 < now.addingTimeInterval(-limits.window) } ?? true) } }
+            table.removeValue(forKey: "account:" + email.lowercased())
+            if var attempts = table["address:" + address], let last = attempts.lastIndex(of: now) {
+                attempts.remove(at: last)
+                table["address:" + address] = attempts.isEmpty ? nil : attempts
+            }
+            if table.count > 10_000 {
+                let cutoff = now.addingTimeInterval(-limits.window)
+                table = table.filter { ($0.value.last ?? .distantPast) > cutoff }
+            }
         }
-    }
-
-    public func recordSuccess(email: String) {
-        _ = failures.withLock { $0.removeValue(forKey: "account:" + email.lowercased()) }
     }
 
     private func recent(_ table: inout [String: [Date]], _ key: String, _ cutoff: Date) -> [Date] {

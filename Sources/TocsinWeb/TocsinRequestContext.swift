@@ -13,8 +13,10 @@ public struct Principal: Sendable {
     public var user: User
     public var credential: Credential
 
+    /// A read-only token, or any token of someone whose role cannot change things (an observer,
+    /// including one demoted after the token was made).
     public var isReadOnly: Bool {
-        if case .token(let token) = credential { return token.readOnly }
+        if case .token(let token) = credential { return token.readOnly || !user.role.allows(.respond) }
         return false
     }
 

@@ -48,12 +48,14 @@ enum CLI {
     }
 
     /// Opens and migrates the database, runs `body`, and always closes it.
-    static func withDatabase<T>(_ config: AppConfig, _ body: (Database, Logger) async throws -> T) async throws -> T {
+    static func withDatabase<T>(_ config: AppConfig, migrate: Bool = true, _ body: (Database, Logger) async throws -> T) async throws -> T {
         var quiet = config
         if quiet.logLevel < .warning { quiet.logLevel = .warning }
         bootstrapLogging(quiet)
         let logger = TocsinApplication.makeLogger(quiet)
-        let database = try await TocsinApplication.openDatabase(config, logger: logger)
+        let database = migrate
+            ? try await TocsinApplication.openDatabase(config, logger: logger)
+            : try await Database.open(try config.databaseLocation(), logger: logger)
         do {
             let result = try await body(database, logger)
             await database.close()
@@ -135,8 +137,8 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let config = try database.config()
-        try await CLI.withDatabase(config) { database, _ in
-            let applied = try await Migrator(database: database).appliedVersions()
+        try await CLI.withDatabase(config, migrate: !status) { database, _ in
+            let applied = (try? await Migrator(database: database).appliedVersions()) ?? []
             for migration in Migrations.all {
                 print("\(applied.contains(migration.version) ? "applied" : "pending")  \(migration.version)  \(migration.name)")
             }

@@ -51,16 +51,25 @@ struct StoreConformanceTests {
     func lastOwner(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in
             let store = SQLStore(database: database)
-            var owner = Seed.user("olga", role: .owner)
+            let owner = Seed.user("olga", role: .owner)
             try await store.createUser(owner)
-            owner.role = .admin
-            await #expect(throws: DomainError.self) { try await store.updateUser(owner) }
+            let demote: @Sendable (User) -> User = { user in
+                var changed = user
+                changed.role = .admin
+                return changed
+            }
+            await #expect(throws: DomainError.self) { try await store.updateUser(id: owner.id, demote) }
             await #expect(throws: DomainError.self) { try await store.deleteUser(id: owner.id) }
             #expect(try await store.user(id: owner.id)?.role == .owner)
 
-            try await store.createUser(Seed.user("otto", role: .owner))
-            try await store.updateUser(owner)
-            #expect(try await store.user(id: owner.id)?.role == .admin)
+            let otto = Seed.user("otto", role: .owner)
+            try await store.createUser(otto)
+            // Two owners demoting each other at once: one of them must stay an owner.
+            async let first: Void = { _ = try? await store.updateUser(id: owner.id, demote) }()
+            async let second: Void = { _ = try? await store.updateUser(id: otto.id, demote) }()
+            _ = await (first, second)
+            let owners = try await store.users(UserFilter(role: .owner), page: PageRequest())
+            #expect(owners.total == 1)
         }
     }
 

@@ -161,3 +161,26 @@ def test_postgres_by_one_setting(tmp_path):
                 process.kill()
     finally:
         subprocess.run(psql + [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], timeout=30)
+
+
+def test_a_chunked_body_over_the_limit_is_413_not_500(server):
+    import http.client
+    data = str(server.data_dir)
+    run("user", "create", "--email", "c@example.com", "--name", "C", "--role", "owner", "--data-dir", data, stdin=PASSWORD + "\n")
+    token = run("token", "create", "--email", "c@example.com", "--data-dir", data).stdout.strip()
+    host = urlparse(server.base_url)
+
+    def chunks():
+        yield b'{"name":"big","description":"'
+        for _ in range(40):
+            yield b"x" * 65536
+        yield b'"}'
+
+    connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+    try:
+        connection.request("POST", "/api/v1/services", body=chunks(), encode_chunked=True,
+                           headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        response = connection.getresponse()
+        assert response.status == 413, response.read()[:300]
+    finally:
+        connection.close()

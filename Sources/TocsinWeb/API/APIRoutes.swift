@@ -19,7 +19,16 @@ struct APIRegistrar {
 
     func on(_ method: HTTPRequest.Method, _ path: String,
             _ handler: @escaping @Sendable (Request, TocsinRequestContext) async throws -> Response) {
-        group.on(RouterPath(path), method: method, use: handler)
+        group.on(RouterPath(path), method: method) { request, context in
+            // Checked per route, not per path prefix: the API takes a browser session for changes only
+            // with the session's CSRF token in a header, so another page cannot make a browser write.
+            if case .session(let csrf, _)? = context.principal?.credential, !AuthMiddleware.isSafe(method) {
+                guard let sent = request.headers[.csrfToken], Secrets.constantTimeEquals(sent, csrf) else {
+                    throw DomainError.forbidden("a browser session needs the X-CSRF-Token header for API changes; use an API token instead")
+                }
+            }
+            return try await handler(request, context)
+        }
         let openAPIPath = path.split(separator: "/").map { (part: Substring) -> String in
             part.hasPrefix(":") ? "{" + part.dropFirst() + "}" : String(part)
         }.joined(separator: "/")
@@ -114,10 +123,10 @@ struct APIRoutes {
             return Response(status: .noContent)
         }
         api.on(.post, "users/:id/invitation") { _, context in
-            _ = try context.require(.manageUsers)
+            let actor = try context.require(.manageUsers)
             let id = try context.id()
             guard let user = try await store.user(id: id) else { throw DomainError.notFound("user \(id.db) not found") }
-            let secret = try await accounts.invite(user)
+            let secret = try await accounts.reinvite(user, by: actor)
             return try JSONBody.response(UserJSON(user, invitationURL: env.link("/invite?token=" + secret)), status: .created)
         }
     }
@@ -213,6 +222,9 @@ struct APIRoutes {
             let id = try context.id()
             guard let token = try await store.token(id: id), token.userID == me.id || me.role.allows(.manageUsers) else {
                 throw DomainError.notFound("token \(id.db) not found")
+            }
+            if token.userID != me.id, let owner = try await store.user(id: token.userID) {
+                try Accounts.checkMayAssign(owner.role, actor: me)
             }
             try await store.deleteToken(id: id)
             return Response(status: .noContent)

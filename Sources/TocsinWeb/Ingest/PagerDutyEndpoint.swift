@@ -37,6 +37,8 @@ struct PagerDutyEndpoint {
             return Data(buffer.readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return nil
+        } catch is NIOTooManyBytesError {
+            return nil
         }
     }
 

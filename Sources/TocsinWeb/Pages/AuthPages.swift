@@ -21,7 +21,11 @@ struct AuthPages {
 
     /// Only paths on this server, so a crafted link cannot send someone elsewhere after sign-in.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\") else { return "/services" }
+        // Browsers drop tabs and newlines and read backslashes as slashes, so "/\t/evil" would become
+        // "//evil": accept only plain path characters, and never a second leading slash.
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~?=&%+")
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next.count <= 2000, next.allSatisfy(allowed.contains)
+        else { return "/services" }
         return next
     }
 
@@ -147,10 +151,14 @@ struct AuthPages {
         guard try await validSetupToken(token) else { return setupUnavailable(alreadyDone: false) }
         do {
             try Self.checkConfirmation(form)
-            let (user, _) = try await accounts.createUser(
-                NewUser(name: form["name"] ?? "", email: form["email"] ?? "", timeZone: form["time_zone"],
-                        role: Role.owner.rawValue, password: form["password"] ?? ""), by: nil)
-            try await env.store.deleteOneTimeToken(secretHash: Secrets.hash(token))
+            let owner = NewUser(name: form["name"] ?? "", email: form["email"] ?? "", timeZone: form["time_zone"],
+                                role: Role.owner.rawValue, password: form["password"] ?? "")
+            _ = try owner.normalized()
+            // Spend the link before creating the account: two submissions at once cannot make two owners.
+            guard try await env.store.consumeOneTimeToken(secretHash: Secrets.hash(token), now: env.now())?.purpose == .setup,
+                  try await env.store.countUsers() == 0
+            else { return setupUnavailable(alreadyDone: try await env.store.countUsers() > 0) }
+            let (user, _) = try await accounts.createUser(owner, by: nil)
             let (secret, _) = try await accounts.openSession(for: user, lifetime: env.sessionLifetime)
             env.logger.notice("first owner created", metadata: ["user": "\(user.id.db)"])
             var response = Response.seeOther("/services")
@@ -173,9 +181,10 @@ struct AuthPages {
     private func invitedUser(_ secret: String?) async throws -> User? {
         guard let secret, !secret.isEmpty,
               let token = try await env.store.oneTimeToken(secretHash: Secrets.hash(secret), now: env.now()),
-              token.purpose == .invitation, let id = token.userID
+              token.purpose == .invitation, let id = token.userID,
+              let user = try await env.store.user(id: id), !user.hasPassword
         else { return nil }
-        return try await env.store.user(id: id)
+        return user
     }
 
     private func inviteForm(_ request: Request, _ context: TocsinRequestContext, user: User, token: String, view: FormView,
@@ -215,10 +224,18 @@ struct AuthPages {
         guard var user = try await invitedUser(token) else { return invalidInvitation }
         do {
             try Self.checkConfirmation(form)
-            user.passwordHash = try await env.passwords.hash(form["password"] ?? "")
-            user.updatedAt = env.now()
-            try await env.store.updateUser(user)
-            try await env.store.deleteOneTimeToken(secretHash: Secrets.hash(token))
+            let hash = try await env.passwords.hash(form["password"] ?? "")
+            guard let spent = try await env.store.consumeOneTimeToken(secretHash: Secrets.hash(token), now: env.now()),
+                  spent.purpose == .invitation, spent.userID == user.id
+            else { return invalidInvitation }
+            user = try await env.store.updateUser(id: user.id) { current in
+                // Only an account still without a password takes one from an invitation.
+                guard !current.hasPassword else { throw DomainError.conflict("this account already has a password") }
+                var changed = current
+                changed.passwordHash = hash
+                changed.updatedAt = env.now()
+                return changed
+            }
             let (secret, _) = try await accounts.openSession(for: user, lifetime: env.sessionLifetime)
             var response = Response.seeOther("/services")
             response.setCookie(sessionCookie(secret))

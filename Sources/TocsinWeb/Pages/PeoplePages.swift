@@ -27,10 +27,10 @@ struct PeoplePages {
             return Response.seeOther("/users")
         }
         router.post("/users/:id/invitation") { request, context in
-            _ = try context.require(.manageUsers)
+            let me = try context.require(.manageUsers)
             _ = try await Form.read(request, context: context)
             let user = try await loadUser(context)
-            let secret = try await accounts.invite(user)
+            let secret = try await accounts.reinvite(user, by: me)
             return try await userDetail(request, context, notice: invitationNotice(secret))
         }
         router.get("/account") { request, context in try await accountPage(request, context, view: FormView(), notice: nil) }
