@@ -36,7 +36,7 @@ let package = Package(
         ),
         .target(
             name: "TocsinIngest",
-            dependencies: ["TocsinCore"],
+            dependencies: ["TocsinCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -44,6 +44,12 @@ public struct IngestOutcome: Sendable, Equatable {
     }
 }
 
+extension AlertRepository {
+    public func ingest(_ event: AlertEvent, serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> IngestOutcome {
+        try await ingest([event], serviceID: serviceID, integrationKeyID: integrationKeyID, now: now)[0]
+    }
+}
+
 public struct AlertFilter: Sendable, Equatable {
     public var serviceID: UUID?
     public var incidentID: UUID?
@@ -72,8 +78,8 @@ public protocol AlertRepository: Sendable {
     func integrationKeys(serviceID: UUID) async throws -> [IntegrationKey]
     func deleteIntegrationKey(id: UUID, serviceID: UUID) async throws
 
-    /// Applies one event in one transaction: dedup, the alert's state, its incident.
-    func ingest(_ event: AlertEvent, serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> IngestOutcome
+    /// Applies events in order in one transaction (all or none): dedup, each alert's state, its incident.
+    func ingest(_ events: [AlertEvent], serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> [IngestOutcome]
 
     func recordChange(_ change: ChangeRecord, integrationKeyID: UUID?) async throws
     func changes(serviceIDs: [UUID], from: Date, to: Date) async throws -> [ChangeRecord]

@@ -51,44 +51,53 @@ extension SQLStore: AlertRepository {
 
     // MARK: Ingestion
 
-    public func ingest(_ event: AlertEvent, serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> IngestOutcome {
+    public func ingest(_ events: [AlertEvent], serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> [IngestOutcome] {
         let kind = database.kind
         return try await database.write { db in
-            if kind == .postgres {
-                // Two triggers with one key at the same moment must not both open an alert.
-                try await db.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: serviceID.db + "\n" + event.dedupKey), 0))").run()
+            var outcomes: [IngestOutcome] = []
+            for event in events {
+                outcomes.append(try await Self.ingestOne(event, serviceID: serviceID, integrationKeyID: integrationKeyID, now: now, kind: kind, db))
             }
-            let existing = try await db.raw("""
-                SELECT * FROM alerts WHERE service_id = \(bind: serviceID.db) AND dedup_key = \(bind: event.dedupKey) AND status <> 'resolved'
-                """).first().map(Self.alert(from:))
-            let decision = AlertDecision.decide(event, open: existing)
-            switch decision {
-            case .open:
-                guard let tier = try await db.raw("SELECT tier FROM services WHERE id = \(bind: serviceID.db)")
-                    .first(decodingColumn: "tier", as: Int.self)
-                else { throw DomainError.notFound("service \(serviceID.db) not found") }
-                let incidentID = try await Self.openIncident(for: event, serviceID: serviceID, tier: tier, now: now, db)
-                let alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, event: event, incidentID: incidentID, now: now)
-                try await Self.insert(alert, db)
-                return IngestOutcome(decision: decision, alertID: alert.id, incidentID: incidentID)
-            case .repeatOccurrence:
-                let alert = existing!
-                try await db.raw("""
-                    UPDATE alerts SET occurrences = occurrences + 1, last_seen_at = \(bind: now), summary = \(bind: event.summary),
-                        severity = \(bind: event.severity.rawValue), source = \(bind: event.source), details = \(bind: try Self.json(event.details)),
-                        labels = \(bind: try Self.json(event.labels))
-                    WHERE id = \(bind: alert.id.db)
-                    """).run()
-                return IngestOutcome(decision: decision, alertID: alert.id, incidentID: alert.incidentID)
-            case .acknowledge, .resolve:
-                let alert = existing!
-                let status: AlertStatus = decision == .resolve ? .resolved : .acknowledged
-                try await Self.setAlertStatus([alert.id], to: status, now: now, db)
-                if let incident = alert.incidentID { try await Self.rollUpIncident(incident, now: now, db) }
-                return IngestOutcome(decision: decision, alertID: alert.id, incidentID: alert.incidentID)
-            case .ignore:
-                return IngestOutcome(decision: decision, alertID: existing?.id, incidentID: existing?.incidentID)
-            }
+            return outcomes
+        }
+    }
+
+    private static func ingestOne(_ event: AlertEvent, serviceID: UUID, integrationKeyID: UUID?, now: Date, kind: DatabaseKind,
+                                  _ db: any SQLDatabase) async throws -> IngestOutcome {
+        if kind == .postgres {
+            // Two triggers with one key at the same moment must not both open an alert.
+            try await db.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: serviceID.db + "\n" + event.dedupKey), 0))").run()
+        }
+        let existing = try await db.raw("""
+            SELECT * FROM alerts WHERE service_id = \(bind: serviceID.db) AND dedup_key = \(bind: event.dedupKey) AND status <> 'resolved'
+            """).first().map(Self.alert(from:))
+        let decision = AlertDecision.decide(event, open: existing)
+        switch decision {
+        case .open:
+            guard let tier = try await db.raw("SELECT tier FROM services WHERE id = \(bind: serviceID.db)")
+                .first(decodingColumn: "tier", as: Int.self)
+            else { throw DomainError.notFound("service \(serviceID.db) not found") }
+            let incidentID = try await Self.openIncident(for: event, serviceID: serviceID, tier: tier, now: now, db)
+            let alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, event: event, incidentID: incidentID, now: now)
+            try await Self.insert(alert, db)
+            return IngestOutcome(decision: decision, alertID: alert.id, incidentID: incidentID)
+        case .repeatOccurrence:
+            let alert = existing!
+            try await db.raw("""
+                UPDATE alerts SET occurrences = occurrences + 1, last_seen_at = \(bind: now), summary = \(bind: event.summary),
+                    severity = \(bind: event.severity.rawValue), source = \(bind: event.source), details = \(bind: try Self.json(event.details)),
+                    labels = \(bind: try Self.json(event.labels))
+                WHERE id = \(bind: alert.id.db)
+                """).run()
+            return IngestOutcome(decision: decision, alertID: alert.id, incidentID: alert.incidentID)
+        case .acknowledge, .resolve:
+            let alert = existing!
+            let status: AlertStatus = decision == .resolve ? .resolved : .acknowledged
+            try await Self.setAlertStatus([alert.id], to: status, now: now, db)
+            if let incident = alert.incidentID { try await Self.rollUpIncident(incident, now: now, db) }
+            return IngestOutcome(decision: decision, alertID: alert.id, incidentID: alert.incidentID)
+        case .ignore:
+            return IngestOutcome(decision: decision, alertID: existing?.id, incidentID: existing?.incidentID)
         }
     }
 

@@ -14,9 +14,9 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let now = env.now()
-        if let header = request.headers[.authorization] {
-            guard header.lowercased().hasPrefix("bearer "), case let secret = header.dropFirst(7).trimmingCharacters(in: .whitespaces),
-                  !secret.isEmpty,
+        // Other schemes (Opsgenie's GenieKey, Grafana's Basic) belong to the integration endpoints that read them.
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            guard case let secret = header.dropFirst(7).trimmingCharacters(in: .whitespaces), !secret.isEmpty,
                   let (token, user) = try await env.store.authenticateToken(secretHash: Secrets.hash(secret), now: now)
             else {
                 throw DomainError.unauthenticated("the API token is not valid (it may have been revoked)")

@@ -16,6 +16,8 @@ public enum TocsinRouter {
         let table = RouteTable()
         APIRoutes(env: env).register(APIRegistrar(group: router.group("api/v1"), table: table))
         PagerDutyEndpoint(env: env).register(router)
+        WebhookEndpoints(env: env).register(router)
+        OpsgenieEndpoint(env: env).register(router)
         AuthPages(env: env).register(router)
         CatalogPages(env: env).register(router)
         PeoplePages(env: env).register(router)

@@ -48,25 +48,25 @@ struct PagerDutyEndpoint {
                         body: .init(byteBuffer: ByteBuffer(string: body)))
     }()
 
-    /// The integration key, when it exists and is a PagerDuty-format key; or the answer to send instead.
     private enum Authorization {
         case key(IntegrationKey)
         case refused(Response)
     }
 
+    /// The routing key in PagerDuty's terms: an unknown key is an invalid event, too many is "throttle event".
     private func authorize(_ routingKey: String) async throws -> Authorization {
-        guard let key = try await env.store.integrationKey(secretHash: Secrets.hash(routingKey)), key.type == .pagerduty else {
+        switch try await IntegrationGate(env: env).admit(secret: routingKey, type: .pagerduty) {
+        case .admitted(let key):
+            return .key(key)
+        case .unknownKey:
             return .refused(try Self.invalid(["Invalid routing key"]))
-        }
-        let limit = key.rateLimitPerMinute ?? IntegrationKey.defaultRateLimitPerMinute
-        guard env.eventRateLimiter.allow(key: key.id, limit: limit, now: env.now()) else {
+        case .throttled:
             var response = try JSONBody.response(
                 Answer(status: "throttle event", message: "Requests for this integration key are arriving too quickly. Please retry later."),
                 status: .tooManyRequests)
             response.headers[.retryAfter] = "60"
             return .refused(response)
         }
-        return .key(key)
     }
 
     func enqueue(_ request: Request) async throws -> Response {

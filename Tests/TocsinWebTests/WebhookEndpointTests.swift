@@ -1,0 +1,90 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Testing
+import TocsinCore
+@testable import TocsinWeb
+
+func fixture(_ name: String) throws -> String {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("TocsinIngestTests/Payloads/\(name).json")
+    return try String(contentsOf: url, encoding: .utf8)
+}
+
+@Suite("Webhook and Opsgenie endpoints")
+struct WebhookEndpointTests {
+    func key(_ app: TestApp, type: String) async throws -> (token: String, key: String) {
+        let (_, token) = try await app.user("Ann", role: .admin)
+        let service = try #require(try await app.request(.post, "/api/v1/services", token: token, json: #"{"name":"API","tier":2}"#).json["id"]?.stringValue)
+        let key = try #require(try await app.request(.post, "/api/v1/services/\(service)/integration-keys", token: token,
+                                                     json: #"{"type":"\#(type)"}"#).json["key"]?.stringValue)
+        return (token, key)
+    }
+
+    @Test("an Alertmanager notification opens one alert per fingerprint and its resolution closes them")
+    func alertmanager() async throws {
+        try await TestApp.run { app in
+            let (token, key) = try await key(app, type: "alertmanager")
+            let firing = try await app.request(.post, "/integrations/alertmanager/\(key)", json: try fixture("alertmanager-firing"))
+            #expect(firing.status == .accepted && firing.json["alerts"] == 2)
+            try await app.request(.post, "/integrations/alertmanager/\(key)", json: try fixture("alertmanager-firing"))
+            let alerts = try await app.request(.get, "/api/v1/alerts", token: token)
+            #expect(alerts.json["pagination"]?["total"] == 2)
+            #expect(alerts.json["data"]?.arrayValue?.allSatisfy { $0["occurrences"] == 2 } == true, "repeats are deduplicated")
+            #expect(try await app.request(.get, "/api/v1/incidents?status=triggered", token: token).json["pagination"]?["total"] == 2)
+
+            #expect(try await app.request(.post, "/integrations/alertmanager/\(key)", json: try fixture("alertmanager-resolved")).status == .accepted)
+            #expect(try await app.request(.get, "/api/v1/incidents?status=resolved", token: token).json["pagination"]?["total"] == 2)
+        }
+    }
+
+    @Test("bad keys are 404 and bad notifications 422, so Alertmanager does not retry them")
+    func refusals() async throws {
+        try await TestApp.run { app in
+            let (token, key) = try await key(app, type: "alertmanager")
+            #expect(try await app.request(.post, "/integrations/alertmanager/nope", json: try fixture("alertmanager-firing")).status == .notFound)
+            #expect(try await app.request(.post, "/integrations/grafana/\(key)", json: try fixture("grafana-firing")).status == .notFound,
+                    "an Alertmanager key does not take Grafana's format")
+            let bad = try await app.request(.post, "/integrations/alertmanager/\(key)", json: #"{"alerts":[{"status":"firing","labels":{}}]}"#)
+            #expect(bad.status == .unprocessableContent && bad.errorFields == ["alerts[0].labels"])
+            #expect(try await app.request(.get, "/api/v1/alerts", token: token).json["pagination"]?["total"] == 0)
+        }
+    }
+
+    @Test("Grafana posts or puts its webhook")
+    func grafana() async throws {
+        try await TestApp.run { app in
+            let (token, key) = try await key(app, type: "grafana")
+            #expect(try await app.request(.put, "/integrations/grafana/\(key)", json: try fixture("grafana-firing")).status == .accepted)
+            let alert = try #require(try await app.request(.get, "/api/v1/alerts", token: token).json["data"]?.arrayValue?.first)
+            #expect(alert["summary"] == "Disk on db-1 is 93% full" && alert["severity"] == "warning")
+        }
+    }
+
+    @Test("Opsgenie: create with a GenieKey, acknowledge and close by alias, in Opsgenie's answers")
+    func opsgenie() async throws {
+        try await TestApp.run { app in
+            let (token, key) = try await key(app, type: "opsgenie")
+            let genie: HTTPFields = [.authorization: "GenieKey \(key)"]
+            let created = try await app.request(.post, "/v2/alerts", json: try fixture("opsgenie-alertmanager"), headers: genie)
+            #expect(created.status == .accepted && created.json["result"] == "Request will be processed")
+            #expect(created.json["requestId"]?.stringValue?.count == 36)
+            let alias = "6f1c0e0a3c5e4d3b9f6e2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d"
+            let incident = try #require(try await app.request(.get, "/api/v1/incidents", token: token).json["data"]?.arrayValue?.first)
+            #expect(incident["severity"] == "SEV2", "P1 on a tier-2 service")
+            let id = try #require(incident["id"]?.stringValue)
+
+            #expect(try await app.request(.post, "/v2/alerts/\(alias)/acknowledge?identifierType=alias", json: "{}", headers: genie).status == .accepted)
+            #expect(try await app.request(.get, "/api/v1/incidents/\(id)", token: token).json["status"] == "acknowledged")
+            let closed = try await app.request(.post, "/v2/alerts/\(alias)/close?identifierType=alias",
+                                               json: #"{"user":"Alertmanager","source":"am","note":"Resolved"}"#, headers: genie)
+            #expect(closed.status == .accepted)
+            #expect(try await app.request(.get, "/api/v1/incidents/\(id)", token: token).json["status"] == "resolved")
+
+            let anonymous = try await app.request(.post, "/v2/alerts", json: #"{"message":"m"}"#)
+            #expect(anonymous.status == .unauthorized && anonymous.json["message"]?.stringValue?.hasPrefix("Could not authenticate") == true)
+            let invalid = try await app.request(.post, "/v2/alerts", json: #"{"message":""}"#, headers: genie)
+            #expect(invalid.status == .unprocessableContent && invalid.json["errors"]?["message"] == "Message can not be empty.")
+        }
+    }
+}
