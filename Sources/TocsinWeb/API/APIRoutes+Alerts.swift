@@ -13,7 +13,7 @@ extension APIRoutes {
             var v = Validator()
             let type = IntegrationType(rawValue: body.type)
             if type == nil { v.add("type", "must be one of pagerduty, alertmanager, opsgenie, grafana, generic") }
-            if let limit = body.rateLimitPerMinute { v.check((1...100_000).contains(limit), "rate_limit_per_minute", "must be from 1 to 100000") }
+            if let limit = body.rateLimitPerMinute { v.check((1...1_000_000).contains(limit), "rate_limit_per_minute", "must be from 1 to 1000000") }
             let name = (body.name?.nonBlank ?? body.type).trimmed
             v.check(name.count <= 100, "name", "must be at most 100 characters")
             try v.throwIfInvalid()

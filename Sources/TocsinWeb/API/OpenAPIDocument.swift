@@ -234,7 +234,7 @@ enum OpenAPIDocument {
         "IntegrationKeyCreate": [
             "type": "object", "required": ["type"],
             "properties": ["type": integrationType, "name": string,
-                           "rate_limit_per_minute": ["type": "integer", "minimum": 1, "maximum": 100000, "default": 6000]],
+                           "rate_limit_per_minute": ["type": "integer", "minimum": 1, "maximum": 1000000, "default": 6000]],
         ],
         "Alert": [
             "type": "object",
