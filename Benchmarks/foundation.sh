@@ -9,17 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scratch="${TOCSIN_BENCH_SCRATCH:-.build-release}"
-swift build -c release --product tocsin --scratch-path "$scratch" >/dev/null
-bin="$scratch/release/tocsin"
-work="$(mktemp -d /tmp/tocsin-bench.XXXXXX)"
+source Benchmarks/common.sh
 port=18181
 nginx_port=18182
-duration="${TOCSIN_BENCH_SECONDS:-10}"
-connections="${TOCSIN_BENCH_CONNECTIONS:-64}"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 
 now_ms() { date +%s%3N; }
 
@@ -40,17 +32,6 @@ start_tocsin() {
 stop_tocsin() { kill -TERM "$server"; wait "$server" 2>/dev/null || true; }
 
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-
-# wrk's requests/s and latency percentiles for one URL.
-load() {
-  local url=$1; shift
-  wrk -t2 -c"$connections" -d"${duration}s" --latency "$@" "$url" >"$work/wrk.txt"
-  local rps p50 p99
-  rps=$(awk '/Requests\/sec/ { print $2 }' "$work/wrk.txt")
-  p50=$(awk '$1 == "50%" { print $2 }' "$work/wrk.txt")
-  p99=$(awk '$1 == "99%" { print $2 }' "$work/wrk.txt")
-  echo "$rps $p50 $p99"
-}
 
 measure() {
   local label=$1; shift
@@ -76,10 +57,10 @@ measure() {
   curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/services?limit=100" >"$work/www/services.json"
   local count
   count=$(python3 -c "import json,sys; print(len(json.load(open('$work/www/services.json'))['data']))")
-  read -r rps p50 p99 < <(load "http://127.0.0.1:$port/api/v1/services?limit=100" -H "Authorization: Bearer $token")
+  read -r rps p50 p99 _ < <(load "http://127.0.0.1:$port/api/v1/services?limit=100" -H "Authorization: Bearer $token")
   local loaded
   loaded=$(rss_mb "$server")
-  read -r nrps np50 np99 < <(load "http://127.0.0.1:$nginx_port/services.json")
+  read -r nrps _ _ _ < <(load "http://127.0.0.1:$nginx_port/services.json")
   stop_tocsin
   local ratio
   ratio=$(python3 -c "print(f'{$rps / $nrps:.4f}')")
@@ -102,7 +83,7 @@ CONF
 nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 
-echo "tocsin $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, wrk -t2 -c$connections -d${duration}s, $(date -u +%Y-%m-%d)"
+header_line
 echo
 echo '| database | ready (median of 5) | idle RSS | RSS after load | services returned | tocsin req/s | p50 / p99 | nginx static req/s | tocsin ÷ nginx |'
 echo '|---|---|---|---|---|---|---|---|---|'

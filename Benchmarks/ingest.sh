@@ -9,31 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scratch="${TOCSIN_BENCH_SCRATCH:-.build-release}"
-swift build -c release --product tocsin --scratch-path "$scratch" >/dev/null
-bin="$scratch/release/tocsin"
-work="$(mktemp -d /tmp/tocsin-ingest.XXXXXX)"
+source Benchmarks/common.sh
 port=18281
 am_port=18282
-duration="${TOCSIN_BENCH_SECONDS:-10}"
-connections="${TOCSIN_BENCH_CONNECTIONS:-64}"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-wait_http() { for _ in $(seq 1 600); do curl -sf -o /dev/null "$1" && return 0; sleep 0.05; done; echo "no answer from $1" >&2; exit 1; }
-
-# Prints: requests/s, p50, p99, non-2xx count.
-load() {
-  local script=$1 url=$2
-  wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$script" "$url" >"$work/wrk.txt"
-  local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ { print $2 }' "$work/wrk.txt")
-  p50=$(awk '$1 == "50%" { print $2 }' "$work/wrk.txt")
-  p99=$(awk '$1 == "99%" { print $2 }' "$work/wrk.txt")
-  errors=$(awk '/Non-2xx or 3xx responses/ { print $5 }' "$work/wrk.txt")
-  echo "$rps $p50 $p99 ${errors:-0}"
-}
 
 row() { printf '| %s | %s | %s | %s / %s | %s |\n' "$@"; }
 
@@ -51,7 +29,7 @@ measure_tocsin() {
   key=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"type":"pagerduty","rate_limit_per_minute":1000000}' \
     "http://127.0.0.1:$port/api/v1/services/$service/integration-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
   for keys in unique repeated; do
-    read -r rps p50 p99 errors < <(ROUTING_KEY=$key KEYS=$keys load Benchmarks/enqueue.lua "http://127.0.0.1:$port")
+    read -r rps p50 p99 errors < <(ROUTING_KEY=$key KEYS=$keys load "http://127.0.0.1:$port" -s Benchmarks/enqueue.lua)
     row "Tocsin, $label" "$keys" "$rps" "$p50" "$p99" "$errors"
   done
   kill -TERM "$server"; wait "$server" 2>/dev/null || true
@@ -63,7 +41,7 @@ route: {receiver: none, group_wait: 1h}
 receivers: [{name: none}]
 CONF
 
-echo "tocsin $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, wrk -t2 -c$connections -d${duration}s, $(date -u +%Y-%m-%d)"
+header_line
 echo
 echo '| receiver | dedup keys | events/s | p50 / p99 | non-2xx |'
 echo '|---|---|---|---|---|'
@@ -72,7 +50,7 @@ echo '|---|---|---|---|---|'
 pids+=($!)
 wait_http "http://127.0.0.1:$am_port/-/ready"
 for keys in unique repeated; do
-  read -r rps p50 p99 errors < <(KEYS=$keys load Benchmarks/alertmanager.lua "http://127.0.0.1:$am_port")
+  read -r rps p50 p99 errors < <(KEYS=$keys load "http://127.0.0.1:$am_port" -s Benchmarks/alertmanager.lua)
   row "Alertmanager $("$am" --version 2>&1 | awk 'NR==1 { print $3 }') (memory)" "$keys" "$rps" "$p50" "$p99" "$errors"
 done
 measure_tocsin "SQLite" --data-dir "$work/sqlite"
