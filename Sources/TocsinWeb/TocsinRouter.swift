@@ -20,13 +20,14 @@ public enum TocsinRouter {
         OpsgenieEndpoint(env: env).register(router)
         AuthPages(env: env).register(router)
         CatalogPages(env: env).register(router)
+        IncidentPages(env: env).register(router)
         PeoplePages(env: env).register(router)
         return (router, table)
     }
 
     static func registerOperations(_ router: Router<TocsinRequestContext>, _ env: WebEnvironment) {
         router.get("/") { _, context in
-            Response.seeOther(context.principal == nil ? "/login" : "/services")
+            Response.seeOther(context.principal == nil ? "/login" : "/incidents")
         }
         // Process is up: answers without touching the database.
         router.get("/healthz") { _, _ in

@@ -39,6 +39,11 @@ enum Stylesheet {
     .tier { display: inline-block; min-width: 3.2rem; text-align: center; border-radius: 999px; padding: 0 .5rem; font-size: .85rem; border: 1px solid var(--line); }
     .tier-1 { background: #fdecea; border-color: #e3a29c; } .tier-2 { background: #fff4e5; border-color: #f0c48a; }
     .muted { color: var(--muted); }
+    .status, .sev { display: inline-block; border-radius: 4px; padding: 0 .45rem; font-size: .85rem; font-weight: 600; border: 1px solid var(--line); }
+    .status-triggered { background: #fdecea; color: #5f1410; } .status-acknowledged { background: #fff4e5; } .status-resolved { background: #e8f5eb; }
+    .sev-sev1 { background: #b3261e; color: #fff; } .sev-sev2 { background: #e8710a; color: #fff; } .sev-sev3 { background: #fff4e5; } .sev-sev4 { background: #f1f3f4; }
+    nav.tabs { display: flex; flex-wrap: wrap; gap: 1rem; margin-bottom: 1rem; }
+    nav.tabs a[aria-current] { font-weight: 700; text-decoration: none; border-bottom: 2px solid var(--fg); }
     .pager { display: flex; gap: 1rem; align-items: center; }
     dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
     dl.facts dt { color: var(--muted); }
