@@ -21,6 +21,7 @@ public enum TocsinRouter {
         AuthPages(env: env).register(router)
         CatalogPages(env: env).register(router)
         IncidentPages(env: env).register(router)
+        Reports(env: env).registerPages(router)
         PeoplePages(env: env).register(router)
         return (router, table)
     }

@@ -74,6 +74,7 @@ struct APIRoutes {
         registerServices(api)
         registerTokens(api)
         registerAlerts(api)
+        Reports(env: env).registerAPI(api)
         api.on(.get, "openapi.json") { _, _ in
             try JSONBody.response(OpenAPIDocument.document)
         }

@@ -96,6 +96,14 @@ enum OpenAPIDocument {
             "parameters": [idParam, ["name": "key_id", "in": "path", "required": true, "schema": uuid]],
             "delete": operation("revokeIntegrationKey", "Revoke an integration key (admin); senders using it get 400 Invalid routing key", tag: "alerts", noContent: true),
         ],
+        "/api/v1/services/{id}/reports": [
+            "parameters": [idParam],
+            "post": operation("reportProblem", "Report a problem by a customer or someone inside (responder): opens an alert and an incident",
+                              tag: "alerts", body: "ReportCreate",
+                              created: ["type": "object", "required": ["alert_id", "incident_id", "detection_source"],
+                                        "properties": ["alert_id": uuid, "incident_id": ["type": ["string", "null"], "format": "uuid"],
+                                                       "detection_source": ["type": "string", "enum": ["customer", "internal"]]]]),
+        ],
         "/api/v1/alerts": [
             "get": operation("listAlerts", "Alerts, most recently seen first", tag: "alerts", query: [
                 queryParam("service_id", "Only this service's alerts", uuid),
@@ -266,6 +274,12 @@ enum OpenAPIDocument {
                 "detection_source": ["type": "string", "enum": ["monitoring", "customer", "internal"]],
                 "created_at": dateTime, "acknowledged_at": nullableDateTime, "resolved_at": nullableDateTime, "updated_at": dateTime,
             ],
+        ],
+        "ReportCreate": [
+            "type": "object", "required": ["summary"],
+            "properties": ["summary": string, "details": string, "reporter": ["type": "string", "description": "Defaults to the caller's name"],
+                           "source": ["type": "string", "enum": ["customer", "internal"], "default": "customer"],
+                           "severity": ["type": "string", "enum": ["critical", "error", "warning", "info"], "default": "error"]],
         ],
         "TokenCreate": [
             "type": "object", "required": ["name"],

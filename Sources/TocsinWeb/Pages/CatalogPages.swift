@@ -13,7 +13,7 @@ struct CatalogPages {
         router.get("/services") { request, context in try await serviceList(request, context) }
         router.get("/services/new") { request, context in try await serviceForm(request, context, service: nil, view: FormView(values: ["tier": "3"])) }
         router.post("/services/new") { request, context in try await saveService(request, context, id: nil) }
-        router.get("/services/:id") { request, context in try await serviceDetail(request, context) }
+        router.get("/services/:id") { request, context in try await serviceDetail(request, context, report: FormView()) }
         router.get("/services/:id/edit") { request, context in
             let service = try await loadService(context)
             return try await serviceForm(request, context, service: service, view: Self.view(of: service))
@@ -103,7 +103,7 @@ struct CatalogPages {
         return Pages.response(html)
     }
 
-    func serviceDetail(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {
+    func serviceDetail(_ request: Request, _ context: TocsinRequestContext, report: FormView) async throws -> Response {
         let service = try await loadService(context)
         let me = try context.require(.read)
         let dependsOn = try await store.services(ids: service.dependsOn)
@@ -126,6 +126,7 @@ struct CatalogPages {
         <h1>\(service.name)</h1>
         <p class="lead">\(service.description.isEmpty ? "No description." : service.description)</p>
         \(manage)
+        \(me.role.allows(.respond) ? Reports.form(serviceID: service.id, view: report, csrf: context.principal?.csrfToken ?? "") : HTML.empty)
         <div class="card"><dl class="facts">
           <dt>Tier</dt><dd><span class="tier tier-\(service.tier)">Tier \(service.tier)</span></dd>
           <dt>Team</dt><dd>\(teamHTML)</dd>
