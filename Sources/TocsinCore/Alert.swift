@@ -123,6 +123,8 @@ public struct Alert: Sendable, Equatable, Identifiable {
     public var resolvedAt: Date?
     /// Why no one was paged for it, when it was muted.
     public var mutedReason: String?
+    /// Why it joined its incident, or why it opened one.
+    public var groupingReason: String?
 
     public init(id: UUID, serviceID: UUID, integrationKeyID: UUID?, event: AlertEvent, incidentID: UUID?, now: Date) {
         self.id = id
@@ -150,6 +152,7 @@ public struct Alert: Sendable, Equatable, Identifiable {
         acknowledgedAt = nil
         resolvedAt = nil
         mutedReason = nil
+        groupingReason = nil
     }
 }
 

@@ -12,6 +12,7 @@ public struct Service: Sendable, Equatable, Identifiable {
     public var links: [ServiceLink]
     /// Services this one needs to work.
     public var dependsOn: [UUID]
+    public var alertGrouping: AlertGrouping = .perAlert
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -56,9 +57,11 @@ public struct ServiceInput: Sendable, Equatable {
     public var tier: Int?
     public var links: [ServiceLink]?
     public var dependsOn: [UUID]?
+    public var alertGrouping: AlertGrouping?
 
     public init(name: String? = nil, description: String? = nil, teamID: FieldChange<UUID?> = .keep,
-                tier: Int? = nil, links: [ServiceLink]? = nil, dependsOn: [UUID]? = nil) {
+                tier: Int? = nil, links: [ServiceLink]? = nil, dependsOn: [UUID]? = nil, alertGrouping: AlertGrouping? = nil) {
+        self.alertGrouping = alertGrouping
         self.name = name
         self.description = description
         self.teamID = teamID
@@ -101,6 +104,7 @@ public struct ServiceInput: Sendable, Equatable {
             v.check(!s.dependsOn.contains(s.id), "depends_on", "a service cannot depend on itself")
             v.check(s.dependsOn.count <= 100, "depends_on", "must have at most 100 entries")
         }
+        if let alertGrouping { s.alertGrouping = alertGrouping }
         try v.throwIfInvalid()
         s.updatedAt = now
         return s

@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -198,6 +198,17 @@ public enum Migrations {
             )
             """,
             "CREATE INDEX change_events_service_time ON change_events (service_id, occurred_at)",
+        ]
+    }
+
+    static let alertGrouping = Migration(version: 4, name: "alert grouping") { _ in
+        [
+            "ALTER TABLE services ADD COLUMN grouping_mode TEXT NOT NULL DEFAULT 'per_alert'",
+            "ALTER TABLE services ADD COLUMN grouping_window_minutes INTEGER",
+            "ALTER TABLE services ADD COLUMN grouping_labels TEXT NOT NULL DEFAULT '[]'",
+            "ALTER TABLE incidents ADD COLUMN group_key TEXT",
+            "ALTER TABLE alerts ADD COLUMN grouping_reason TEXT",
+            "CREATE INDEX incidents_open ON incidents (status, group_key)",
         ]
     }
 }

@@ -74,11 +74,24 @@ extension SQLStore: AlertRepository {
         let decision = AlertDecision.decide(event, open: existing)
         switch decision {
         case .open:
-            guard let tier = try await db.raw("SELECT tier FROM services WHERE id = \(bind: serviceID.db)")
-                .first(decodingColumn: "tier", as: Int.self)
-            else { throw DomainError.notFound("service \(serviceID.db) not found") }
-            let incidentID = try await Self.openIncident(for: event, serviceID: serviceID, tier: tier, now: now, db)
-            let alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, event: event, incidentID: incidentID, now: now)
+            guard let serviceRow = try await db.raw("SELECT * FROM services WHERE id = \(bind: serviceID.db)").first() else {
+                throw DomainError.notFound("service \(serviceID.db) not found")
+            }
+            let tier = try serviceRow.decode(column: "tier", as: Int.self)
+            let grouping = try Self.grouping(from: serviceRow)
+            let severity = SeverityMatrix.standard.severity(for: event.severity, tier: tier)
+            let incidentID: UUID
+            let reason: String
+            switch GroupingDecision.decide(grouping, event: event, open: try await Self.openIncidents(of: serviceID, db), now: now) {
+            case .join(let id, let why):
+                (incidentID, reason) = (id, why)
+                try await Self.raiseSeverity(of: id, to: severity, now: now, db)
+            case .open(let groupKey, let why):
+                incidentID = try await Self.openIncident(for: event, serviceID: serviceID, severity: severity, groupKey: groupKey, now: now, db)
+                reason = why
+            }
+            var alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, event: event, incidentID: incidentID, now: now)
+            alert.groupingReason = reason
             try await Self.insert(alert, db)
             return IngestOutcome(decision: decision, alertID: alert.id, incidentID: incidentID)
         case .repeatOccurrence:
@@ -101,18 +114,39 @@ extension SQLStore: AlertRepository {
         }
     }
 
-    /// One incident per alert for now; the grouping rules of the service decide this once they exist.
-    private static func openIncident(for event: AlertEvent, serviceID: UUID, tier: Int, now: Date, _ db: any SQLDatabase) async throws -> UUID {
+    /// The service's unresolved incidents, newest first, as grouping sees them.
+    private static func openIncidents(of serviceID: UUID, _ db: any SQLDatabase) async throws -> [OpenIncident] {
+        try await db.raw("""
+            SELECT id, number, created_at, group_key FROM incidents
+            WHERE status <> 'resolved' AND id IN (SELECT incident_id FROM incident_services WHERE service_id = \(bind: serviceID.db))
+            ORDER BY created_at DESC, number DESC LIMIT 200
+            """).all().map { row in
+            OpenIncident(id: try row.id("id"), number: try row.decode(column: "number", as: Int.self),
+                         createdAt: try row.decode(column: "created_at", as: Date.self), groupKey: try row.decode(column: "group_key", as: String?.self))
+        }
+    }
+
+    /// A worse alert joining an incident makes the incident worse; a milder one leaves it.
+    private static func raiseSeverity(of incidentID: UUID, to severity: IncidentSeverity, now: Date, _ db: any SQLDatabase) async throws {
+        guard let current = try await db.raw("SELECT severity FROM incidents WHERE id = \(bind: incidentID.db)")
+            .first(decodingColumn: "severity", as: String.self).flatMap(IncidentSeverity.init(rawValue:)) else { return }
+        let raised = max(current, severity)
+        try await db.raw("""
+            UPDATE incidents SET severity = \(bind: raised.rawValue), updated_at = \(bind: now) WHERE id = \(bind: incidentID.db)
+            """).run()
+    }
+
+    private static func openIncident(for event: AlertEvent, serviceID: UUID, severity: IncidentSeverity, groupKey: String?,
+                                     now: Date, _ db: any SQLDatabase) async throws -> UUID {
         guard let number = try await db.raw("UPDATE counters SET value = value + 1 WHERE name = 'incident_number' RETURNING value")
             .first(decodingColumn: "value", as: Int.self)
         else { throw DomainError.conflict("the incident counter is missing") }
         let id = UUID()
-        let severity = SeverityMatrix.standard.severity(for: event.severity, tier: tier)
         let title = event.summary.isEmpty ? event.dedupKey : event.summary
         try await db.raw("""
-            INSERT INTO incidents (id, number, title, status, severity, detection_source, created_at, updated_at)
+            INSERT INTO incidents (id, number, title, status, severity, detection_source, group_key, created_at, updated_at)
             VALUES (\(bind: id.db), \(bind: number), \(bind: String(title.prefix(1024))), 'triggered', \(bind: severity.rawValue),
-                    \(bind: event.detectionSource.rawValue), \(bind: now), \(bind: now))
+                    \(bind: event.detectionSource.rawValue), \(bind: groupKey), \(bind: now), \(bind: now))
             """).run()
         try await db.raw("INSERT INTO incident_services (incident_id, service_id) VALUES (\(bind: id.db), \(bind: serviceID.db))").run()
         return id
@@ -275,13 +309,14 @@ extension SQLStore: AlertRepository {
         try await db.raw("""
             INSERT INTO alerts (id, service_id, integration_key_id, dedup_key, status, severity, summary, source, component, group_name, class,
                 labels, details, links, images, client, client_url, detection_source, incident_id, occurrences, first_seen_at, last_seen_at,
-                acknowledged_at, resolved_at, muted_reason)
+                acknowledged_at, resolved_at, muted_reason, grouping_reason)
             VALUES (\(bind: alert.id.db), \(bind: alert.serviceID.db), \(bind: alert.integrationKeyID?.db), \(bind: alert.dedupKey),
                 \(bind: alert.status.rawValue), \(bind: alert.severity.rawValue), \(bind: alert.summary), \(bind: alert.source),
                 \(bind: alert.component), \(bind: alert.group), \(bind: alert.eventClass), \(bind: try json(alert.labels)),
                 \(bind: try json(alert.details)), \(bind: try json(alert.links)), \(bind: try json(alert.images)), \(bind: alert.client),
                 \(bind: alert.clientURL), \(bind: alert.detectionSource.rawValue), \(bind: alert.incidentID?.db), \(bind: alert.occurrences),
-                \(bind: alert.firstSeenAt), \(bind: alert.lastSeenAt), \(bind: alert.acknowledgedAt), \(bind: alert.resolvedAt), \(bind: alert.mutedReason))
+                \(bind: alert.firstSeenAt), \(bind: alert.lastSeenAt), \(bind: alert.acknowledgedAt), \(bind: alert.resolvedAt), \(bind: alert.mutedReason),
+                \(bind: alert.groupingReason))
             """).run()
     }
 
@@ -308,6 +343,7 @@ extension SQLStore: AlertRepository {
         alert.acknowledgedAt = try row.decode(column: "acknowledged_at", as: Date?.self)
         alert.resolvedAt = try row.decode(column: "resolved_at", as: Date?.self)
         alert.mutedReason = try row.decode(column: "muted_reason", as: String?.self)
+        alert.groupingReason = try row.decode(column: "grouping_reason", as: String?.self)
         return alert
     }
 

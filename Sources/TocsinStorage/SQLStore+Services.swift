@@ -7,9 +7,12 @@ extension SQLStore: ServiceRepository {
         try await database.write { db in
             try await checkReferences(of: service, db)
             try await db.raw("""
-                INSERT INTO services (id, name, description, team_id, tier, links, created_at, updated_at)
+                INSERT INTO services (id, name, description, team_id, tier, links, grouping_mode, grouping_window_minutes, grouping_labels,
+                                      created_at, updated_at)
                 VALUES (\(bind: service.id.db), \(bind: service.name), \(bind: service.description), \(bind: service.teamID?.db),
-                        \(bind: service.tier), \(bind: try Self.encodeLinks(service.links)), \(bind: service.createdAt), \(bind: service.updatedAt))
+                        \(bind: service.tier), \(bind: try Self.json(service.links)), \(bind: service.alertGrouping.mode),
+                        \(bind: Self.windowMinutes(service.alertGrouping)), \(bind: try Self.json(Self.labels(service.alertGrouping))),
+                        \(bind: service.createdAt), \(bind: service.updatedAt))
                 """).run()
             try await Self.saveDependencies(of: service, db)
         }
@@ -60,8 +63,9 @@ extension SQLStore: ServiceRepository {
             try await checkReferences(of: service, db)
             try await db.raw("""
                 UPDATE services SET name = \(bind: service.name), description = \(bind: service.description),
-                    team_id = \(bind: service.teamID?.db), tier = \(bind: service.tier), links = \(bind: try Self.encodeLinks(service.links)),
-                    updated_at = \(bind: service.updatedAt)
+                    team_id = \(bind: service.teamID?.db), tier = \(bind: service.tier), links = \(bind: try Self.json(service.links)),
+                    grouping_mode = \(bind: service.alertGrouping.mode), grouping_window_minutes = \(bind: Self.windowMinutes(service.alertGrouping)),
+                    grouping_labels = \(bind: try Self.json(Self.labels(service.alertGrouping))), updated_at = \(bind: service.updatedAt)
                 WHERE id = \(bind: service.id.db)
                 """).run()
             try await db.raw("DELETE FROM service_dependencies WHERE service_id = \(bind: service.id.db)").run()
@@ -119,13 +123,24 @@ extension SQLStore: ServiceRepository {
         }
     }
 
-    private static func encodeLinks(_ links: [ServiceLink]) throws -> String {
-        String(decoding: try JSONEncoder().encode(links), as: UTF8.self)
+    static func windowMinutes(_ grouping: AlertGrouping) -> Int? {
+        if case .timeWindow(let minutes) = grouping { return minutes }
+        return nil
+    }
+
+    static func labels(_ grouping: AlertGrouping) -> [String] {
+        if case .sharedLabels(let names) = grouping { return names }
+        return []
+    }
+
+    static func grouping(from row: any SQLRow) throws -> AlertGrouping {
+        (try? AlertGrouping.parse(mode: try row.decode(column: "grouping_mode", as: String.self),
+                                  windowMinutes: try row.decode(column: "grouping_window_minutes", as: Int?.self),
+                                  labels: try decodeJSON([String].self, row, "grouping_labels"))) ?? .perAlert
     }
 
     private static func services(from rows: [any SQLRow], _ db: any SQLDatabase) async throws -> [Service] {
         guard !rows.isEmpty else { return [] }
-        let linksDecoder = JSONDecoder()
         let ids = try rows.map { try $0.id("id") }
         var dependencies: [UUID: [UUID]] = [:]
         for row in try await db.raw("""
@@ -135,18 +150,19 @@ extension SQLStore: ServiceRepository {
         }
         return try rows.map { row in
             let id = try row.id("id")
-            let links = try linksDecoder.decode([ServiceLink].self, from: Data(try row.decode(column: "links", as: String.self).utf8))
-            return Service(
+            var service = Service(
                 id: id,
                 name: try row.decode(column: "name", as: String.self),
                 description: try row.decode(column: "description", as: String.self),
                 teamID: try row.optionalID("team_id"),
                 tier: try row.decode(column: "tier", as: Int.self),
-                links: links,
+                links: try decodeJSON([ServiceLink].self, row, "links"),
                 dependsOn: (dependencies[id] ?? []).sorted { $0.db < $1.db },
                 createdAt: try row.decode(column: "created_at", as: Date.self),
                 updatedAt: try row.decode(column: "updated_at", as: Date.self)
             )
+            service.alertGrouping = try grouping(from: row)
+            return service
         }
     }
 }

@@ -129,3 +129,55 @@ struct IngestConformanceTests {
         }
     }
 }
+
+@Suite("Grouping conformance")
+struct GroupingConformanceTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("a time window gathers a storm into one incident whose severity rises with its worst alert", arguments: TestBackend.available)
+    func window(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            var service = Seed.service("Storefront", tier: 1)
+            service.alertGrouping = .timeWindow(minutes: 10)
+            try await store.createService(service)
+            #expect(try await store.service(id: service.id)?.alertGrouping == .timeWindow(minutes: 10))
+            let a = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "a", summary: "Slow pages", severity: .warning),
+                                           serviceID: service.id, integrationKeyID: nil, now: t0)
+            let b = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "b", summary: "Errors", severity: .critical),
+                                           serviceID: service.id, integrationKeyID: nil, now: t0.addingTimeInterval(120))
+            #expect(a.incidentID == b.incidentID)
+            let incidentID = try #require(a.incidentID)
+            let incident = try #require(try await store.incident(id: incidentID))
+            #expect(incident.alertCount == 2 && incident.severity == .sev1 && incident.title == "Slow pages")
+            let joined = try #require(try await store.alerts(AlertFilter(incidentID: incident.id), page: PageRequest()).items.first { $0.dedupKey == "b" })
+            #expect(joined.groupingReason == "arrived within 10 minutes of incident #1 opening")
+
+            let late = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "c"), serviceID: service.id, integrationKeyID: nil,
+                                              now: t0.addingTimeInterval(900))
+            #expect(late.incidentID != a.incidentID, "outside the window a new incident opens")
+            // Resolving one alert of two leaves the incident open.
+            _ = try await store.ingest(AlertEvent(action: .resolve, dedupKey: "a"), serviceID: service.id, integrationKeyID: nil, now: t0.addingTimeInterval(950))
+            #expect(try await store.incident(id: incident.id)?.status == .triggered)
+        }
+    }
+
+    @Test("label grouping joins alerts with the same values only", arguments: TestBackend.available)
+    func labels(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            var service = Seed.service("Kubernetes")
+            service.alertGrouping = .sharedLabels(["alertname", "cluster"])
+            try await store.createService(service)
+            func fire(_ key: String, _ labels: [String: String]) async throws -> UUID? {
+                try await store.ingest(AlertEvent(action: .trigger, dedupKey: key, labels: labels), serviceID: service.id,
+                                       integrationKeyID: nil, now: t0).incidentID
+            }
+            let first = try await fire("p1", ["alertname": "CrashLoop", "cluster": "eu", "pod": "p1"])
+            let second = try await fire("p2", ["alertname": "CrashLoop", "cluster": "eu", "pod": "p2"])
+            let other = try await fire("p3", ["alertname": "CrashLoop", "cluster": "us", "pod": "p3"])
+            #expect(first == second && first != other)
+            #expect(try await store.incidents(IncidentFilter(serviceID: service.id), page: PageRequest()).total == 2)
+        }
+    }
+}

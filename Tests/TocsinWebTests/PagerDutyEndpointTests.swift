@@ -138,3 +138,30 @@ struct PagerDutyEndpointTests {
         }
     }
 }
+
+@Suite("Alert grouping API")
+struct AlertGroupingAPITests {
+    @Test("a service's grouping is set by PATCH, shown on GET, checked field by field, and explains each alert")
+    func grouping() async throws {
+        try await TestApp.run { app in
+            let (_, token) = try await app.user("Ann", role: .admin)
+            let created = try await app.request(.post, "/api/v1/services", token: token, json: #"{"name":"Web"}"#)
+            #expect(created.json["alert_grouping"] == ["mode": "per_alert", "window_minutes": .null, "labels": []])
+            let id = try #require(created.json["id"]?.stringValue)
+            let bad = try await app.request(.patch, "/api/v1/services/\(id)", token: token, json: #"{"alert_grouping":{"mode":"time_window","window_minutes":0}}"#)
+            #expect(bad.status == .unprocessableContent && bad.errorFields == ["alert_grouping.window_minutes"])
+            let set = try await app.request(.patch, "/api/v1/services/\(id)", token: token, json: #"{"alert_grouping":{"mode":"time_window","window_minutes":5}}"#)
+            #expect(set.json["alert_grouping"]?["window_minutes"] == 5)
+
+            let key = try #require(try await app.request(.post, "/api/v1/services/\(id)/integration-keys", token: token,
+                                                         json: #"{"type":"pagerduty"}"#).json["key"]?.stringValue)
+            for dedup in ["one", "two"] {
+                try await app.request(.post, "/v2/enqueue", json: #"{"routing_key":"\#(key)","event_action":"trigger","dedup_key":"\#(dedup)","payload":{"summary":"\#(dedup)","source":"s","severity":"error"}}"#)
+            }
+            let incidents = try await app.request(.get, "/api/v1/incidents", token: token)
+            #expect(incidents.json["pagination"]?["total"] == 1 && incidents.json["data"]?.arrayValue?.first?["alert_count"] == 2)
+            let reasons = try await app.request(.get, "/api/v1/alerts", token: token).json["data"]?.arrayValue?.compactMap { $0["grouping_reason"]?.stringValue }
+            #expect(reasons?.contains("arrived within 5 minutes of incident #1 opening") == true)
+        }
+    }
+}

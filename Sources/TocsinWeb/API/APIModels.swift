@@ -103,6 +103,7 @@ struct ServiceJSON: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, name, description, tier, links
         case teamID = "team_id", dependsOn = "depends_on", createdAt = "created_at", updatedAt = "updated_at"
+        case alertGrouping = "alert_grouping"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -114,6 +115,7 @@ struct ServiceJSON: Encodable {
         try c.encode(service.tier, forKey: .tier)
         try c.encode(service.links, forKey: .links)
         try c.encode(service.dependsOn.map(\.db), forKey: .dependsOn)
+        try c.encode(AlertGroupingJSON(service.alertGrouping), forKey: .alertGrouping)
         try c.encode(service.createdAt, forKey: .createdAt)
         try c.encode(service.updatedAt, forKey: .updatedAt)
     }
@@ -125,19 +127,49 @@ struct ServiceInputJSON: Decodable {
 
     enum CodingKeys: String, CodingKey {
         case name, description, tier, links
-        case teamID = "team_id", dependsOn = "depends_on"
+        case teamID = "team_id", dependsOn = "depends_on", alertGrouping = "alert_grouping"
     }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let grouping = try c.decodeIfPresent(AlertGroupingJSON.self, forKey: .alertGrouping)
         input = ServiceInput(
             name: try c.decodeIfPresent(String.self, forKey: .name),
             description: try c.decodeIfPresent(String.self, forKey: .description),
             teamID: c.contains(.teamID) ? .set(try c.decode(UUID?.self, forKey: .teamID)) : .keep,
             tier: try c.decodeIfPresent(Int.self, forKey: .tier),
             links: try c.decodeIfPresent([ServiceLink].self, forKey: .links),
-            dependsOn: try c.decodeIfPresent([UUID].self, forKey: .dependsOn)
+            dependsOn: try c.decodeIfPresent([UUID].self, forKey: .dependsOn),
+            alertGrouping: try grouping.map { try AlertGrouping.parse(mode: $0.mode, windowMinutes: $0.windowMinutes, labels: $0.labels) }
         )
+    }
+}
+
+/// `{"mode": "per_alert" | "time_window" | "labels", "window_minutes": N, "labels": [...]}`
+struct AlertGroupingJSON: Codable {
+    var mode: String
+    var windowMinutes: Int?
+    var labels: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case mode, labels
+        case windowMinutes = "window_minutes"
+    }
+
+    init(_ grouping: AlertGrouping) {
+        mode = grouping.mode
+        switch grouping {
+        case .perAlert: break
+        case .timeWindow(let minutes): windowMinutes = minutes
+        case .sharedLabels(let names): labels = names
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(windowMinutes, forKey: .windowMinutes)
+        try c.encode(labels ?? [], forKey: .labels)
     }
 }
 

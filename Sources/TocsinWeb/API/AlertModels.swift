@@ -43,6 +43,7 @@ struct AlertJSON: Encodable {
         case serviceID = "service_id", dedupKey = "dedup_key", eventClass = "class", clientURL = "client_url"
         case detectionSource = "detection_source", incidentID = "incident_id", firstSeenAt = "first_seen_at"
         case lastSeenAt = "last_seen_at", acknowledgedAt = "acknowledged_at", resolvedAt = "resolved_at", mutedReason = "muted_reason"
+        case groupingReason = "grouping_reason"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -71,6 +72,7 @@ struct AlertJSON: Encodable {
         try c.encode(alert.acknowledgedAt, forKey: .acknowledgedAt)
         try c.encode(alert.resolvedAt, forKey: .resolvedAt)
         try c.encode(alert.mutedReason, forKey: .mutedReason)
+        try c.encode(alert.groupingReason, forKey: .groupingReason)
     }
 }
 

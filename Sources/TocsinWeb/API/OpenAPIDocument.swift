@@ -203,23 +203,35 @@ enum OpenAPIDocument {
             "properties": ["name": string, "description": string, "member_ids": ["type": "array", "items": uuid]],
         ],
         "Service": [
-            "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "created_at", "updated_at"],
+            "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "alert_grouping", "created_at", "updated_at"],
             "properties": [
                 "id": uuid, "name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
                 "tier": tier, "links": ["type": "array", "items": link],
                 "depends_on": ["type": "array", "items": uuid, "description": "Services this one needs; cycles are refused"],
+                "alert_grouping": ref("AlertGrouping"),
                 "created_at": dateTime, "updated_at": dateTime,
+            ],
+        ],
+        "AlertGrouping": [
+            "type": "object", "required": ["mode"],
+            "description": "How new alerts become incidents: one each, joining the open incident opened within window_minutes, or joining the open incident whose alerts share the values of labels",
+            "properties": [
+                "mode": ["type": "string", "enum": ["per_alert", "time_window", "labels"]],
+                "window_minutes": ["type": ["integer", "null"], "minimum": 1, "maximum": 1440],
+                "labels": ["type": "array", "items": string, "maxItems": 10],
             ],
         ],
         "ServiceCreate": [
             "type": "object", "required": ["name"],
             "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
-                           "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid]],
+                           "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid],
+                           "alert_grouping": ref("AlertGrouping")],
         ],
         "ServiceUpdate": [
             "type": "object",
             "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
-                           "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid]],
+                           "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid],
+                           "alert_grouping": ref("AlertGrouping")],
         ],
         "Token": [
             "type": "object", "required": ["id", "user_id", "name", "read_only", "hint", "created_at", "last_used_at"],
@@ -261,6 +273,7 @@ enum OpenAPIDocument {
                 "incident_id": ["type": ["string", "null"], "format": "uuid"], "occurrences": ["type": "integer", "minimum": 1],
                 "first_seen_at": dateTime, "last_seen_at": dateTime, "acknowledged_at": nullableDateTime, "resolved_at": nullableDateTime,
                 "muted_reason": nullableString,
+                "grouping_reason": ["type": ["string", "null"], "description": "Why the alert joined its incident, or opened one"],
             ],
         ],
         "Incident": [

@@ -130,6 +130,7 @@ struct CatalogPages {
         <div class="card"><dl class="facts">
           <dt>Tier</dt><dd><span class="tier tier-\(service.tier)">Tier \(service.tier)</span></dd>
           <dt>Team</dt><dd>\(teamHTML)</dd>
+          <dt>Alert grouping</dt><dd>\(Self.describe(service.alertGrouping))</dd>
           <dt>Id</dt><dd><code>\(service.id.db)</code></dd>
           <dt>Updated</dt><dd>\(Pages.formatDate(service.updatedAt, timeZone: me.timeZone))</dd>
         </dl></div>
@@ -150,6 +151,9 @@ struct CatalogPages {
             "name": service.name, "description": service.description, "tier": String(service.tier),
             "team_id": service.teamID?.db ?? "",
             "links": service.links.map { "\($0.title) | \($0.url)" }.joined(separator: "\n"),
+            "grouping_mode": service.alertGrouping.mode,
+            "grouping_window_minutes": AlertGroupingJSON(service.alertGrouping).windowMinutes.map(String.init) ?? "",
+            "grouping_labels": (AlertGroupingJSON(service.alertGrouping).labels ?? []).joined(separator: ", "),
         ])
         view.values["depends_on"] = service.dependsOn.map(\.db)
         return view
@@ -175,6 +179,11 @@ struct CatalogPages {
           \(view.select("depends_on", "Depends on", options: candidates.map { ($0.id.db, $0.name) }, multiple: true,
                         hint: "Services this one needs to work. Hold Ctrl or ⌘ to choose several."))
           \(view.textarea("links", "Links", hint: "One per line: Title | https://…  (dashboards, repositories, runbooks)"))
+          \(view.select("grouping_mode", "Alert grouping", options: [("per_alert", "One incident per alert"),
+                        ("time_window", "Alerts within a time window join the open incident"),
+                        ("labels", "Alerts sharing label values join the same incident")]))
+          \(view.input("grouping_window_minutes", "Window (minutes)", type: "number", hint: "For time-window grouping, 1 to 1440."))
+          \(view.input("grouping_labels", "Grouping labels", hint: "For label grouping, comma-separated, e.g. alertname, cluster."))
           <button type="submit">\(service == nil ? "Create service" : "Save changes")</button>
         </form>
         """)
@@ -199,9 +208,18 @@ struct CatalogPages {
         let teamText = form["team_id"] ?? ""
         let team = UUID(uuidString: teamText)
         if !teamText.isEmpty && team == nil { errors.add("team_id", "is not a known team") }
+        var grouping: AlertGrouping?
+        do {
+            grouping = try AlertGrouping.parse(mode: form["grouping_mode"] ?? "per_alert",
+                                               windowMinutes: Int(form["grouping_window_minutes"] ?? ""),
+                                               labels: (form["grouping_labels"] ?? "").split(separator: ",").map(String.init))
+        } catch DomainError.validation(let fields) {
+            // The form names its fields grouping_mode, grouping_window_minutes, grouping_labels.
+            errors.merge(fields.map { FieldError($0.field.replacingOccurrences(of: "alert_grouping.", with: "grouping_"), $0.reason) })
+        }
         let input = ServiceInput(name: form["name"] ?? "", description: form["description"] ?? "", teamID: .set(team), tier: tier,
                                  links: Self.parseLinks(form["links"] ?? ""),
-                                 dependsOn: form.all("depends_on").compactMap(UUID.init(uuidString:)))
+                                 dependsOn: form.all("depends_on").compactMap(UUID.init(uuidString:)), alertGrouping: grouping)
         do {
             try errors.throwIfInvalid()
             let saved = if let id { try await catalog.updateService(id: id, input) } else { try await catalog.createService(input) }
@@ -209,6 +227,14 @@ struct CatalogPages {
         } catch let error as DomainError where !Self.isNotFound(error) {
             let current = if let id { try await store.service(id: id) } else { Service?.none }
             return try await serviceForm(request, context, service: current, view: FormView(form: form, error: error), status: .unprocessableContent)
+        }
+    }
+
+    static func describe(_ grouping: AlertGrouping) -> String {
+        switch grouping {
+        case .perAlert: return "one incident per alert"
+        case .timeWindow(let minutes): return "alerts within \(minutes) minutes join the open incident"
+        case .sharedLabels(let names): return "alerts sharing \(names.joined(separator: ", ")) join the same incident"
         }
     }
 

@@ -100,8 +100,9 @@ struct IncidentPages {
         let alertRows = alerts.map { alert -> HTML in
             let links = alert.links.map { link -> HTML in "<a href=\"\(url: link.href)\" rel=\"noopener noreferrer\">\(link.text ?? link.href)</a>" }
             let muted: HTML = alert.mutedReason.map { "<br><small class=\"muted\">Muted: \($0)</small>" } ?? ""
+            let grouped: HTML = alert.groupingReason.map { "<br><small class=\"muted\">Grouped: \($0)</small>" } ?? ""
             return """
-            <tr><td>\(alert.summary)<br><small class="muted">\(alert.source) · key <code>\(alert.dedupKey)</code></small>\(muted)</td>
+            <tr><td>\(alert.summary)<br><small class="muted">\(alert.source) · key <code>\(alert.dedupKey)</code></small>\(grouped)\(muted)</td>
             <td>\(alert.severity.rawValue)</td><td>\(alert.status.rawValue)</td><td>\(alert.occurrences)</td>
             <td>\(when(alert.firstSeenAt))<br><small>last \(when(alert.lastSeenAt))</small></td><td>\(links.joined(separator: " · "))</td></tr>
             """
