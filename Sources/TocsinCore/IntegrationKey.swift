@@ -81,6 +81,15 @@ public protocol AlertRepository: Sendable {
     /// Applies events in order in one transaction (all or none): dedup, each alert's state, its incident.
     func ingest(_ events: [AlertEvent], serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> [IngestOutcome]
 
+    func createSilence(_ silence: Silence) async throws
+    func silences(activeAt: Date?) async throws -> [Silence]
+    func silence(id: UUID) async throws -> Silence?
+    /// Ends a silence now (it stays on record).
+    func expireSilence(id: UUID, now: Date) async throws -> Silence
+    func createMaintenanceWindow(_ window: MaintenanceWindow) async throws
+    func maintenanceWindows(serviceID: UUID) async throws -> [MaintenanceWindow]
+    func deleteMaintenanceWindow(id: UUID, serviceID: UUID) async throws
+
     func recordChange(_ change: ChangeRecord, integrationKeyID: UUID?) async throws
     func changes(serviceIDs: [UUID], from: Date, to: Date) async throws -> [ChangeRecord]
 

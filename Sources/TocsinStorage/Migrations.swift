@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -209,6 +209,40 @@ public enum Migrations {
             "ALTER TABLE incidents ADD COLUMN group_key TEXT",
             "ALTER TABLE alerts ADD COLUMN grouping_reason TEXT",
             "CREATE INDEX incidents_open ON incidents (status, group_key)",
+        ]
+    }
+
+    static let noiseControl = Migration(version: 5, name: "silences and maintenance windows") { t in
+        [
+            """
+            CREATE TABLE silences (
+                id TEXT PRIMARY KEY,
+                service_id TEXT REFERENCES services (id) ON DELETE CASCADE,
+                matchers TEXT NOT NULL,
+                starts_at \(t.time) NOT NULL,
+                ends_at \(t.time) NOT NULL,
+                created_by TEXT REFERENCES users (id) ON DELETE SET NULL,
+                comment TEXT NOT NULL,
+                created_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE INDEX silences_active ON silences (ends_at, starts_at)",
+            """
+            CREATE TABLE maintenance_windows (
+                id TEXT PRIMARY KEY,
+                service_id TEXT NOT NULL REFERENCES services (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                starts_at \(t.time),
+                ends_at \(t.time),
+                days TEXT NOT NULL DEFAULT '[]',
+                start_minute INTEGER,
+                end_minute INTEGER,
+                time_zone TEXT,
+                created_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE INDEX maintenance_windows_service ON maintenance_windows (service_id)",
         ]
     }
 }

@@ -74,28 +74,24 @@ extension SQLStore: AlertRepository {
         let decision = AlertDecision.decide(event, open: existing)
         switch decision {
         case .open:
-            guard let serviceRow = try await db.raw("SELECT * FROM services WHERE id = \(bind: serviceID.db)").first() else {
-                throw DomainError.notFound("service \(serviceID.db) not found")
-            }
-            let tier = try serviceRow.decode(column: "tier", as: Int.self)
-            let grouping = try Self.grouping(from: serviceRow)
-            let severity = SeverityMatrix.standard.severity(for: event.severity, tier: tier)
-            let incidentID: UUID
-            let reason: String
-            switch GroupingDecision.decide(grouping, event: event, open: try await Self.openIncidents(of: serviceID, db), now: now) {
-            case .join(let id, let why):
-                (incidentID, reason) = (id, why)
-                try await Self.raiseSeverity(of: id, to: severity, now: now, db)
-            case .open(let groupKey, let why):
-                incidentID = try await Self.openIncident(for: event, serviceID: serviceID, severity: severity, groupKey: groupKey, now: now, db)
-                reason = why
-            }
-            var alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, event: event, incidentID: incidentID, now: now)
-            alert.groupingReason = reason
+            let place = try await Self.placement(for: event, serviceID: serviceID, now: now, db)
+            var alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, event: event, incidentID: place.incidentID, now: now)
+            alert.groupingReason = place.groupingReason
+            alert.mutedReason = place.mutedReason
             try await Self.insert(alert, db)
-            return IngestOutcome(decision: decision, alertID: alert.id, incidentID: incidentID)
+            return IngestOutcome(decision: decision, alertID: alert.id, incidentID: place.incidentID)
         case .repeatOccurrence:
-            let alert = existing!
+            var alert = existing!
+            if alert.incidentID == nil {
+                // Muted when it began: once the mute is over, a repeat opens (or joins) its incident.
+                let place = try await Self.placement(for: event, serviceID: serviceID, now: now, db)
+                try await db.raw("""
+                    UPDATE alerts SET incident_id = \(bind: place.incidentID?.db), grouping_reason = \(bind: place.groupingReason),
+                        muted_reason = \(bind: place.mutedReason)
+                    WHERE id = \(bind: alert.id.db)
+                    """).run()
+                alert.incidentID = place.incidentID
+            }
             try await db.raw("""
                 UPDATE alerts SET occurrences = occurrences + 1, last_seen_at = \(bind: now), summary = \(bind: event.summary),
                     severity = \(bind: event.severity.rawValue), source = \(bind: event.source), details = \(bind: try Self.json(event.details)),
@@ -111,6 +107,37 @@ extension SQLStore: AlertRepository {
             return IngestOutcome(decision: decision, alertID: alert.id, incidentID: alert.incidentID)
         case .ignore:
             return IngestOutcome(decision: decision, alertID: existing?.id, incidentID: existing?.incidentID)
+        }
+    }
+
+    /// Where a new alert goes: muted (stored, no incident, nobody paged), or into an incident by the service's grouping.
+    private static func placement(for event: AlertEvent, serviceID: UUID, now: Date, _ db: any SQLDatabase) async throws
+        -> (incidentID: UUID?, groupingReason: String?, mutedReason: String?) {
+        guard let serviceRow = try await db.raw("SELECT * FROM services WHERE id = \(bind: serviceID.db)").first() else {
+            throw DomainError.notFound("service \(serviceID.db) not found")
+        }
+        let silences = try await db.raw("""
+            SELECT * FROM silences WHERE starts_at <= \(bind: now) AND ends_at > \(bind: now)
+            AND (service_id IS NULL OR service_id = \(bind: serviceID.db)) ORDER BY created_at
+            """).all().map(silence(from:))
+        let windows = try await db.raw("SELECT * FROM maintenance_windows WHERE service_id = \(bind: serviceID.db)").all().map(window(from:))
+        let blocking = try await db.raw("""
+            SELECT s.name, i.number FROM incidents i
+            JOIN incident_services x ON x.incident_id = i.id JOIN services s ON s.id = x.service_id
+            WHERE i.status <> 'resolved' AND x.service_id IN (SELECT depends_on_id FROM service_dependencies WHERE service_id = \(bind: serviceID.db))
+            ORDER BY i.number LIMIT 1
+            """).first().map { (name: try $0.decode(column: "name", as: String.self), incident: try $0.decode(column: "number", as: Int.self)) }
+        if let muted = MuteDecision.reason(for: event, serviceID: serviceID, silences: silences, windows: windows,
+                                           blockingDependency: blocking, now: now) {
+            return (nil, nil, muted)
+        }
+        let severity = SeverityMatrix.standard.severity(for: event.severity, tier: try serviceRow.decode(column: "tier", as: Int.self))
+        switch GroupingDecision.decide(try grouping(from: serviceRow), event: event, open: try await openIncidents(of: serviceID, db), now: now) {
+        case .join(let id, let why):
+            try await raiseSeverity(of: id, to: severity, now: now, db)
+            return (id, why, nil)
+        case .open(let groupKey, let why):
+            return (try await openIncident(for: event, serviceID: serviceID, severity: severity, groupKey: groupKey, now: now, db), why, nil)
         }
     }
 

@@ -181,3 +181,59 @@ struct GroupingConformanceTests {
         }
     }
 }
+
+@Suite("Noise control conformance")
+struct NoiseControlConformanceTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("a silenced alert is kept with its reason and opens no incident until the silence ends", arguments: TestBackend.available)
+    func silence(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let service = Seed.service("Batch")
+            try await store.createService(service)
+            let silence = Silence(id: UUID(), serviceID: service.id, matchers: [AlertMatcher(name: "job", op: .equal, value: "nightly")],
+                                  startsAt: t0, endsAt: t0.addingTimeInterval(600), createdBy: nil, comment: "rerun in progress", createdAt: t0)
+            try await store.createSilence(silence)
+            #expect(try await store.silences(activeAt: t0.addingTimeInterval(1)) == [silence])
+            let event = AlertEvent(action: .trigger, dedupKey: "n", summary: "Nightly job failed", labels: ["job": "nightly"])
+            let muted = try await store.ingest(event, serviceID: service.id, integrationKeyID: nil, now: t0.addingTimeInterval(60))
+            #expect(muted.incidentID == nil)
+            let alert = try #require(try await store.alerts(AlertFilter(serviceID: service.id), page: PageRequest()).items.first)
+            #expect(alert.mutedReason == "silenced: rerun in progress" && alert.incidentID == nil)
+
+            _ = try await store.expireSilence(id: silence.id, now: t0.addingTimeInterval(120))
+            let again = try await store.ingest(event, serviceID: service.id, integrationKeyID: nil, now: t0.addingTimeInterval(180))
+            #expect(again.incidentID != nil, "once the silence is over, the still-firing alert opens its incident")
+            let after = try #require(try await store.alerts(AlertFilter(serviceID: service.id), page: PageRequest()).items.first)
+            #expect(after.mutedReason == nil && after.occurrences == 2)
+        }
+    }
+
+    @Test("maintenance mutes its service; an open incident on a dependency inhibits its dependents", arguments: TestBackend.available)
+    func maintenanceAndInhibition(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let db = Seed.service("Database", tier: 1)
+            try await store.createService(db)
+            let api = Seed.service("API", dependsOn: [db.id])
+            try await store.createService(api)
+            try await store.createMaintenanceWindow(MaintenanceWindow(id: UUID(), serviceID: db.id, name: "Failover drill",
+                                                                      schedule: .once(start: t0, end: t0.addingTimeInterval(300)), createdAt: t0))
+            let drill = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "replica-lag"), serviceID: db.id, integrationKeyID: nil,
+                                               now: t0.addingTimeInterval(10))
+            #expect(drill.incidentID == nil)
+            #expect(try await store.maintenanceWindows(serviceID: db.id).count == 1)
+
+            let outage = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "down", summary: "Database down"), serviceID: db.id,
+                                                integrationKeyID: nil, now: t0.addingTimeInterval(400))
+            let outageID = try #require(outage.incidentID)
+            let number = try #require(try await store.incident(id: outageID)?.number)
+            let symptom = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "5xx"), serviceID: api.id, integrationKeyID: nil,
+                                                 now: t0.addingTimeInterval(420))
+            #expect(symptom.incidentID == nil)
+            let alert = try #require(try await store.alerts(AlertFilter(serviceID: api.id), page: PageRequest()).items.first)
+            #expect(alert.mutedReason == "inhibited: Database, which this service depends on, has open incident #\(number)")
+        }
+    }
+}

@@ -165,3 +165,49 @@ struct AlertGroupingAPITests {
         }
     }
 }
+
+@Suite("Noise control API")
+struct NoiseControlAPITests {
+    @Test("silences: created by responders with a reason, refused without matchers or with a broken pattern, ended by DELETE")
+    func silences() async throws {
+        try await TestApp.run { app in
+            let (rita, token) = try await app.user("Rita", role: .responder)
+            let (_, observer) = try await app.user("Otto", role: .observer)
+            let until = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+            let body = #"{"matchers":[{"name":"env","op":"=","value":"staging"}],"ends_at":"\#(until)","comment":"load test"}"#
+            #expect(try await app.request(.post, "/api/v1/silences", token: observer, json: body).status == .forbidden)
+            let created = try await app.request(.post, "/api/v1/silences", token: token, json: body)
+            #expect(created.status == .created && created.json["active"] == .bool(true) && created.json["created_by"] == .string(rita.id.db))
+            let bad = try await app.request(.post, "/api/v1/silences", token: token,
+                                            json: #"{"matchers":[{"name":"env","op":"=~","value":"("}],"ends_at":"soon","comment":" "}"#)
+            #expect(bad.status == .unprocessableContent && bad.errorFields == ["ends_at"])
+            let empty = try await app.request(.post, "/api/v1/silences", token: token,
+                                              json: #"{"matchers":[{"name":"env","op":"=~","value":"("}],"ends_at":"\#(until)","comment":" "}"#)
+            #expect(empty.errorFields == ["matchers[0].value", "comment"])
+            #expect(try await app.request(.get, "/api/v1/silences?active=true", token: token).json["data"]?.arrayValue?.count == 1)
+            let id = try #require(created.json["id"]?.stringValue)
+            #expect(try await app.request(.delete, "/api/v1/silences/\(id)", token: token).json["active"] == .bool(false))
+            #expect(try await app.request(.get, "/api/v1/silences?active=true", token: token).json["data"]?.arrayValue?.count == 0)
+        }
+    }
+
+    @Test("maintenance windows: once or weekly, checked field by field")
+    func windows() async throws {
+        try await TestApp.run { app in
+            let (_, token) = try await app.user("Ann", role: .admin)
+            let service = try #require(try await app.request(.post, "/api/v1/services", token: token, json: #"{"name":"DB"}"#).json["id"]?.stringValue)
+            let weekly = try await app.request(.post, "/api/v1/services/\(service)/maintenance-windows", token: token,
+                                               json: #"{"name":"Patching","days":["sun"],"start":"02:00","end":"04:00","time_zone":"Europe/Berlin"}"#)
+            #expect(weekly.status == .created && weekly.json["days"] == ["sun"] && weekly.json["start"] == "02:00")
+            let bad = try await app.request(.post, "/api/v1/services/\(service)/maintenance-windows", token: token,
+                                            json: #"{"name":"","days":["someday"],"start":"25:00","end":"04:00","time_zone":"Mars"}"#)
+            #expect(bad.errorFields == ["name", "days", "start", "time_zone"])
+            let once = try await app.request(.post, "/api/v1/services/\(service)/maintenance-windows", token: token,
+                                             json: #"{"name":"Migration","starts_at":"2027-01-01T02:00:00Z","ends_at":"2027-01-01T01:00:00Z"}"#)
+            #expect(once.errorFields == ["ends_at"])
+            let listed = try await app.request(.get, "/api/v1/services/\(service)/maintenance-windows", token: token)
+            let id = try #require(listed.json["data"]?.arrayValue?.first?["id"]?.stringValue)
+            #expect(try await app.request(.delete, "/api/v1/services/\(service)/maintenance-windows/\(id)", token: token).status == .noContent)
+        }
+    }
+}

@@ -75,6 +75,7 @@ struct APIRoutes {
         registerTokens(api)
         registerAlerts(api)
         Reports(env: env).registerAPI(api)
+        registerNoiseControl(api)
         api.on(.get, "openapi.json") { _, _ in
             try JSONBody.response(OpenAPIDocument.document)
         }

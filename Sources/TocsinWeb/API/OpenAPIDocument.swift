@@ -104,6 +104,28 @@ enum OpenAPIDocument {
                                         "properties": ["alert_id": uuid, "incident_id": ["type": ["string", "null"], "format": "uuid"],
                                                        "detection_source": ["type": "string", "enum": ["customer", "internal"]]]]),
         ],
+        "/api/v1/silences": [
+            "get": operation("listSilences", "Silences, latest ending first (`active=true`: only those in force)", tag: "noise",
+                             query: [queryParam("active", "Only silences in force now", ["type": "string", "enum": ["true", "false"]])],
+                             ok: ["type": "object", "required": ["data"], "properties": ["data": ["type": "array", "items": ref("Silence")]]]),
+            "post": operation("createSilence", "Mute matching alerts for a while (responder); muted alerts are stored with the reason and open no incident",
+                              tag: "noise", body: "SilenceCreate", created: ref("Silence")),
+        ],
+        "/api/v1/silences/{id}": [
+            "parameters": [idParam],
+            "delete": operation("expireSilence", "End a silence now; it stays on record", tag: "noise", ok: ref("Silence")),
+        ],
+        "/api/v1/services/{id}/maintenance-windows": [
+            "parameters": [idParam],
+            "get": operation("listMaintenanceWindows", "A service's maintenance windows", tag: "noise",
+                             ok: ["type": "object", "required": ["data"], "properties": ["data": ["type": "array", "items": ref("MaintenanceWindow")]]]),
+            "post": operation("createMaintenanceWindow", "Plan maintenance (admin): once (starts_at, ends_at) or weekly (days, start, end, time_zone)",
+                              tag: "noise", body: "MaintenanceWindowCreate", created: ref("MaintenanceWindow")),
+        ],
+        "/api/v1/services/{id}/maintenance-windows/{window_id}": [
+            "parameters": [idParam, ["name": "window_id", "in": "path", "required": true, "schema": uuid]],
+            "delete": operation("deleteMaintenanceWindow", "Remove a maintenance window (admin)", tag: "noise", noContent: true),
+        ],
         "/api/v1/alerts": [
             "get": operation("listAlerts", "Alerts, most recently seen first", tag: "alerts", query: [
                 queryParam("service_id", "Only this service's alerts", uuid),
@@ -287,6 +309,38 @@ enum OpenAPIDocument {
                 "detection_source": ["type": "string", "enum": ["monitoring", "customer", "internal"]],
                 "created_at": dateTime, "acknowledged_at": nullableDateTime, "resolved_at": nullableDateTime, "updated_at": dateTime,
             ],
+        ],
+        "Matcher": [
+            "type": "object", "required": ["name", "value"],
+            "properties": ["name": ["type": "string", "description": "A label, or summary, source, severity, dedup_key, component, group, class"],
+                           "op": ["type": "string", "enum": ["=", "!=", "=~", "!~"], "default": "="], "value": string],
+        ],
+        "Silence": [
+            "type": "object", "required": ["id", "service_id", "matchers", "starts_at", "ends_at", "created_by", "comment", "active", "created_at"],
+            "properties": [
+                "id": uuid, "service_id": ["type": ["string", "null"], "format": "uuid"], "matchers": ["type": "array", "items": ref("Matcher")],
+                "starts_at": dateTime, "ends_at": dateTime, "created_by": ["type": ["string", "null"], "format": "uuid"], "comment": string,
+                "active": ["type": "boolean"], "created_at": dateTime,
+            ],
+        ],
+        "SilenceCreate": [
+            "type": "object", "required": ["matchers", "ends_at", "comment"],
+            "properties": ["service_id": ["type": ["string", "null"], "format": "uuid"], "matchers": ["type": "array", "items": ref("Matcher"), "minItems": 1],
+                           "starts_at": dateTime, "ends_at": dateTime, "comment": string],
+        ],
+        "MaintenanceWindow": [
+            "type": "object", "required": ["id", "service_id", "name", "active", "created_at"],
+            "properties": [
+                "id": uuid, "service_id": uuid, "name": string, "starts_at": dateTime, "ends_at": dateTime,
+                "days": ["type": "array", "items": ["type": "string", "enum": ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]]],
+                "start": ["type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"], "end": ["type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"],
+                "time_zone": string, "active": ["type": "boolean"], "created_at": dateTime,
+            ],
+        ],
+        "MaintenanceWindowCreate": [
+            "type": "object", "required": ["name"],
+            "properties": ["name": string, "starts_at": dateTime, "ends_at": dateTime,
+                           "days": ["type": "array", "items": string], "start": string, "end": string, "time_zone": string],
         ],
         "ReportCreate": [
             "type": "object", "required": ["summary"],

@@ -1,0 +1,169 @@
+import Foundation
+
+/// One condition on an alert: a label, or one of the fields `summary`, `source`, `severity`, `dedup_key`,
+/// `component`, `group`, `class`. Operators as in Alertmanager: `=`, `!=`, `=~`, `!~` (regular expressions match the whole value).
+public struct AlertMatcher: Sendable, Equatable, Codable {
+    public enum Operator: String, Sendable, Codable, CaseIterable {
+        case equal = "=", notEqual = "!=", matches = "=~", notMatches = "!~"
+    }
+
+    public var name: String
+    public var op: Operator
+    public var value: String
+
+    public init(name: String, op: Operator, value: String) {
+        self.name = name
+        self.op = op
+        self.value = value
+    }
+
+    public static let fields: Set<String> = ["summary", "source", "severity", "dedup_key", "component", "group", "class"]
+
+    /// What the matcher reads from an event: the field when it names one, the label otherwise ("" when absent).
+    static func subject(_ name: String, of event: AlertEvent) -> String {
+        switch name {
+        case "summary": return event.summary
+        case "source": return event.source
+        case "severity": return event.severity.rawValue
+        case "dedup_key": return event.dedupKey
+        case "component": return event.component ?? ""
+        case "group": return event.group ?? ""
+        case "class": return event.eventClass ?? ""
+        default: return event.labels[name] ?? ""
+        }
+    }
+
+    public func matches(_ event: AlertEvent) -> Bool {
+        let subject = Self.subject(name, of: event)
+        switch op {
+        case .equal: return subject == value
+        case .notEqual: return subject != value
+        case .matches: return Self.fullMatch(value, subject)
+        case .notMatches: return !Self.fullMatch(value, subject)
+        }
+    }
+
+    static func fullMatch(_ pattern: String, _ text: String) -> Bool {
+        guard let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else { return false }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    public func validate(at path: String, into v: inout Validator) {
+        v.check(!name.trimmed.isEmpty, "\(path).name", "must not be blank")
+        if op == .matches || op == .notMatches {
+            v.check((try? NSRegularExpression(pattern: value)) != nil, "\(path).value", "is not a valid regular expression")
+        }
+    }
+}
+
+/// Mutes matching alerts for a while, with who and why.
+public struct Silence: Sendable, Equatable, Identifiable {
+    public var id: UUID
+    /// nil: every service.
+    public var serviceID: UUID?
+    public var matchers: [AlertMatcher]
+    public var startsAt: Date
+    public var endsAt: Date
+    public var createdBy: UUID?
+    public var comment: String
+    public var createdAt: Date
+
+    public init(id: UUID, serviceID: UUID?, matchers: [AlertMatcher], startsAt: Date, endsAt: Date, createdBy: UUID?, comment: String, createdAt: Date) {
+        self.id = id
+        self.serviceID = serviceID
+        self.matchers = matchers
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.createdBy = createdBy
+        self.comment = comment
+        self.createdAt = createdAt
+    }
+
+    public func isActive(at now: Date) -> Bool { startsAt <= now && now < endsAt }
+
+    public func mutes(_ event: AlertEvent, serviceID: UUID, at now: Date) -> Bool {
+        isActive(at: now) && (self.serviceID == nil || self.serviceID == serviceID) && matchers.allSatisfy { $0.matches(event) }
+    }
+
+    public func validate() throws {
+        var v = Validator()
+        v.check(!matchers.isEmpty, "matchers", "must have at least one matcher (a silence of everything is too easy to forget)")
+        v.check(matchers.count <= 20, "matchers", "must have at most 20 matchers")
+        for (index, matcher) in matchers.enumerated() { matcher.validate(at: "matchers[\(index)]", into: &v) }
+        v.check(endsAt > startsAt, "ends_at", "must be after starts_at")
+        v.check(endsAt.timeIntervalSince(startsAt) <= 366 * 86400, "ends_at", "must be within a year of starts_at")
+        v.check(!comment.trimmed.isEmpty, "comment", "must say why (it is shown on every muted alert)")
+        v.check(comment.count <= 1000, "comment", "must be at most 1000 characters")
+        try v.throwIfInvalid()
+    }
+}
+
+/// Planned work on a service, during which its alerts are muted: once, or every week at the same local times.
+public struct MaintenanceWindow: Sendable, Equatable, Identifiable {
+    public enum Schedule: Sendable, Equatable {
+        case once(start: Date, end: Date)
+        /// `days` are weekday numbers 1 (Sunday) … 7 (Saturday); times are minutes after local midnight;
+        /// an end before the start runs past midnight.
+        case weekly(days: Set<Int>, startMinute: Int, endMinute: Int, timeZone: String)
+    }
+
+    public var id: UUID
+    public var serviceID: UUID
+    public var name: String
+    public var schedule: Schedule
+    public var createdAt: Date
+
+    public init(id: UUID, serviceID: UUID, name: String, schedule: Schedule, createdAt: Date) {
+        self.id = id
+        self.serviceID = serviceID
+        self.name = name
+        self.schedule = schedule
+        self.createdAt = createdAt
+    }
+
+    public static let dayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+
+    public func isActive(at now: Date) -> Bool {
+        switch schedule {
+        case .once(let start, let end):
+            return start <= now && now < end
+        case .weekly(let days, let startMinute, let endMinute, let zone):
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
+            let parts = calendar.dateComponents([.weekday, .hour, .minute], from: now)
+            let weekday = parts.weekday ?? 1
+            let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+            if startMinute < endMinute {
+                return days.contains(weekday) && minute >= startMinute && minute < endMinute
+            }
+            // Past midnight: the evening of a listed day, or the early morning after it.
+            let yesterday = weekday == 1 ? 7 : weekday - 1
+            return (days.contains(weekday) && minute >= startMinute) || (days.contains(yesterday) && minute < endMinute)
+        }
+    }
+
+    /// "HH:MM" to minutes after midnight.
+    public static func minutes(_ text: String) -> Int? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else { return nil }
+        return h * 60 + m
+    }
+}
+
+/// Why an alert should page no one right now, or nil.
+public enum MuteDecision {
+    /// `blockingDependency` names a service this one depends on with an open incident, and that incident's number.
+    public static func reason(for event: AlertEvent, serviceID: UUID, silences: [Silence], windows: [MaintenanceWindow],
+                              blockingDependency: (name: String, incident: Int)?, now: Date) -> String? {
+        if let window = windows.first(where: { $0.serviceID == serviceID && $0.isActive(at: now) }) {
+            return "maintenance window \"\(window.name)\""
+        }
+        if let silence = silences.first(where: { $0.mutes(event, serviceID: serviceID, at: now) }) {
+            return "silenced: \(silence.comment)"
+        }
+        if let blocking = blockingDependency {
+            return "inhibited: \(blocking.name), which this service depends on, has open incident #\(blocking.incident)"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import SQLKit
+import TocsinCore
+
+extension SQLStore {
+    public func createSilence(_ silence: Silence) async throws {
+        try await database.write { db in
+            if let service = silence.serviceID, try await !db.missingIDs([service], in: "services").isEmpty {
+                throw DomainError.invalid("service_id", "service \(service.db) does not exist")
+            }
+            try await db.raw("""
+                INSERT INTO silences (id, service_id, matchers, starts_at, ends_at, created_by, comment, created_at)
+                VALUES (\(bind: silence.id.db), \(bind: silence.serviceID?.db), \(bind: try Self.json(silence.matchers)), \(bind: silence.startsAt),
+                        \(bind: silence.endsAt), \(bind: silence.createdBy?.db), \(bind: silence.comment), \(bind: silence.createdAt))
+                """).run()
+        }
+    }
+
+    public func silences(activeAt: Date?) async throws -> [Silence] {
+        let condition: SQLQueryString = activeAt.map { " WHERE starts_at <= \(bind: $0) AND ends_at > \(bind: $0)" } ?? ""
+        return try await database.read { db in
+            try await db.raw("SELECT * FROM silences" + condition + " ORDER BY ends_at DESC, id LIMIT 500").all().map(Self.silence(from:))
+        }
+    }
+
+    public func silence(id: UUID) async throws -> Silence? {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM silences WHERE id = \(bind: id.db)").first().map(Self.silence(from:))
+        }
+    }
+
+    public func expireSilence(id: UUID, now: Date) async throws -> Silence {
+        try await database.write { db in
+            guard var silence = try await db.raw("SELECT * FROM silences WHERE id = \(bind: id.db)").first().map(Self.silence(from:)) else {
+                throw DomainError.notFound("silence \(id.db) not found")
+            }
+            guard silence.endsAt > now else { throw DomainError.conflict("the silence has already ended") }
+            silence.endsAt = max(now, silence.startsAt)
+            try await db.raw("UPDATE silences SET ends_at = \(bind: silence.endsAt) WHERE id = \(bind: id.db)").run()
+            return silence
+        }
+    }
+
+    public func createMaintenanceWindow(_ window: MaintenanceWindow) async throws {
+        var start: Date?, end: Date?, days: [Int] = [], startMinute: Int?, endMinute: Int?, zone: String?
+        let kind: String
+        switch window.schedule {
+        case .once(let s, let e):
+            (kind, start, end) = ("once", s, e)
+        case .weekly(let d, let s, let e, let z):
+            (kind, days, startMinute, endMinute, zone) = ("weekly", d.sorted(), s, e, z)
+        }
+        try await database.write { db in
+            guard try await db.missingIDs([window.serviceID], in: "services").isEmpty else {
+                throw DomainError.notFound("service \(window.serviceID.db) not found")
+            }
+            try await db.raw("""
+                INSERT INTO maintenance_windows (id, service_id, name, kind, starts_at, ends_at, days, start_minute, end_minute, time_zone, created_at)
+                VALUES (\(bind: window.id.db), \(bind: window.serviceID.db), \(bind: window.name), \(bind: kind), \(bind: start), \(bind: end),
+                        \(bind: try Self.json(days)), \(bind: startMinute), \(bind: endMinute), \(bind: zone), \(bind: window.createdAt))
+                """).run()
+        }
+    }
+
+    public func maintenanceWindows(serviceID: UUID) async throws -> [MaintenanceWindow] {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM maintenance_windows WHERE service_id = \(bind: serviceID.db) ORDER BY created_at, id").all().map(Self.window(from:))
+        }
+    }
+
+    public func deleteMaintenanceWindow(id: UUID, serviceID: UUID) async throws {
+        try await database.write { db in
+            guard try await db.count("""
+                SELECT COUNT(*) AS n FROM maintenance_windows WHERE id = \(bind: id.db) AND service_id = \(bind: serviceID.db)
+                """) == 1 else { throw DomainError.notFound("maintenance window \(id.db) not found on this service") }
+            try await db.raw("DELETE FROM maintenance_windows WHERE id = \(bind: id.db)").run()
+        }
+    }
+
+    static func silence(from row: any SQLRow) throws -> Silence {
+        Silence(id: try row.id("id"), serviceID: try row.optionalID("service_id"),
+                matchers: try decodeJSON([AlertMatcher].self, row, "matchers"),
+                startsAt: try row.decode(column: "starts_at", as: Date.self), endsAt: try row.decode(column: "ends_at", as: Date.self),
+                createdBy: try row.optionalID("created_by"), comment: try row.decode(column: "comment", as: String.self),
+                createdAt: try row.decode(column: "created_at", as: Date.self))
+    }
+
+    static func window(from row: any SQLRow) throws -> MaintenanceWindow {
+        let schedule: MaintenanceWindow.Schedule
+        if try row.decode(column: "kind", as: String.self) == "weekly" {
+            schedule = .weekly(days: Set(try decodeJSON([Int].self, row, "days")),
+                               startMinute: try row.decode(column: "start_minute", as: Int?.self) ?? 0,
+                               endMinute: try row.decode(column: "end_minute", as: Int?.self) ?? 0,
+                               timeZone: try row.decode(column: "time_zone", as: String?.self) ?? "UTC")
+        } else {
+            schedule = .once(start: try row.decode(column: "starts_at", as: Date?.self) ?? .distantPast,
+                             end: try row.decode(column: "ends_at", as: Date?.self) ?? .distantPast)
+        }
+        return MaintenanceWindow(id: try row.id("id"), serviceID: try row.id("service_id"), name: try row.decode(column: "name", as: String.self),
+                                 schedule: schedule, createdAt: try row.decode(column: "created_at", as: Date.self))
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Hummingbird
+import TocsinCore
+import TocsinIngest
+
+struct SilenceJSON: Encodable {
+    var silence: Silence
+    var now: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, matchers, comment, active
+        case serviceID = "service_id", startsAt = "starts_at", endsAt = "ends_at", createdBy = "created_by", createdAt = "created_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(silence.id.db, forKey: .id)
+        try c.encode(silence.serviceID?.db, forKey: .serviceID)
+        try c.encode(silence.matchers.map { ["name": $0.name, "op": $0.op.rawValue, "value": $0.value] }, forKey: .matchers)
+        try c.encode(silence.startsAt, forKey: .startsAt)
+        try c.encode(silence.endsAt, forKey: .endsAt)
+        try c.encode(silence.createdBy?.db, forKey: .createdBy)
+        try c.encode(silence.comment, forKey: .comment)
+        try c.encode(silence.isActive(at: now), forKey: .active)
+        try c.encode(silence.createdAt, forKey: .createdAt)
+    }
+}
+
+struct MaintenanceWindowJSON: Encodable {
+    var window: MaintenanceWindow
+    var now: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, days, start, end, active
+        case serviceID = "service_id", startsAt = "starts_at", endsAt = "ends_at", timeZone = "time_zone", createdAt = "created_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(window.id.db, forKey: .id)
+        try c.encode(window.serviceID.db, forKey: .serviceID)
+        try c.encode(window.name, forKey: .name)
+        switch window.schedule {
+        case .once(let start, let end):
+            try c.encode(start, forKey: .startsAt)
+            try c.encode(end, forKey: .endsAt)
+        case .weekly(let days, let start, let end, let zone):
+            try c.encode(days.sorted().map { MaintenanceWindow.dayNames[$0 - 1] }, forKey: .days)
+            try c.encode(String(format: "%02d:%02d", start / 60, start % 60), forKey: .start)
+            try c.encode(String(format: "%02d:%02d", end / 60, end % 60), forKey: .end)
+            try c.encode(zone, forKey: .timeZone)
+        }
+        try c.encode(window.isActive(at: now), forKey: .active)
+        try c.encode(window.createdAt, forKey: .createdAt)
+    }
+}
+
+extension APIRoutes {
+    struct SilenceInputJSON: Decodable {
+        struct Matcher: Decodable {
+            var name: String
+            var op: String?
+            var value: String
+        }
+        var serviceID: UUID?
+        var matchers: [Matcher]
+        var startsAt: String?
+        var endsAt: String
+        var comment: String
+
+        enum CodingKeys: String, CodingKey {
+            case matchers, comment
+            case serviceID = "service_id", startsAt = "starts_at", endsAt = "ends_at"
+        }
+    }
+
+    struct MaintenanceInputJSON: Decodable {
+        var name: String
+        var startsAt: String?
+        var endsAt: String?
+        var days: [String]?
+        var start: String?
+        var end: String?
+        var timeZone: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, days, start, end
+            case startsAt = "starts_at", endsAt = "ends_at", timeZone = "time_zone"
+        }
+    }
+
+    static func instant(_ text: String?, _ field: String, _ v: inout Validator) -> Date? {
+        guard let text else { return nil }
+        guard let date = ISO8601.parse(text) else {
+            v.add(field, "must be an ISO 8601 date-time with an offset, e.g. 2026-11-23T02:00:00Z")
+            return nil
+        }
+        return date
+    }
+
+    func registerNoiseControl(_ api: APIRegistrar) {
+        let store = env.store
+        let now = env.now
+        api.on(.post, "silences") { request, context in
+            let me = try context.require(.respond)
+            let body = try await JSONBody.decode(SilenceInputJSON.self, from: request, context: context)
+            var v = Validator()
+            let matchers = body.matchers.enumerated().compactMap { index, m -> AlertMatcher? in
+                guard let op = AlertMatcher.Operator(rawValue: m.op ?? "=") else {
+                    v.add("matchers[\(index)].op", "must be one of =, !=, =~, !~")
+                    return nil
+                }
+                return AlertMatcher(name: m.name.trimmed, op: op, value: m.value)
+            }
+            let time = now()
+            let starts = Self.instant(body.startsAt, "starts_at", &v) ?? time
+            let ends = Self.instant(body.endsAt, "ends_at", &v) ?? time
+            try v.throwIfInvalid()
+            let silence = Silence(id: UUID(), serviceID: body.serviceID, matchers: matchers, startsAt: starts, endsAt: ends,
+                                  createdBy: me.id, comment: body.comment.trimmed, createdAt: time)
+            try silence.validate()
+            try await store.createSilence(silence)
+            return try JSONBody.response(SilenceJSON(silence: silence, now: time), status: .created)
+        }
+        api.on(.get, "silences") { request, context in
+            _ = try context.require(.read)
+            let time = now()
+            let silences = try await store.silences(activeAt: request.query("active") == "true" ? time : nil)
+            return try JSONBody.response(DataJSON(data: silences.map { SilenceJSON(silence: $0, now: time) }))
+        }
+        api.on(.delete, "silences/:id") { _, context in
+            _ = try context.require(.respond)
+            let time = now()
+            return try JSONBody.response(SilenceJSON(silence: try await store.expireSilence(id: try context.id(), now: time), now: time))
+        }
+        api.on(.post, "services/:id/maintenance-windows") { request, context in
+            _ = try context.require(.manageCatalog)
+            let serviceID = try context.id()
+            let body = try await JSONBody.decode(MaintenanceInputJSON.self, from: request, context: context)
+            var v = Validator()
+            let name = body.name.trimmed
+            v.check(!name.isEmpty && name.count <= 200, "name", "must be 1 to 200 characters")
+            var schedule: MaintenanceWindow.Schedule?
+            if let days = body.days {
+                let numbers = days.map { day in MaintenanceWindow.dayNames.firstIndex(of: day.lowercased().prefix(3).description).map { $0 + 1 } }
+                v.check(!days.isEmpty && numbers.allSatisfy { $0 != nil }, "days", "must list days as sun, mon, tue, wed, thu, fri, sat")
+                let start = body.start.flatMap(MaintenanceWindow.minutes)
+                let end = body.end.flatMap(MaintenanceWindow.minutes)
+                v.check(start != nil, "start", "must be a local time HH:MM")
+                v.check(end != nil, "end", "must be a local time HH:MM")
+                v.check(start == nil || start != end, "end", "must differ from start")
+                let zone = body.timeZone ?? "UTC"
+                v.check(TimeZone(identifier: zone) != nil, "time_zone", "is not a known IANA time zone")
+                schedule = .weekly(days: Set(numbers.compactMap { $0 }), startMinute: start ?? 0, endMinute: end ?? 0, timeZone: zone)
+            } else {
+                let starts = Self.instant(body.startsAt, "starts_at", &v)
+                let ends = Self.instant(body.endsAt, "ends_at", &v)
+                if body.startsAt == nil { v.add("starts_at", "is required (or give days, start and end for a weekly window)") }
+                if body.endsAt == nil { v.add("ends_at", "is required") }
+                if let starts, let ends { v.check(ends > starts, "ends_at", "must be after starts_at") }
+                schedule = .once(start: starts ?? .distantPast, end: ends ?? .distantPast)
+            }
+            try v.throwIfInvalid()
+            let window = MaintenanceWindow(id: UUID(), serviceID: serviceID, name: name, schedule: schedule!, createdAt: now())
+            try await store.createMaintenanceWindow(window)
+            return try JSONBody.response(MaintenanceWindowJSON(window: window, now: now()), status: .created)
+        }
+        api.on(.get, "services/:id/maintenance-windows") { _, context in
+            _ = try context.require(.read)
+            let time = now()
+            let windows = try await store.maintenanceWindows(serviceID: try context.id())
+            return try JSONBody.response(DataJSON(data: windows.map { MaintenanceWindowJSON(window: $0, now: time) }))
+        }
+        api.on(.delete, "services/:id/maintenance-windows/:window_id") { _, context in
+            _ = try context.require(.manageCatalog)
+            try await store.deleteMaintenanceWindow(id: try context.id("window_id"), serviceID: try context.id())
+            return Response(status: .noContent)
+        }
+    }
+}

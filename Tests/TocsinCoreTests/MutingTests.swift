@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import TocsinCore
+
+@Suite("Muting")
+struct MutingTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00 UTC, a Friday
+    let service = UUID()
+
+    func event(_ labels: [String: String], summary: String = "Disk full", severity: AlertSeverity = .error) -> AlertEvent {
+        AlertEvent(action: .trigger, dedupKey: "k", summary: summary, source: "db-1", severity: severity, labels: labels)
+    }
+
+    @Test("matchers read labels or fields, with Alertmanager's four operators", arguments: [
+        (AlertMatcher(name: "env", op: .equal, value: "prod"), true),
+        (AlertMatcher(name: "env", op: .notEqual, value: "prod"), false),
+        (AlertMatcher(name: "instance", op: .matches, value: "db-[0-9]+"), true),
+        (AlertMatcher(name: "instance", op: .matches, value: "db"), false),
+        (AlertMatcher(name: "severity", op: .equal, value: "error"), true),
+        (AlertMatcher(name: "summary", op: .notMatches, value: ".*CPU.*"), true),
+        (AlertMatcher(name: "missing", op: .equal, value: ""), true),
+    ])
+    func matchers(matcher: AlertMatcher, expected: Bool) {
+        #expect(matcher.matches(event(["env": "prod", "instance": "db-12"])) == expected)
+    }
+
+    @Test("a silence mutes only while in force, only its service, only when every matcher holds")
+    func silences() {
+        let silence = Silence(id: UUID(), serviceID: service, matchers: [AlertMatcher(name: "env", op: .equal, value: "staging")],
+                              startsAt: now.addingTimeInterval(-60), endsAt: now.addingTimeInterval(3600), createdBy: nil, comment: "load test", createdAt: now)
+        #expect(silence.mutes(event(["env": "staging"]), serviceID: service, at: now))
+        #expect(!silence.mutes(event(["env": "prod"]), serviceID: service, at: now))
+        #expect(!silence.mutes(event(["env": "staging"]), serviceID: UUID(), at: now))
+        #expect(!silence.mutes(event(["env": "staging"]), serviceID: service, at: now.addingTimeInterval(3600)))
+        let blank = Silence(id: UUID(), serviceID: nil, matchers: [], startsAt: now, endsAt: now, createdBy: nil, comment: " ", createdAt: now)
+        #expect(throws: DomainError.self) { try blank.validate() }
+    }
+
+    @Test("a weekly window keeps local hours across midnight and daylight saving")
+    func weekly() throws {
+        // Sundays 23:00–02:00 in Berlin.
+        let window = MaintenanceWindow(id: UUID(), serviceID: service, name: "DB patching",
+                                       schedule: .weekly(days: [1], startMinute: 23 * 60, endMinute: 120, timeZone: "Europe/Berlin"), createdAt: now)
+        let iso = ISO8601DateFormatter()
+        #expect(window.isActive(at: iso.date(from: "2026-03-29T21:30:00Z")!), "Sunday 23:30 in Berlin (summer time)")
+        #expect(window.isActive(at: iso.date(from: "2026-03-29T23:30:00Z")!), "Monday 01:30 in Berlin")
+        #expect(!window.isActive(at: iso.date(from: "2026-03-30T00:30:00Z")!), "Monday 02:30 in Berlin")
+        #expect(!window.isActive(at: iso.date(from: "2026-03-28T21:30:00Z")!), "Saturday 22:30 in Berlin")
+        #expect(window.isActive(at: iso.date(from: "2026-01-04T22:15:00Z")!), "Sunday 23:15 in winter")
+    }
+
+    @Test("maintenance wins over a silence, a silence over inhibition; each says why")
+    func reasons() {
+        let window = MaintenanceWindow(id: UUID(), serviceID: service, name: "Upgrade",
+                                       schedule: .once(start: now.addingTimeInterval(-1), end: now.addingTimeInterval(60)), createdAt: now)
+        let silence = Silence(id: UUID(), serviceID: nil, matchers: [AlertMatcher(name: "env", op: .equal, value: "prod")],
+                              startsAt: now.addingTimeInterval(-1), endsAt: now.addingTimeInterval(60), createdBy: nil, comment: "known issue", createdAt: now)
+        let e = event(["env": "prod"])
+        #expect(MuteDecision.reason(for: e, serviceID: service, silences: [silence], windows: [window], blockingDependency: ("DB", 4), now: now)
+                == "maintenance window \"Upgrade\"")
+        #expect(MuteDecision.reason(for: e, serviceID: service, silences: [silence], windows: [], blockingDependency: ("DB", 4), now: now)
+                == "silenced: known issue")
+        #expect(MuteDecision.reason(for: e, serviceID: service, silences: [], windows: [], blockingDependency: ("DB", 4), now: now)
+                == "inhibited: DB, which this service depends on, has open incident #4")
+        #expect(MuteDecision.reason(for: e, serviceID: service, silences: [], windows: [], blockingDependency: nil, now: now) == nil)
+    }
+}
