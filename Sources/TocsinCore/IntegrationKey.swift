@@ -90,6 +90,9 @@ public protocol AlertRepository: Sendable {
     func maintenanceWindows(serviceID: UUID) async throws -> [MaintenanceWindow]
     func deleteMaintenanceWindow(id: UUID, serviceID: UUID) async throws
 
+    /// What the noise report needs of each alert first seen in the period (at most `limit`).
+    func alertFacts(serviceID: UUID?, from: Date, to: Date, limit: Int) async throws -> [NoiseReport.AlertFact]
+
     func recordChange(_ change: ChangeRecord, integrationKeyID: UUID?) async throws
     func changes(serviceIDs: [UUID], from: Date, to: Date) async throws -> [ChangeRecord]
 

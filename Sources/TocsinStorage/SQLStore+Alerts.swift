@@ -225,6 +225,12 @@ extension SQLStore: AlertRepository {
                 let open = try await db.raw("SELECT id FROM alerts WHERE incident_id = \(bind: id.db) AND status <> 'resolved'")
                     .all(decodingColumn: "id", as: String.self).compactMap(UUID.init(uuidString:))
                 try await Self.setAlertStatus(open, to: .resolved, now: now, db)
+                // A person resolved these: they count as handled, not as resolving themselves.
+                if !open.isEmpty {
+                    try await db.raw("""
+                        UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, \(bind: now)) WHERE id IN (\(binds: open.map(\.db)))
+                        """).run()
+                }
                 try await db.raw("""
                     UPDATE incidents SET status = 'resolved', resolved_at = \(bind: now),
                         acknowledged_at = COALESCE(acknowledged_at, \(bind: now)), updated_at = \(bind: now)
@@ -237,6 +243,23 @@ extension SQLStore: AlertRepository {
                 throw DomainError.notFound("incident \(id.db) not found")
             }
             return try await Self.incidents(from: [row], db)[0]
+        }
+    }
+
+    public func alertFacts(serviceID: UUID?, from: Date, to: Date, limit: Int) async throws -> [NoiseReport.AlertFact] {
+        let service: SQLQueryString = serviceID.map { " AND service_id = \(bind: $0.db)" } ?? ""
+        return try await database.read { db in
+            try await db.raw("""
+                SELECT service_id, dedup_key, first_seen_at, occurrences, status, acknowledged_at, muted_reason FROM alerts
+                WHERE first_seen_at >= \(bind: from) AND first_seen_at < \(bind: to)
+                """ + service + " ORDER BY first_seen_at LIMIT \(literal: limit)").all().map { row in
+                NoiseReport.AlertFact(
+                    serviceID: try row.id("service_id"), dedupKey: try row.decode(column: "dedup_key", as: String.self),
+                    firstSeenAt: try row.decode(column: "first_seen_at", as: Date.self), occurrences: try row.decode(column: "occurrences", as: Int.self),
+                    resolved: try row.decode(column: "status", as: String.self) == AlertStatus.resolved.rawValue,
+                    touchedByHuman: try row.decode(column: "acknowledged_at", as: Date?.self) != nil,
+                    muted: try row.decode(column: "muted_reason", as: String?.self) != nil)
+            }
         }
     }
 

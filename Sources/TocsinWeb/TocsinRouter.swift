@@ -22,6 +22,7 @@ public enum TocsinRouter {
         CatalogPages(env: env).register(router)
         IncidentPages(env: env).register(router)
         Reports(env: env).registerPages(router)
+        NoiseReports(env: env).registerPages(router)
         PeoplePages(env: env).register(router)
         return (router, table)
     }

@@ -48,3 +48,43 @@ struct IncidentPageTests {
         }
     }
 }
+
+@Suite("Noise report API and page")
+struct NoiseReportAPITests {
+    @Test("alerts that resolve on their own count as noise; ones a person resolved do not")
+    func report() async throws {
+        try await TestApp.run { app in
+            let (user, token) = try await app.user("Ann", role: .responder)
+            let service = try ServiceInput(name: "Flappy").created(id: UUID(), now: Date())
+            try await app.store.createService(service)
+            let now = Date()
+            for key in ["a", "b", "c"] {
+                _ = try await app.store.ingest(AlertEvent(action: .trigger, dedupKey: key), serviceID: service.id, integrationKeyID: nil,
+                                               now: now.addingTimeInterval(-3600))
+            }
+            _ = try await app.store.ingest(AlertEvent(action: .trigger, dedupKey: "a"), serviceID: service.id, integrationKeyID: nil, now: now.addingTimeInterval(-3000))
+            for key in ["a", "b"] {
+                _ = try await app.store.ingest(AlertEvent(action: .resolve, dedupKey: key), serviceID: service.id, integrationKeyID: nil, now: now.addingTimeInterval(-1800))
+            }
+            let open = try #require(try await app.store.alerts(AlertFilter(serviceID: service.id, status: .triggered), page: PageRequest()).items.first)
+            #expect(try await app.request(.post, "/api/v1/incidents/\(open.incidentID!.db)/resolve", token: token).status == .ok)
+
+            let reply = try await app.request(.get, "/api/v1/reports/noise?service_id=\(service.id.db)", token: token)
+            #expect(reply.status == .ok)
+            let noise = try #require(reply.json["services"]?.arrayValue?.first)
+            #expect(noise["alerts"] == 3 && noise["occurrences"] == 4)
+            #expect(noise["auto_resolved_share"] == .number(0.667))
+            #expect(reply.json["noisiest_keys"]?.arrayValue?.first?["dedup_key"] == "a")
+            #expect(noise["per_day"]?.arrayValue?.count ?? 0 >= 7)
+
+            let bad = try await app.request(.get, "/api/v1/reports/noise?from=yesterday&to=2026-01-01T00:00:00Z", token: token)
+            #expect(bad.status == .unprocessableContent && bad.errorFields.contains("from"))
+            let tooLong = try await app.request(.get, "/api/v1/reports/noise?from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z", token: token)
+            #expect(tooLong.errorFields == ["to"])
+
+            let cookies = try await app.signIn(email: user.email)
+            let page = try await app.page("/reports/noise", cookies: cookies)
+            #expect(page.status == .ok && page.text.contains("Flappy") && page.text.contains("67 %"))
+        }
+    }
+}

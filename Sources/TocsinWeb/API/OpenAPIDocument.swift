@@ -126,6 +126,15 @@ enum OpenAPIDocument {
             "parameters": [idParam, ["name": "window_id", "in": "path", "required": true, "schema": uuid]],
             "delete": operation("deleteMaintenanceWindow", "Remove a maintenance window (admin)", tag: "noise", noContent: true),
         ],
+        "/api/v1/reports/noise": [
+            "get": operation("noiseReport", "Alerts per service and day, the share that resolved with nobody acknowledging, and the noisiest dedup keys",
+                             tag: "alerts", query: [
+                                queryParam("from", "Start (default: seven days before to)", dateTime),
+                                queryParam("to", "End (default: now); at most 92 days after from", dateTime),
+                                queryParam("service_id", "Only this service", uuid),
+                                queryParam("time_zone", "Days are counted in this zone (default: the caller's)", string),
+                             ], ok: ref("NoiseReport")),
+        ],
         "/api/v1/alerts": [
             "get": operation("listAlerts", "Alerts, most recently seen first", tag: "alerts", query: [
                 queryParam("service_id", "Only this service's alerts", uuid),
@@ -341,6 +350,25 @@ enum OpenAPIDocument {
             "type": "object", "required": ["name"],
             "properties": ["name": string, "starts_at": dateTime, "ends_at": dateTime,
                            "days": ["type": "array", "items": string], "start": string, "end": string, "time_zone": string],
+        ],
+        "NoiseReport": [
+            "type": "object", "required": ["from", "to", "time_zone", "services", "noisiest_keys"],
+            "properties": [
+                "from": dateTime, "to": dateTime, "time_zone": string,
+                "services": ["type": "array", "items": [
+                    "type": "object", "required": ["service_id", "alerts", "occurrences", "muted", "auto_resolved_share", "per_day"],
+                    "properties": [
+                        "service_id": uuid, "alerts": ["type": "integer"], "occurrences": ["type": "integer"], "muted": ["type": "integer"],
+                        "auto_resolved_share": ["type": ["number", "null"], "minimum": 0, "maximum": 1],
+                        "per_day": ["type": "array", "items": ["type": "object", "required": ["date", "alerts"],
+                                                              "properties": ["date": ["type": "string", "format": "date"], "alerts": ["type": "integer"]]]],
+                    ],
+                ]],
+                "noisiest_keys": ["type": "array", "items": [
+                    "type": "object", "required": ["service_id", "dedup_key", "alerts", "occurrences"],
+                    "properties": ["service_id": uuid, "dedup_key": string, "alerts": ["type": "integer"], "occurrences": ["type": "integer"]],
+                ]],
+            ],
         ],
         "ReportCreate": [
             "type": "object", "required": ["summary"],

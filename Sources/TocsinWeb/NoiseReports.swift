@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import TocsinCore
+import TocsinIngest
+
+/// `GET /api/v1/reports/noise` and the page `/reports/noise`.
+struct NoiseReports {
+    let env: WebEnvironment
+
+    static let maximumDays = 92
+    static let maximumAlerts = 200_000
+
+    struct Query {
+        var from: Date
+        var to: Date
+        var serviceID: UUID?
+    }
+
+    /// `from` and `to` (ISO 8601) default to the last seven days; at most 92 days.
+    func query(_ request: Request) throws -> Query {
+        var v = Validator()
+        let now = env.now()
+        let to = try Self.instant(request.query("to"), "to", &v) ?? now
+        let from = try Self.instant(request.query("from"), "from", &v) ?? to.addingTimeInterval(-7 * 86400)
+        v.check(from < to, "from", "must be before to")
+        v.check(to.timeIntervalSince(from) <= Double(Self.maximumDays) * 86400, "to", "must be at most \(Self.maximumDays) days after from")
+        let service = try request.queryID("service_id")
+        try v.throwIfInvalid()
+        return Query(from: from, to: to, serviceID: service)
+    }
+
+    private static func instant(_ text: String?, _ field: String, _ v: inout Validator) throws -> Date? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let date = ISO8601.parse(text) else {
+            v.add(field, "must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z")
+            return nil
+        }
+        return date
+    }
+
+    func report(_ q: Query, timeZone: String) async throws -> NoiseReport {
+        let facts = try await env.store.alertFacts(serviceID: q.serviceID, from: q.from, to: q.to, limit: Self.maximumAlerts)
+        return NoiseReport.compute(facts, from: q.from, to: q.to, timeZone: TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!)
+    }
+
+    struct ReportJSON: Encodable {
+        var report: NoiseReport
+        var timeZone: String
+
+        func encode(to encoder: any Encoder) throws {
+            let services: [JSONValue] = report.services.map { s in
+                [
+                    "service_id": .string(s.serviceID.db), "alerts": .number(Double(s.alerts)), "occurrences": .number(Double(s.occurrences)),
+                    "muted": .number(Double(s.muted)), "auto_resolved_share": s.autoResolvedShare.map { .number(($0 * 1000).rounded() / 1000) } ?? .null,
+                    "per_day": .array(s.perDay.map { ["date": .string($0.day), "alerts": .number(Double($0.alerts))] }),
+                ]
+            }
+            let keys: [JSONValue] = report.noisiestKeys.map { k in
+                ["service_id": .string(k.serviceID.db), "dedup_key": .string(k.dedupKey), "alerts": .number(Double(k.alerts)),
+                 "occurrences": .number(Double(k.occurrences))]
+            }
+            let formatter = ISO8601DateFormatter()
+            let value: JSONValue = [
+                "from": .string(formatter.string(from: report.from)), "to": .string(formatter.string(from: report.to)),
+                "time_zone": .string(timeZone), "services": .array(services), "noisiest_keys": .array(keys),
+            ]
+            try value.encode(to: encoder)
+        }
+    }
+
+    func registerAPI(_ api: APIRegistrar) {
+        api.on(.get, "reports/noise") { request, context in
+            let me = try context.require(.read)
+            let zone = request.query("time_zone") ?? me.timeZone
+            guard TimeZone(identifier: zone) != nil else { throw DomainError.invalid("time_zone", "is not a known IANA time zone") }
+            return try JSONBody.response(ReportJSON(report: try await report(try query(request), timeZone: zone), timeZone: zone))
+        }
+    }
+
+    func registerPages(_ router: Router<TocsinRequestContext>) {
+        router.get("/reports/noise") { request, context in
+            let me = try context.require(.read)
+            let q = try query(request)
+            let report = try await report(q, timeZone: me.timeZone)
+            let services = try await env.store.services(ids: report.services.map(\.serviceID) + report.noisiestKeys.map(\.serviceID))
+            let names = Dictionary(services.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            let rows = report.services.map { s -> HTML in
+                let share = s.autoResolvedShare.map { "\(Int(($0 * 100).rounded())) %" } ?? "—"
+                return """
+                <tr><td><a href="/services/\(s.serviceID.db)">\(names[s.serviceID] ?? s.serviceID.db)</a></td><td>\(s.alerts)</td>
+                <td>\(s.occurrences)</td><td>\(share)</td><td>\(s.muted)</td><td>\(Self.bars(s.perDay))</td></tr>
+                """
+            }
+            let keyRows = report.noisiestKeys.map { k -> HTML in
+                "<tr><td><code>\(k.dedupKey)</code></td><td>\(names[k.serviceID] ?? k.serviceID.db)</td><td>\(k.alerts)</td><td>\(k.occurrences)</td></tr>"
+            }
+            let period = "\(Pages.formatDate(q.from, timeZone: me.timeZone)) – \(Pages.formatDate(q.to, timeZone: me.timeZone))"
+            let html = Pages.layout("Noise report", principal: context.principal, section: .incidents, """
+            <h1>Alert noise</h1>
+            <p class="lead">\(period). Auto-resolved: alerts that resolved themselves with nobody acknowledging them, pages nobody needed.</p>
+            \(report.services.isEmpty ? HTML("<p class=\"card muted\">No alerts in this period.</p>") : """
+            <table><thead><tr><th>Service</th><th>Alerts</th><th>Occurrences</th><th>Auto-resolved</th><th>Muted</th><th>Per day</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            <h2>Noisiest dedup keys</h2>
+            <table><thead><tr><th>Dedup key</th><th>Service</th><th>Alerts</th><th>Occurrences</th></tr></thead><tbody>\(keyRows)</tbody></table>
+            """)
+            """)
+            return Pages.response(html)
+        }
+    }
+
+    /// A small bar chart of alerts per day, drawn on the server.
+    static func bars(_ days: [(day: String, alerts: Int)]) -> HTML {
+        let peak = max(1, days.map(\.alerts).max() ?? 1)
+        let width = max(1, days.count) * 6
+        let rects = days.enumerated().map { index, day -> HTML in
+            let height = Int((Double(day.alerts) / Double(peak) * 24).rounded())
+            return "<rect x=\"\(index * 6)\" y=\"\(24 - height)\" width=\"5\" height=\"\(height)\" fill=\"#b3261e\"><title>\(day.day): \(day.alerts)</title></rect>"
+        }
+        return "<svg width=\"\(width)\" height=\"24\" viewBox=\"0 0 \(width) 24\" role=\"img\" aria-label=\"alerts per day\">\(rects)</svg>"
+    }
+}
