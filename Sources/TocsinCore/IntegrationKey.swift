@@ -15,6 +15,8 @@ public struct IntegrationKey: Sendable, Equatable, Identifiable {
     public var hint: String
     /// Events accepted per minute before 429; nil for the default.
     public var rateLimitPerMinute: Int?
+    /// Format-specific settings, e.g. the JSON Pointer mapping of a generic webhook.
+    public var settings: JSONValue = .object([:])
     public var createdAt: Date
 
     public init(id: UUID, serviceID: UUID, type: IntegrationType, name: String, hint: String, rateLimitPerMinute: Int?, createdAt: Date) {

@@ -63,3 +63,33 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByDictionaryLite
         return nil
     }
 }
+
+extension JSONValue {
+    /// The value a JSON Pointer (RFC 6901) names: "" is the whole document, "/a/0/b" walks down; `~1` is "/", `~0` is "~".
+    public func at(pointer: String) -> JSONValue? {
+        guard !pointer.isEmpty else { return self }
+        guard pointer.hasPrefix("/") else { return nil }
+        var node: JSONValue? = self
+        for raw in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            let token = raw.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            switch node {
+            case .object(let object): node = object[token]
+            case .array(let array):
+                guard let index = Int(token), array.indices.contains(index) else { return nil }
+                node = array[index]
+            default: return nil
+            }
+        }
+        return node
+    }
+
+    /// Text for a scalar: strings as they are, numbers and booleans written out; nil for null, arrays and objects.
+    public var scalarText: String? {
+        switch self {
+        case .string(let s): return s
+        case .number(let n): return n.rounded() == n && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .bool(let b): return b ? "true" : "false"
+        default: return nil
+        }
+    }
+}

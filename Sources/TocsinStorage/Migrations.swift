@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -244,5 +244,9 @@ public enum Migrations {
             """,
             "CREATE INDEX maintenance_windows_service ON maintenance_windows (service_id)",
         ]
+    }
+
+    static let integrationSettings = Migration(version: 6, name: "integration settings") { _ in
+        ["ALTER TABLE integration_keys ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'"]
     }
 }

@@ -11,9 +11,9 @@ extension SQLStore: AlertRepository {
                 throw DomainError.notFound("service \(key.serviceID.db) not found")
             }
             try await db.raw("""
-                INSERT INTO integration_keys (id, service_id, type, name, secret_hash, hint, rate_limit_per_minute, created_at)
+                INSERT INTO integration_keys (id, service_id, type, name, secret_hash, hint, rate_limit_per_minute, settings, created_at)
                 VALUES (\(bind: key.id.db), \(bind: key.serviceID.db), \(bind: key.type.rawValue), \(bind: key.name), \(bind: secretHash),
-                        \(bind: key.hint), \(bind: key.rateLimitPerMinute), \(bind: key.createdAt))
+                        \(bind: key.hint), \(bind: key.rateLimitPerMinute), \(bind: try Self.json(key.settings)), \(bind: key.createdAt))
                 """).run()
         }
     }
@@ -41,12 +41,14 @@ extension SQLStore: AlertRepository {
     }
 
     static func integrationKey(from row: any SQLRow) throws -> IntegrationKey {
-        IntegrationKey(
+        var key = IntegrationKey(
             id: try row.id("id"), serviceID: try row.id("service_id"),
             type: IntegrationType(rawValue: try row.decode(column: "type", as: String.self)) ?? .generic,
             name: try row.decode(column: "name", as: String.self), hint: try row.decode(column: "hint", as: String.self),
             rateLimitPerMinute: try row.decode(column: "rate_limit_per_minute", as: Int?.self),
             createdAt: try row.decode(column: "created_at", as: Date.self))
+        key.settings = try decodeJSON(JSONValue.self, row, "settings")
+        return key
     }
 
     // MARK: Ingestion

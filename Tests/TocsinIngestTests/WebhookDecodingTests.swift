@@ -74,3 +74,36 @@ struct OpsgenieDecodingTests {
         #expect(long.summary.count == 130 && long.severity == .error && !long.dedupKey.isEmpty)
     }
 }
+
+@Suite("Generic webhook")
+struct GenericWebhookTests {
+    @Test("JSON Pointers walk objects and arrays, with ~1 and ~0 escapes")
+    func pointers() throws {
+        let doc = try JSONDecoder().decode(JSONValue.self, from: Data(#"{"a":{"b/c":[10,{"d~e":"x"}]},"n":3}"#.utf8))
+        #expect(doc.at(pointer: "/a/b~1c/0")?.scalarText == "10")
+        #expect(doc.at(pointer: "/a/b~1c/1/d~0e") == "x")
+        #expect(doc.at(pointer: "/a/missing") == nil && doc.at(pointer: "/a/b~1c/9") == nil && doc.at(pointer: "nope") == nil)
+        #expect(doc.at(pointer: "") == doc)
+    }
+
+    @Test("a mapping reads summary, key, severity, status and source from anywhere in the body")
+    func mapping() throws {
+        let mapping = GenericMapping(summary: "/check/title", dedupKey: "/check/id", severity: "/check/level", status: "/check/state",
+                                     source: "/host", resolvedValues: ["OK"], severityMap: ["P1": "critical"])
+        let body = Data(#"{"host":"web-3","check":{"id":42,"title":"HTTP 500s","level":"P1","state":"CRITICAL"}}"#.utf8)
+        let event = try mapping.event(from: body)
+        #expect(event.action == .trigger && event.dedupKey == "42" && event.summary == "HTTP 500s" && event.severity == .critical)
+        #expect(event.source == "web-3" && event.details["host"] == "web-3")
+        let ok = try mapping.event(from: Data(#"{"check":{"id":42,"title":"HTTP 500s","state":"OK"}}"#.utf8))
+        #expect(ok.action == .resolve && ok.dedupKey == "42")
+    }
+
+    @Test("without a summary the body is refused; without a key one is derived from summary and source")
+    func defaults() throws {
+        #expect(throws: DomainError.invalid("body", "has no summary at /summary")) { try GenericMapping().event(from: Data(#"{"x":1}"#.utf8)) }
+        let a = try GenericMapping().event(from: Data(#"{"summary":"Queue backlog","source":"q1"}"#.utf8))
+        let b = try GenericMapping().event(from: Data(#"{"summary":"Queue backlog","source":"q1","extra":true}"#.utf8))
+        #expect(a.dedupKey == b.dedupKey && a.severity == .error)
+        #expect(throws: DomainError.self) { try GenericMapping(summary: "title", severityMap: ["x": "huge"]).validate() }
+    }
+}

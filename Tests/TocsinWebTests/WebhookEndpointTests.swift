@@ -88,3 +88,34 @@ struct WebhookEndpointTests {
         }
     }
 }
+
+@Suite("Generic webhook endpoint")
+struct GenericWebhookEndpointTests {
+    @Test("a generic key with its own mapping turns any JSON into alerts that trigger and resolve")
+    func generic() async throws {
+        try await TestApp.run { app in
+            let (_, token) = try await app.user("Ann", role: .admin)
+            let service = try #require(try await app.request(.post, "/api/v1/services", token: token, json: #"{"name":"Cron"}"#).json["id"]?.stringValue)
+            let created = try await app.request(.post, "/api/v1/services/\(service)/integration-keys", token: token, json: """
+                {"type":"generic","mapping":{"summary":"/job/name","dedup_key":"/job/id","status":"/result","resolved_values":["success"],"severity":"/prio","severity_map":{"high":"critical"}}}
+                """)
+            #expect(created.status == .created && created.json["mapping"]?["summary"] == "/job/name")
+            let key = try #require(created.json["key"]?.stringValue)
+            let failed = try await app.request(.post, "/integrations/generic/\(key)", json: #"{"job":{"id":"backup","name":"Nightly backup failed"},"result":"failure","prio":"high"}"#)
+            #expect(failed.status == .accepted)
+            let alert = try #require(try await app.request(.get, "/api/v1/alerts", token: token).json["data"]?.arrayValue?.first)
+            #expect(alert["summary"] == "Nightly backup failed" && alert["dedup_key"] == "backup" && alert["severity"] == "critical")
+            try await app.request(.post, "/integrations/generic/\(key)", json: #"{"job":{"id":"backup","name":"Nightly backup"},"result":"success"}"#)
+            #expect(try await app.request(.get, "/api/v1/alerts", token: token).json["data"]?.arrayValue?.first?["status"] == "resolved")
+
+            let missing = try await app.request(.post, "/integrations/generic/\(key)", json: #"{"result":"failure"}"#)
+            #expect(missing.status == .unprocessableContent && missing.errorFields == ["body"])
+            let badMapping = try await app.request(.post, "/api/v1/services/\(service)/integration-keys", token: token,
+                                                   json: #"{"type":"generic","mapping":{"summary":"title"}}"#)
+            #expect(badMapping.errorFields == ["mapping.summary"])
+            let wrongType = try await app.request(.post, "/api/v1/services/\(service)/integration-keys", token: token,
+                                                  json: #"{"type":"pagerduty","mapping":{}}"#)
+            #expect(wrongType.errorFields == ["mapping"])
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinIngest
 
 extension APIRoutes {
     func registerAlerts(_ api: APIRegistrar) {
@@ -16,10 +17,16 @@ extension APIRoutes {
             if let limit = body.rateLimitPerMinute { v.check((1...1_000_000).contains(limit), "rate_limit_per_minute", "must be from 1 to 1000000") }
             let name = (body.name?.nonBlank ?? body.type).trimmed
             v.check(name.count <= 100, "name", "must be at most 100 characters")
+            if body.mapping != nil && type != .generic { v.add("mapping", "only a generic integration takes a mapping") }
             try v.throwIfInvalid()
             let secret = Secrets.integrationKey()
-            let key = IntegrationKey(id: UUID(), serviceID: serviceID, type: type!, name: name, hint: String(secret.prefix(6)),
+            var key = IntegrationKey(id: UUID(), serviceID: serviceID, type: type!, name: name, hint: String(secret.prefix(6)),
                                      rateLimitPerMinute: body.rateLimitPerMinute, createdAt: now())
+            if type == .generic {
+                let mapping = body.mapping ?? GenericMapping()
+                try mapping.validate()
+                key.settings = ["mapping": try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(mapping))]
+            }
             try await store.createIntegrationKey(key, secretHash: Secrets.hash(secret))
             return try JSONBody.response(IntegrationKeyJSON(key: key, secret: secret), status: .created)
         }

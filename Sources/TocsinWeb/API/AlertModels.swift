@@ -1,5 +1,6 @@
 import Foundation
 import TocsinCore
+import TocsinIngest
 
 struct IntegrationKeyJSON: Encodable {
     var key: IntegrationKey
@@ -7,7 +8,7 @@ struct IntegrationKeyJSON: Encodable {
     var secret: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, type, name, hint, key
+        case id, type, name, hint, key, mapping
         case serviceID = "service_id", rateLimitPerMinute = "rate_limit_per_minute", createdAt = "created_at"
     }
 
@@ -21,6 +22,7 @@ struct IntegrationKeyJSON: Encodable {
         try c.encode(key.rateLimitPerMinute ?? IntegrationKey.defaultRateLimitPerMinute, forKey: .rateLimitPerMinute)
         try c.encode(key.createdAt, forKey: .createdAt)
         try c.encodeIfPresent(secret, forKey: .key)
+        if key.type == .generic { try c.encode(key.settings["mapping"] ?? .null, forKey: .mapping) }
     }
 }
 
@@ -28,9 +30,10 @@ struct CreateIntegrationKeyJSON: Decodable {
     var type: String
     var name: String?
     var rateLimitPerMinute: Int?
+    var mapping: GenericMapping?
 
     enum CodingKeys: String, CodingKey {
-        case type, name
+        case type, name, mapping
         case rateLimitPerMinute = "rate_limit_per_minute"
     }
 }

@@ -280,11 +280,23 @@ enum OpenAPIDocument {
                 "hint": ["type": "string", "description": "The first characters of the key"],
                 "key": ["type": "string", "minLength": 32, "maxLength": 32, "description": "The key; only in the answer that creates it"],
                 "rate_limit_per_minute": ["type": "integer"], "created_at": dateTime,
+                "mapping": ref("GenericMapping"),
+            ],
+        ],
+        "GenericMapping": [
+            "type": "object",
+            "description": "JSON Pointers (RFC 6901) into a generic webhook's body, and how its words map onto Tocsin's",
+            "properties": [
+                "summary": ["type": "string", "default": "/summary"], "dedup_key": ["type": "string", "default": "/dedup_key"],
+                "severity": ["type": "string", "default": "/severity"], "status": ["type": "string", "default": "/status"],
+                "source": ["type": "string", "default": "/source"],
+                "resolved_values": ["type": "array", "items": string], "acknowledged_values": ["type": "array", "items": string],
+                "severity_map": ["type": "object", "additionalProperties": ["type": "string", "enum": ["critical", "error", "warning", "info"]]],
             ],
         ],
         "IntegrationKeyCreate": [
             "type": "object", "required": ["type"],
-            "properties": ["type": integrationType, "name": string,
+            "properties": ["type": integrationType, "name": string, "mapping": ref("GenericMapping"),
                            "rate_limit_per_minute": ["type": "integer", "minimum": 1, "maximum": 1000000, "default": 6000]],
         ],
         "Alert": [
