@@ -167,3 +167,36 @@ public enum MuteDecision {
         return nil
     }
 }
+
+/// An alert that keeps opening and resolving pages people for nothing: after more than `changes` state
+/// changes of one dedup key within `windowMinutes`, its openings are muted until it has been stable that long.
+public struct FlapDetection: Sendable, Equatable, Codable {
+    public var changes: Int
+    public var windowMinutes: Int
+
+    enum CodingKeys: String, CodingKey {
+        case changes
+        case windowMinutes = "window_minutes"
+    }
+
+    public init(changes: Int, windowMinutes: Int) {
+        self.changes = changes
+        self.windowMinutes = windowMinutes
+    }
+
+    public static let standard = FlapDetection(changes: 4, windowMinutes: 15)
+
+    public func validate() throws {
+        var v = Validator()
+        v.check((2...100).contains(changes), "flap_detection.changes", "must be from 2 to 100")
+        v.check((1...1440).contains(windowMinutes), "flap_detection.window_minutes", "must be from 1 to 1440")
+        try v.throwIfInvalid()
+    }
+
+    /// `opens` and `resolves` are the key's openings and resolutions within the window, before this new opening.
+    public func reason(opens: Int, resolves: Int) -> String? {
+        let total = opens + resolves + 1
+        guard total > changes else { return nil }
+        return "flapping: \(total) state changes in \(windowMinutes) minutes; pages wait until it stays stable"
+    }
+}

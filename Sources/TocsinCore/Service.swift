@@ -13,6 +13,8 @@ public struct Service: Sendable, Equatable, Identifiable {
     /// Services this one needs to work.
     public var dependsOn: [UUID]
     public var alertGrouping: AlertGrouping = .perAlert
+    /// nil: off.
+    public var flapDetection: FlapDetection? = .standard
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -58,6 +60,7 @@ public struct ServiceInput: Sendable, Equatable {
     public var links: [ServiceLink]?
     public var dependsOn: [UUID]?
     public var alertGrouping: AlertGrouping?
+    public var flapDetection: FieldChange<FlapDetection?> = .keep
 
     public init(name: String? = nil, description: String? = nil, teamID: FieldChange<UUID?> = .keep,
                 tier: Int? = nil, links: [ServiceLink]? = nil, dependsOn: [UUID]? = nil, alertGrouping: AlertGrouping? = nil) {
@@ -105,6 +108,10 @@ public struct ServiceInput: Sendable, Equatable {
             v.check(s.dependsOn.count <= 100, "depends_on", "must have at most 100 entries")
         }
         if let alertGrouping { s.alertGrouping = alertGrouping }
+        if case .set(let flaps) = flapDetection {
+            do { try flaps?.validate() } catch DomainError.validation(let fields) { v.merge(fields) }
+            s.flapDetection = flaps
+        }
         try v.throwIfInvalid()
         s.updatedAt = now
         return s

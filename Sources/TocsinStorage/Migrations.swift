@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -248,5 +248,13 @@ public enum Migrations {
 
     static let integrationSettings = Migration(version: 6, name: "integration settings") { _ in
         ["ALTER TABLE integration_keys ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'"]
+    }
+
+    static let flapDetection = Migration(version: 7, name: "flap detection") { _ in
+        [
+            "ALTER TABLE services ADD COLUMN flap_changes INTEGER DEFAULT 4",
+            "ALTER TABLE services ADD COLUMN flap_window_minutes INTEGER DEFAULT 15",
+            "CREATE INDEX alerts_service_key ON alerts (service_id, dedup_key, first_seen_at)",
+        ]
     }
 }

@@ -133,6 +133,18 @@ extension SQLStore: AlertRepository {
                                            blockingDependency: blocking, now: now) {
             return (nil, nil, muted)
         }
+        if let flaps = try flapDetection(from: serviceRow) {
+            let since = now.addingTimeInterval(-Double(flaps.windowMinutes) * 60)
+            let opens = try await db.count("""
+                SELECT COUNT(*) AS n FROM alerts WHERE service_id = \(bind: serviceID.db) AND dedup_key = \(bind: event.dedupKey)
+                AND first_seen_at >= \(bind: since)
+                """)
+            let resolves = try await db.count("""
+                SELECT COUNT(*) AS n FROM alerts WHERE service_id = \(bind: serviceID.db) AND dedup_key = \(bind: event.dedupKey)
+                AND resolved_at >= \(bind: since)
+                """)
+            if let flapping = flaps.reason(opens: opens, resolves: resolves) { return (nil, nil, flapping) }
+        }
         let severity = SeverityMatrix.standard.severity(for: event.severity, tier: try serviceRow.decode(column: "tier", as: Int.self))
         switch GroupingDecision.decide(try grouping(from: serviceRow), event: event, open: try await openIncidents(of: serviceID, db), now: now) {
         case .join(let id, let why):

@@ -8,10 +8,11 @@ extension SQLStore: ServiceRepository {
             try await checkReferences(of: service, db)
             try await db.raw("""
                 INSERT INTO services (id, name, description, team_id, tier, links, grouping_mode, grouping_window_minutes, grouping_labels,
-                                      created_at, updated_at)
+                                      flap_changes, flap_window_minutes, created_at, updated_at)
                 VALUES (\(bind: service.id.db), \(bind: service.name), \(bind: service.description), \(bind: service.teamID?.db),
                         \(bind: service.tier), \(bind: try Self.json(service.links)), \(bind: service.alertGrouping.mode),
                         \(bind: Self.windowMinutes(service.alertGrouping)), \(bind: try Self.json(Self.labels(service.alertGrouping))),
+                        \(bind: service.flapDetection?.changes), \(bind: service.flapDetection?.windowMinutes),
                         \(bind: service.createdAt), \(bind: service.updatedAt))
                 """).run()
             try await Self.saveDependencies(of: service, db)
@@ -65,7 +66,9 @@ extension SQLStore: ServiceRepository {
                 UPDATE services SET name = \(bind: service.name), description = \(bind: service.description),
                     team_id = \(bind: service.teamID?.db), tier = \(bind: service.tier), links = \(bind: try Self.json(service.links)),
                     grouping_mode = \(bind: service.alertGrouping.mode), grouping_window_minutes = \(bind: Self.windowMinutes(service.alertGrouping)),
-                    grouping_labels = \(bind: try Self.json(Self.labels(service.alertGrouping))), updated_at = \(bind: service.updatedAt)
+                    grouping_labels = \(bind: try Self.json(Self.labels(service.alertGrouping))),
+                    flap_changes = \(bind: service.flapDetection?.changes), flap_window_minutes = \(bind: service.flapDetection?.windowMinutes),
+                    updated_at = \(bind: service.updatedAt)
                 WHERE id = \(bind: service.id.db)
                 """).run()
             try await db.raw("DELETE FROM service_dependencies WHERE service_id = \(bind: service.id.db)").run()
@@ -133,6 +136,12 @@ extension SQLStore: ServiceRepository {
         return []
     }
 
+    static func flapDetection(from row: any SQLRow) throws -> FlapDetection? {
+        guard let changes = try row.decode(column: "flap_changes", as: Int?.self),
+              let minutes = try row.decode(column: "flap_window_minutes", as: Int?.self) else { return nil }
+        return FlapDetection(changes: changes, windowMinutes: minutes)
+    }
+
     static func grouping(from row: any SQLRow) throws -> AlertGrouping {
         (try? AlertGrouping.parse(mode: try row.decode(column: "grouping_mode", as: String.self),
                                   windowMinutes: try row.decode(column: "grouping_window_minutes", as: Int?.self),
@@ -162,6 +171,7 @@ extension SQLStore: ServiceRepository {
                 updatedAt: try row.decode(column: "updated_at", as: Date.self)
             )
             service.alertGrouping = try grouping(from: row)
+            service.flapDetection = try flapDetection(from: row)
             return service
         }
     }

@@ -65,3 +65,16 @@ struct MutingTests {
         #expect(MuteDecision.reason(for: e, serviceID: service, silences: [], windows: [], blockingDependency: nil, now: now) == nil)
     }
 }
+
+@Suite("Flap detection")
+struct FlapDetectionTests {
+    @Test("more state changes than allowed in the window is flapping", arguments: [(0, 0, false), (2, 1, false), (2, 2, true), (5, 0, true)])
+    func threshold(opens: Int, resolves: Int, flapping: Bool) {
+        #expect((FlapDetection.standard.reason(opens: opens, resolves: resolves) != nil) == flapping)
+    }
+
+    @Test("limits are checked")
+    func validation() {
+        #expect(throws: DomainError.self) { try FlapDetection(changes: 1, windowMinutes: 0).validate() }
+    }
+}

@@ -237,3 +237,34 @@ struct NoiseControlConformanceTests {
         }
     }
 }
+
+@Suite("Flapping conformance")
+struct FlappingConformanceTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("an alert that keeps opening and resolving stops opening incidents until it settles", arguments: TestBackend.available)
+    func flapping(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            var service = Seed.service("Health check")
+            service.flapDetection = FlapDetection(changes: 3, windowMinutes: 10)
+            try await store.createService(service)
+            #expect(try await store.service(id: service.id)?.flapDetection == FlapDetection(changes: 3, windowMinutes: 10))
+            var incidents: [UUID?] = []
+            for minute in [0, 1, 2, 3] {
+                let at = t0.addingTimeInterval(Double(minute) * 120)
+                incidents.append(try await store.ingest(AlertEvent(action: .trigger, dedupKey: "ping"), serviceID: service.id, integrationKeyID: nil, now: at).incidentID)
+                _ = try await store.ingest(AlertEvent(action: .resolve, dedupKey: "ping"), serviceID: service.id, integrationKeyID: nil, now: at.addingTimeInterval(60))
+            }
+            #expect(incidents[0] != nil && incidents[1] != nil)
+            #expect(incidents[2] == nil && incidents[3] == nil, "the third opening within ten minutes is flapping")
+            let muted = try await store.alerts(AlertFilter(serviceID: service.id), page: PageRequest()).items.compactMap(\.mutedReason)
+            #expect(muted.first?.hasPrefix("flapping: ") == true)
+
+            // Stable for longer than the window: it pages again.
+            let later = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "ping"), serviceID: service.id, integrationKeyID: nil,
+                                               now: t0.addingTimeInterval(3600))
+            #expect(later.incidentID != nil)
+        }
+    }
+}

@@ -211,3 +211,19 @@ struct NoiseControlAPITests {
         }
     }
 }
+
+@Suite("Flap detection API")
+struct FlapDetectionAPITests {
+    @Test("on by default, changed or turned off by PATCH, checked field by field")
+    func settings() async throws {
+        try await TestApp.run { app in
+            let (_, token) = try await app.user("Ann", role: .admin)
+            let created = try await app.request(.post, "/api/v1/services", token: token, json: #"{"name":"Web"}"#)
+            #expect(created.json["flap_detection"] == ["changes": 4, "window_minutes": 15])
+            let id = try #require(created.json["id"]?.stringValue)
+            let bad = try await app.request(.patch, "/api/v1/services/\(id)", token: token, json: #"{"flap_detection":{"changes":1,"window_minutes":5}}"#)
+            #expect(bad.errorFields == ["flap_detection.changes"])
+            #expect(try await app.request(.patch, "/api/v1/services/\(id)", token: token, json: #"{"flap_detection":null}"#).json["flap_detection"] == .null)
+        }
+    }
+}

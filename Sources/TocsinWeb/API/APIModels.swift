@@ -103,7 +103,7 @@ struct ServiceJSON: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, name, description, tier, links
         case teamID = "team_id", dependsOn = "depends_on", createdAt = "created_at", updatedAt = "updated_at"
-        case alertGrouping = "alert_grouping"
+        case alertGrouping = "alert_grouping", flapDetection = "flap_detection"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -116,6 +116,7 @@ struct ServiceJSON: Encodable {
         try c.encode(service.links, forKey: .links)
         try c.encode(service.dependsOn.map(\.db), forKey: .dependsOn)
         try c.encode(AlertGroupingJSON(service.alertGrouping), forKey: .alertGrouping)
+        try c.encode(service.flapDetection, forKey: .flapDetection)
         try c.encode(service.createdAt, forKey: .createdAt)
         try c.encode(service.updatedAt, forKey: .updatedAt)
     }
@@ -127,7 +128,7 @@ struct ServiceInputJSON: Decodable {
 
     enum CodingKeys: String, CodingKey {
         case name, description, tier, links
-        case teamID = "team_id", dependsOn = "depends_on", alertGrouping = "alert_grouping"
+        case teamID = "team_id", dependsOn = "depends_on", alertGrouping = "alert_grouping", flapDetection = "flap_detection"
     }
 
     init(from decoder: any Decoder) throws {
@@ -142,6 +143,7 @@ struct ServiceInputJSON: Decodable {
             dependsOn: try c.decodeIfPresent([UUID].self, forKey: .dependsOn),
             alertGrouping: try grouping.map { try AlertGrouping.parse(mode: $0.mode, windowMinutes: $0.windowMinutes, labels: $0.labels) }
         )
+        if c.contains(.flapDetection) { input.flapDetection = .set(try c.decode(FlapDetection?.self, forKey: .flapDetection)) }
     }
 }
 

@@ -174,6 +174,11 @@ enum OpenAPIDocument {
     static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
     static let nullableString: JSONValue = ["type": ["string", "null"]]
     static let nullableDateTime: JSONValue = ["type": ["string", "null"], "format": "date-time"]
+    static let flapDetection: JSONValue = [
+        "type": ["object", "null"], "required": ["changes", "window_minutes"],
+        "description": "After more than `changes` openings and resolutions of one dedup key within `window_minutes`, new openings are muted as flapping; null turns it off",
+        "properties": ["changes": ["type": "integer", "minimum": 2, "maximum": 100], "window_minutes": ["type": "integer", "minimum": 1, "maximum": 1440]],
+    ]
     static let integrationType: JSONValue = ["type": "string", "enum": ["pagerduty", "alertmanager", "opsgenie", "grafana", "generic"]]
     static let role: JSONValue = ["type": "string", "enum": ["owner", "admin", "responder", "observer"]]
     static let tier: JSONValue = ["type": "integer", "minimum": 1, "maximum": 4, "description": "1 is the most critical"]
@@ -234,12 +239,13 @@ enum OpenAPIDocument {
             "properties": ["name": string, "description": string, "member_ids": ["type": "array", "items": uuid]],
         ],
         "Service": [
-            "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "alert_grouping", "created_at", "updated_at"],
+            "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "alert_grouping", "flap_detection", "created_at", "updated_at"],
             "properties": [
                 "id": uuid, "name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
                 "tier": tier, "links": ["type": "array", "items": link],
                 "depends_on": ["type": "array", "items": uuid, "description": "Services this one needs; cycles are refused"],
                 "alert_grouping": ref("AlertGrouping"),
+                "flap_detection": flapDetection,
                 "created_at": dateTime, "updated_at": dateTime,
             ],
         ],
@@ -256,13 +262,13 @@ enum OpenAPIDocument {
             "type": "object", "required": ["name"],
             "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
                            "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid],
-                           "alert_grouping": ref("AlertGrouping")],
+                           "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection],
         ],
         "ServiceUpdate": [
             "type": "object",
             "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
                            "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid],
-                           "alert_grouping": ref("AlertGrouping")],
+                           "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection],
         ],
         "Token": [
             "type": "object", "required": ["id", "user_id", "name", "read_only", "hint", "created_at", "last_used_at"],

@@ -131,6 +131,7 @@ struct CatalogPages {
           <dt>Tier</dt><dd><span class="tier tier-\(service.tier)">Tier \(service.tier)</span></dd>
           <dt>Team</dt><dd>\(teamHTML)</dd>
           <dt>Alert grouping</dt><dd>\(Self.describe(service.alertGrouping))</dd>
+          <dt>Flapping</dt><dd>\(service.flapDetection.map { "muted after more than \($0.changes) state changes in \($0.windowMinutes) minutes" } ?? "not detected")</dd>
           <dt>Id</dt><dd><code>\(service.id.db)</code></dd>
           <dt>Updated</dt><dd>\(Pages.formatDate(service.updatedAt, timeZone: me.timeZone))</dd>
         </dl></div>
