@@ -83,6 +83,10 @@ public protocol AlertRepository: Sendable {
     /// Applies events in order in one transaction (all or none): dedup, each alert's state, its incident.
     func ingest(_ events: [AlertEvent], serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> [IngestOutcome]
 
+    func eventRules(serviceID: UUID) async throws -> [EventRule]
+    /// Replaces the service's rules, in order.
+    func replaceEventRules(_ rules: [EventRule], serviceID: UUID) async throws
+
     func createSilence(_ silence: Silence) async throws
     func silences(activeAt: Date?) async throws -> [Silence]
     func silence(id: UUID) async throws -> Silence?

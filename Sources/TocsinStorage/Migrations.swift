@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -255,6 +255,24 @@ public enum Migrations {
             "ALTER TABLE services ADD COLUMN flap_changes INTEGER DEFAULT 4",
             "ALTER TABLE services ADD COLUMN flap_window_minutes INTEGER DEFAULT 15",
             "CREATE INDEX alerts_service_key ON alerts (service_id, dedup_key, first_seen_at)",
+        ]
+    }
+
+    static let eventRules = Migration(version: 8, name: "event rules") { t in
+        [
+            """
+            CREATE TABLE event_rules (
+                id TEXT PRIMARY KEY,
+                service_id TEXT NOT NULL REFERENCES services (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                conditions TEXT NOT NULL,
+                action TEXT NOT NULL,
+                severity TEXT,
+                route_to TEXT REFERENCES services (id) ON DELETE CASCADE,
+                created_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE INDEX event_rules_service ON event_rules (service_id, position)",
         ]
     }
 }

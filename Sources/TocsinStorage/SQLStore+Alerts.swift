@@ -64,8 +64,17 @@ extension SQLStore: AlertRepository {
         }
     }
 
-    private static func ingestOne(_ event: AlertEvent, serviceID: UUID, integrationKeyID: UUID?, now: Date, kind: DatabaseKind,
+    private static func ingestOne(_ incoming: AlertEvent, serviceID incomingService: UUID, integrationKeyID: UUID?, now: Date, kind: DatabaseKind,
                                   _ db: any SQLDatabase) async throws -> IngestOutcome {
+        // The receiving service's rules come first: they may drop the event, change it, or hand it to another service.
+        let event: AlertEvent
+        let serviceID: UUID
+        switch EventRuling.apply(try await eventRules(of: incomingService, db), to: incoming, serviceID: incomingService) {
+        case .drop(let reason):
+            return IngestOutcome(decision: .ignore(reason), alertID: nil, incidentID: nil)
+        case .keep(let kept, let target):
+            (event, serviceID) = (kept, target)
+        }
         if kind == .postgres {
             // Two triggers with one key at the same moment must not both open an alert.
             try await db.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: serviceID.db + "\n" + event.dedupKey), 0))").run()

@@ -100,3 +100,51 @@ extension SQLStore {
                                  schedule: schedule, createdAt: try row.decode(column: "created_at", as: Date.self))
     }
 }
+
+extension SQLStore {
+    public func eventRules(serviceID: UUID) async throws -> [EventRule] {
+        try await database.read { db in try await Self.eventRules(of: serviceID, db) }
+    }
+
+    public func replaceEventRules(_ rules: [EventRule], serviceID: UUID) async throws {
+        try await database.write { db in
+            guard try await db.missingIDs([serviceID], in: "services").isEmpty else { throw DomainError.notFound("service \(serviceID.db) not found") }
+            var v = Validator()
+            for (index, rule) in rules.enumerated() {
+                if case .route(let target) = rule.action, try await !db.missingIDs([target], in: "services").isEmpty {
+                    v.add("rules[\(index)].route_to", "service \(target.db) does not exist")
+                }
+            }
+            try v.throwIfInvalid()
+            try await db.raw("DELETE FROM event_rules WHERE service_id = \(bind: serviceID.db)").run()
+            for (position, rule) in rules.enumerated() {
+                var action = "drop", severity: String?, route: String?
+                switch rule.action {
+                case .drop: break
+                case .setSeverity(let s): (action, severity) = ("set_severity", s.rawValue)
+                case .route(let target): (action, route) = ("route", target.db)
+                }
+                try await db.raw("""
+                    INSERT INTO event_rules (id, service_id, position, conditions, action, severity, route_to, created_at)
+                    VALUES (\(bind: rule.id.db), \(bind: serviceID.db), \(bind: position), \(bind: try Self.json(rule.conditions)), \(bind: action),
+                            \(bind: severity), \(bind: route), \(bind: Date()))
+                    """).run()
+            }
+        }
+    }
+
+    static func eventRules(of serviceID: UUID, _ db: any SQLDatabase) async throws -> [EventRule] {
+        try await db.raw("SELECT * FROM event_rules WHERE service_id = \(bind: serviceID.db) ORDER BY position").all().map { row in
+            let action: EventRule.Action
+            switch try row.decode(column: "action", as: String.self) {
+            case "set_severity":
+                action = .setSeverity(AlertSeverity(rawValue: try row.decode(column: "severity", as: String?.self) ?? "") ?? .error)
+            case "route":
+                action = try row.optionalID("route_to").map { .route($0) } ?? .drop
+            default:
+                action = .drop
+            }
+            return EventRule(id: try row.id("id"), conditions: try decodeJSON([AlertMatcher].self, row, "conditions"), action: action)
+        }
+    }
+}

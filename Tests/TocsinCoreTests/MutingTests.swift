@@ -78,3 +78,27 @@ struct FlapDetectionTests {
         #expect(throws: DomainError.self) { try FlapDetection(changes: 1, windowMinutes: 0).validate() }
     }
 }
+
+@Suite("Event rules")
+struct EventRuleTests {
+    let service = UUID(), other = UUID()
+
+    @Test("the first matching rule acts: drop, set severity or route")
+    func ruling() {
+        let rules = [
+            EventRule(id: UUID(), conditions: [AlertMatcher(name: "env", op: .equal, value: "dev")], action: .drop),
+            EventRule(id: UUID(), conditions: [AlertMatcher(name: "summary", op: .matches, value: ".*disk.*")], action: .setSeverity(.critical)),
+            EventRule(id: UUID(), conditions: [AlertMatcher(name: "team", op: .equal, value: "db")], action: .route(other)),
+            EventRule(id: UUID(), conditions: [AlertMatcher(name: "team", op: .equal, value: "db")], action: .drop),
+        ]
+        let dev = AlertEvent(action: .trigger, dedupKey: "a", summary: "disk full", labels: ["env": "dev"])
+        #expect(EventRuling.apply(rules, to: dev, serviceID: service) == .drop("dropped by event rule 1"))
+        let disk = AlertEvent(action: .trigger, dedupKey: "b", summary: "disk full", severity: .warning)
+        guard case .keep(let changed, let target) = EventRuling.apply(rules, to: disk, serviceID: service) else { Issue.record("dropped"); return }
+        #expect(changed.severity == .critical && target == service)
+        let db = AlertEvent(action: .trigger, dedupKey: "c", labels: ["team": "db"])
+        #expect(EventRuling.apply(rules, to: db, serviceID: service) == .keep(db, serviceID: other), "routing wins over the later drop")
+        let plain = AlertEvent(action: .trigger, dedupKey: "d")
+        #expect(EventRuling.apply(rules, to: plain, serviceID: service) == .keep(plain, serviceID: service))
+    }
+}

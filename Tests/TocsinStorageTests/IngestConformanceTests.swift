@@ -268,3 +268,34 @@ struct FlappingConformanceTests {
         }
     }
 }
+
+@Suite("Event rule conformance")
+struct EventRuleConformanceTests {
+    @Test("rules are stored in order and act on ingestion: drop, set severity, route", arguments: TestBackend.available)
+    func rules(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let shared = Seed.service("Shared monitoring"), db = Seed.service("Database", tier: 1)
+            try await store.createService(shared)
+            try await store.createService(db)
+            let rules = [
+                EventRule(id: UUID(), conditions: [AlertMatcher(name: "env", op: .equal, value: "dev")], action: .drop),
+                EventRule(id: UUID(), conditions: [AlertMatcher(name: "component", op: .equal, value: "postgres")], action: .route(db.id)),
+                EventRule(id: UUID(), conditions: [AlertMatcher(name: "severity", op: .equal, value: "info")], action: .setSeverity(.warning)),
+            ]
+            try await store.replaceEventRules(rules, serviceID: shared.id)
+            #expect(try await store.eventRules(serviceID: shared.id).map(\.action) == rules.map(\.action))
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let dropped = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "x", labels: ["env": "dev"]), serviceID: shared.id,
+                                                 integrationKeyID: nil, now: now)
+            #expect(dropped.decision == .ignore("dropped by event rule 1") && dropped.alertID == nil)
+            _ = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "pg", component: "postgres"), serviceID: shared.id, integrationKeyID: nil, now: now)
+            #expect(try await store.alerts(AlertFilter(serviceID: db.id), page: PageRequest()).items.map(\.dedupKey) == ["pg"])
+            _ = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "i", severity: .info), serviceID: shared.id, integrationKeyID: nil, now: now)
+            #expect(try await store.alerts(AlertFilter(serviceID: shared.id), page: PageRequest()).items.map(\.severity) == [.warning])
+            // A routed resolve finds the routed alert.
+            _ = try await store.ingest(AlertEvent(action: .resolve, dedupKey: "pg", component: "postgres"), serviceID: shared.id, integrationKeyID: nil, now: now)
+            #expect(try await store.alerts(AlertFilter(serviceID: db.id), page: PageRequest()).items.first?.status == .resolved)
+        }
+    }
+}

@@ -227,3 +227,34 @@ struct FlapDetectionAPITests {
         }
     }
 }
+
+@Suite("Event rules API")
+struct EventRulesAPITests {
+    @Test("rules are replaced as a list, read back in order, and checked field by field")
+    func rules() async throws {
+        try await TestApp.run { app in
+            let (_, token) = try await app.user("Ann", role: .admin)
+            let a = try #require(try await app.request(.post, "/api/v1/services", token: token, json: #"{"name":"A"}"#).json["id"]?.stringValue)
+            let b = try #require(try await app.request(.post, "/api/v1/services", token: token, json: #"{"name":"B"}"#).json["id"]?.stringValue)
+            let put = try await app.request(.put, "/api/v1/services/\(a)/event-rules", token: token, json: """
+                {"rules":[{"conditions":[{"name":"env","value":"dev"}],"action":"drop"},
+                          {"conditions":[{"name":"team","op":"=","value":"b"}],"action":"route","route_to":"\(b)"}]}
+                """)
+            #expect(put.status == .ok)
+            let read = try await app.request(.get, "/api/v1/services/\(a)/event-rules", token: token)
+            #expect(read.json["rules"]?.arrayValue?.map { $0["action"] } == ["drop", "route"])
+            #expect(read.json["rules"]?.arrayValue?.last?["route_to"] == .string(b))
+            let bad = try await app.request(.put, "/api/v1/services/\(a)/event-rules", token: token, json: """
+                {"rules":[{"conditions":[],"action":"drop"},{"conditions":[{"name":"x","value":"y"}],"action":"explode"},
+                          {"conditions":[{"name":"x","value":"y"}],"action":"route","route_to":"\(a)"}]}
+                """)
+            #expect(bad.status == .unprocessableContent && bad.errorFields == ["rules[1].action"])
+            let selfRoute = try await app.request(.put, "/api/v1/services/\(a)/event-rules", token: token, json: """
+                {"rules":[{"conditions":[],"action":"drop"},{"conditions":[{"name":"x","value":"y"}],"action":"route","route_to":"\(a)"}]}
+                """)
+            #expect(selfRoute.errorFields == ["rules[0].conditions", "rules[1].route_to"])
+            #expect(try await app.request(.get, "/api/v1/services/\(a)/event-rules", token: token).json["rules"]?.arrayValue?.count == 2,
+                    "refused changes leave the rules as they were")
+        }
+    }
+}

@@ -55,6 +55,75 @@ struct MaintenanceWindowJSON: Encodable {
     }
 }
 
+struct EventRuleJSON: Codable {
+    struct Condition: Codable {
+        var name: String
+        var op: String?
+        var value: String
+    }
+    var conditions: [Condition]
+    var action: String
+    var severity: String?
+    var routeTo: UUID?
+
+    enum CodingKeys: String, CodingKey {
+        case conditions, action, severity
+        case routeTo = "route_to"
+    }
+
+    init(_ rule: EventRule) {
+        conditions = rule.conditions.map { Condition(name: $0.name, op: $0.op.rawValue, value: $0.value) }
+        switch rule.action {
+        case .drop: action = "drop"
+        case .setSeverity(let s): (action, severity) = ("set_severity", s.rawValue)
+        case .route(let target): (action, routeTo) = ("route", target)
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(conditions, forKey: .conditions)
+        try c.encode(action, forKey: .action)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(routeTo?.db, forKey: .routeTo)
+    }
+
+    func rule(at index: Int, into v: inout Validator) -> EventRule? {
+        var matchers: [AlertMatcher] = []
+        for (c, condition) in conditions.enumerated() {
+            guard let op = AlertMatcher.Operator(rawValue: condition.op ?? "=") else {
+                v.add("rules[\(index)].conditions[\(c)].op", "must be one of =, !=, =~, !~")
+                continue
+            }
+            matchers.append(AlertMatcher(name: condition.name.trimmed, op: op, value: condition.value))
+        }
+        let parsed: EventRule.Action
+        switch action {
+        case "drop": parsed = .drop
+        case "set_severity":
+            guard let s = severity.flatMap(AlertSeverity.init(rawValue:)) else {
+                v.add("rules[\(index)].severity", "must be critical, error, warning or info")
+                return nil
+            }
+            parsed = .setSeverity(s)
+        case "route":
+            guard let target = routeTo else {
+                v.add("rules[\(index)].route_to", "is required to route")
+                return nil
+            }
+            parsed = .route(target)
+        default:
+            v.add("rules[\(index)].action", "must be drop, set_severity or route")
+            return nil
+        }
+        return EventRule(id: UUID(), conditions: matchers, action: parsed)
+    }
+}
+
+struct EventRulesJSON: Codable {
+    var rules: [EventRuleJSON]
+}
+
 extension APIRoutes {
     struct SilenceInputJSON: Decodable {
         struct Matcher: Decodable {
@@ -101,6 +170,23 @@ extension APIRoutes {
     func registerNoiseControl(_ api: APIRegistrar) {
         let store = env.store
         let now = env.now
+        api.on(.get, "services/:id/event-rules") { _, context in
+            _ = try context.require(.read)
+            let serviceID = try context.id()
+            guard try await store.service(id: serviceID) != nil else { throw DomainError.notFound("service \(serviceID.db) not found") }
+            return try JSONBody.response(EventRulesJSON(rules: try await store.eventRules(serviceID: serviceID).map(EventRuleJSON.init)))
+        }
+        api.on(.put, "services/:id/event-rules") { request, context in
+            _ = try context.require(.manageCatalog)
+            let serviceID = try context.id()
+            let body = try await JSONBody.decode(EventRulesJSON.self, from: request, context: context)
+            var v = Validator()
+            let rules = body.rules.enumerated().compactMap { index, rule in rule.rule(at: index, into: &v) }
+            try v.throwIfInvalid()
+            try EventRule.validate(rules, serviceID: serviceID)
+            try await store.replaceEventRules(rules, serviceID: serviceID)
+            return try JSONBody.response(EventRulesJSON(rules: rules.map(EventRuleJSON.init)))
+        }
         api.on(.post, "silences") { request, context in
             let me = try context.require(.respond)
             let body = try await JSONBody.decode(SilenceInputJSON.self, from: request, context: context)

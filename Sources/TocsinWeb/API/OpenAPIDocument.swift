@@ -104,6 +104,12 @@ enum OpenAPIDocument {
                                         "properties": ["alert_id": uuid, "incident_id": ["type": ["string", "null"], "format": "uuid"],
                                                        "detection_source": ["type": "string", "enum": ["customer", "internal"]]]]),
         ],
+        "/api/v1/services/{id}/event-rules": [
+            "parameters": [idParam],
+            "get": operation("listEventRules", "A service's event rules, in the order they are tried", tag: "noise", ok: ref("EventRules")),
+            "put": operation("replaceEventRules", "Replace the service's event rules (admin); the first matching rule acts on each incoming event",
+                             tag: "noise", body: "EventRules", ok: ref("EventRules")),
+        ],
         "/api/v1/silences": [
             "get": operation("listSilences", "Silences, latest ending first (`active=true`: only those in force)", tag: "noise",
                              query: [queryParam("active", "Only silences in force now", ["type": "string", "enum": ["true", "false"]])],
@@ -341,6 +347,18 @@ enum OpenAPIDocument {
             "type": "object", "required": ["name", "value"],
             "properties": ["name": ["type": "string", "description": "A label, or summary, source, severity, dedup_key, component, group, class"],
                            "op": ["type": "string", "enum": ["=", "!=", "=~", "!~"], "default": "="], "value": string],
+        ],
+        "EventRules": [
+            "type": "object", "required": ["rules"],
+            "properties": ["rules": ["type": "array", "maxItems": 50, "items": [
+                "type": "object", "required": ["conditions", "action"],
+                "properties": [
+                    "conditions": ["type": "array", "items": ref("Matcher"), "minItems": 1],
+                    "action": ["type": "string", "enum": ["drop", "set_severity", "route"]],
+                    "severity": ["type": ["string", "null"], "enum": ["critical", "error", "warning", "info", nil]],
+                    "route_to": ["type": ["string", "null"], "format": "uuid"],
+                ],
+            ]]],
         ],
         "Silence": [
             "type": "object", "required": ["id", "service_id", "matchers", "starts_at", "ends_at", "created_by", "comment", "active", "created_at"],
