@@ -69,6 +69,11 @@ public struct SeverityMatrix: Sendable, Equatable {
         .info: [.sev4, .sev4, .sev4, .sev4],
     ])
 
+    /// A service's own choice wins over the table.
+    public func severity(for alert: AlertSeverity, tier: Int, overrides: [AlertSeverity: IncidentSeverity]) -> IncidentSeverity {
+        overrides[alert] ?? severity(for: alert, tier: tier)
+    }
+
     public func severity(for alert: AlertSeverity, tier: Int) -> IncidentSeverity {
         let row = table[alert] ?? SeverityMatrix.standard.table[alert]!
         return row[min(max(tier, 1), 4) - 1]

@@ -15,6 +15,8 @@ public struct Service: Sendable, Equatable, Identifiable {
     public var alertGrouping: AlertGrouping = .perAlert
     /// nil: off.
     public var flapDetection: FlapDetection? = .standard
+    /// Incident severity for an event severity, chosen by the service; the rest follow `SeverityMatrix.standard` and the tier.
+    public var severityOverrides: [AlertSeverity: IncidentSeverity] = [:]
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -61,6 +63,7 @@ public struct ServiceInput: Sendable, Equatable {
     public var dependsOn: [UUID]?
     public var alertGrouping: AlertGrouping?
     public var flapDetection: FieldChange<FlapDetection?> = .keep
+    public var severityOverrides: [AlertSeverity: IncidentSeverity]?
 
     public init(name: String? = nil, description: String? = nil, teamID: FieldChange<UUID?> = .keep,
                 tier: Int? = nil, links: [ServiceLink]? = nil, dependsOn: [UUID]? = nil, alertGrouping: AlertGrouping? = nil) {
@@ -108,6 +111,7 @@ public struct ServiceInput: Sendable, Equatable {
             v.check(s.dependsOn.count <= 100, "depends_on", "must have at most 100 entries")
         }
         if let alertGrouping { s.alertGrouping = alertGrouping }
+        if let severityOverrides { s.severityOverrides = severityOverrides }
         if case .set(let flaps) = flapDetection {
             do { try flaps?.validate() } catch DomainError.validation(let fields) { v.merge(fields) }
             s.flapDetection = flaps

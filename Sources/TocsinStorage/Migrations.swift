@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -274,5 +274,9 @@ public enum Migrations {
             """,
             "CREATE INDEX event_rules_service ON event_rules (service_id, position)",
         ]
+    }
+
+    static let severityOverrides = Migration(version: 9, name: "severity overrides") { _ in
+        ["ALTER TABLE services ADD COLUMN severity_overrides TEXT NOT NULL DEFAULT '{}'"]
     }
 }

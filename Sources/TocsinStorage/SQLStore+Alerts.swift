@@ -154,7 +154,8 @@ extension SQLStore: AlertRepository {
                 """)
             if let flapping = flaps.reason(opens: opens, resolves: resolves) { return (nil, nil, flapping) }
         }
-        let severity = SeverityMatrix.standard.severity(for: event.severity, tier: try serviceRow.decode(column: "tier", as: Int.self))
+        let severity = SeverityMatrix.standard.severity(for: event.severity, tier: try serviceRow.decode(column: "tier", as: Int.self),
+                                                        overrides: try severityOverrides(from: serviceRow))
         switch GroupingDecision.decide(try grouping(from: serviceRow), event: event, open: try await openIncidents(of: serviceID, db), now: now) {
         case .join(let id, let why):
             try await raiseSeverity(of: id, to: severity, now: now, db)

@@ -8,12 +8,12 @@ extension SQLStore: ServiceRepository {
             try await checkReferences(of: service, db)
             try await db.raw("""
                 INSERT INTO services (id, name, description, team_id, tier, links, grouping_mode, grouping_window_minutes, grouping_labels,
-                                      flap_changes, flap_window_minutes, created_at, updated_at)
+                                      flap_changes, flap_window_minutes, severity_overrides, created_at, updated_at)
                 VALUES (\(bind: service.id.db), \(bind: service.name), \(bind: service.description), \(bind: service.teamID?.db),
                         \(bind: service.tier), \(bind: try Self.json(service.links)), \(bind: service.alertGrouping.mode),
                         \(bind: Self.windowMinutes(service.alertGrouping)), \(bind: try Self.json(Self.labels(service.alertGrouping))),
                         \(bind: service.flapDetection?.changes), \(bind: service.flapDetection?.windowMinutes),
-                        \(bind: service.createdAt), \(bind: service.updatedAt))
+                        \(bind: try Self.json(Self.overridesText(service.severityOverrides))), \(bind: service.createdAt), \(bind: service.updatedAt))
                 """).run()
             try await Self.saveDependencies(of: service, db)
         }
@@ -68,6 +68,7 @@ extension SQLStore: ServiceRepository {
                     grouping_mode = \(bind: service.alertGrouping.mode), grouping_window_minutes = \(bind: Self.windowMinutes(service.alertGrouping)),
                     grouping_labels = \(bind: try Self.json(Self.labels(service.alertGrouping))),
                     flap_changes = \(bind: service.flapDetection?.changes), flap_window_minutes = \(bind: service.flapDetection?.windowMinutes),
+                    severity_overrides = \(bind: try Self.json(Self.overridesText(service.severityOverrides))),
                     updated_at = \(bind: service.updatedAt)
                 WHERE id = \(bind: service.id.db)
                 """).run()
@@ -136,6 +137,18 @@ extension SQLStore: ServiceRepository {
         return []
     }
 
+    static func overridesText(_ overrides: [AlertSeverity: IncidentSeverity]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: overrides.map { ($0.key.rawValue, $0.value.rawValue) })
+    }
+
+    static func severityOverrides(from row: any SQLRow) throws -> [AlertSeverity: IncidentSeverity] {
+        var out: [AlertSeverity: IncidentSeverity] = [:]
+        for (key, value) in try decodeJSON([String: String].self, row, "severity_overrides") {
+            if let alert = AlertSeverity(rawValue: key), let incident = IncidentSeverity(rawValue: value) { out[alert] = incident }
+        }
+        return out
+    }
+
     static func flapDetection(from row: any SQLRow) throws -> FlapDetection? {
         guard let changes = try row.decode(column: "flap_changes", as: Int?.self),
               let minutes = try row.decode(column: "flap_window_minutes", as: Int?.self) else { return nil }
@@ -172,6 +185,7 @@ extension SQLStore: ServiceRepository {
             )
             service.alertGrouping = try grouping(from: row)
             service.flapDetection = try flapDetection(from: row)
+            service.severityOverrides = try severityOverrides(from: row)
             return service
         }
     }

@@ -258,3 +258,27 @@ struct EventRulesAPITests {
         }
     }
 }
+
+@Suite("Severity overrides")
+struct SeverityOverrideTests {
+    @Test("a service chooses the SEV an event severity opens; the rest follow the table")
+    func overrides() async throws {
+        try await TestApp.run { app in
+            let (_, token) = try await app.user("Ann", role: .admin)
+            let service = try #require(try await app.request(.post, "/api/v1/services", token: token, json: #"{"name":"Payments","tier":4}"#).json["id"]?.stringValue)
+            let bad = try await app.request(.patch, "/api/v1/services/\(service)", token: token, json: #"{"severity_overrides":{"fatal":"SEV1","warning":"SEV9"}}"#)
+            #expect(bad.status == .unprocessableContent && Set(bad.errorFields) == ["severity_overrides.fatal", "severity_overrides.warning"])
+            let set = try await app.request(.patch, "/api/v1/services/\(service)", token: token, json: #"{"severity_overrides":{"warning":"SEV1"}}"#)
+            #expect(set.json["severity_overrides"] == ["warning": "SEV1"])
+            let key = try #require(try await app.request(.post, "/api/v1/services/\(service)/integration-keys", token: token,
+                                                         json: #"{"type":"pagerduty"}"#).json["key"]?.stringValue)
+            for (dedup, severity) in [("w", "warning"), ("c", "critical")] {
+                try await app.request(.post, "/v2/enqueue", json: #"{"routing_key":"\#(key)","event_action":"trigger","dedup_key":"\#(dedup)","payload":{"summary":"\#(dedup)","source":"s","severity":"\#(severity)"}}"#)
+            }
+            let incidents = try await app.request(.get, "/api/v1/incidents", token: token).json["data"]?.arrayValue ?? []
+            let byTitle = Dictionary(uniqueKeysWithValues: incidents.compactMap { i in i["title"]?.stringValue.map { ($0, i["severity"]) } })
+            #expect(byTitle["w"] == "SEV1", "the override")
+            #expect(byTitle["c"] == "SEV3", "critical on a tier-4 service, from the table")
+        }
+    }
+}

@@ -103,7 +103,7 @@ struct ServiceJSON: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, name, description, tier, links
         case teamID = "team_id", dependsOn = "depends_on", createdAt = "created_at", updatedAt = "updated_at"
-        case alertGrouping = "alert_grouping", flapDetection = "flap_detection"
+        case alertGrouping = "alert_grouping", flapDetection = "flap_detection", severityOverrides = "severity_overrides"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -117,6 +117,7 @@ struct ServiceJSON: Encodable {
         try c.encode(service.dependsOn.map(\.db), forKey: .dependsOn)
         try c.encode(AlertGroupingJSON(service.alertGrouping), forKey: .alertGrouping)
         try c.encode(service.flapDetection, forKey: .flapDetection)
+        try c.encode(Dictionary(uniqueKeysWithValues: service.severityOverrides.map { ($0.key.rawValue, $0.value.rawValue) }), forKey: .severityOverrides)
         try c.encode(service.createdAt, forKey: .createdAt)
         try c.encode(service.updatedAt, forKey: .updatedAt)
     }
@@ -129,6 +130,7 @@ struct ServiceInputJSON: Decodable {
     enum CodingKeys: String, CodingKey {
         case name, description, tier, links
         case teamID = "team_id", dependsOn = "depends_on", alertGrouping = "alert_grouping", flapDetection = "flap_detection"
+        case severityOverrides = "severity_overrides"
     }
 
     init(from decoder: any Decoder) throws {
@@ -144,6 +146,23 @@ struct ServiceInputJSON: Decodable {
             alertGrouping: try grouping.map { try AlertGrouping.parse(mode: $0.mode, windowMinutes: $0.windowMinutes, labels: $0.labels) }
         )
         if c.contains(.flapDetection) { input.flapDetection = .set(try c.decode(FlapDetection?.self, forKey: .flapDetection)) }
+        if let overrides = try c.decodeIfPresent([String: String].self, forKey: .severityOverrides) {
+            var v = Validator()
+            var parsed: [AlertSeverity: IncidentSeverity] = [:]
+            for (key, value) in overrides {
+                guard let alert = AlertSeverity(rawValue: key) else {
+                    v.add("severity_overrides.\(key)", "is not an event severity (critical, error, warning, info)")
+                    continue
+                }
+                guard let incident = IncidentSeverity(rawValue: value.uppercased()) else {
+                    v.add("severity_overrides.\(key)", "must be SEV1, SEV2, SEV3 or SEV4")
+                    continue
+                }
+                parsed[alert] = incident
+            }
+            try v.throwIfInvalid()
+            input.severityOverrides = parsed
+        }
     }
 }
 

@@ -185,6 +185,12 @@ enum OpenAPIDocument {
         "description": "After more than `changes` openings and resolutions of one dedup key within `window_minutes`, new openings are muted as flapping; null turns it off",
         "properties": ["changes": ["type": "integer", "minimum": 2, "maximum": 100], "window_minutes": ["type": "integer", "minimum": 1, "maximum": 1440]],
     ]
+    static let severityOverrides: JSONValue = [
+        "type": "object",
+        "description": "The incident severity this service opens for an event severity, e.g. {\"warning\": \"SEV2\"}; unlisted ones follow the event-severity x tier table",
+        "propertyNames": ["enum": ["critical", "error", "warning", "info"]],
+        "additionalProperties": ["type": "string", "enum": ["SEV1", "SEV2", "SEV3", "SEV4"]],
+    ]
     static let integrationType: JSONValue = ["type": "string", "enum": ["pagerduty", "alertmanager", "opsgenie", "grafana", "generic"]]
     static let role: JSONValue = ["type": "string", "enum": ["owner", "admin", "responder", "observer"]]
     static let tier: JSONValue = ["type": "integer", "minimum": 1, "maximum": 4, "description": "1 is the most critical"]
@@ -245,13 +251,14 @@ enum OpenAPIDocument {
             "properties": ["name": string, "description": string, "member_ids": ["type": "array", "items": uuid]],
         ],
         "Service": [
-            "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "alert_grouping", "flap_detection", "created_at", "updated_at"],
+            "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "alert_grouping", "flap_detection", "severity_overrides", "created_at", "updated_at"],
             "properties": [
                 "id": uuid, "name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
                 "tier": tier, "links": ["type": "array", "items": link],
                 "depends_on": ["type": "array", "items": uuid, "description": "Services this one needs; cycles are refused"],
                 "alert_grouping": ref("AlertGrouping"),
                 "flap_detection": flapDetection,
+                "severity_overrides": severityOverrides,
                 "created_at": dateTime, "updated_at": dateTime,
             ],
         ],
@@ -268,13 +275,13 @@ enum OpenAPIDocument {
             "type": "object", "required": ["name"],
             "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
                            "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid],
-                           "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection],
+                           "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides],
         ],
         "ServiceUpdate": [
             "type": "object",
             "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
                            "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid],
-                           "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection],
+                           "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides],
         ],
         "Token": [
             "type": "object", "required": ["id", "user_id", "name", "read_only", "hint", "created_at", "last_used_at"],
