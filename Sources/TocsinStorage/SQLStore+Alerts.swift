@@ -156,7 +156,9 @@ extension SQLStore: AlertRepository {
         }
         let severity = SeverityMatrix.standard.severity(for: event.severity, tier: try serviceRow.decode(column: "tier", as: Int.self),
                                                         overrides: try severityOverrides(from: serviceRow))
-        switch GroupingDecision.decide(try grouping(from: serviceRow), event: event, open: try await openIncidents(of: serviceID, db), now: now) {
+        let grouping = try grouping(from: serviceRow)
+        let candidates = try await groupingCandidates(of: serviceID, grouping: grouping, event: event, now: now, db)
+        switch GroupingDecision.decide(grouping, event: event, open: candidates, now: now) {
         case .join(let id, let why):
             try await raiseSeverity(of: id, to: severity, now: now, db)
             return (id, why, nil)
@@ -165,13 +167,24 @@ extension SQLStore: AlertRepository {
         }
     }
 
-    /// The service's unresolved incidents, newest first, as grouping sees them.
-    private static func openIncidents(of serviceID: UUID, _ db: any SQLDatabase) async throws -> [OpenIncident] {
-        try await db.raw("""
-            SELECT id, number, created_at, group_key FROM incidents
-            WHERE status <> 'resolved' AND id IN (SELECT incident_id FROM incident_services WHERE service_id = \(bind: serviceID.db))
-            ORDER BY created_at DESC, number DESC LIMIT 200
-            """).all().map { row in
+    /// The one open incident grouping could join: none for one-per-alert, the newest within the window, or the
+    /// one with the same group key. Never all open incidents, so a backlog of them does not slow ingestion.
+    private static func groupingCandidates(of serviceID: UUID, grouping: AlertGrouping, event: AlertEvent, now: Date,
+                                           _ db: any SQLDatabase) async throws -> [OpenIncident] {
+        let condition: SQLQueryString
+        switch grouping {
+        case .perAlert:
+            return []
+        case .timeWindow(let minutes):
+            condition = " AND i.created_at >= \(bind: now.addingTimeInterval(-Double(minutes) * 60))"
+        case .sharedLabels:
+            guard let key = grouping.groupKey(for: event) else { return [] }
+            condition = " AND i.group_key = \(bind: key)"
+        }
+        return try await db.raw("""
+            SELECT i.id, i.number, i.created_at, i.group_key FROM incidents i JOIN incident_services x ON x.incident_id = i.id
+            WHERE x.service_id = \(bind: serviceID.db) AND i.status <> 'resolved'
+            """ + condition + " ORDER BY i.created_at DESC, i.number DESC LIMIT 1").all().map { row in
             OpenIncident(id: try row.id("id"), number: try row.decode(column: "number", as: Int.self),
                          createdAt: try row.decode(column: "created_at", as: Date.self), groupKey: try row.decode(column: "group_key", as: String?.self))
         }
