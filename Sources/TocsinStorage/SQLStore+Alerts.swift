@@ -32,12 +32,7 @@ extension SQLStore: AlertRepository {
     }
 
     public func deleteIntegrationKey(id: UUID, serviceID: UUID) async throws {
-        try await database.write { db in
-            guard try await db.count("""
-                SELECT COUNT(*) AS n FROM integration_keys WHERE id = \(bind: id.db) AND service_id = \(bind: serviceID.db)
-                """) == 1 else { throw DomainError.notFound("integration key \(id.db) not found on this service") }
-            try await db.raw("DELETE FROM integration_keys WHERE id = \(bind: id.db)").run()
-        }
+        try await deleteServiceRow("integration_keys", id: id, serviceID: serviceID, what: "integration key")
     }
 
     static func integrationKey(from row: any SQLRow) throws -> IntegrationKey {

@@ -69,12 +69,7 @@ extension SQLStore {
     }
 
     public func deleteMaintenanceWindow(id: UUID, serviceID: UUID) async throws {
-        try await database.write { db in
-            guard try await db.count("""
-                SELECT COUNT(*) AS n FROM maintenance_windows WHERE id = \(bind: id.db) AND service_id = \(bind: serviceID.db)
-                """) == 1 else { throw DomainError.notFound("maintenance window \(id.db) not found on this service") }
-            try await db.raw("DELETE FROM maintenance_windows WHERE id = \(bind: id.db)").run()
-        }
+        try await deleteServiceRow("maintenance_windows", id: id, serviceID: serviceID, what: "maintenance window")
     }
 
     static func silence(from row: any SQLRow) throws -> Silence {

@@ -28,6 +28,16 @@ extension SQLStore {
         try await db.raw("SELECT pg_advisory_xact_lock(\(bind: invariant.rawValue))").run()
     }
 
+    /// Deletes a row that belongs to a service; a row of another service is as unknown as a missing one.
+    func deleteServiceRow(_ table: String, id: UUID, serviceID: UUID, what: String) async throws {
+        try await database.write { db in
+            guard try await db.count("""
+                SELECT COUNT(*) AS n FROM \(ident: table) WHERE id = \(bind: id.db) AND service_id = \(bind: serviceID.db)
+                """) == 1 else { throw DomainError.notFound("\(what) \(id.db) not found on this service") }
+            try await db.raw("DELETE FROM \(ident: table) WHERE id = \(bind: id.db)").run()
+        }
+    }
+
     /// Locks the rows read on PostgreSQL, so a read-modify-write is not lost to a concurrent one.
     var forUpdate: SQLQueryString { database.kind == .postgres ? " FOR UPDATE" : "" }
 }
