@@ -23,6 +23,7 @@ public enum TocsinRouter {
         IncidentPages(env: env).register(router)
         Reports(env: env).registerPages(router)
         NoiseReports(env: env).registerPages(router)
+        SilencePages(env: env).register(router)
         PeoplePages(env: env).register(router)
         return (router, table)
     }

@@ -88,3 +88,36 @@ struct NoiseReportAPITests {
         }
     }
 }
+
+@Suite("Silence pages")
+struct SilencePageTests {
+    @Test("a responder silences from the page, the silence mutes, and ending it is one click")
+    func flow() async throws {
+        try await TestApp.run { app in
+            let (rita, _) = try await app.user("Rita", role: .responder)
+            let service = try ServiceInput(name: "Batch").created(id: UUID(), now: Date())
+            try await app.store.createService(service)
+            let cookies = try await app.signIn(email: rita.email)
+            let page = try await app.page("/silences", cookies: cookies)
+            #expect(page.status == .ok && page.text.contains("No silence is in force."))
+            let bad = try await app.submit("/silences", fields: [("_csrf", page.csrf!), ("matchers", "just words\ninstance=~("), ("duration", "60"),
+                                                                 ("comment", "")], cookies: cookies)
+            #expect(bad.status == .unprocessableContent && bad.text.contains("line 1 needs one of"))
+            let made = try await app.submit("/silences", fields: [("_csrf", page.csrf!), ("matchers", "job=nightly\nenv!=prod"),
+                                                                  ("service_id", service.id.db), ("duration", "120"), ("comment", "rerun <today>")],
+                                            cookies: cookies)
+            #expect(made.status == .seeOther)
+            let silence = try #require(try await app.store.silences(activeAt: Date()).first)
+            #expect(silence.matchers == [AlertMatcher(name: "job", op: .equal, value: "nightly"), AlertMatcher(name: "env", op: .notEqual, value: "prod")])
+            #expect(silence.createdBy == rita.id && silence.serviceID == service.id)
+            let outcome = try await app.store.ingest(AlertEvent(action: .trigger, dedupKey: "j", labels: ["job": "nightly", "env": "staging"]),
+                                                     serviceID: service.id, integrationKeyID: nil, now: Date())
+            #expect(outcome.incidentID == nil)
+
+            let listed = try await app.page("/silences", cookies: cookies)
+            #expect(listed.text.contains("rerun &lt;today&gt;") && listed.text.contains("/silences/\(silence.id.db)/end"))
+            #expect(try await app.submit("/silences/\(silence.id.db)/end", fields: [("_csrf", listed.csrf!)], cookies: cookies).status == .seeOther)
+            #expect(try await app.store.silences(activeAt: Date()).isEmpty)
+        }
+    }
+}

@@ -66,7 +66,7 @@ struct IncidentPages {
         let table: HTML = page.items.isEmpty ? "<p class=\"card muted\">No incidents here.</p>"
             : "<table><thead><tr><th>Incident</th><th>Severity</th><th>Status</th><th>Services</th><th>Alerts</th><th>Opened</th></tr></thead><tbody>\(rows)</tbody></table>"
         let html = Pages.layout("Incidents", principal: context.principal, section: .incidents, """
-        <div class="actions"><h1>Incidents</h1><a class="button secondary" href="/reports/noise">Noise report</a></div>
+        <div class="actions"><h1>Incidents</h1><a class="button secondary" href="/reports/noise">Noise report</a> <a class="button secondary" href="/silences">Silences</a></div>
         <nav class="tabs" aria-label="Filter by status">\(tabs)</nav>
         \(table)
         \(statusText == "open" ? HTML.empty : Pages.pager(page, path: "/incidents", query: ["status": statusText]))
