@@ -95,6 +95,26 @@ public struct AlertEvent: Sendable, Equatable {
     }
 }
 
+extension AlertEvent {
+    /// The event without NUL characters, which PostgreSQL refuses in text (senders do send them).
+    public var withoutNULs: AlertEvent {
+        func clean(_ text: String) -> String { text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "") : text }
+        var copy = self
+        copy.dedupKey = clean(dedupKey)
+        copy.summary = clean(summary)
+        copy.source = clean(source)
+        copy.component = component.map(clean)
+        copy.group = group.map(clean)
+        copy.eventClass = eventClass.map(clean)
+        copy.client = client.map(clean)
+        copy.clientURL = clientURL.map(clean)
+        copy.labels = Dictionary(labels.map { (clean($0.key), clean($0.value)) }, uniquingKeysWith: { first, _ in first })
+        copy.links = links.map { AlertLink(href: clean($0.href), text: $0.text.map(clean)) }
+        copy.images = images.map { AlertImage(src: clean($0.src), href: $0.href.map(clean), alt: $0.alt.map(clean)) }
+        return copy
+    }
+}
+
 /// One problem a monitoring tool reported, deduplicated: repeats raise `occurrences`.
 public struct Alert: Sendable, Equatable, Identifiable {
     public var id: UUID

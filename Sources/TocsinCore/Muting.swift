@@ -51,7 +51,8 @@ public struct AlertMatcher: Sendable, Equatable, Codable {
     public func validate(at path: String, into v: inout Validator) {
         v.check(!name.trimmed.isEmpty, "\(path).name", "must not be blank")
         if op == .matches || op == .notMatches {
-            v.check((try? NSRegularExpression(pattern: value)) != nil, "\(path).value", "is not a valid regular expression")
+            // Checked in the anchored form it runs in, so a pattern that only breaks when anchored is refused too.
+            v.check((try? NSRegularExpression(pattern: "^(?:\(value))$")) != nil, "\(path).value", "is not a valid regular expression")
         }
     }
 }

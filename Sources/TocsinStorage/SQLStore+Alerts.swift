@@ -51,6 +51,11 @@ extension SQLStore: AlertRepository {
     public func ingest(_ events: [AlertEvent], serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> [IngestOutcome] {
         let kind = database.kind
         return try await database.write { db in
+            if kind == .postgres {
+                // One ingestion at a time, as SQLite's single writer does: no lock-order deadlocks between batches,
+                // and two alerts cannot both find "no incident to join" at once.
+                try await db.raw("SELECT pg_advisory_xact_lock(7262820)").run()
+            }
             var outcomes: [IngestOutcome] = []
             for event in events {
                 outcomes.append(try await Self.ingestOne(event, serviceID: serviceID, integrationKeyID: integrationKeyID, now: now, kind: kind, db))
@@ -59,24 +64,32 @@ extension SQLStore: AlertRepository {
         }
     }
 
-    private static func ingestOne(_ incoming: AlertEvent, serviceID incomingService: UUID, integrationKeyID: UUID?, now: Date, kind: DatabaseKind,
+    private static func ingestOne(_ raw: AlertEvent, serviceID incomingService: UUID, integrationKeyID: UUID?, now: Date, kind: DatabaseKind,
                                   _ db: any SQLDatabase) async throws -> IngestOutcome {
-        // The receiving service's rules come first: they may drop the event, change it, or hand it to another service.
-        let event: AlertEvent
-        let serviceID: UUID
-        switch EventRuling.apply(try await eventRules(of: incomingService, db), to: incoming, serviceID: incomingService) {
-        case .drop(let reason):
-            return IngestOutcome(decision: .ignore(reason), alertID: nil, incidentID: nil)
-        case .keep(let kept, let target):
-            (event, serviceID) = (kept, target)
+        let incoming = raw.withoutNULs
+        let rules = try await eventRules(of: incomingService, db)
+        var event = incoming
+        var serviceID = incomingService
+        var existing: Alert?
+        if incoming.action == .trigger && incoming.detectionSource == .monitoring {
+            // The receiving service's rules act on machine triggers: drop, change, or hand to another service.
+            switch EventRuling.apply(rules, to: incoming, serviceID: incomingService) {
+            case .drop(let reason):
+                return IngestOutcome(decision: .ignore(reason), alertID: nil, incidentID: nil)
+            case .keep(let kept, let target):
+                (event, serviceID) = (kept, target)
+            }
+            existing = try await openAlert(serviceID: serviceID, dedupKey: event.dedupKey, db)
+        } else {
+            // An acknowledge or resolve carries only the key: it finds its alert here, or where a route rule sent the trigger.
+            let routes = rules.compactMap { rule -> UUID? in if case .route(let target) = rule.action { return target } else { return nil } }
+            for candidate in [incomingService] + routes.uniqued() {
+                if let found = try await openAlert(serviceID: candidate, dedupKey: incoming.dedupKey, db) {
+                    (existing, serviceID) = (found, candidate)
+                    break
+                }
+            }
         }
-        if kind == .postgres {
-            // Two triggers with one key at the same moment must not both open an alert.
-            try await db.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: serviceID.db + "\n" + event.dedupKey), 0))").run()
-        }
-        let existing = try await db.raw("""
-            SELECT * FROM alerts WHERE service_id = \(bind: serviceID.db) AND dedup_key = \(bind: event.dedupKey) AND status <> 'resolved'
-            """).first().map(Self.alert(from:))
         let decision = AlertDecision.decide(event, open: existing)
         switch decision {
         case .open:
@@ -88,6 +101,10 @@ extension SQLStore: AlertRepository {
             return IngestOutcome(decision: decision, alertID: alert.id, incidentID: place.incidentID)
         case .repeatOccurrence:
             var alert = existing!
+            if let incident = alert.incidentID, event.severity > alert.severity {
+                // Worse than before: the incident follows its worst alert.
+                try await raiseSeverity(of: incident, to: try await incidentSeverity(for: event, serviceID: serviceID, db), now: now, db)
+            }
             if alert.incidentID == nil {
                 // Muted when it began: once the mute is over, a repeat opens (or joins) its incident.
                 let place = try await Self.placement(for: event, serviceID: serviceID, now: now, db)
@@ -114,6 +131,20 @@ extension SQLStore: AlertRepository {
         case .ignore:
             return IngestOutcome(decision: decision, alertID: existing?.id, incidentID: existing?.incidentID)
         }
+    }
+
+    static func openAlert(serviceID: UUID, dedupKey: String, _ db: any SQLDatabase) async throws -> Alert? {
+        try await db.raw("""
+            SELECT * FROM alerts WHERE service_id = \(bind: serviceID.db) AND dedup_key = \(bind: dedupKey) AND status <> 'resolved'
+            """).first().map(alert(from:))
+    }
+
+    private static func incidentSeverity(for event: AlertEvent, serviceID: UUID, _ db: any SQLDatabase) async throws -> IncidentSeverity {
+        guard let row = try await db.raw("SELECT tier, severity_overrides FROM services WHERE id = \(bind: serviceID.db)").first() else {
+            return SeverityMatrix.standard.severity(for: event.severity, tier: Service.defaultTier)
+        }
+        return SeverityMatrix.standard.severity(for: event.severity, tier: try row.decode(column: "tier", as: Int.self),
+                                                overrides: try severityOverrides(from: row))
     }
 
     /// Where a new alert goes: muted (stored, no incident, nobody paged), or into an incident by the service's grouping.
@@ -156,6 +187,7 @@ extension SQLStore: AlertRepository {
         switch GroupingDecision.decide(grouping, event: event, open: candidates, now: now) {
         case .join(let id, let why):
             try await raiseSeverity(of: id, to: severity, now: now, db)
+            try await retrigger(id, now: now, db)
             return (id, why, nil)
         case .open(let groupKey, let why):
             return (try await openIncident(for: event, serviceID: serviceID, severity: severity, groupKey: groupKey, now: now, db), why, nil)
@@ -183,6 +215,13 @@ extension SQLStore: AlertRepository {
             OpenIncident(id: try row.id("id"), number: try row.decode(column: "number", as: Int.self),
                          createdAt: try row.decode(column: "created_at", as: Date.self), groupKey: try row.decode(column: "group_key", as: String?.self))
         }
+    }
+
+    /// A new alert in an acknowledged incident needs someone again.
+    private static func retrigger(_ incidentID: UUID, now: Date, _ db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE incidents SET status = 'triggered', updated_at = \(bind: now) WHERE id = \(bind: incidentID.db) AND status = 'acknowledged'
+            """).run()
     }
 
     /// A worse alert joining an incident makes the incident worse; a milder one leaves it.
@@ -246,23 +285,19 @@ extension SQLStore: AlertRepository {
                 guard current == IncidentStatus.triggered.rawValue else {
                     throw DomainError.conflict("the incident is already \(current)", field: "status")
                 }
-                let triggered = try await db.raw("SELECT id FROM alerts WHERE incident_id = \(bind: id.db) AND status = 'triggered'")
-                    .all(decodingColumn: "id", as: String.self).compactMap(UUID.init(uuidString:))
-                try await Self.setAlertStatus(triggered, to: .acknowledged, now: now, db)
+                try await db.raw("""
+                    UPDATE alerts SET status = 'acknowledged', acknowledged_at = \(bind: now) WHERE incident_id = \(bind: id.db) AND status = 'triggered'
+                    """).run()
                 try await db.raw("""
                     UPDATE incidents SET status = 'acknowledged', acknowledged_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id.db)
                     """).run()
             case .resolved:
                 guard current != IncidentStatus.resolved.rawValue else { throw DomainError.conflict("the incident is already resolved", field: "status") }
-                let open = try await db.raw("SELECT id FROM alerts WHERE incident_id = \(bind: id.db) AND status <> 'resolved'")
-                    .all(decodingColumn: "id", as: String.self).compactMap(UUID.init(uuidString:))
-                try await Self.setAlertStatus(open, to: .resolved, now: now, db)
-                // A person resolved these: they count as handled, not as resolving themselves.
-                if !open.isEmpty {
-                    try await db.raw("""
-                        UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, \(bind: now)) WHERE id IN (\(binds: open.map(\.db)))
-                        """).run()
-                }
+                // A person resolved these: they count as handled (acknowledged), not as resolving themselves.
+                try await db.raw("""
+                    UPDATE alerts SET status = 'resolved', resolved_at = \(bind: now), acknowledged_at = COALESCE(acknowledged_at, \(bind: now))
+                    WHERE incident_id = \(bind: id.db) AND status <> 'resolved'
+                    """).run()
                 try await db.raw("""
                     UPDATE incidents SET status = 'resolved', resolved_at = \(bind: now),
                         acknowledged_at = COALESCE(acknowledged_at, \(bind: now)), updated_at = \(bind: now)

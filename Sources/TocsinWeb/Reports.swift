@@ -36,7 +36,8 @@ struct Reports {
             let report = try ProblemReport.parse(summary: body.summary, details: body.details, reporter: body.reporter, source: body.source,
                                                  severity: body.severity, defaultReporter: me.name)
             let outcome = try await file(report, serviceID: try context.id())
-            return try JSONBody.response(CreatedJSON(alertID: outcome.alertID!.db, incidentID: outcome.incidentID?.db,
+            guard let alertID = outcome.alertID else { throw DomainError.conflict("the report was not recorded") }
+            return try JSONBody.response(CreatedJSON(alertID: alertID.db, incidentID: outcome.incidentID?.db,
                                                      detectionSource: report.source.rawValue), status: .created)
         }
     }

@@ -102,3 +102,13 @@ struct EventRuleTests {
         #expect(EventRuling.apply(rules, to: plain, serviceID: service) == .keep(plain, serviceID: service))
     }
 }
+
+@Suite("Matcher validation")
+struct MatcherValidationTests {
+    @Test("a pattern that only breaks once anchored is refused")
+    func anchored() {
+        var v = Validator()
+        AlertMatcher(name: "summary", op: .notMatches, value: "\\Qdisk").validate(at: "m", into: &v)
+        #expect(v.errors.map(\.field) == ["m.value"])
+    }
+}

@@ -299,3 +299,63 @@ struct EventRuleConformanceTests {
         }
     }
 }
+
+@Suite("Ingestion regressions")
+struct IngestionRegressionTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("a resolve that carries only the key finds the alert a route rule sent elsewhere", arguments: TestBackend.available)
+    func routedResolve(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let a = Seed.service("Shared"), b = Seed.service("Team B")
+            try await store.createService(a)
+            try await store.createService(b)
+            try await store.replaceEventRules([
+                EventRule(id: UUID(), conditions: [AlertMatcher(name: "team", op: .equal, value: "b")], action: .route(b.id)),
+                EventRule(id: UUID(), conditions: [AlertMatcher(name: "env", op: .notEqual, value: "prod")], action: .drop),
+            ], serviceID: a.id)
+            _ = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "k", labels: ["team": "b", "env": "prod"]), serviceID: a.id,
+                                       integrationKeyID: nil, now: t0)
+            // The resolve has no labels: the drop rule (env != prod) must not swallow it, and it must reach Team B.
+            let resolved = try await store.ingest(AlertEvent(action: .resolve, dedupKey: "k"), serviceID: a.id, integrationKeyID: nil, now: t0)
+            #expect(resolved.decision == .resolve)
+            #expect(try await store.alerts(AlertFilter(serviceID: b.id), page: PageRequest()).items.first?.status == .resolved)
+        }
+    }
+
+    @Test("NUL characters from senders are stripped, on PostgreSQL too", arguments: TestBackend.available)
+    func nul(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            var service = Seed.service("Odd sender")
+            service.alertGrouping = .sharedLabels(["host"])
+            try await store.createService(service)
+            _ = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "k\u{0}1", summary: "bad\u{0}byte", labels: ["host": "a\u{0}b"]),
+                                       serviceID: service.id, integrationKeyID: nil, now: t0)
+            let alert = try #require(try await store.alerts(AlertFilter(serviceID: service.id), page: PageRequest()).items.first)
+            #expect(alert.summary == "badbyte" && alert.dedupKey == "k1" && alert.labels["host"] == "ab")
+        }
+    }
+
+    @Test("a new alert joining an acknowledged incident triggers it again; a worse repeat raises its severity", arguments: TestBackend.available)
+    func joinAndRaise(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            var service = Seed.service("Web", tier: 3)
+            service.alertGrouping = .timeWindow(minutes: 30)
+            try await store.createService(service)
+            let first = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "a", severity: .warning), serviceID: service.id,
+                                               integrationKeyID: nil, now: t0)
+            let id = try #require(first.incidentID)
+            _ = try await store.setIncidentStatus(id: id, to: .acknowledged, now: t0.addingTimeInterval(60))
+            _ = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "b", severity: .warning), serviceID: service.id,
+                                       integrationKeyID: nil, now: t0.addingTimeInterval(120))
+            #expect(try await store.incident(id: id)?.status == .triggered)
+            #expect(try await store.incident(id: id)?.severity == .sev4)
+            _ = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "a", severity: .critical), serviceID: service.id,
+                                       integrationKeyID: nil, now: t0.addingTimeInterval(180))
+            #expect(try await store.incident(id: id)?.severity == .sev2, "critical on tier 3")
+        }
+    }
+}

@@ -56,3 +56,19 @@ struct ReportTests {
         }
     }
 }
+
+@Suite("Report regressions")
+struct ReportRegressionTests {
+    @Test("event rules for machines do not drop a person's report")
+    func dropRule() async throws {
+        try await TestApp.run { app in
+            let (_, admin) = try await app.user("Ann", role: .admin)
+            let (_, token) = try await app.user("Rita", role: .responder)
+            let service = try #require(try await app.request(.post, "/api/v1/services", token: admin, json: #"{"name":"Shop"}"#).json["id"]?.stringValue)
+            #expect(try await app.request(.put, "/api/v1/services/\(service)/event-rules", token: admin,
+                                          json: #"{"rules":[{"conditions":[{"name":"env","op":"!=","value":"prod"}],"action":"drop"}]}"#).status == .ok)
+            let filed = try await app.request(.post, "/api/v1/services/\(service)/reports", token: token, json: #"{"summary":"Checkout broken"}"#)
+            #expect(filed.status == .created && filed.json["incident_id"] != .null)
+        }
+    }
+}
