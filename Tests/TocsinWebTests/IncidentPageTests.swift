@@ -121,3 +121,16 @@ struct SilencePageTests {
         }
     }
 }
+
+@Suite("Silence matcher lines")
+struct SilenceMatcherLineTests {
+    @Test("the first operator in a line splits it, so values may contain =", arguments: [
+        ("summary=a!=b", AlertMatcher(name: "summary", op: .equal, value: "a!=b")),
+        ("env!=prod", AlertMatcher(name: "env", op: .notEqual, value: "prod")),
+        ("instance=~db-.*", AlertMatcher(name: "instance", op: .matches, value: "db-.*")),
+        (" job !~ nightly|weekly ", AlertMatcher(name: "job", op: .notMatches, value: "nightly|weekly")),
+    ])
+    func parse(line: String, expected: AlertMatcher) throws {
+        #expect(try SilencePages.parseMatchers(line) == [expected])
+    }
+}

@@ -26,8 +26,10 @@ struct SilencePages {
         var v = Validator()
         var matchers: [AlertMatcher] = []
         for (index, line) in text.split(whereSeparator: \.isNewline).map({ String($0).trimmed }).filter({ !$0.isEmpty }).enumerated() {
-            let op = [AlertMatcher.Operator.matches, .notMatches, .notEqual, .equal].first { line.contains($0.rawValue) }
-            guard let op, let range = line.range(of: op.rawValue) else {
+            // The operator is the first one in the line (the longer at the same place), so a value may contain "=".
+            let found = AlertMatcher.Operator.allCases.compactMap { op in line.range(of: op.rawValue).map { (op, $0) } }
+                .min { a, b in a.1.lowerBound != b.1.lowerBound ? a.1.lowerBound < b.1.lowerBound : a.0.rawValue.count > b.0.rawValue.count }
+            guard let (op, range) = found else {
                 v.add("matchers", "line \(index + 1) needs one of =, !=, =~, !~ (e.g. env=staging)")
                 continue
             }
@@ -60,7 +62,8 @@ struct SilencePages {
             }
         }
         let active = silences.filter { $0.isActive(at: now) }
-        let ended = silences.filter { !$0.isActive(at: now) }.prefix(20)
+        let scheduled = silences.filter { $0.startsAt > now }
+        let ended = silences.filter { $0.endsAt <= now }.prefix(20)
         let head: HTML = "<thead><tr><th>Matchers</th><th>Service</th><th>Why</th><th>By</th><th>When</th><th></th></tr></thead>"
         let form: HTML = me.role.allows(.respond) ? """
         <h2>New silence</h2>
@@ -79,6 +82,7 @@ struct SilencePages {
         <p class="lead">Muted alerts are still kept and listed, with the reason; they open no incident while the silence lasts.</p>
         <h2>In force</h2>
         \(active.isEmpty ? HTML("<p class=\"muted\">No silence is in force.</p>") : HTML("<table>\(head)<tbody>\(rows(active, active: true))</tbody></table>"))
+        \(scheduled.isEmpty ? HTML.empty : HTML("<h2>Scheduled</h2><table>\(head)<tbody>\(rows(scheduled, active: true))</tbody></table>"))
         \(form)
         <h2>Recently ended</h2>
         \(ended.isEmpty ? HTML("<p class=\"muted\">None.</p>") : HTML("<table>\(head)<tbody>\(rows(Array(ended), active: false))</tbody></table>"))
@@ -96,9 +100,11 @@ struct SilencePages {
             let minutes = Int(form["duration"] ?? "") ?? 0
             v.check(Self.durations.contains { $0.value == String(minutes) }, "duration", "choose how long the silence lasts")
             let serviceText = form["service_id"] ?? ""
+            let serviceID = UUID(uuidString: serviceText)
+            v.check(serviceText.isEmpty || serviceID != nil, "service_id", "is not a known service")
             try v.throwIfInvalid()
             let now = env.now()
-            let silence = Silence(id: UUID(), serviceID: UUID(uuidString: serviceText), matchers: matchers, startsAt: now,
+            let silence = Silence(id: UUID(), serviceID: serviceID, matchers: matchers, startsAt: now,
                                   endsAt: now.addingTimeInterval(Double(minutes) * 60), createdBy: me.id, comment: (form["comment"] ?? "").trimmed,
                                   createdAt: now)
             try silence.validate()
