@@ -89,7 +89,9 @@ struct PagerDutyEndpointTests {
 
     @Test("events over 512 KB get 413; a key over its rate gets 429 with Retry-After")
     func limits() async throws {
-        try await TestApp.run { app in
+        // Mid-minute and fixed: the limit counts per clock minute, and a slow run must not cross into the next one.
+        let clock = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60 + 30)
+        try await TestApp.run(now: { clock }) { app in
             let (_, _, key) = try await setUp(app, rateLimit: 3)
             let huge = #"{"routing_key":"\#(key)","event_action":"trigger","payload":{"summary":"s","source":"a","severity":"info","custom_details":{"blob":""# + String(repeating: "x", count: 600_000) + #""}}}"#
             #expect(try await app.request(.post, "/v2/enqueue", json: huge).status == .contentTooLarge)

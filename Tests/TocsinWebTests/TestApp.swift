@@ -20,12 +20,13 @@ struct TestApp {
     var store: any TocsinStore { env.store }
     var accounts: Accounts { Accounts(store: env.store, passwords: env.passwords, now: env.now) }
 
-    static func run(_ body: @Sendable (TestApp) async throws -> Void) async throws {
+    /// `now` is the server's clock; tests that depend on time windows pin it instead of racing the wall clock.
+    static func run(now: @escaping @Sendable () -> Date = { Date() }, _ body: @Sendable (TestApp) async throws -> Void) async throws {
         var config = AppConfig()
         config.bcryptCost = 4
         config.publicURL = "https://tocsin.example.com"
         try await TestDatabase.with(.sqlite) { database in
-            let env = TocsinApplication.makeEnvironment(config: config, database: database, logger: TestDatabase.logger)
+            let env = TocsinApplication.makeEnvironment(config: config, database: database, logger: TestDatabase.logger, now: now)
             let (router, table) = TocsinRouter.build(env)
             let app = Application(router: router, logger: TestDatabase.logger)
             try await app.test(.router) { client in
