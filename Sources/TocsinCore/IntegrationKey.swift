@@ -67,10 +67,13 @@ public struct AlertFilter: Sendable, Equatable {
 public struct IncidentFilter: Sendable, Equatable {
     public var serviceID: UUID?
     public var status: IncidentStatus?
+    /// Only incidents not yet resolved (triggered ones are listed first).
+    public var openOnly: Bool
 
-    public init(serviceID: UUID? = nil, status: IncidentStatus? = nil) {
+    public init(serviceID: UUID? = nil, status: IncidentStatus? = nil, openOnly: Bool = false) {
         self.serviceID = serviceID
         self.status = status
+        self.openOnly = openOnly
     }
 }
 

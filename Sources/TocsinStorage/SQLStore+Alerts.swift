@@ -379,10 +379,12 @@ extension SQLStore: AlertRepository {
             conditions.append("id IN (SELECT incident_id FROM incident_services WHERE service_id = \(bind: service.db))")
         }
         if let status = filter.status { conditions.append("status = \(bind: status.rawValue)") }
+        if filter.openOnly { conditions.append("status <> 'resolved'") }
         let whereClause = SQLText.whereClause(conditions)
         return try await database.read { db in
             let total = try await db.count("SELECT COUNT(*) AS n FROM incidents" + whereClause)
-            let rows = try await db.raw("SELECT * FROM incidents" + whereClause + " ORDER BY number DESC" + SQLText.page(page)).all()
+            let rows = try await db.raw("SELECT * FROM incidents" + whereClause
+                + " ORDER BY CASE status WHEN 'triggered' THEN 0 ELSE 1 END, number DESC" + SQLText.page(page)).all()
             return Page(items: try await Self.incidents(from: rows, db), total: total, request: page)
         }
     }

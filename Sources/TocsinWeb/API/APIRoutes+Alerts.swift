@@ -55,8 +55,12 @@ extension APIRoutes {
             _ = try context.require(.read)
             var filter = IncidentFilter(serviceID: try request.queryID("service_id"))
             if let status = request.query("status"), !status.isEmpty {
-                guard let parsed = IncidentStatus(rawValue: status) else { throw DomainError.invalid("status", "must be triggered, acknowledged or resolved") }
-                filter.status = parsed
+                if status == "open" { filter.openOnly = true } else {
+                    guard let parsed = IncidentStatus(rawValue: status) else {
+                        throw DomainError.invalid("status", "must be open, triggered, acknowledged or resolved")
+                    }
+                    filter.status = parsed
+                }
             }
             let page = try await store.incidents(filter, page: try request.pageRequest)
             return try JSONBody.response(ListJSON(page) { IncidentJSON(incident: $0) })

@@ -149,9 +149,10 @@ enum OpenAPIDocument {
             ] + pageParams, ok: list("Alert")),
         ],
         "/api/v1/incidents": [
-            "get": operation("listIncidents", "Incidents, newest first", tag: "incidents", query: [
+            "get": operation("listIncidents", "Incidents: triggered first, then newest first", tag: "incidents", query: [
                 queryParam("service_id", "Only incidents on this service", uuid),
-                queryParam("status", "Only incidents in this state", ["type": "string", "enum": ["triggered", "acknowledged", "resolved"]]),
+                queryParam("status", "Only incidents in this state; open is triggered or acknowledged",
+                           ["type": "string", "enum": ["open", "triggered", "acknowledged", "resolved"]]),
             ] + pageParams, ok: list("Incident")),
         ],
         "/api/v1/incidents/{id}": [

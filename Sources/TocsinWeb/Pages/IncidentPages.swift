@@ -36,17 +36,9 @@ struct IncidentPages {
     func list(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {
         let me = try context.require(.read)
         let statusText = request.query("status") ?? "open"
-        var filter = IncidentFilter(serviceID: UUID(uuidString: request.query("service_id") ?? ""))
-        if let status = IncidentStatus(rawValue: statusText) { filter.status = status }
-        let page: Page<Incident>
-        if statusText == "open" {
-            // Open means not resolved: triggered first, then acknowledged.
-            let triggered = try await store.incidents(IncidentFilter(serviceID: filter.serviceID, status: .triggered), page: PageRequest(limit: 100))
-            let acknowledged = try await store.incidents(IncidentFilter(serviceID: filter.serviceID, status: .acknowledged), page: PageRequest(limit: 100))
-            page = Page(items: triggered.items + acknowledged.items, total: triggered.total + acknowledged.total, request: PageRequest(limit: 200))
-        } else {
-            page = try await store.incidents(filter, page: try request.pageRequest)
-        }
+        let filter = IncidentFilter(serviceID: UUID(uuidString: request.query("service_id") ?? ""),
+                                    status: IncidentStatus(rawValue: statusText), openOnly: statusText == "open")
+        let page = try await store.incidents(filter, page: try request.pageRequest)
         let services = try await store.services(ids: Array(Set(page.items.flatMap(\.serviceIDs))))
         let names = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0.name) })
         let rows = page.items.map { incident -> HTML in
@@ -69,7 +61,7 @@ struct IncidentPages {
         <div class="actions"><h1>Incidents</h1><a class="button secondary" href="/reports/noise">Noise report</a> <a class="button secondary" href="/silences">Silences</a></div>
         <nav class="tabs" aria-label="Filter by status">\(tabs)</nav>
         \(table)
-        \(statusText == "open" ? HTML.empty : Pages.pager(page, path: "/incidents", query: ["status": statusText]))
+        \(Pages.pager(page, path: "/incidents", query: ["status": statusText]))
         """)
         return Pages.response(html)
     }
