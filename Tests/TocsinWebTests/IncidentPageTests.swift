@@ -31,6 +31,10 @@ struct IncidentPageTests {
             #expect(seen.text.contains("&lt;b&gt;5xx&lt;/b&gt; on checkout") && seen.text.contains("SEV1"))
             #expect(seen.text.contains("Deployed checkout v7") && !seen.text.contains("Old deploy"), "only the hour before counts")
             #expect(!seen.text.contains("javascript:"), "link targets are filtered")
+            let (_, token) = try await app.accounts.createToken(for: observer, name: "t", readOnly: true)
+            let changes = try await app.request(.get, "/api/v1/incidents/\(id.db)/changes", token: token)
+            #expect(changes.json["data"]?.arrayValue?.map { $0["summary"] } == ["Deployed checkout v7"], "the API shows the same hour as the page")
+            #expect(changes.json["data"]?.arrayValue?.first?["service_name"] == "Checkout")
             #expect(!seen.text.contains("/acknowledge\""), "observers get no buttons")
             #expect(try await app.submit("/incidents/\(id.db)/acknowledge", fields: [("_csrf", seen.csrf!)], cookies: observerCookies).status == .forbidden)
 

@@ -71,6 +71,13 @@ extension APIRoutes {
             guard let incident = try await store.incident(id: id) else { throw DomainError.notFound("incident \(id.db) not found") }
             return try JSONBody.response(IncidentJSON(incident: incident))
         }
+        api.on(.get, "incidents/:id/changes") { _, context in
+            _ = try context.require(.read)
+            let id = try context.id()
+            guard let incident = try await store.incident(id: id) else { throw DomainError.notFound("incident \(id.db) not found") }
+            let (changes, names) = try await IncidentPages.recentChanges(of: incident, store)
+            return try JSONBody.response(DataJSON(data: changes.map { ChangeJSON(change: $0, serviceName: names[$0.serviceID]) }))
+        }
         for (action, status) in [("acknowledge", IncidentStatus.acknowledged), ("resolve", .resolved)] {
             api.on(.post, "incidents/:id/\(action)") { _, context in
                 _ = try context.require(.respond)

@@ -79,6 +79,28 @@ struct AlertJSON: Encodable {
     }
 }
 
+struct ChangeJSON: Encodable {
+    var change: ChangeRecord
+    var serviceName: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, summary, source, details, links
+        case serviceID = "service_id", serviceName = "service_name", occurredAt = "occurred_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(change.id.db, forKey: .id)
+        try c.encode(change.serviceID.db, forKey: .serviceID)
+        try c.encode(serviceName, forKey: .serviceName)
+        try c.encode(change.summary, forKey: .summary)
+        try c.encode(change.source, forKey: .source)
+        try c.encode(change.occurredAt, forKey: .occurredAt)
+        try c.encode(change.details, forKey: .details)
+        try c.encode(change.links, forKey: .links)
+    }
+}
+
 struct IncidentJSON: Encodable {
     var incident: Incident
 

@@ -159,6 +159,16 @@ enum OpenAPIDocument {
             "parameters": [idParam],
             "get": operation("getIncident", "One incident", tag: "incidents", ok: ref("Incident")),
         ],
+        "/api/v1/incidents/{id}/changes": [
+            "parameters": [idParam],
+            "get": operation("incidentChanges", "Deploys and configuration changes on the incident's services and their dependencies in the hour before it began",
+                             tag: "incidents", ok: ["type": "object", "required": ["data"], "properties": ["data": ["type": "array", "items": [
+                                "type": "object", "required": ["id", "service_id", "service_name", "summary", "source", "occurred_at", "details", "links"],
+                                "properties": ["id": uuid, "service_id": uuid, "service_name": nullableString, "summary": string, "source": nullableString,
+                                               "occurred_at": dateTime, "details": [:],
+                                               "links": ["type": "array", "items": ["type": "object", "properties": ["href": string, "text": nullableString]]]],
+                             ]]]]),
+        ],
         "/api/v1/incidents/{id}/acknowledge": [
             "parameters": [idParam],
             "post": operation("acknowledgeIncident", "Acknowledge an incident and its triggered alerts (responder); 409 unless triggered",

@@ -11,6 +11,16 @@ struct IncidentPages {
     /// How far back a change counts as context for an incident.
     static let changeWindow: TimeInterval = 3600
 
+    /// Changes on the incident's services and on what they depend on, in the hour before it began,
+    /// with the names of every service involved.
+    static func recentChanges(of incident: Incident, _ store: any TocsinStore) async throws -> (changes: [ChangeRecord], names: [UUID: String]) {
+        let services = try await store.services(ids: incident.serviceIDs)
+        let related = Array(Set(incident.serviceIDs + services.flatMap(\.dependsOn)))
+        let changes = try await store.changes(serviceIDs: related, from: incident.createdAt.addingTimeInterval(-changeWindow), to: incident.createdAt)
+        let names = Dictionary(uniqueKeysWithValues: try await store.services(ids: related).map { ($0.id, $0.name) })
+        return (changes, names)
+    }
+
     func register(_ router: Router<TocsinRequestContext>) {
         router.get("/incidents") { request, context in try await list(request, context) }
         router.get("/incidents/:id") { request, context in try await detail(request, context) }
@@ -72,12 +82,7 @@ struct IncidentPages {
         guard let incident = try await store.incident(id: id) else { throw DomainError.notFound("There is no incident with id \(id.db).") }
         let alerts = try await store.alerts(AlertFilter(incidentID: id), page: PageRequest(limit: PageRequest.maximumLimit)).items
         let services = try await store.services(ids: incident.serviceIDs)
-        // Changes on the incident's services and on what they depend on, in the hour before it began.
-        let related = Array(Set(incident.serviceIDs + services.flatMap(\.dependsOn)))
-        let changes = try await store.changes(serviceIDs: related, from: incident.createdAt.addingTimeInterval(-Self.changeWindow),
-                                              to: incident.createdAt)
-        let relatedServices = try await store.services(ids: related)
-        let names = Dictionary(uniqueKeysWithValues: relatedServices.map { ($0.id, $0.name) })
+        let (changes, names) = try await Self.recentChanges(of: incident, store)
         let csrf = Pages.csrfField(context.principal?.csrfToken ?? "")
         var actions: [HTML] = []
         if me.role.allows(.respond) {
