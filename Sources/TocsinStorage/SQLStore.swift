@@ -5,9 +5,11 @@ import TocsinCore
 /// The repositories over SQL. One implementation serves SQLite and PostgreSQL.
 public final class SQLStore: TocsinStore, Sendable {
     public let database: Database
+    let batcher: IngestBatcher
 
     public init(database: Database) {
         self.database = database
+        self.batcher = IngestBatcher(database: database)
     }
 
     public func ping() async throws {

@@ -96,6 +96,46 @@ struct IngestConformanceTests {
         }
     }
 
+    @Test("concurrent senders share transactions: each sees the ones before it, and a failing one fails alone", arguments: TestBackend.available)
+    func groupCommit(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            var service = Seed.service("Storm", tier: 1)
+            service.alertGrouping = .timeWindow(minutes: 10)
+            try await store.createService(service)
+            let (missing, serviceID) = (UUID(), service.id)
+            let results = await withTaskGroup(of: (Int, Result<IngestOutcome, any Error>).self) { group in
+                for i in 0..<60 {
+                    group.addTask {
+                        // Every fifth sender names a service that does not exist: its events cannot be placed.
+                        let target = i % 5 == 0 ? missing : serviceID
+                        do {
+                            return (i, .success(try await store.ingest(trigger("k\(i)"), serviceID: target, integrationKeyID: nil, now: t0)))
+                        } catch {
+                            return (i, .failure(error))
+                        }
+                    }
+                }
+                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            var incidents = Set<UUID>()
+            for (i, result) in results {
+                switch result {
+                case .success(let outcome):
+                    #expect(i % 5 != 0)
+                    incidents.insert(try #require(outcome.incidentID))
+                case .failure(let error):
+                    #expect(i % 5 == 0)
+                    #expect(error as? DomainError == .notFound("service \(missing.uuidString.lowercased()) not found"))
+                }
+            }
+            #expect(incidents.count == 1, "the storm joined one incident even when its alerts shared a transaction")
+            #expect(try await store.alerts(AlertFilter(serviceID: service.id), page: PageRequest()).total == 48)
+            #expect(try await store.alerts(AlertFilter(), page: PageRequest()).total == 48, "nothing of the failed senders was written")
+            #expect(try await store.incident(id: try #require(incidents.first))?.alertCount == 48)
+        }
+    }
+
     @Test("a responder acknowledges then resolves an incident with its alerts", arguments: TestBackend.available)
     func incidentActions(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in
