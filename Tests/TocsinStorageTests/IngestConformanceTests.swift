@@ -136,6 +136,37 @@ struct IngestConformanceTests {
         }
     }
 
+    @Test("one batch that opens, resolves and reopens a key keeps both alerts and both incidents apart", arguments: TestBackend.available)
+    func reopenWithinBatch(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            var service = Seed.service("Flicker")
+            service.alertGrouping = .timeWindow(minutes: 10)
+            try await store.createService(service)
+            let outcomes = try await store.ingest([
+                trigger("k"), AlertEvent(action: .acknowledge, dedupKey: "k"), AlertEvent(action: .resolve, dedupKey: "k"),
+                trigger("k", summary: "Disk full again"), trigger("k"), trigger("other"),
+            ], serviceID: service.id, integrationKeyID: nil, now: t0)
+            #expect(outcomes.map(\.decision) == [.open, .acknowledge, .resolve, .open, .repeatOccurrence, .open])
+            let first = try #require(outcomes[0].incidentID)
+            let second = try #require(outcomes[3].incidentID)
+            #expect(first != second, "the first incident was resolved, so the reopened key cannot join it")
+            #expect(outcomes[5].incidentID == second, "the window joins the newest open incident, opened in the same batch")
+            #expect(try await store.incident(id: first)?.status == .resolved)
+            #expect(try await store.incident(id: second)?.alertCount == 2)
+            let alerts = try await store.alerts(AlertFilter(serviceID: service.id), page: PageRequest()).items
+            let k = alerts.filter { $0.dedupKey == "k" }.sorted { $0.occurrences < $1.occurrences }
+            #expect(k.map(\.status) == [.resolved, .triggered])
+            #expect(k.map(\.occurrences) == [1, 2])
+            #expect(k.last?.summary == "Disk full")
+            let numbers = try await store.incidents(IncidentFilter(), page: PageRequest()).items.map(\.number).sorted()
+            #expect(numbers == [1, 2])
+            // The counter was written with the batch: the next incident gets the next number.
+            let next = try await store.ingest(trigger("later"), serviceID: service.id, integrationKeyID: nil, now: t0.addingTimeInterval(3600))
+            #expect(try await store.incident(id: try #require(next.incidentID))?.number == 3)
+        }
+    }
+
     @Test("a responder acknowledges then resolves an incident with its alerts", arguments: TestBackend.available)
     func incidentActions(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in

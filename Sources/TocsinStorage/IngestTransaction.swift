@@ -1,0 +1,411 @@
+import Foundation
+import SQLKit
+import TocsinCore
+
+/// One ingestion transaction over a batch of events. It reads what the batch needs up front (each service's
+/// settings, the open alerts of every dedup key in the batch), decides event by event in memory, and writes
+/// new and changed rows with a few multi-row statements. Before any query whose answer depends on rows the
+/// batch has not written yet (flap counts, inhibition, an incident's alerts), it writes them first.
+///
+/// What it read cannot change under it: the transaction holds SQLite's single writer, or on PostgreSQL the
+/// ingestion lock and row locks on the open alerts it loaded.
+final class IngestTransaction {
+    struct AlertKey: Hashable {
+        var serviceID: UUID
+        var dedupKey: String
+    }
+
+    /// An event after its receiving service's rules: dropped, or where to look for its alert.
+    private enum Prepared {
+        case dropped(String)
+        /// The alert lives on `serviceID`.
+        case trigger(AlertEvent, serviceID: UUID)
+        /// An acknowledge, resolve or person's report: its alert is on the first candidate that has it open.
+        case follow(AlertEvent, candidates: [UUID])
+    }
+
+    /// An incident opened in this batch and not written yet.
+    private struct NewIncident {
+        var id: UUID
+        var number: Int
+        var title: String
+        var severity: IncidentSeverity
+        var detectionSource: DetectionSource
+        var groupKey: String?
+        var serviceID: UUID
+        var createdAt: Date
+        var updatedAt: Date
+    }
+
+    /// Rows per multi-row statement: well under SQLite's and PostgreSQL's limits on bound values.
+    static let rowsPerStatement = 200
+
+    private let db: any SQLDatabase
+    private let kind: DatabaseKind
+    /// The earliest clock reading in the batch: silences that ended before it cannot matter.
+    private let earliest: Date
+    private var settings: [UUID: IngestSettings?] = [:]
+    /// The open alert of each key the batch touches; a key mapped to nil has none.
+    private var open: [AlertKey: Alert?] = [:]
+    private var unwrittenAlerts: [UUID: Alert] = [:]
+    private var unwrittenAlertOrder: [UUID] = []
+    private var unwrittenIncidents: [UUID: NewIncident] = [:]
+    private var unwrittenIncidentOrder: [UUID] = []
+    /// Incidents this batch opened that are still open, per service, oldest first: grouping joins them
+    /// without asking the database.
+    private var openedHere: [UUID: [OpenIncident]] = [:]
+    /// The incident counter, once read: numbers are handed out here and the counter written with the rows.
+    private var lastNumber: Int?
+    private var counterUnwritten = false
+
+    init(db: any SQLDatabase, kind: DatabaseKind, earliest: Date) {
+        self.db = db
+        self.kind = kind
+        self.earliest = earliest
+    }
+
+    // MARK: The batch
+
+    func apply(_ requests: [IngestRequest]) async throws -> [[IngestOutcome]] {
+        var prepared: [[Prepared]] = []
+        for request in requests {
+            var events: [Prepared] = []
+            for event in request.events { events.append(try await prepare(event.withoutNULs, serviceID: request.serviceID)) }
+            prepared.append(events)
+        }
+        try await loadOpenAlerts(prepared.flatMap { $0 })
+        var outcomes: [[IngestOutcome]] = []
+        for (request, events) in zip(requests, prepared) {
+            var answered: [IngestOutcome] = []
+            for event in events {
+                answered.append(try await decide(event, integrationKeyID: request.integrationKeyID, now: request.now))
+            }
+            outcomes.append(answered)
+        }
+        try await flush()
+        return outcomes
+    }
+
+    private func prepare(_ event: AlertEvent, serviceID: UUID) async throws -> Prepared {
+        let rules = try await settings(of: serviceID)?.rules ?? []
+        if event.action == .trigger && event.detectionSource == .monitoring {
+            // The receiving service's rules act on machine triggers: drop, change, or hand to another service.
+            switch EventRuling.apply(rules, to: event, serviceID: serviceID) {
+            case .drop(let reason): return .dropped(reason)
+            case .keep(let kept, let target): return .trigger(kept, serviceID: target)
+            }
+        }
+        // An acknowledge or resolve carries only the key, and a person's report is not re-routed: each finds its
+        // alert here, or where a route rule sent the machine's trigger.
+        let routes = rules.compactMap { rule -> UUID? in if case .route(let target) = rule.action { return target } else { return nil } }
+        return .follow(event, candidates: ([serviceID] + routes).uniqued())
+    }
+
+    /// One query per service for the open alerts of every key in the batch (locked on PostgreSQL until commit,
+    /// so a responder's acknowledgement in another transaction is not overwritten).
+    private func loadOpenAlerts(_ events: [Prepared]) async throws {
+        var keys: [UUID: Set<String>] = [:]
+        for event in events {
+            switch event {
+            case .dropped: break
+            case .trigger(let event, let service): keys[service, default: []].insert(event.dedupKey)
+            case .follow(let event, let candidates): for service in candidates { keys[service, default: []].insert(event.dedupKey) }
+            }
+        }
+        let lock: SQLQueryString = kind == .postgres ? " ORDER BY id FOR UPDATE" : ""
+        for (service, dedupKeys) in keys {
+            for chunk in Array(dedupKeys).chunks(of: Self.rowsPerStatement) {
+                for key in chunk { open[AlertKey(serviceID: service, dedupKey: key)] = .some(nil) }
+                for row in try await db.raw("""
+                    SELECT * FROM alerts WHERE service_id = \(bind: service.db) AND dedup_key IN (\(binds: Array(chunk))) AND status <> 'resolved'
+                    """ + lock).all() {
+                    let alert = try SQLStore.alert(from: row)
+                    open[AlertKey(serviceID: service, dedupKey: alert.dedupKey)] = .some(alert)
+                }
+            }
+        }
+    }
+
+    private func openAlert(_ key: AlertKey) -> Alert? {
+        open[key] ?? nil
+    }
+
+    private func decide(_ prepared: Prepared, integrationKeyID: UUID?, now: Date) async throws -> IngestOutcome {
+        let event: AlertEvent
+        var serviceID: UUID
+        var existing: Alert?
+        switch prepared {
+        case .dropped(let reason):
+            return IngestOutcome(decision: .ignore(reason), alertID: nil, incidentID: nil)
+        case .trigger(let trigger, let service):
+            (event, serviceID) = (trigger, service)
+            existing = openAlert(AlertKey(serviceID: service, dedupKey: trigger.dedupKey))
+        case .follow(let follow, let candidates):
+            (event, serviceID) = (follow, candidates[0])
+            if let found = candidates.lazy.compactMap({ self.openAlert(AlertKey(serviceID: $0, dedupKey: follow.dedupKey)) }).first {
+                (existing, serviceID) = (found, found.serviceID)
+            }
+        }
+        let decision = AlertDecision.decide(event, open: existing)
+        switch decision {
+        case .open:
+            let place = try await placement(for: event, serviceID: serviceID, now: now)
+            var alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, event: event, incidentID: place.incidentID, now: now)
+            alert.groupingReason = place.groupingReason
+            alert.mutedReason = place.mutedReason
+            stage(alert)
+            return IngestOutcome(decision: decision, alertID: alert.id, incidentID: place.incidentID)
+        case .repeatOccurrence:
+            var alert = existing!
+            if let incident = alert.incidentID, event.severity > alert.severity, let settings = try await settings(of: serviceID) {
+                // Worse than before: the incident follows its worst alert.
+                try await touchIncident(incident, severity: settings.incidentSeverity(for: event), retrigger: false, now: now)
+            }
+            if alert.incidentID == nil {
+                // Muted when it began: once the mute is over, a repeat opens (or joins) its incident.
+                let place = try await placement(for: event, serviceID: serviceID, now: now)
+                (alert.incidentID, alert.groupingReason, alert.mutedReason) = (place.incidentID, place.groupingReason, place.mutedReason)
+            }
+            alert.occurrences += 1
+            alert.lastSeenAt = now
+            (alert.summary, alert.severity, alert.source) = (event.summary, event.severity, event.source)
+            (alert.details, alert.labels) = (event.details, event.labels)
+            stage(alert)
+            return IngestOutcome(decision: decision, alertID: alert.id, incidentID: alert.incidentID)
+        case .acknowledge, .resolve:
+            var alert = existing!
+            if decision == .resolve {
+                (alert.status, alert.resolvedAt) = (.resolved, now)
+            } else {
+                (alert.status, alert.acknowledgedAt) = (.acknowledged, now)
+            }
+            stage(alert)
+            if let incident = alert.incidentID { try await rollUpIncident(incident, now: now) }
+            return IngestOutcome(decision: decision, alertID: alert.id, incidentID: alert.incidentID)
+        case .ignore:
+            return IngestOutcome(decision: decision, alertID: existing?.id, incidentID: existing?.incidentID)
+        }
+    }
+
+    /// Keeps an alert's new state to be written, and as its key's open alert (or none, once resolved).
+    private func stage(_ alert: Alert) {
+        if unwrittenAlerts.updateValue(alert, forKey: alert.id) == nil { unwrittenAlertOrder.append(alert.id) }
+        open[AlertKey(serviceID: alert.serviceID, dedupKey: alert.dedupKey)] = .some(alert.status == .resolved ? nil : alert)
+    }
+
+    // MARK: Placement
+
+    /// Where a new alert goes: muted (stored, no incident, nobody paged), or into an incident by the service's grouping.
+    private func placement(for event: AlertEvent, serviceID: UUID, now: Date) async throws
+        -> (incidentID: UUID?, groupingReason: String?, mutedReason: String?) {
+        guard let settings = try await settings(of: serviceID) else { throw DomainError.notFound("service \(serviceID.db) not found") }
+        // Only a service with dependencies can be inhibited; most have none and skip the query.
+        var blocking: (name: String, incident: Int)?
+        if settings.hasDependencies {
+            try await flush()
+            blocking = try await db.raw("""
+                SELECT s.name, i.number FROM incidents i
+                JOIN incident_services x ON x.incident_id = i.id JOIN services s ON s.id = x.service_id
+                WHERE i.status <> 'resolved' AND x.service_id IN (SELECT depends_on_id FROM service_dependencies WHERE service_id = \(bind: serviceID.db))
+                ORDER BY i.number LIMIT 1
+                """).first().map { (name: try $0.decode(column: "name", as: String.self), incident: try $0.decode(column: "number", as: Int.self)) }
+        }
+        if let muted = MuteDecision.reason(for: event, serviceID: serviceID, silences: settings.silences, windows: settings.windows,
+                                           blockingDependency: blocking, now: now) {
+            return (nil, nil, muted)
+        }
+        if let flaps = settings.flaps {
+            try await flush()
+            let since = now.addingTimeInterval(-Double(flaps.windowMinutes) * 60)
+            let counts = try await db.raw("""
+                SELECT COALESCE(SUM(CASE WHEN first_seen_at >= \(bind: since) THEN 1 ELSE 0 END), 0) AS opens,
+                       COALESCE(SUM(CASE WHEN resolved_at >= \(bind: since) THEN 1 ELSE 0 END), 0) AS resolves
+                FROM alerts WHERE service_id = \(bind: serviceID.db) AND dedup_key = \(bind: event.dedupKey)
+                """).first()
+            let opens = try counts?.decode(column: "opens", as: Int.self) ?? 0
+            let resolves = try counts?.decode(column: "resolves", as: Int.self) ?? 0
+            if let flapping = flaps.reason(opens: opens, resolves: resolves) { return (nil, nil, flapping) }
+        }
+        let severity = settings.incidentSeverity(for: event)
+        let candidates = try await groupingCandidates(of: serviceID, grouping: settings.grouping, event: event, now: now)
+        switch GroupingDecision.decide(settings.grouping, event: event, open: candidates, now: now) {
+        case .join(let id, let why):
+            try await touchIncident(id, severity: severity, retrigger: true, now: now)
+            return (id, why, nil)
+        case .open(let groupKey, let why):
+            return (try await openIncident(for: event, serviceID: serviceID, severity: severity, groupKey: groupKey, now: now), why, nil)
+        }
+    }
+
+    /// The one open incident grouping could join: none for one-per-alert, the newest within the window, or the
+    /// one with the same group key. One this batch opened is newer than any in the database, so it is looked
+    /// for first; never all open incidents, so a backlog of them does not slow ingestion.
+    private func groupingCandidates(of serviceID: UUID, grouping: AlertGrouping, event: AlertEvent, now: Date) async throws -> [OpenIncident] {
+        let condition: SQLQueryString
+        let here = openedHere[serviceID] ?? []
+        switch grouping {
+        case .perAlert:
+            return []
+        case .timeWindow(let minutes):
+            let cutoff = now.addingTimeInterval(-Double(minutes) * 60)
+            if let newest = here.last(where: { $0.createdAt >= cutoff }) { return [newest] }
+            condition = " AND i.created_at >= \(bind: cutoff)"
+        case .sharedLabels:
+            guard let key = grouping.groupKey(for: event) else { return [] }
+            if let same = here.last(where: { $0.groupKey == key }) { return [same] }
+            condition = " AND i.group_key = \(bind: key)"
+        }
+        return try await db.raw("""
+            SELECT i.id, i.number, i.created_at, i.group_key FROM incidents i JOIN incident_services x ON x.incident_id = i.id
+            WHERE x.service_id = \(bind: serviceID.db) AND i.status <> 'resolved'
+            """ + condition + " ORDER BY i.created_at DESC, i.number DESC LIMIT 1").all().map { row in
+            OpenIncident(id: try row.id("id"), number: try row.decode(column: "number", as: Int.self),
+                         createdAt: try row.decode(column: "created_at", as: Date.self), groupKey: try row.decode(column: "group_key", as: String?.self))
+        }
+    }
+
+    /// A worse alert makes its incident worse (a milder one leaves it); a new alert in an acknowledged incident
+    /// needs someone again. Severities are named SEV1…SEV4, so the worse of two is the smaller name.
+    private func touchIncident(_ id: UUID, severity: IncidentSeverity, retrigger: Bool, now: Date) async throws {
+        if var incident = unwrittenIncidents[id] {
+            // Not written yet, so still triggered: only its severity can change.
+            incident.severity = max(incident.severity, severity)
+            incident.updatedAt = now
+            unwrittenIncidents[id] = incident
+            return
+        }
+        let status: SQLQueryString = retrigger ? ", status = CASE WHEN status = 'acknowledged' THEN 'triggered' ELSE status END" : ""
+        try await db.raw("""
+            UPDATE incidents SET severity = CASE WHEN severity > \(bind: severity.rawValue) THEN \(bind: severity.rawValue) ELSE severity END,
+                updated_at = \(bind: now)
+            """ + status + " WHERE id = \(bind: id.db)").run()
+    }
+
+    private func openIncident(for event: AlertEvent, serviceID: UUID, severity: IncidentSeverity, groupKey: String?,
+                              now: Date) async throws -> UUID {
+        let number = try await nextIncidentNumber()
+        let title = event.summary.isEmpty ? event.dedupKey : event.summary
+        let incident = NewIncident(id: UUID(), number: number, title: String(title.prefix(1024)), severity: severity,
+                                   detectionSource: event.detectionSource, groupKey: groupKey, serviceID: serviceID, createdAt: now, updatedAt: now)
+        unwrittenIncidents[incident.id] = incident
+        unwrittenIncidentOrder.append(incident.id)
+        openedHere[serviceID, default: []].append(OpenIncident(id: incident.id, number: number, createdAt: now, groupKey: groupKey))
+        return incident.id
+    }
+
+    private func nextIncidentNumber() async throws -> Int {
+        if lastNumber == nil {
+            // A no-op update: it returns the value and, on PostgreSQL, locks the row until commit.
+            guard let value = try await db.raw("UPDATE counters SET value = value WHERE name = 'incident_number' RETURNING value")
+                .first(decodingColumn: "value", as: Int.self)
+            else { throw DomainError.conflict("the incident counter is missing") }
+            lastNumber = value
+        }
+        lastNumber! += 1
+        counterUnwritten = true
+        return lastNumber!
+    }
+
+    /// An incident is resolved when none of its alerts is open, acknowledged when none is still triggered.
+    private func rollUpIncident(_ id: UUID, now: Date) async throws {
+        try await flush()
+        let statuses = try await db.raw("SELECT status FROM alerts WHERE incident_id = \(bind: id.db)").all(decodingColumn: "status", as: String.self)
+        let open = statuses.filter { $0 != AlertStatus.resolved.rawValue }
+        if open.isEmpty {
+            try await db.raw("""
+                UPDATE incidents SET status = 'resolved', resolved_at = \(bind: now), updated_at = \(bind: now)
+                WHERE id = \(bind: id.db) AND status <> 'resolved'
+                """).run()
+            for service in openedHere.keys { openedHere[service]?.removeAll { $0.id == id } }
+        } else if !open.contains(AlertStatus.triggered.rawValue) {
+            try await db.raw("""
+                UPDATE incidents SET status = 'acknowledged', acknowledged_at = COALESCE(acknowledged_at, \(bind: now)), updated_at = \(bind: now)
+                WHERE id = \(bind: id.db) AND status = 'triggered'
+                """).run()
+        }
+    }
+
+    // MARK: Reading settings, writing rows
+
+    /// Nil for a service that no longer exists.
+    private func settings(of serviceID: UUID) async throws -> IngestSettings? {
+        if let known = settings[serviceID] { return known }
+        let loaded = try await loadSettings(serviceID)
+        settings[serviceID] = .some(loaded)
+        return loaded
+    }
+
+    private func loadSettings(_ serviceID: UUID) async throws -> IngestSettings? {
+        guard let row = try await db.raw("SELECT * FROM services WHERE id = \(bind: serviceID.db)").first() else { return nil }
+        let silences = try await db.raw("""
+            SELECT * FROM silences WHERE ends_at > \(bind: earliest) AND (service_id IS NULL OR service_id = \(bind: serviceID.db))
+            ORDER BY created_at
+            """).all().map(SQLStore.silence(from:))
+        let windows = try await db.raw("SELECT * FROM maintenance_windows WHERE service_id = \(bind: serviceID.db)").all()
+            .map(SQLStore.window(from:))
+        let dependencies = try await db.count("SELECT COUNT(*) AS n FROM service_dependencies WHERE service_id = \(bind: serviceID.db)")
+        return IngestSettings(
+            tier: try row.decode(column: "tier", as: Int.self), severityOverrides: try SQLStore.severityOverrides(from: row),
+            flaps: try SQLStore.flapDetection(from: row), grouping: try SQLStore.grouping(from: row),
+            rules: try await SQLStore.eventRules(of: serviceID, db), silences: silences, windows: windows, hasDependencies: dependencies > 0)
+    }
+
+    /// Writes what the batch has decided so far: the counter, new incidents, then new and changed alerts in the
+    /// order they were first touched (an alert resolved here is written before the one that replaces its key).
+    private func flush() async throws {
+        if counterUnwritten, let value = lastNumber {
+            try await db.raw("UPDATE counters SET value = \(bind: value) WHERE name = 'incident_number'").run()
+            counterUnwritten = false
+        }
+        let incidents = unwrittenIncidentOrder.compactMap { unwrittenIncidents[$0] }
+        for chunk in incidents.chunks(of: Self.rowsPerStatement) {
+            try await db.raw("""
+                INSERT INTO incidents (id, number, title, status, severity, detection_source, group_key, created_at, updated_at) VALUES
+                """ + SQLQueryString.joined(chunk.map { i in
+                    "(\(bind: i.id.db), \(bind: i.number), \(bind: i.title), 'triggered', \(bind: i.severity.rawValue), \(bind: i.detectionSource.rawValue), \(bind: i.groupKey), \(bind: i.createdAt), \(bind: i.updatedAt))"
+                })).run()
+            try await db.raw("INSERT INTO incident_services (incident_id, service_id) VALUES "
+                + SQLQueryString.joined(chunk.map { "(\(bind: $0.id.db), \(bind: $0.serviceID.db))" })).run()
+        }
+        (unwrittenIncidents, unwrittenIncidentOrder) = ([:], [])
+        let alerts = unwrittenAlertOrder.compactMap { unwrittenAlerts[$0] }
+        for chunk in alerts.chunks(of: Self.rowsPerStatement) {
+            try await db.raw("""
+                INSERT INTO alerts (id, service_id, integration_key_id, dedup_key, status, severity, summary, source, component, group_name, class,
+                    labels, details, links, images, client, client_url, detection_source, incident_id, occurrences, first_seen_at, last_seen_at,
+                    acknowledged_at, resolved_at, muted_reason, grouping_reason) VALUES
+                """ + SQLQueryString.joined(try chunk.map(Self.values(of:))) + """
+                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity, summary = excluded.summary,
+                    source = excluded.source, labels = excluded.labels, details = excluded.details, incident_id = excluded.incident_id,
+                    occurrences = excluded.occurrences, last_seen_at = excluded.last_seen_at, acknowledged_at = excluded.acknowledged_at,
+                    resolved_at = excluded.resolved_at, muted_reason = excluded.muted_reason, grouping_reason = excluded.grouping_reason
+                """).run()
+        }
+        (unwrittenAlerts, unwrittenAlertOrder) = ([:], [])
+    }
+
+    private static func values(of alert: Alert) throws -> SQLQueryString {
+        """
+        (\(bind: alert.id.db), \(bind: alert.serviceID.db), \(bind: alert.integrationKeyID?.db), \(bind: alert.dedupKey),
+         \(bind: alert.status.rawValue), \(bind: alert.severity.rawValue), \(bind: alert.summary), \(bind: alert.source),
+         \(bind: alert.component), \(bind: alert.group), \(bind: alert.eventClass), \(bind: try SQLStore.json(alert.labels)),
+         \(bind: try SQLStore.json(alert.details)), \(bind: try SQLStore.json(alert.links)), \(bind: try SQLStore.json(alert.images)),
+         \(bind: alert.client), \(bind: alert.clientURL), \(bind: alert.detectionSource.rawValue), \(bind: alert.incidentID?.db),
+         \(bind: alert.occurrences), \(bind: alert.firstSeenAt), \(bind: alert.lastSeenAt), \(bind: alert.acknowledgedAt),
+         \(bind: alert.resolvedAt), \(bind: alert.mutedReason), \(bind: alert.groupingReason))
+        """
+    }
+}
+
+extension SQLQueryString {
+    /// Parts separated by commas, as in a VALUES list.
+    static func joined(_ parts: [SQLQueryString]) -> SQLQueryString {
+        parts.dropFirst().reduce(parts.first ?? "") { $0 + ", " + $1 }
+    }
+}
+
+extension Array {
+    func chunks(of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
