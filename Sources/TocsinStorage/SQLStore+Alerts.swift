@@ -19,8 +19,10 @@ extension SQLStore: AlertRepository {
     }
 
     public func integrationKey(secretHash: String) async throws -> IntegrationKey? {
-        try await database.read { db in
-            try await db.raw("SELECT * FROM integration_keys WHERE secret_hash = \(bind: secretHash)").first().map(Self.integrationKey(from:))
+        try await integrationKeyCache.key(secretHash: secretHash) {
+            try await database.read { db in
+                try await db.raw("SELECT * FROM integration_keys WHERE secret_hash = \(bind: secretHash)").first().map(Self.integrationKey(from:))
+            }
         }
     }
 
@@ -33,6 +35,7 @@ extension SQLStore: AlertRepository {
 
     public func deleteIntegrationKey(id: UUID, serviceID: UUID) async throws {
         try await deleteServiceRow("integration_keys", id: id, serviceID: serviceID, what: "integration key")
+        integrationKeyCache.forget { $0.id == id }
     }
 
     static func integrationKey(from row: any SQLRow) throws -> IntegrationKey {

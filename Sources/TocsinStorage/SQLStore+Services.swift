@@ -85,6 +85,7 @@ extension SQLStore: ServiceRepository {
             // Dependency edges in both directions go with it (ON DELETE CASCADE).
             try await db.raw("DELETE FROM services WHERE id = \(bind: id.db)").run()
         }
+        integrationKeyCache.forget { $0.serviceID == id }
     }
 
     /// The owning team and every dependency must exist, and the dependencies must not close a cycle.

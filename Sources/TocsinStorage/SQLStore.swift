@@ -6,6 +6,7 @@ import TocsinCore
 public final class SQLStore: TocsinStore, Sendable {
     public let database: Database
     let batcher: IngestBatcher
+    let integrationKeyCache = IntegrationKeyCache()
 
     public init(database: Database) {
         self.database = database

@@ -7,6 +7,12 @@ import TocsinCore
 /// Each test here is a way in that was found and closed; it must stay closed.
 @Suite("Security regressions")
 struct SecurityRegressionTests {
+    @Test("secrets are stored as the lowercase hex SHA-256 that earlier releases wrote, so old tokens keep working")
+    func secretHash() {
+        #expect(Secrets.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Secrets.hash("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
     @Test("an invitation cannot take over an account: not an owner's, not one with a password")
     func invitationTakeover() async throws {
         try await TestApp.run { app in
