@@ -4,8 +4,8 @@ import TocsinCore
 
 /// One ingestion transaction over a batch of events. It reads what the batch needs up front (each service's
 /// settings, the open alerts of every dedup key in the batch), decides event by event in memory, and writes
-/// new and changed rows with a few multi-row statements. Before any query whose answer depends on rows the
-/// batch has not written yet (flap counts, inhibition, an incident's alerts), it writes them first.
+/// new and changed rows with a few multi-row statements. Flap counts and inhibition combine what was read
+/// with what the batch changed; only rolling up an incident from its alerts writes the batch's rows first.
 ///
 /// What it read cannot change under it: the transaction holds SQLite's single writer, or on PostgreSQL the
 /// ingestion lock and row locks on the open alerts it loaded.
@@ -54,6 +54,8 @@ final class IngestTransaction {
     /// Incidents this batch opened that are still open, per service, oldest first: grouping joins them
     /// without asking the database.
     private var openedHere: [UUID: [OpenIncident]] = [:]
+    /// Recent openings and resolutions of each key on a service with flap detection, as the batch changes them.
+    private var flapHistory: [AlertKey: [UUID: (firstSeenAt: Date, resolvedAt: Date?)]] = [:]
     /// The incident counter, once read: numbers are handed out here and the counter written with the rows.
     private var lastNumber: Int?
     private var counterUnwritten = false
@@ -122,7 +124,22 @@ final class IngestTransaction {
                     let alert = try SQLStore.alert(from: row)
                     open[AlertKey(serviceID: service, dedupKey: alert.dedupKey)] = .some(alert)
                 }
+                try await loadFlapHistory(service: service, dedupKeys: Array(chunk))
             }
+        }
+    }
+
+    /// The openings and resolutions within the flap window of the batch's keys on a service that detects flapping.
+    private func loadFlapHistory(service: UUID, dedupKeys: [String]) async throws {
+        guard let flaps = try await settings(of: service)?.flaps else { return }
+        for key in dedupKeys { flapHistory[AlertKey(serviceID: service, dedupKey: key)] = [:] }
+        let since = earliest.addingTimeInterval(-Double(flaps.windowMinutes) * 60)
+        for row in try await db.raw("""
+            SELECT id, dedup_key, first_seen_at, resolved_at FROM alerts WHERE service_id = \(bind: service.db)
+            AND dedup_key IN (\(binds: dedupKeys)) AND (first_seen_at >= \(bind: since) OR resolved_at >= \(bind: since))
+            """).all() {
+            flapHistory[AlertKey(serviceID: service, dedupKey: try row.decode(column: "dedup_key", as: String.self))]?[try row.id("id")] =
+                (try row.decode(column: "first_seen_at", as: Date.self), try row.decode(column: "resolved_at", as: Date?.self))
         }
     }
 
@@ -190,7 +207,9 @@ final class IngestTransaction {
     /// Keeps an alert's new state to be written, and as its key's open alert (or none, once resolved).
     private func stage(_ alert: Alert) {
         if unwrittenAlerts.updateValue(alert, forKey: alert.id) == nil { unwrittenAlertOrder.append(alert.id) }
-        open[AlertKey(serviceID: alert.serviceID, dedupKey: alert.dedupKey)] = .some(alert.status == .resolved ? nil : alert)
+        let key = AlertKey(serviceID: alert.serviceID, dedupKey: alert.dedupKey)
+        open[key] = .some(alert.status == .resolved ? nil : alert)
+        flapHistory[key]?[alert.id] = (alert.firstSeenAt, alert.resolvedAt)
     }
 
     // MARK: Placement
@@ -199,31 +218,16 @@ final class IngestTransaction {
     private func placement(for event: AlertEvent, serviceID: UUID, now: Date) async throws
         -> (incidentID: UUID?, groupingReason: String?, mutedReason: String?) {
         guard let settings = try await settings(of: serviceID) else { throw DomainError.notFound("service \(serviceID.db) not found") }
-        // Only a service with dependencies can be inhibited; most have none and skip the query.
-        var blocking: (name: String, incident: Int)?
-        if settings.hasDependencies {
-            try await flush()
-            blocking = try await db.raw("""
-                SELECT s.name, i.number FROM incidents i
-                JOIN incident_services x ON x.incident_id = i.id JOIN services s ON s.id = x.service_id
-                WHERE i.status <> 'resolved' AND x.service_id IN (SELECT depends_on_id FROM service_dependencies WHERE service_id = \(bind: serviceID.db))
-                ORDER BY i.number LIMIT 1
-                """).first().map { (name: try $0.decode(column: "name", as: String.self), incident: try $0.decode(column: "number", as: Int.self)) }
-        }
+        let blocking = try await blockingIncident(dependencies: settings.dependencies)
         if let muted = MuteDecision.reason(for: event, serviceID: serviceID, silences: settings.silences, windows: settings.windows,
                                            blockingDependency: blocking, now: now) {
             return (nil, nil, muted)
         }
         if let flaps = settings.flaps {
-            try await flush()
             let since = now.addingTimeInterval(-Double(flaps.windowMinutes) * 60)
-            let counts = try await db.raw("""
-                SELECT COALESCE(SUM(CASE WHEN first_seen_at >= \(bind: since) THEN 1 ELSE 0 END), 0) AS opens,
-                       COALESCE(SUM(CASE WHEN resolved_at >= \(bind: since) THEN 1 ELSE 0 END), 0) AS resolves
-                FROM alerts WHERE service_id = \(bind: serviceID.db) AND dedup_key = \(bind: event.dedupKey)
-                """).first()
-            let opens = try counts?.decode(column: "opens", as: Int.self) ?? 0
-            let resolves = try counts?.decode(column: "resolves", as: Int.self) ?? 0
+            let history = flapHistory[AlertKey(serviceID: serviceID, dedupKey: event.dedupKey)]?.values ?? [:].values
+            let opens = history.filter { $0.firstSeenAt >= since }.count
+            let resolves = history.filter { ($0.resolvedAt ?? .distantPast) >= since }.count
             if let flapping = flaps.reason(opens: opens, resolves: resolves) { return (nil, nil, flapping) }
         }
         let severity = settings.incidentSeverity(for: event)
@@ -235,6 +239,24 @@ final class IngestTransaction {
         case .open(let groupKey, let why):
             return (try await openIncident(for: event, serviceID: serviceID, severity: severity, groupKey: groupKey, now: now), why, nil)
         }
+    }
+
+    /// The oldest open incident on a service this one depends on, if any: in the database, or opened by this batch
+    /// and not written yet. Only a service with dependencies can be inhibited; most have none and skip the query.
+    private func blockingIncident(dependencies: [UUID]) async throws -> (name: String, incident: Int)? {
+        guard !dependencies.isEmpty else { return nil }
+        var found = try await db.raw("""
+            SELECT s.name, i.number FROM incidents i
+            JOIN incident_services x ON x.incident_id = i.id JOIN services s ON s.id = x.service_id
+            WHERE i.status <> 'resolved' AND x.service_id IN (\(binds: dependencies.map(\.db)))
+            ORDER BY i.number LIMIT 1
+            """).first().map { (name: try $0.decode(column: "name", as: String.self), incident: try $0.decode(column: "number", as: Int.self)) }
+        for dependency in dependencies {
+            guard let opened = openedHere[dependency]?.first, found.map({ opened.number < $0.incident }) ?? true,
+                  let name = try await settings(of: dependency)?.name else { continue }
+            found = (name, opened.number)
+        }
+        return found
     }
 
     /// The one open incident grouping could join: none for one-per-alert, the newest within the window, or the
@@ -343,11 +365,12 @@ final class IngestTransaction {
             """).all().map(SQLStore.silence(from:))
         let windows = try await db.raw("SELECT * FROM maintenance_windows WHERE service_id = \(bind: serviceID.db)").all()
             .map(SQLStore.window(from:))
-        let dependencies = try await db.count("SELECT COUNT(*) AS n FROM service_dependencies WHERE service_id = \(bind: serviceID.db)")
+        let dependencies = try await db.raw("SELECT depends_on_id FROM service_dependencies WHERE service_id = \(bind: serviceID.db)")
+            .all().map { try $0.id("depends_on_id") }
         return IngestSettings(
-            tier: try row.decode(column: "tier", as: Int.self), severityOverrides: try SQLStore.severityOverrides(from: row),
+            name: try row.decode(column: "name", as: String.self), tier: try row.decode(column: "tier", as: Int.self), severityOverrides: try SQLStore.severityOverrides(from: row),
             flaps: try SQLStore.flapDetection(from: row), grouping: try SQLStore.grouping(from: row),
-            rules: try await SQLStore.eventRules(of: serviceID, db), silences: silences, windows: windows, hasDependencies: dependencies > 0)
+            rules: try await SQLStore.eventRules(of: serviceID, db), silences: silences, windows: windows, dependencies: dependencies)
     }
 
     /// Writes what the batch has decided so far: the counter, new incidents, then new and changed alerts in the

@@ -35,7 +35,7 @@ actor IngestBatcher {
             waiting.append(Waiting(request: request, continuation: continuation))
             if !draining {
                 draining = true
-                Task { await drain() }
+                Task(priority: .high) { await drain() }
             }
         }
     }
@@ -77,6 +77,7 @@ actor IngestBatcher {
 
 /// What ingestion reads about a service, read at most once per transaction.
 struct IngestSettings {
+    var name: String
     var tier: Int
     var severityOverrides: [AlertSeverity: IncidentSeverity]
     var flaps: FlapDetection?
@@ -85,7 +86,8 @@ struct IngestSettings {
     /// Silences that may apply to the service (its own and global ones) during the batch.
     var silences: [Silence]
     var windows: [MaintenanceWindow]
-    var hasDependencies: Bool
+    /// The services this one depends on: an open incident on one of them mutes this one's new alerts.
+    var dependencies: [UUID]
 
     func incidentSeverity(for event: AlertEvent) -> IncidentSeverity {
         SeverityMatrix.standard.severity(for: event.severity, tier: tier, overrides: severityOverrides)
