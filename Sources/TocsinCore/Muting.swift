@@ -143,6 +143,31 @@ public struct MaintenanceWindow: Sendable, Equatable, Identifiable {
         }
     }
 
+    /// A weekly schedule from what a person or a client typed: day names (sun … sat, or longer), local
+    /// times HH:MM and an IANA zone. Problems go to `v` under these field names.
+    public static func weekly(days: [String], start: String?, end: String?, timeZone: String?, _ v: inout Validator) -> Schedule {
+        let numbers = days.map { day in dayNames.firstIndex(of: String(day.lowercased().prefix(3))).map { $0 + 1 } }
+        v.check(!days.isEmpty && numbers.allSatisfy { $0 != nil }, "days", "must list days as sun, mon, tue, wed, thu, fri, sat")
+        let startMinute = start.flatMap(minutes)
+        let endMinute = end.flatMap(minutes)
+        v.check(startMinute != nil, "start", "must be a local time HH:MM")
+        v.check(endMinute != nil, "end", "must be a local time HH:MM")
+        v.check(startMinute == nil || startMinute != endMinute, "end", "must differ from start")
+        let zone = timeZone ?? "UTC"
+        v.check(TimeZone(identifier: zone) != nil, "time_zone", "is not a known IANA time zone")
+        return .weekly(days: Set(numbers.compactMap { $0 }), startMinute: startMinute ?? 0, endMinute: endMinute ?? 0, timeZone: zone)
+    }
+
+    /// A one-off schedule; a missing end is reported, and the end must come after the start.
+    public static func once(starts: Date?, ends: Date?, _ v: inout Validator) -> Schedule {
+        if let starts, let ends { v.check(ends > starts, "ends_at", "must be after starts_at") }
+        return .once(start: starts ?? .distantPast, end: ends ?? .distantPast)
+    }
+
+    public static func validName(_ name: String, _ v: inout Validator) {
+        v.check(!name.isEmpty && name.count <= 200, "name", "must be 1 to 200 characters")
+    }
+
     /// "HH:MM" to minutes after midnight.
     public static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":")

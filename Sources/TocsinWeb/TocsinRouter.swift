@@ -24,6 +24,7 @@ public enum TocsinRouter {
         Reports(env: env).registerPages(router)
         NoiseReports(env: env).registerPages(router)
         SilencePages(env: env).register(router)
+        NoiseControlPages(env: env).register(router)
         PeoplePages(env: env).register(router)
         return (router, table)
     }

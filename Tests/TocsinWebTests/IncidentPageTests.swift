@@ -161,3 +161,77 @@ struct OpenIncidentListTests {
         }
     }
 }
+
+@Suite("Noise control pages")
+struct NoiseControlPageTests {
+    @Test("an admin adds maintenance windows and event rules from the service's page; the rules act; observers only read")
+    func flow() async throws {
+        try await TestApp.run { app in
+            let (adam, _) = try await app.user("Adam", role: .admin)
+            _ = try await app.store.updateUser(id: adam.id) { var u = $0; u.timeZone = "Europe/Berlin"; return u }
+            let (olive, _) = try await app.user("Olive", role: .observer)
+            let service = try ServiceInput(name: "Payments <api>").created(id: UUID(), now: Date())
+            try await app.store.createService(service)
+            let ledger = try ServiceInput(name: "Ledger").created(id: UUID(), now: Date())
+            try await app.store.createService(ledger)
+            let base = "/services/\(service.id.db)"
+            let cookies = try await app.signIn(email: adam.email)
+            #expect(try await app.page(base, cookies: cookies).text.contains("\(base)/noise-control"))
+            let page = try await app.page("\(base)/noise-control", cookies: cookies)
+            #expect(page.status == .ok && page.text.contains("Noise control: Payments &lt;api&gt;") && page.text.contains("No event rules"))
+            let csrf = try #require(page.csrf)
+
+            let noDays = try await app.submit("\(base)/maintenance-windows", fields: [
+                ("_csrf", csrf), ("name", "Patching"), ("kind", "weekly"), ("start", "02:00"), ("end", "02:00"), ("time_zone", "Europe/Berlin"),
+            ], cookies: cookies)
+            #expect(noDays.status == .unprocessableContent)
+            #expect(noDays.text.contains("must list days") && noDays.text.contains("must differ from start"))
+            #expect(try await app.store.maintenanceWindows(serviceID: service.id).isEmpty)
+
+            #expect(try await app.submit("\(base)/maintenance-windows", fields: [
+                ("_csrf", csrf), ("name", "Patching"), ("kind", "weekly"), ("days", "sun"), ("days", "wed"), ("start", "23:00"), ("end", "01:30"),
+                ("time_zone", "America/New_York"),
+            ], cookies: cookies).status == .seeOther)
+            #expect(try await app.submit("\(base)/maintenance-windows", fields: [
+                ("_csrf", csrf), ("name", "Failover drill"), ("kind", "once"), ("starts_at", "2026-12-01T09:00"), ("ends_at", "2026-12-01T10:30"),
+            ], cookies: cookies).status == .seeOther)
+            let windows = try await app.store.maintenanceWindows(serviceID: service.id)
+            #expect(windows.map(\.schedule).contains(.weekly(days: [1, 4], startMinute: 23 * 60, endMinute: 90, timeZone: "America/New_York")))
+            // Typed in the admin's own zone: 09:00 in Berlin in December is 08:00 UTC.
+            #expect(windows.map(\.schedule).contains(.once(start: Date(timeIntervalSince1970: 1_796_112_000), end: Date(timeIntervalSince1970: 1_796_117_400))))
+            let listed = try await app.page("\(base)/noise-control", cookies: cookies)
+            #expect(listed.text.contains("every Sun, Wed, 23:00–01:30 America/New_York (ends the next day)"))
+            #expect(listed.text.contains("once, 2026-12-01 09:00"))
+
+            let badRule = try await app.submit("\(base)/event-rules", fields: [("_csrf", csrf), ("conditions", ""), ("action", "route"), ("route_to", "")],
+                                               cookies: cookies)
+            #expect(badRule.status == .unprocessableContent && badRule.text.contains("must have at least one condition")
+                    && badRule.text.contains("choose the service to route to"))
+            for fields in [
+                [("conditions", "source=~canary-.*"), ("action", "drop")],
+                [("conditions", "summary=~(?i)ledger.*"), ("action", "route"), ("route_to", ledger.id.db)],
+                [("conditions", "severity=critical\nenv=staging"), ("action", "set_severity"), ("severity", "warning")],
+            ] {
+                #expect(try await app.submit("\(base)/event-rules", fields: [("_csrf", csrf)] + fields, cookies: cookies).status == .seeOther)
+            }
+            var rules = try await app.store.eventRules(serviceID: service.id)
+            #expect(rules.map(\.action) == [.drop, .route(ledger.id), .setSeverity(.warning)])
+            #expect(try await app.submit("\(base)/event-rules/\(rules[2].id.db)/up", fields: [("_csrf", csrf)], cookies: cookies).status == .seeOther)
+            #expect(try await app.submit("\(base)/event-rules/\(rules[0].id.db)/delete", fields: [("_csrf", csrf)], cookies: cookies).status == .seeOther)
+            rules = try await app.store.eventRules(serviceID: service.id)
+            #expect(rules.map(\.action) == [.setSeverity(.warning), .route(ledger.id)])
+            let routed = try await app.store.ingest(AlertEvent(action: .trigger, dedupKey: "l", summary: "Ledger lag"), serviceID: service.id,
+                                                    integrationKeyID: nil, now: Date())
+            #expect(try await app.store.incident(id: try #require(routed.incidentID))?.serviceIDs == [ledger.id])
+
+            let observer = try await app.signIn(email: olive.email)
+            let readOnly = try await app.page("\(base)/noise-control", cookies: observer)
+            #expect(readOnly.status == .ok && readOnly.text.contains("route to Ledger") && !readOnly.text.contains("Add rule"))
+            #expect(try await app.submit("\(base)/event-rules", fields: [("_csrf", readOnly.csrf ?? ""), ("conditions", "a=b"), ("action", "drop")],
+                                         cookies: observer).status == .forbidden)
+            let windowID = try #require(windows.first?.id)
+            #expect(try await app.submit("\(base)/maintenance-windows/\(windowID.db)/delete", fields: [("_csrf", csrf)], cookies: cookies).status == .seeOther)
+            #expect(try await app.store.maintenanceWindows(serviceID: service.id).count == 1)
+        }
+    }
+}

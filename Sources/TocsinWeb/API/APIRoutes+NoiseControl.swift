@@ -225,29 +225,19 @@ extension APIRoutes {
             let body = try await JSONBody.decode(MaintenanceInputJSON.self, from: request, context: context)
             var v = Validator()
             let name = body.name.trimmed
-            v.check(!name.isEmpty && name.count <= 200, "name", "must be 1 to 200 characters")
-            var schedule: MaintenanceWindow.Schedule?
+            MaintenanceWindow.validName(name, &v)
+            let schedule: MaintenanceWindow.Schedule
             if let days = body.days {
-                let numbers = days.map { day in MaintenanceWindow.dayNames.firstIndex(of: day.lowercased().prefix(3).description).map { $0 + 1 } }
-                v.check(!days.isEmpty && numbers.allSatisfy { $0 != nil }, "days", "must list days as sun, mon, tue, wed, thu, fri, sat")
-                let start = body.start.flatMap(MaintenanceWindow.minutes)
-                let end = body.end.flatMap(MaintenanceWindow.minutes)
-                v.check(start != nil, "start", "must be a local time HH:MM")
-                v.check(end != nil, "end", "must be a local time HH:MM")
-                v.check(start == nil || start != end, "end", "must differ from start")
-                let zone = body.timeZone ?? "UTC"
-                v.check(TimeZone(identifier: zone) != nil, "time_zone", "is not a known IANA time zone")
-                schedule = .weekly(days: Set(numbers.compactMap { $0 }), startMinute: start ?? 0, endMinute: end ?? 0, timeZone: zone)
+                schedule = MaintenanceWindow.weekly(days: days, start: body.start, end: body.end, timeZone: body.timeZone, &v)
             } else {
                 let starts = Self.instant(body.startsAt, "starts_at", &v)
                 let ends = Self.instant(body.endsAt, "ends_at", &v)
                 if body.startsAt == nil { v.add("starts_at", "is required (or give days, start and end for a weekly window)") }
                 if body.endsAt == nil { v.add("ends_at", "is required") }
-                if let starts, let ends { v.check(ends > starts, "ends_at", "must be after starts_at") }
-                schedule = .once(start: starts ?? .distantPast, end: ends ?? .distantPast)
+                schedule = MaintenanceWindow.once(starts: starts, ends: ends, &v)
             }
             try v.throwIfInvalid()
-            let window = MaintenanceWindow(id: UUID(), serviceID: serviceID, name: name, schedule: schedule!, createdAt: now())
+            let window = MaintenanceWindow(id: UUID(), serviceID: serviceID, name: name, schedule: schedule, createdAt: now())
             try await store.createMaintenanceWindow(window)
             return try JSONBody.response(MaintenanceWindowJSON(window: window, now: now()), status: .created)
         }

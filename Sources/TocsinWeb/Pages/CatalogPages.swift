@@ -132,6 +132,7 @@ struct CatalogPages {
           <dt>Team</dt><dd>\(teamHTML)</dd>
           <dt>Alert grouping</dt><dd>\(Self.describe(service.alertGrouping))</dd>
           <dt>Flapping</dt><dd>\(service.flapDetection.map { "muted after more than \($0.changes) state changes in \($0.windowMinutes) minutes" } ?? "not detected")</dd>
+          <dt>Noise control</dt><dd><a href="/services/\(service.id.db)/noise-control">Maintenance windows and event rules</a></dd>
           <dt>Id</dt><dd><code>\(service.id.db)</code></dd>
           <dt>Updated</dt><dd>\(Pages.formatDate(service.updatedAt, timeZone: me.timeZone))</dd>
         </dl></div>

@@ -35,7 +35,8 @@ struct FormView {
 
     var banner: HTML {
         let unplaced = errors.filter { !["name", "email", "password", "password_confirm", "time_zone", "role", "description", "tier",
-                                         "team_id", "links", "depends_on", "member_ids", "grouping_", "summary", "details", "source", "reporter", "severity", "matchers", "service_id", "duration", "comment"].contains(where: $0.field.hasPrefix) }
+                                         "team_id", "links", "depends_on", "member_ids", "grouping_", "summary", "details", "source", "reporter", "severity", "matchers", "service_id", "duration", "comment",
+                                         "conditions", "action", "route_to", "kind", "days", "start", "end"].contains(where: $0.field.hasPrefix) }
         var lines = unplaced.map { "\($0.field): \($0.reason)" }
         if let message { lines.insert(message, at: 0) }
         if lines.isEmpty && !errors.isEmpty { lines = ["Please correct the fields marked below."] }
