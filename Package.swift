@@ -100,6 +100,12 @@ let package = Package(
             path: "Tests/TocsinTestSupport",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "OnCallBenchmark",
+            dependencies: ["TocsinCore"],
+            path: "Benchmarks/OnCall",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TocsinCoreTests",
             dependencies: ["TocsinCore", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -292,3 +292,40 @@ public struct OnCallSpan: Sendable, Equatable, Hashable {
         self.end = end
     }
 }
+
+public struct ScheduleFilter: Sendable, Equatable {
+    public var teamID: UUID?
+    /// Schedules with this person in a layer.
+    public var memberID: UUID?
+    public var query: String?
+
+    public init(teamID: UUID? = nil, memberID: UUID? = nil, query: String? = nil) {
+        self.teamID = teamID
+        self.memberID = memberID
+        self.query = query
+    }
+}
+
+public protocol ScheduleRepository: Sendable {
+    /// Refuses unknown teams and members, and a name another schedule has.
+    func createSchedule(_ schedule: OnCallSchedule) async throws
+    func schedule(id: UUID) async throws -> OnCallSchedule?
+    func schedules(_ filter: ScheduleFilter, page: PageRequest) async throws -> Page<OnCallSchedule>
+    func schedules(ids: [UUID]) async throws -> [OnCallSchedule]
+    func updateSchedule(_ schedule: OnCallSchedule) async throws
+    func deleteSchedule(id: UUID) async throws
+
+    /// Refuses unknown people and schedules.
+    func createOverride(_ override: ScheduleOverride) async throws
+    /// Overrides of these schedules that overlap the interval, oldest first.
+    func overrides(scheduleIDs: [UUID], from: Date, to: Date) async throws -> [ScheduleOverride]
+    /// Schedules where this person has an override overlapping the interval (covering, or being covered).
+    func scheduleIDs(withOverridesFor userID: UUID, from: Date, to: Date) async throws -> [UUID]
+    func deleteOverride(id: UUID, scheduleID: UUID) async throws
+
+    /// The current version of a calendar feed's link (0 until first revoked); revoking moves to the next.
+    func calendarFeedVersion(subjectID: UUID) async throws -> Int
+    func revokeCalendarFeed(subjectID: UUID) async throws -> Int
+    /// A random value made once per installation and kept in the database (e.g. the key that signs feed links).
+    func instanceSecret(_ name: String, makeIfMissing: @Sendable () -> String) async throws -> String
+}

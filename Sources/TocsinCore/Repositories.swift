@@ -83,7 +83,7 @@ public protocol CredentialRepository: Sendable {
 }
 
 /// Everything the web layer needs from storage.
-public protocol TocsinStore: UserRepository, TeamRepository, ServiceRepository, CredentialRepository, AlertRepository {
+public protocol TocsinStore: UserRepository, TeamRepository, ServiceRepository, CredentialRepository, AlertRepository, ScheduleRepository {
     /// Whether the database answers.
     func ping() async throws
 }

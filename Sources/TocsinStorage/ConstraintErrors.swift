@@ -11,6 +11,7 @@ enum ConstraintErrors {
         ("users_email_key", "users.email", "email", "a user with that e-mail address already exists"),
         ("teams_name_key", "teams_name_key", "name", "a team with that name already exists"),
         ("services_name_key", "services_name_key", "name", "a service with that name already exists"),
+        ("schedules_name_key", "schedules_name_key", "name", "a schedule with that name already exists"),
     ]
 
     /// sqlite-nio reports extended result codes, so each kind of constraint failure is its own reason.

@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -278,5 +278,50 @@ public enum Migrations {
 
     static let severityOverrides = Migration(version: 9, name: "severity overrides") { _ in
         ["ALTER TABLE services ADD COLUMN severity_overrides TEXT NOT NULL DEFAULT '{}'"]
+    }
+
+    static let schedules = Migration(version: 10, name: "on-call schedules") { t in
+        [
+            """
+            CREATE TABLE schedules (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                description TEXT NOT NULL DEFAULT '',
+                time_zone TEXT NOT NULL,
+                team_id TEXT REFERENCES teams (id) ON DELETE SET NULL,
+                layers TEXT NOT NULL,
+                created_at \(t.time) NOT NULL,
+                updated_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX schedules_name_key ON schedules (lower(name))",
+            "CREATE INDEX schedules_team ON schedules (team_id)",
+            // Who is in a layer, kept beside the layers' JSON: a person on a rotation cannot be deleted unnoticed.
+            """
+            CREATE TABLE schedule_members (
+                schedule_id TEXT NOT NULL REFERENCES schedules (id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES users (id),
+                PRIMARY KEY (schedule_id, user_id)
+            )
+            """,
+            "CREATE INDEX schedule_members_user ON schedule_members (user_id)",
+            """
+            CREATE TABLE schedule_overrides (
+                id TEXT PRIMARY KEY,
+                schedule_id TEXT NOT NULL REFERENCES schedules (id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                replaces_user_id TEXT REFERENCES users (id) ON DELETE CASCADE,
+                starts_at \(t.time) NOT NULL,
+                ends_at \(t.time) NOT NULL,
+                created_by TEXT REFERENCES users (id) ON DELETE SET NULL,
+                created_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE INDEX schedule_overrides_schedule ON schedule_overrides (schedule_id, ends_at)",
+            "CREATE INDEX schedule_overrides_user ON schedule_overrides (user_id, ends_at)",
+            "CREATE INDEX schedule_overrides_replaces ON schedule_overrides (replaces_user_id, ends_at)",
+            "CREATE TABLE calendar_feeds (subject_id TEXT PRIMARY KEY, version INTEGER NOT NULL)",
+            "CREATE TABLE instance_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ]
     }
 }

@@ -83,6 +83,12 @@ extension SQLStore: UserRepository {
                 .first(decodingColumn: "role", as: String.self)
             else { throw DomainError.notFound("user \(id.db) not found") }
             if role == Role.owner.rawValue { try await Self.requireAnotherOwner(db, than: id) }
+            let rotations = try await db.raw("""
+                SELECT name FROM schedules WHERE id IN (SELECT schedule_id FROM schedule_members WHERE user_id = \(bind: id.db)) ORDER BY lower(name)
+                """).all(decodingColumn: "name", as: String.self)
+            if !rotations.isEmpty {
+                throw DomainError.conflict("they are on call in \(rotations.joined(separator: ", ")): take them out of those rotations first")
+            }
             try await db.raw("DELETE FROM users WHERE id = \(bind: id.db)").run()
         }
     }
