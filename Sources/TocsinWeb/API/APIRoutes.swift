@@ -76,6 +76,7 @@ struct APIRoutes {
         registerAlerts(api)
         Reports(env: env).registerAPI(api)
         registerNoiseControl(api)
+        registerSchedules(api)
         NoiseReports(env: env).registerAPI(api)
         api.on(.get, "openapi.json") { _, _ in
             try JSONBody.response(OpenAPIDocument.document)

@@ -25,7 +25,14 @@ enum OpenAPIDocument {
 
     // MARK: Paths
 
-    static let paths: JSONValue = [
+    static let paths: JSONValue = merged(corePaths, schedulePaths)
+    static let schemas: JSONValue = merged(coreSchemas, scheduleSchemas)
+
+    static func merged(_ a: JSONValue, _ b: JSONValue) -> JSONValue {
+        .object((a.objectValue ?? [:]).merging(b.objectValue ?? [:]) { first, _ in first })
+    }
+
+    static let corePaths: JSONValue = [
         "/api/v1/users": [
             "get": operation("listUsers", "List users", tag: "users", query: [
                 queryParam("role", "Only users with this role", ["type": "string", "enum": ["owner", "admin", "responder", "observer"]]),
@@ -210,7 +217,7 @@ enum OpenAPIDocument {
         "properties": ["title": string, "url": ["type": "string", "format": "uri"]],
     ]
 
-    static let schemas: JSONValue = [
+    static let coreSchemas: JSONValue = [
         "Error": [
             "type": "object", "required": ["error"],
             "properties": ["error": [

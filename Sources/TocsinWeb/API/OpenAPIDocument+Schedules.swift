@@ -1,0 +1,104 @@
+import Foundation
+import TocsinCore
+
+extension OpenAPIDocument {
+    static let instantWithOffset: JSONValue = ["type": "string", "format": "date-time",
+                                               "description": "ISO 8601 with the schedule's own UTC offset, e.g. 2026-11-23T09:00:00+01:00"]
+
+    static let schedulePaths: JSONValue = [
+        "/api/v1/schedules": [
+            "get": operation("listSchedules", "On-call schedules", tag: "schedules", query: [
+                queryParam("team_id", "Only schedules of this team", uuid),
+                queryParam("user_id", "Only schedules with this person in a layer", uuid),
+                queryParam("q", "Name contains this text", string),
+            ] + pageParams, ok: list("Schedule")),
+            "post": operation("createSchedule", "Create a schedule (admin): layers in order, a later layer wins where it covers the time",
+                              tag: "schedules", body: "ScheduleInput", created: ref("Schedule")),
+        ],
+        "/api/v1/schedules/{id}": [
+            "parameters": [idParam],
+            "get": operation("getSchedule", "One schedule, with its calendar feed link", tag: "schedules", ok: ref("Schedule")),
+            "put": operation("replaceSchedule", "Replace a schedule's name, zone, team and layers (admin)", tag: "schedules", body: "ScheduleInput",
+                             ok: ref("Schedule")),
+            "delete": operation("deleteSchedule", "Remove a schedule and its overrides (admin)", tag: "schedules", noContent: true),
+        ],
+        "/api/v1/schedules/{id}/calendar-feed/revoke": [
+            "parameters": [idParam],
+            "post": operation("revokeScheduleFeed", "Stop the schedule's calendar link working and issue a new one (admin)", tag: "schedules",
+                              ok: ref("Schedule")),
+        ],
+        "/api/v1/schedules/{id}/overrides": [
+            "parameters": [idParam],
+            "get": operation("listOverrides", "Overrides overlapping the interval (default: the next 90 days)", tag: "schedules", query: [
+                queryParam("since", "Start (default: now)", dateTime), queryParam("until", "End (default: 90 days after since)", dateTime),
+            ], ok: ["type": "object", "required": ["data"], "properties": ["data": ["type": "array", "items": ref("Override")]]]),
+            "post": operation("createOverride", "Someone covers an interval (responder): the whole schedule, or only where replaces_user_id is on call",
+                              tag: "schedules", body: "OverrideInput", created: ref("Override")),
+        ],
+        "/api/v1/schedules/{id}/overrides/{override_id}": [
+            "parameters": [idParam, ["name": "override_id", "in": "path", "required": true, "schema": uuid]],
+            "delete": operation("deleteOverride", "Remove an override (responder)", tag: "schedules", noContent: true),
+        ],
+        "/api/v1/oncalls": [
+            "get": operation("listOnCalls", "Who is on call: the final timeline (layers and overrides) in time order, clipped to since–until; without until, who is on call at since (default now), with their shift's own start and end",
+                             tag: "schedules", query: [
+                                queryParam("schedule_id", "One schedule (default: all)", uuid),
+                                queryParam("user_id", "Only this person's time", uuid),
+                                queryParam("since", "Start, or the instant asked about (default: now)", dateTime),
+                                queryParam("until", "End; at most 366 days after since", dateTime),
+                             ], ok: ["type": "object", "required": ["data"], "properties": ["data": ["type": "array", "items": ref("OnCall")]]]),
+        ],
+    ]
+
+    static let layerSchema: JSONValue = [
+        "type": "object", "required": ["start", "rotation", "members"],
+        "properties": [
+            "name": string,
+            "time_zone": ["type": ["string", "null"], "description": "IANA zone; null or absent: the schedule's"],
+            "start": ["type": "string", "description": "Local date-time of the first hand-off, e.g. 2026-11-23T09:00"],
+            "rotation": ["type": "object", "required": ["length", "unit"], "properties": [
+                "length": ["type": "integer", "minimum": 1], "unit": ["type": "string", "enum": ["hour", "day", "week"]],
+            ]],
+            "members": ["type": "array", "items": uuid, "minItems": 1],
+            "restrictions": ["type": "array", "items": ["type": "object", "required": ["days", "start", "end"], "properties": [
+                "days": ["type": "array", "items": ["type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]]],
+                "start": ["type": "string", "description": "HH:MM local"], "end": ["type": "string", "description": "HH:MM local or 24:00; before start: past midnight"],
+            ]]],
+        ],
+    ]
+
+    static let scheduleSchemas: JSONValue = [
+        "Layer": layerSchema,
+        "ScheduleInput": [
+            "type": "object", "required": ["name", "time_zone", "layers"],
+            "properties": [
+                "name": string, "description": string, "time_zone": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
+                "layers": ["type": "array", "items": ref("Layer"), "minItems": 1],
+            ],
+        ],
+        "Schedule": [
+            "type": "object", "required": ["id", "name", "description", "time_zone", "team_id", "layers", "ical_url", "created_at", "updated_at"],
+            "properties": [
+                "id": uuid, "name": string, "description": string, "time_zone": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
+                "layers": ["type": "array", "items": ref("Layer")],
+                "ical_url": ["type": "string", "description": "iCalendar feed of the final timeline; the link is the key, revocable"],
+                "created_at": dateTime, "updated_at": dateTime,
+            ],
+        ],
+        "OverrideInput": [
+            "type": "object", "required": ["user_id", "start", "end"],
+            "properties": ["user_id": uuid, "replaces_user_id": ["type": ["string", "null"], "format": "uuid"], "start": dateTime, "end": dateTime],
+        ],
+        "Override": [
+            "type": "object", "required": ["id", "schedule_id", "user_id", "replaces_user_id", "start", "end", "created_by", "created_at"],
+            "properties": [
+                "id": uuid, "schedule_id": uuid, "user_id": uuid, "replaces_user_id": ["type": ["string", "null"], "format": "uuid"],
+                "start": instantWithOffset, "end": instantWithOffset, "created_by": ["type": ["string", "null"], "format": "uuid"], "created_at": dateTime,
+            ],
+        ],
+        "OnCall": [
+            "type": "object", "required": ["schedule_id", "schedule_name", "user_id", "start", "end"],
+            "properties": ["schedule_id": uuid, "schedule_name": string, "user_id": uuid, "start": instantWithOffset, "end": instantWithOffset],
+        ],
+    ]
+}

@@ -1,0 +1,43 @@
+import Crypto
+import Foundation
+import TocsinCore
+
+/// Links to iCalendar feeds, for a schedule or a person. A calendar app fetches them without signing in, so the
+/// link itself is the key: `/calendar/{kind}/{id}/{token}.ics`, where the token is an HMAC of the subject and its
+/// feed version under a key made once per installation. Revoking moves the version on, and every earlier link
+/// stops working. No token is stored, so the link can be shown again whenever it is needed.
+struct CalendarFeeds {
+    enum Kind: String {
+        case schedules, users
+    }
+
+    let env: WebEnvironment
+
+    private func key() async throws -> SymmetricKey {
+        let text = try await env.store.instanceSecret("calendar-feed-key") {
+            Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
+        }
+        return SymmetricKey(data: Data(base64Encoded: text) ?? Data(text.utf8))
+    }
+
+    private func token(_ kind: Kind, _ id: UUID, version: Int) async throws -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(kind.rawValue):\(id.db):\(version)".utf8), using: try await key())
+        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    func url(_ kind: Kind, _ id: UUID) async throws -> String {
+        let version = try await env.store.calendarFeedVersion(subjectID: id)
+        return env.link("/calendar/\(kind.rawValue)/\(id.db)/\(try await token(kind, id, version: version)).ics")
+    }
+
+    func revoke(_ kind: Kind, _ id: UUID) async throws -> String {
+        _ = try await env.store.revokeCalendarFeed(subjectID: id)
+        return try await url(kind, id)
+    }
+
+    func accepts(_ kind: Kind, _ id: UUID, token: String) async throws -> Bool {
+        let version = try await env.store.calendarFeedVersion(subjectID: id)
+        return Secrets.constantTimeEquals(try await self.token(kind, id, version: version), token)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Testing
+import TocsinCore
+@testable import TocsinWeb
+
+@Suite("Schedules and on-call API")
+struct ScheduleAPITests {
+    /// Monday 23 November 2026, 12:00 UTC (13:00 in Berlin).
+    static let monday = Date(timeIntervalSince1970: 1_795_435_200)
+
+    func fits(_ operation: String, _ reply: TestApp.Reply, _ status: String) {
+        #expect(String(reply.status.code) == status, "\(operation): \(reply.text)")
+        guard let schema = OpenAPITests.responseSchema(operation, status) else {
+            Issue.record("\(operation) \(status) is not documented")
+            return
+        }
+        let problems = SchemaCheck.problems(reply.json, against: schema, root: OpenAPITests.document)
+        #expect(problems.isEmpty, "\(operation) \(status): \(problems)")
+    }
+
+    @Test("an admin creates a follow-the-sun schedule; /oncalls answers the final timeline in order, clipped, with the zone's offsets")
+    func createAndAsk() async throws {
+        try await TestApp.run(now: { Self.monday }) { app in
+            let (_, admin) = try await app.user("Ann", role: .admin)
+            let (ben, _) = try await app.user("Ben", role: .responder)
+            let (cat, _) = try await app.user("Cat", role: .responder)
+            let (dan, _) = try await app.user("Dan", role: .responder)
+            let body = """
+            {"name": "Platform", "time_zone": "Europe/Berlin", "layers": [
+              {"name": "Around the clock", "start": "2026-11-02T09:00", "rotation": {"length": 1, "unit": "week"}, "members": ["\(dan.id.db)"]},
+              {"name": "EMEA", "start": "2026-11-02T09:00", "rotation": {"length": 1, "unit": "day"}, "members": ["\(ben.id.db)"],
+               "restrictions": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"}]},
+              {"name": "AMER", "time_zone": "America/New_York", "start": "2026-11-02T09:00", "rotation": {"length": 1, "unit": "week"},
+               "members": ["\(cat.id.db)"], "restrictions": [{"days": ["monday", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"}]}
+            ]}
+            """
+            let created = try await app.request(.post, "/api/v1/schedules", token: admin, json: body)
+            fits("POST /api/v1/schedules", created, "201")
+            let id = try #require(created.json["id"]?.stringValue)
+            let ical = try #require(created.json["ical_url"]?.stringValue)
+            #expect(ical.hasPrefix("https://tocsin.example.com/calendar/schedules/\(id)/") && ical.hasSuffix(".ics"))
+            #expect(created.json["layers"]?[at: 2]?["time_zone"]?.stringValue == "America/New_York")
+            #expect(created.json["layers"]?[at: 2]?["restrictions"]?[at: 0]?["days"] == ["mon", "tue", "wed", "thu", "fri"])
+            fits("GET /api/v1/schedules/{id}", try await app.request(.get, "/api/v1/schedules/\(id)", token: admin), "200")
+            fits("GET /api/v1/schedules", try await app.request(.get, "/api/v1/schedules?user_id=\(cat.id.db)", token: admin), "200")
+
+            let day = try await app.request(.get, "/api/v1/oncalls?schedule_id=\(id)&since=2026-11-23T00:00:00Z&until=2026-11-24T00:00:00Z", token: admin)
+            fits("GET /api/v1/oncalls", day, "200")
+            let rows = day.json["data"]?.arrayValue ?? []
+            #expect(rows.map { $0["user_id"]?.stringValue } == [dan.id.db, ben.id.db, cat.id.db, dan.id.db])
+            #expect(rows.map { $0["start"]?.stringValue } == ["2026-11-23T01:00:00+01:00", "2026-11-23T09:00:00+01:00",
+                                                            "2026-11-23T15:00:00+01:00", "2026-11-23T23:00:00+01:00"])
+            #expect(rows.last?["end"]?.stringValue == "2026-11-24T01:00:00+01:00")
+
+            // Without until: who is on call now (13:00 Berlin), with the whole of that shift.
+            let now = try await app.request(.get, "/api/v1/oncalls?schedule_id=\(id)", token: admin)
+            #expect(now.json["data"]?.arrayValue?.count == 1)
+            #expect(now.json["data"]?[at: 0]?["user_id"]?.stringValue == ben.id.db)
+            #expect(now.json["data"]?[at: 0]?["start"]?.stringValue == "2026-11-23T09:00:00+01:00")
+            #expect(now.json["data"]?[at: 0]?["end"]?.stringValue == "2026-11-23T15:00:00+01:00")
+
+            // Ben hands the afternoon to Dan; the answer follows at once.
+            let (_, benToken) = try await app.user("Ben2", role: .responder)
+            let override = try await app.request(.post, "/api/v1/schedules/\(id)/overrides", token: benToken,
+                                                 json: #"{"user_id":"\#(dan.id.db)","start":"2026-11-23T12:00:00Z","end":"2026-11-23T14:00:00Z"}"#)
+            fits("POST /api/v1/schedules/{id}/overrides", override, "201")
+            #expect(override.json["start"]?.stringValue == "2026-11-23T13:00:00+01:00")
+            let after = try await app.request(.get, "/api/v1/oncalls?schedule_id=\(id)&user_id=\(dan.id.db)&since=2026-11-23T00:00:00Z&until=2026-11-24T00:00:00Z", token: admin)
+            #expect(after.json["data"]?.arrayValue?.map { $0["start"]?.stringValue } == ["2026-11-23T01:00:00+01:00", "2026-11-23T13:00:00+01:00",
+                                                                                       "2026-11-23T23:00:00+01:00"])
+            fits("GET /api/v1/schedules/{id}/overrides", try await app.request(.get, "/api/v1/schedules/\(id)/overrides", token: admin), "200")
+            let overrideID = try #require(override.json["id"]?.stringValue)
+            #expect(try await app.request(.delete, "/api/v1/schedules/\(id)/overrides/\(overrideID)", token: benToken).status == .noContent)
+
+            let revoked = try await app.request(.post, "/api/v1/schedules/\(id)/calendar-feed/revoke", token: admin)
+            fits("POST /api/v1/schedules/{id}/calendar-feed/revoke", revoked, "200")
+            #expect(revoked.json["ical_url"]?.stringValue != ical)
+        }
+    }
+
+    @Test("bad schedules and questions get 422 naming each field; responders override but do not edit schedules; observers only read")
+    func refusals() async throws {
+        try await TestApp.run(now: { Self.monday }) { app in
+            let (_, admin) = try await app.user("Ann", role: .admin)
+            let (ben, responder) = try await app.user("Ben", role: .responder)
+            let (_, observer) = try await app.user("Olive", role: .observer)
+            let bad = try await app.request(.post, "/api/v1/schedules", token: admin, json: """
+                {"name": "", "time_zone": "Mars/Base", "layers": [{"start": "2026-11-31T09:00", "rotation": {"length": 1, "unit": "fortnight"},
+                 "members": ["\(UUID().uuidString)"], "restrictions": [{"days": ["funday"], "start": "9am", "end": "25:00"}]}]}
+                """)
+            #expect(bad.status == .unprocessableContent)
+            #expect(Set(bad.errorFields) == ["layers[0].start", "layers[0].rotation.unit", "layers[0].restrictions[0].days",
+                                             "layers[0].restrictions[0].start", "layers[0].restrictions[0].end"])
+            let badTop = try await app.request(.post, "/api/v1/schedules", token: admin, json: """
+                {"name": "", "time_zone": "Mars/Base", "layers": [{"start": "2026-11-30T09:00", "rotation": {"length": 0, "unit": "day"}, "members": []}]}
+                """)
+            #expect(Set(badTop.errorFields) == ["name", "time_zone", "layers[0].rotation.length", "layers[0].members"])
+            let valid = #"{"name": "Ops", "time_zone": "UTC", "layers": [{"start": "2026-11-30T09:00", "rotation": {"length": 1, "unit": "day"}, "members": ["\#(ben.id.db)"]}]}"#
+            #expect(try await app.request(.post, "/api/v1/schedules", token: responder, json: valid).status == .forbidden)
+            let created = try await app.request(.post, "/api/v1/schedules", token: admin, json: valid)
+            #expect(created.status == .created)
+            #expect(try await app.request(.post, "/api/v1/schedules", token: admin, json: valid).status == .conflict)
+            let id = try #require(created.json["id"]?.stringValue)
+            #expect(try await app.request(.post, "/api/v1/schedules/\(id)/overrides", token: observer,
+                                          json: #"{"user_id":"\#(ben.id.db)","start":"2026-11-23T12:00:00Z","end":"2026-11-23T14:00:00Z"}"#).status == .forbidden)
+            let backwards = try await app.request(.post, "/api/v1/schedules/\(id)/overrides", token: responder,
+                                                  json: #"{"user_id":"\#(ben.id.db)","start":"2026-11-23T14:00:00Z","end":"2026-11-23T12:00:00Z"}"#)
+            #expect(backwards.status == .unprocessableContent && backwards.errorFields == ["end"])
+            let tooLong = try await app.request(.get, "/api/v1/oncalls?since=2026-01-01T00:00:00Z&until=2027-06-01T00:00:00Z", token: observer)
+            #expect(tooLong.status == .unprocessableContent && tooLong.errorFields == ["until"])
+            #expect(try await app.request(.get, "/api/v1/oncalls?since=yesterday", token: observer).errorFields == ["since"])
+            #expect(try await app.request(.get, "/api/v1/oncalls?since=2026-12-01T12:00:00Z", token: observer).json["data"]?[at: 0]?["user_id"]?.stringValue == ben.id.db)
+            let replaced = try await app.request(.put, "/api/v1/schedules/\(id)", token: admin, json: valid.replacingOccurrences(of: "\"Ops\"", with: "\"Ops 2\""))
+            #expect(replaced.status == .ok && replaced.json["name"]?.stringValue == "Ops 2")
+            #expect(try await app.request(.delete, "/api/v1/users/\(ben.id.db)", token: admin).status == .conflict)
+            #expect(try await app.request(.delete, "/api/v1/schedules/\(id)", token: admin).status == .noContent)
+            #expect(try await app.request(.get, "/api/v1/schedules/\(id)", token: admin).status == .notFound)
+        }
+    }
+}
+
+extension JSONValue {
+    /// The element at `i` of an array, nil past its end.
+    subscript(at i: Int) -> JSONValue? {
+        guard let items = arrayValue, items.indices.contains(i) else { return nil }
+        return items[i]
+    }
+}
