@@ -18,6 +18,7 @@ public enum TocsinRouter {
         PagerDutyEndpoint(env: env).register(router)
         WebhookEndpoints(env: env).register(router)
         OpsgenieEndpoint(env: env).register(router)
+        CalendarFeedEndpoint(env: env).register(router)
         AuthPages(env: env).register(router)
         CatalogPages(env: env).register(router)
         IncidentPages(env: env).register(router)

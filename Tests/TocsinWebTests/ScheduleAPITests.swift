@@ -127,3 +127,46 @@ extension JSONValue {
         return items[i]
     }
 }
+
+@Suite("Calendar feeds")
+struct CalendarFeedTests {
+    @Test("a schedule's and a person's feeds list the final shifts; a wrong or revoked link is a 404; only they or an admin see a person's link")
+    func feeds() async throws {
+        try await TestApp.run(now: { ScheduleAPITests.monday }) { app in
+            let (_, admin) = try await app.user("Ann", role: .admin)
+            let (ben, benToken) = try await app.user("Ben", role: .responder)
+            let (cat, catToken) = try await app.user("Cat", role: .responder)
+            let created = try await app.request(.post, "/api/v1/schedules", token: admin, json: """
+                {"name": "Platform, EU", "time_zone": "Europe/Berlin", "layers": [{"start": "2026-11-02T09:00", "rotation": {"length": 1, "unit": "week"},
+                 "members": ["\(ben.id.db)", "\(cat.id.db)"]}]}
+                """)
+            let link = try #require(created.json["ical_url"]?.stringValue)
+            let path = String(link.dropFirst("https://tocsin.example.com".count))
+            let feed = try await app.request(.get, path)
+            #expect(feed.status == .ok && feed.headers[.contentType] == "text/calendar; charset=utf-8")
+            #expect(feed.text.contains("X-WR-CALNAME:On call: Platform\\, EU"))
+            #expect(feed.text.contains("SUMMARY:Ben on call (Platform\\, EU)") && feed.text.contains("SUMMARY:Cat on call (Platform\\, EU)"))
+            // The week handed over on 23 Nov at 09:00 Berlin (08:00 UTC) is one event, named for whoever the API says has it.
+            let week = try await app.request(.get, "/api/v1/oncalls?since=2026-11-23T08:00:00Z&until=2026-11-30T08:00:00Z", token: admin)
+            let who = try #require(week.json["data"]?[at: 0]?["user_id"]?.stringValue)
+            #expect(feed.text.contains("DTSTART:20261123T080000Z\r\nDTEND:20261130T080000Z\r\nSUMMARY:\(who == ben.id.db ? "Ben" : "Cat") on call"))
+
+            #expect(try await app.request(.get, path.replacingOccurrences(of: ".ics", with: "x.ics")).status == .notFound)
+            #expect(try await app.request(.get, "/calendar/schedules/\(UUID().uuidString.lowercased())/abc.ics").status == .notFound)
+            _ = try await app.request(.post, "/api/v1/schedules/\(try #require(created.json["id"]?.stringValue))/calendar-feed/revoke", token: admin)
+            #expect(try await app.request(.get, path).status == .notFound, "a revoked link stops working")
+
+            let mine = try await app.request(.get, "/api/v1/users/\(ben.id.db)/calendar-feed", token: benToken)
+            #expect(mine.status == .ok)
+            #expect(try await app.request(.get, "/api/v1/users/\(ben.id.db)/calendar-feed", token: catToken).status == .forbidden)
+            #expect(try await app.request(.get, "/api/v1/users/\(ben.id.db)/calendar-feed", token: admin).json == mine.json)
+            let personal = String(try #require(mine.json["ical_url"]?.stringValue).dropFirst("https://tocsin.example.com".count))
+            let benFeed = try await app.request(.get, personal)
+            #expect(benFeed.status == .ok && benFeed.text.contains("SUMMARY:On call: Platform\\, EU") && benFeed.text.contains("On call: Ben"))
+            let events = benFeed.text.components(separatedBy: "BEGIN:VEVENT").count - 1
+            #expect(events >= 7, "every other week over about 15 weeks")
+            #expect(try await app.request(.post, "/api/v1/users/\(ben.id.db)/calendar-feed/revoke", token: benToken).status == .ok)
+            #expect(try await app.request(.get, personal).status == .notFound)
+        }
+    }
+}

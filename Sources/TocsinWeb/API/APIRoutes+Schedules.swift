@@ -251,6 +251,20 @@ extension APIRoutes {
             try await store.deleteOverride(id: try context.id("override_id"), scheduleID: try context.id())
             return Response(status: .noContent)
         }
+        // A person's own feed of their shifts across schedules: theirs to read and revoke, or an admin's.
+        @Sendable func feedOwner(_ context: TocsinRequestContext) async throws -> UUID {
+            let me = try context.require(.read)
+            let id = try context.id()
+            guard id == me.id || me.role.allows(.manageUsers) else { throw DomainError.forbidden("only they or an admin can see their calendar link") }
+            guard try await store.user(id: id) != nil else { throw DomainError.notFound("user \(id.db) not found") }
+            return id
+        }
+        api.on(.get, "users/:id/calendar-feed") { _, context in
+            try JSONBody.response(["ical_url": try await feeds.url(.users, try await feedOwner(context))])
+        }
+        api.on(.post, "users/:id/calendar-feed/revoke") { _, context in
+            try JSONBody.response(["ical_url": try await feeds.revoke(.users, try await feedOwner(context))])
+        }
         api.on(.get, "oncalls") { request, context in
             _ = try context.require(.read)
             let scheduleID = try request.queryID("schedule_id")

@@ -39,6 +39,15 @@ extension OpenAPIDocument {
             "parameters": [idParam, ["name": "override_id", "in": "path", "required": true, "schema": uuid]],
             "delete": operation("deleteOverride", "Remove an override (responder)", tag: "schedules", noContent: true),
         ],
+        "/api/v1/users/{id}/calendar-feed": [
+            "parameters": [idParam],
+            "get": operation("getUserFeed", "The link to a person's own shifts as an iCalendar feed (they or an admin)", tag: "schedules", ok: ref("CalendarFeed")),
+        ],
+        "/api/v1/users/{id}/calendar-feed/revoke": [
+            "parameters": [idParam],
+            "post": operation("revokeUserFeed", "Stop a person's calendar link working and issue a new one (they or an admin)", tag: "schedules",
+                              ok: ref("CalendarFeed")),
+        ],
         "/api/v1/oncalls": [
             "get": operation("listOnCalls", "Who is on call: the final timeline (layers and overrides) in time order, clipped to since–until; without until, who is on call at since (default now), with their shift's own start and end",
                              tag: "schedules", query: [
@@ -69,6 +78,7 @@ extension OpenAPIDocument {
 
     static let scheduleSchemas: JSONValue = [
         "Layer": layerSchema,
+        "CalendarFeed": ["type": "object", "required": ["ical_url"], "properties": ["ical_url": string]],
         "ScheduleInput": [
             "type": "object", "required": ["name", "time_zone", "layers"],
             "properties": [
