@@ -26,6 +26,7 @@ public enum TocsinRouter {
         NoiseReports(env: env).registerPages(router)
         SilencePages(env: env).register(router)
         NoiseControlPages(env: env).register(router)
+        SchedulePages(env: env).register(router)
         PeoplePages(env: env).register(router)
         return (router, table)
     }

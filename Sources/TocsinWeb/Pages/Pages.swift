@@ -22,13 +22,13 @@ enum Pages {
         return response
     }
 
-    enum Section: String { case incidents, services, teams, users, account, none }
+    enum Section: String { case incidents, oncall, services, teams, users, account, none }
 
     static func layout(_ title: String, principal: Principal?, section: Section = .none, _ content: HTML) -> HTML {
         let nav: HTML
         if let principal {
             let items: [(Section, String, String)] = [
-                (.incidents, "/incidents", "Incidents"), (.services, "/services", "Services"), (.teams, "/teams", "Teams"), (.users, "/users", "People"),
+                (.incidents, "/incidents", "Incidents"), (.oncall, "/oncall", "On call"), (.services, "/services", "Services"), (.teams, "/teams", "Teams"), (.users, "/users", "People"),
             ]
             let links = items.map { item -> HTML in
                 let current: HTML = item.0 == section ? " aria-current=\"page\"" : ""

@@ -49,6 +49,10 @@ enum Stylesheet {
     dl.facts dt { color: var(--muted); }
     dl.facts dd { margin: 0; }
     svg.deps { width: 100%; height: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
+    .scroll-x { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; background: var(--card); margin-bottom: 1rem; }
+    svg.timeline { display: block; }
+    .warning { background: #fff4e5; border: 1px solid #f0c48a; border-radius: 8px; padding: .5rem 1rem; margin-bottom: 1rem; }
+    fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1rem; }
     @media (max-width: 40rem) {
       table, thead, tbody, tr, th, td { display: block; }
       thead { display: none; }
