@@ -2,24 +2,28 @@ import Foundation
 import TocsinCore
 
 /// One span of one schedule's final timeline.
-struct OnCallEntry: Sendable, Equatable {
-    var schedule: OnCallSchedule
-    var userID: UUID
-    var start: Date
-    var end: Date
+public struct OnCallEntry: Sendable, Equatable {
+    public var schedule: OnCallSchedule
+    public var userID: UUID
+    public var start: Date
+    public var end: Date
 }
 
 /// Who is on call, read from storage and computed by the core: for the API, the pages, the calendar feeds and the CLI.
-struct OnCallQueries {
+public struct OnCallQueries: Sendable {
     let store: any TocsinStore
 
+    public init(store: any TocsinStore) {
+        self.store = store
+    }
+
     /// The longest interval one question may cover.
-    static let maximumInterval: TimeInterval = 366 * 86_400
+    public static let maximumInterval: TimeInterval = 366 * 86_400
     /// How far either side of an instant "who is on call now" looks for the start and end of each shift.
     static let instantReach: TimeInterval = 14 * 86_400
 
     /// Every schedule, or these, or those a person takes part in.
-    func schedules(ids: [UUID]?, userID: UUID?, from: Date, to: Date) async throws -> [OnCallSchedule] {
+    public func schedules(ids: [UUID]?, userID: UUID?, from: Date, to: Date) async throws -> [OnCallSchedule] {
         if let ids { return try await store.schedules(ids: ids) }
         guard let userID else { return try await allSchedules() }
         var found = try await allSchedules(ScheduleFilter(memberID: userID))
@@ -28,7 +32,7 @@ struct OnCallQueries {
         return found
     }
 
-    func allSchedules(_ filter: ScheduleFilter = ScheduleFilter()) async throws -> [OnCallSchedule] {
+    public func allSchedules(_ filter: ScheduleFilter = ScheduleFilter()) async throws -> [OnCallSchedule] {
         var all: [OnCallSchedule] = []
         var page = PageRequest(limit: PageRequest.maximumLimit)
         while true {
@@ -40,7 +44,7 @@ struct OnCallQueries {
     }
 
     /// The final timelines over [from, to), in time order (then by schedule name), optionally only one person's.
-    func timeline(_ schedules: [OnCallSchedule], userID: UUID? = nil, from: Date, to: Date) async throws -> [OnCallEntry] {
+    public func timeline(_ schedules: [OnCallSchedule], userID: UUID? = nil, from: Date, to: Date) async throws -> [OnCallEntry] {
         let overrides = Dictionary(grouping: try await store.overrides(scheduleIDs: schedules.map(\.id), from: from, to: to), by: \.scheduleID)
         let calculator = OnCallCalculator(from: from, to: to)
         var entries: [OnCallEntry] = []
@@ -53,13 +57,13 @@ struct OnCallQueries {
     }
 
     /// Who is on call at `instant`, each with their shift's own start and end (looked for up to two weeks either side).
-    func at(_ instant: Date, _ schedules: [OnCallSchedule], userID: UUID? = nil) async throws -> [OnCallEntry] {
+    public func at(_ instant: Date, _ schedules: [OnCallSchedule], userID: UUID? = nil) async throws -> [OnCallEntry] {
         try await timeline(schedules, userID: userID, from: instant.addingTimeInterval(-Self.instantReach), to: instant.addingTimeInterval(Self.instantReach))
             .filter { $0.start <= instant && instant < $0.end }
     }
 
     /// Times in [from, to) when a schedule has nobody on call.
-    func gaps(_ schedule: OnCallSchedule, from: Date, to: Date) async throws -> [DateInterval] {
+    public func gaps(_ schedule: OnCallSchedule, from: Date, to: Date) async throws -> [DateInterval] {
         let spans = try await timeline([schedule], from: from, to: to).map { OnCallSpan(userID: $0.userID, start: $0.start, end: $0.end) }
         return OnCallCalculator(from: from, to: to).gaps(in: spans)
     }
@@ -67,7 +71,7 @@ struct OnCallQueries {
 
 extension Date {
     /// ISO 8601 with the offset of `zone` ("2026-11-23T09:00:00+01:00"; "Z" in UTC).
-    func iso8601(in zone: String) -> String {
+    public func iso8601(in zone: String) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
         return formatter.string(from: self)

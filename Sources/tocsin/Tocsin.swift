@@ -11,7 +11,7 @@ struct Tocsin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tocsin",
         abstract: "Tocsin: alerts in, the right person paged, incidents run, customers told, lessons kept.",
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, TokenCommand.self, SetupLink.self]
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, TokenCommand.self, SetupLink.self, OnCall.self]
     )
 }
 
@@ -261,6 +261,76 @@ struct SetupLink: AsyncParsableCommand {
                 throw ValidationError("Tocsin already has accounts; sign in instead")
             }
             print(env.link("/setup?token=" + secret))
+        }
+    }
+}
+
+struct OnCall: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oncall",
+        abstract: "Who is on call: now, at an instant, or over an interval (the final timeline after layers and overrides).")
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "A schedule's name or id (default: every schedule).")
+    var schedule: String?
+
+    @Option(help: "Only this person's time (e-mail address).")
+    var user: String?
+
+    @Option(help: "ISO 8601 instant (default: now). Without --until: who is on call at this instant.")
+    var since: String?
+
+    @Option(help: "ISO 8601 instant: list every shift from --since until this.")
+    var until: String?
+
+    @Flag(help: "One JSON object per line instead of a table.")
+    var json = false
+
+    func run() async throws {
+        func instant(_ text: String?, _ name: String) throws -> Date? {
+            guard let text else { return nil }
+            guard let date = ISO8601DateFormatter().date(from: text) else { throw ValidationError("--\(name) must be an ISO 8601 instant, e.g. 2026-11-23T09:00:00Z") }
+            return date
+        }
+        let since = try instant(since, "since") ?? Date()
+        let until = try instant(until, "until")
+        if let until, until <= since || until.timeIntervalSince(since) > OnCallQueries.maximumInterval {
+            throw ValidationError("--until must be after --since and within 366 days of it")
+        }
+        try await CLI.withDatabase(try database.config()) { database, _ in
+            let store = SQLStore(database: database)
+            let queries = OnCallQueries(store: store)
+            var userID: UUID?
+            if let user {
+                guard let found = try await store.user(email: user.lowercased()) else { throw ValidationError("nobody has the e-mail address \(user)") }
+                userID = found.id
+            }
+            var ids: [UUID]?
+            if let schedule {
+                let matches = try await queries.allSchedules().filter { $0.id.uuidString.lowercased() == schedule.lowercased() || $0.name.lowercased() == schedule.lowercased() }
+                guard let match = matches.first else { throw ValidationError("no schedule is named \(schedule)") }
+                ids = [match.id]
+            }
+            let schedules = try await queries.schedules(ids: ids, userID: userID, from: since, to: until ?? since)
+            let found = if let until {
+                try await queries.timeline(schedules, userID: userID, from: since, to: until)
+            } else {
+                try await queries.at(since, schedules, userID: userID)
+            }
+            let names = Dictionary(uniqueKeysWithValues: try await store.users(ids: Array(Set(found.map(\.userID)))).map { ($0.id, $0) })
+            for entry in found {
+                let person = names[entry.userID]
+                let start = entry.start.iso8601(in: entry.schedule.timeZone), end = entry.end.iso8601(in: entry.schedule.timeZone)
+                if json {
+                    let object: [String: String] = ["schedule_id": entry.schedule.id.uuidString.lowercased(), "schedule": entry.schedule.name,
+                                                    "user_id": entry.userID.uuidString.lowercased(), "email": person?.email ?? "", "start": start, "end": end]
+                    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+                    print(String(decoding: data, as: UTF8.self))
+                } else {
+                    print("\(start)  \(end)  \(entry.schedule.name)  \(person?.name ?? "?") <\(person?.email ?? "?")>")
+                }
+            }
+            if found.isEmpty && !json { FileHandle.standardError.write(Data("nobody is on call\(until == nil ? " then" : " in that interval")\n".utf8)) }
         }
     }
 }

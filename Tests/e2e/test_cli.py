@@ -36,7 +36,7 @@ def call(base_url, path, token=None, method="GET", body=None):
 
 
 @pytest.mark.parametrize("command", [[], ["serve"], ["migrate"], ["user"], ["user", "create"], ["user", "list"],
-                                     ["token"], ["token", "create"], ["setup-link"]])
+                                     ["token"], ["token", "create"], ["setup-link"], ["oncall"]])
 def test_every_subcommand_explains_itself(command):
     result = run(*command, "--help")
     assert result.returncode == 0, result.stderr
@@ -184,3 +184,45 @@ def test_a_chunked_body_over_the_limit_is_413_not_500(server):
         assert response.status == 413, response.read()[:300]
     finally:
         connection.close()
+
+
+def test_oncall_from_the_command_line_and_the_calendar_feed(server):
+    data = str(server.data_dir)
+    assert run("user", "create", "--email", "ops@example.com", "--name", "Ops Admin", "--role", "owner", "--data-dir", data,
+               stdin=PASSWORD + "\n").returncode == 0
+    token = run("token", "create", "--email", "ops@example.com", "--data-dir", data).stdout.strip()
+    people = []
+    for name in ("Ada", "Bo"):
+        status, body = call(server.base_url, "/api/v1/users", token=token, method="POST",
+                            body={"name": name, "email": f"{name.lower()}@example.com", "role": "responder"})
+        assert status == 201, body
+        people.append(json.loads(body)["id"])
+    status, body = call(server.base_url, "/api/v1/schedules", token=token, method="POST", body={
+        "name": "Payments", "time_zone": "Europe/Berlin",
+        "layers": [{"start": "2026-03-23T09:00", "rotation": {"length": 1, "unit": "day"}, "members": people}],
+    })
+    assert status == 201, body
+    schedule = json.loads(body)
+
+    # Across the change to summer time on 29 March 2026 the hand-off stays at 09:00 Berlin time.
+    shifts = run("oncall", "--schedule", "payments", "--since", "2026-03-27T00:00:00Z", "--until", "2026-03-31T00:00:00Z", "--json",
+                 "--data-dir", data)
+    assert shifts.returncode == 0, shifts.stderr
+    rows = [json.loads(line) for line in shifts.stdout.splitlines()]
+    starts = [row["start"] for row in rows]
+    assert starts == ["2026-03-27T01:00:00+01:00", "2026-03-27T09:00:00+01:00", "2026-03-28T09:00:00+01:00",
+                      "2026-03-29T09:00:00+02:00", "2026-03-30T09:00:00+02:00"]
+    assert [row["email"] for row in rows[1:3]] in (["ada@example.com", "bo@example.com"], ["bo@example.com", "ada@example.com"])
+
+    now = run("oncall", "--schedule", schedule["id"], "--data-dir", data)
+    assert now.returncode == 0 and "Payments" in now.stdout, now.stderr
+    missing = run("oncall", "--schedule", "nope", "--data-dir", data)
+    assert missing.returncode != 0 and "no schedule is named nope" in missing.stderr
+
+    path = urlparse(schedule["ical_url"]).path
+    with urllib.request.urlopen(server.base_url + path, timeout=10) as response:
+        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+        text = response.read().decode()
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.count("BEGIN:VEVENT") >= 90
+    status, _ = call(server.base_url, path.replace(".ics", "0.ics"))
+    assert status == 404
