@@ -103,6 +103,13 @@ public final class OnCallCalculator {
         }
     }
 
+    /// The hours a set of weekly restrictions covers within the interval, in `zone`, sorted and merged.
+    public func windows(_ restrictions: [LayerRestriction], zone: String) -> [DateInterval] {
+        restrictionWindows(restrictions, clock: clock(zone)).map {
+            DateInterval(start: Date(timeIntervalSinceReferenceDate: $0.start), end: Date(timeIntervalSinceReferenceDate: $0.end))
+        }
+    }
+
     /// Times within the interval when nobody is on call.
     public func gaps(in spans: [OnCallSpan]) -> [DateInterval] {
         var gaps: [DateInterval] = []

@@ -27,6 +27,7 @@ public enum TocsinRouter {
         SilencePages(env: env).register(router)
         NoiseControlPages(env: env).register(router)
         SchedulePages(env: env).register(router)
+        OnCallBurdenReports(env: env).registerPages(router)
         PeoplePages(env: env).register(router)
         return (router, table)
     }

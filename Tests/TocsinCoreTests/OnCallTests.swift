@@ -282,3 +282,28 @@ struct OnCallPropertyTests {
         }
     }
 }
+
+@Suite("On-call burden")
+struct OnCallBurdenTests {
+    @Test("hours on call counted once across schedules, split into working hours, nights and weekends in each person's zone")
+    func burden() {
+        // A week from Monday 23 November 00:00 UTC. Alice (Berlin) is on call Mon 08:00 UTC – Tue 08:00 UTC in one schedule and
+        // Mon 20:00 – Tue 02:00 UTC in another; Bob (New York) has Saturday.
+        let spans = [
+            OnCallSpan(userID: alice, start: at("2026-11-23T08:00"), end: at("2026-11-24T08:00")),
+            OnCallSpan(userID: alice, start: at("2026-11-23T20:00"), end: at("2026-11-24T02:00")),
+            OnCallSpan(userID: bob, start: at("2026-11-28T00:00", "America/New_York"), end: at("2026-11-29T00:00", "America/New_York")),
+        ]
+        let people = [alice: "Europe/Berlin", bob: "America/New_York", carol: "UTC"]
+        let rows = OnCallBurden.compute(spans: spans, people: people, from: at("2026-11-23T00:00"), to: at("2026-11-30T00:00"))
+        let a = rows.first { $0.userID == alice }!, b = rows.first { $0.userID == bob }!, c = rows.first { $0.userID == carol }!
+        #expect(a.onCall == 24 * 3600 && a.shifts == 1)
+        // Berlin 09:00–17:00 Monday is 08:00–16:00 UTC, all on call: 8 h inside working hours, 16 h outside.
+        #expect(a.outsideWorkingHours == 16 * 3600)
+        // Nights 22:00–07:00 Berlin = 21:00–06:00 UTC, all within Mon 08:00 – Tue 08:00 UTC: 9 h.
+        #expect(a.night == 9 * 3600 && a.weekend == 0)
+        #expect(b.onCall == 24 * 3600 && b.weekend == 24 * 3600 && b.outsideWorkingHours == 24 * 3600 && b.night == 9 * 3600)
+        #expect(c.onCall == 0 && c.shifts == 0)
+        #expect(OnCallBurden.overloaded(rows) == [alice, bob], "each carried 24 h against a mean of 16 h")
+    }
+}

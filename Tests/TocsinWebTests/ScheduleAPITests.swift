@@ -170,3 +170,39 @@ struct CalendarFeedTests {
         }
     }
 }
+
+@Suite("On-call burden report")
+struct OnCallBurdenReportTests {
+    @Test("a team's members with their hours, outside working hours and weekends; those over their share are marked; the page shows it")
+    func burden() async throws {
+        // Monday 7 December 2026 00:00 UTC: two whole weeks after the rotation began.
+        try await TestApp.run(now: { Date(timeIntervalSince1970: 1_796_601_600) }) { app in
+            let (ann, admin) = try await app.user("Ann", role: .admin)
+            let (ben, _) = try await app.user("Ben", role: .responder)
+            let (cat, _) = try await app.user("Cat", role: .responder)
+            let (dan, _) = try await app.user("Dan", role: .responder)
+            let team = try await app.request(.post, "/api/v1/teams", token: admin,
+                                             json: #"{"name":"SRE","member_ids":["\#(ben.id.db)","\#(cat.id.db)","\#(dan.id.db)"]}"#)
+            let teamID = try #require(team.json["id"]?.stringValue)
+            #expect(try await app.request(.post, "/api/v1/schedules", token: admin, json: """
+                {"name": "SRE", "time_zone": "UTC", "layers": [{"start": "2026-11-23T00:00", "rotation": {"length": 1, "unit": "week"},
+                 "members": ["\(ben.id.db)", "\(cat.id.db)"]}]}
+                """).status == .created)
+            let reply = try await app.request(.get, "/api/v1/reports/oncall-burden?team_id=\(teamID)&since=2026-11-23T00:00:00Z", token: admin)
+            ScheduleAPITests().fits("GET /api/v1/reports/oncall-burden", reply, "200")
+            let rows = reply.json["data"]?.arrayValue ?? []
+            #expect(rows.map { $0["name"]?.stringValue } == ["Ben", "Cat", "Dan"])
+            #expect(rows.map { $0["hours_on_call"] } == [168, 168, 0])
+            #expect(rows.map { $0["over_share"] } == [true, true, false])
+            #expect(reply.json["mean_hours_on_call"] == 112)
+            // Everyone here works in UTC (the default zone): a week is 40 working hours, 48 weekend hours and 7 nights of 9 hours.
+            #expect(rows.first?["time_zone"]?.stringValue == "UTC")
+            #expect(rows.first?["hours_outside_working_hours"] == 128 && rows.first?["hours_weekend"] == 48 && rows.first?["hours_night"] == 63)
+            #expect(try await app.request(.get, "/api/v1/reports/oncall-burden?since=2026-01-01T00:00:00Z", token: admin).errorFields == ["until"])
+
+            let cookies = try await app.signIn(email: ann.email)
+            let page = try await app.page("/reports/oncall?team_id=\(teamID)&days=28", cookies: cookies)
+            #expect(page.status == .ok && page.text.contains("<td>Dan</td><td>0.0</td>") && page.text.contains("more than their share"))
+        }
+    }
+}

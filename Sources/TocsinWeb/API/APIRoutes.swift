@@ -77,6 +77,7 @@ struct APIRoutes {
         Reports(env: env).registerAPI(api)
         registerNoiseControl(api)
         registerSchedules(api)
+        OnCallBurdenReports(env: env).registerAPI(api)
         NoiseReports(env: env).registerAPI(api)
         api.on(.get, "openapi.json") { _, _ in
             try JSONBody.response(OpenAPIDocument.document)

@@ -48,6 +48,13 @@ extension OpenAPIDocument {
             "post": operation("revokeUserFeed", "Stop a person's calendar link working and issue a new one (they or an admin)", tag: "schedules",
                               ok: ref("CalendarFeed")),
         ],
+        "/api/v1/reports/oncall-burden": [
+            "get": operation("oncallBurden", "Hours on call per person over a period (default: the last 28 days; at most 92), outside working hours, at night and at weekends, and who carries more than 1.25 times the average",
+                             tag: "schedules", query: [
+                                queryParam("team_id", "The team's members, with or without time (default: everyone with time)", uuid),
+                                queryParam("since", "Start (default: 28 days before until)", dateTime), queryParam("until", "End (default: now)", dateTime),
+                             ], ok: ref("OnCallBurden")),
+        ],
         "/api/v1/oncalls": [
             "get": operation("listOnCalls", "Who is on call: the final timeline (layers and overrides) in time order, clipped to since–until; without until, who is on call at since (default now), with their shift's own start and end",
                              tag: "schedules", query: [
@@ -78,6 +85,18 @@ extension OpenAPIDocument {
 
     static let scheduleSchemas: JSONValue = [
         "Layer": layerSchema,
+        "OnCallBurden": [
+            "type": "object", "required": ["since", "until", "mean_hours_on_call", "data"],
+            "properties": [
+                "since": dateTime, "until": dateTime, "mean_hours_on_call": ["type": "number"],
+                "data": ["type": "array", "items": ["type": "object", "required": ["user_id", "name", "time_zone", "hours_on_call",
+                    "hours_outside_working_hours", "hours_night", "hours_weekend", "shifts", "over_share"], "properties": [
+                    "user_id": uuid, "name": string, "time_zone": string, "hours_on_call": ["type": "number"],
+                    "hours_outside_working_hours": ["type": "number"], "hours_night": ["type": "number"], "hours_weekend": ["type": "number"],
+                    "shifts": ["type": "integer"], "over_share": ["type": "boolean"],
+                ]]],
+            ],
+        ],
         "CalendarFeed": ["type": "object", "required": ["ical_url"], "properties": ["ical_url": string]],
         "ScheduleInput": [
             "type": "object", "required": ["name", "time_zone", "layers"],

@@ -99,7 +99,7 @@ struct SchedulePages {
         let create: HTML = me.role.allows(.manageCatalog) ? "<p><a class=\"button\" href=\"/schedules/new\">New schedule</a></p>" : ""
         let html = Pages.layout("On call", principal: context.principal, section: .oncall, """
         <h1>On call now</h1>
-        <p class="lead">Every schedule and who answers it at this moment. <a href="/my/shifts">My shifts</a></p>
+        <p class="lead">Every schedule and who answers it at this moment. <a href="/my/shifts">My shifts</a> · <a href="/reports/oncall">On-call burden</a></p>
         \(create)
         \(schedules.isEmpty ? HTML("<p class=\"muted\">No schedules yet.</p>") : HTML("""
         <table><thead><tr><th>Schedule</th><th>Team</th><th>Time zone</th><th>On call now</th></tr></thead><tbody>\(rows)</tbody></table>

@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import TocsinCore
+
+/// `GET /api/v1/reports/oncall-burden` and the page `/reports/oncall`: hours on call per person (and for a
+/// team's members), how much of it fell outside working hours, and who carries more than their share.
+struct OnCallBurdenReports {
+    let env: WebEnvironment
+
+    static let maximumDays = 92.0
+
+    struct Report {
+        var from: Date
+        var to: Date
+        var rows: [(user: User, burden: OnCallBurden)]
+        var overloaded: Set<UUID>
+        var meanHours: Double
+    }
+
+    /// Everyone with on-call time in the period, or a team's members (with or without time).
+    func report(teamID: UUID?, from: Date, to: Date) async throws -> Report {
+        let queries = OnCallQueries(store: env.store)
+        var people: [UUID]? = nil
+        if let teamID {
+            guard let team = try await env.store.team(id: teamID) else { throw DomainError.notFound("team \(teamID.db) not found") }
+            people = team.memberIDs
+        }
+        let entries = try await queries.timeline(try await queries.allSchedules(), from: from, to: to)
+            .filter { people == nil || people!.contains($0.userID) }
+        let users = try await env.store.users(ids: Array(Set((people ?? []) + entries.map(\.userID))))
+        let zones = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.timeZone) })
+        let burdens = OnCallBurden.compute(spans: entries.map { OnCallSpan(userID: $0.userID, start: $0.start, end: $0.end) },
+                                           people: zones, from: from, to: to)
+        let byID = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0) })
+        let rows = burdens.compactMap { b in byID[b.userID].map { (user: $0, burden: b) } }
+            .sorted { ($0.burden.onCall, $1.user.name.lowercased()) > ($1.burden.onCall, $0.user.name.lowercased()) }
+        let mean = burdens.isEmpty ? 0 : burdens.reduce(0) { $0 + $1.onCall } / Double(burdens.count) / 3600
+        return Report(from: from, to: to, rows: rows, overloaded: OnCallBurden.overloaded(burdens), meanHours: mean)
+    }
+
+    func period(_ request: Request) throws -> (Date, Date) {
+        var v = Validator()
+        let now = env.now()
+        let to = request.query("until").flatMap { $0.isEmpty ? nil : APIRoutes.instant($0, "until", &v) } ?? now
+        let from = request.query("since").flatMap { $0.isEmpty ? nil : APIRoutes.instant($0, "since", &v) } ?? to.addingTimeInterval(-28 * 86_400)
+        v.check(from < to, "since", "must be before until")
+        v.check(to.timeIntervalSince(from) <= Self.maximumDays * 86_400, "until", "must be at most 92 days after since")
+        try v.throwIfInvalid()
+        return (from, to)
+    }
+
+    static func hours(_ seconds: TimeInterval) -> Double { (seconds / 36).rounded() / 100 }
+
+    func registerAPI(_ api: APIRegistrar) {
+        api.on(.get, "reports/oncall-burden") { request, context in
+            _ = try context.require(.read)
+            let (from, to) = try period(request)
+            let report = try await report(teamID: try request.queryID("team_id"), from: from, to: to)
+            let rows: [JSONValue] = report.rows.map { row in
+                [
+                    "user_id": .string(row.user.id.db), "name": .string(row.user.name), "time_zone": .string(row.user.timeZone),
+                    "hours_on_call": .number(Self.hours(row.burden.onCall)),
+                    "hours_outside_working_hours": .number(Self.hours(row.burden.outsideWorkingHours)),
+                    "hours_night": .number(Self.hours(row.burden.night)), "hours_weekend": .number(Self.hours(row.burden.weekend)),
+                    "shifts": .number(Double(row.burden.shifts)), "over_share": .bool(report.overloaded.contains(row.user.id)),
+                ]
+            }
+            let formatter = ISO8601DateFormatter()
+            return try JSONBody.response([
+                "since": .string(formatter.string(from: from)), "until": .string(formatter.string(from: to)),
+                "mean_hours_on_call": .number((report.meanHours * 100).rounded() / 100), "data": .array(rows),
+            ] as JSONValue)
+        }
+    }
+
+    func registerPages(_ router: Router<TocsinRequestContext>) {
+        router.get("/reports/oncall") { request, context in
+            let me = try context.require(.read)
+            let teamID = try request.queryID("team_id")
+            let days = Int(request.query("days") ?? "") ?? 28
+            guard [7, 28, 90].contains(days) else { throw DomainError.invalid("days", "must be 7, 28 or 90") }
+            let now = env.now()
+            let report = try await report(teamID: teamID, from: now.addingTimeInterval(-Double(days) * 86_400), to: now)
+            let teams = try await env.store.teams(query: nil, page: PageRequest(limit: PageRequest.maximumLimit)).items
+            func h(_ seconds: TimeInterval) -> String { String(format: "%.1f", seconds / 3600) }
+            let rows = report.rows.map { row -> HTML in
+                let flag: HTML = report.overloaded.contains(row.user.id) ? "<strong>more than their share</strong>" : ""
+                return """
+                <tr><td>\(row.user.name)</td><td>\(h(row.burden.onCall))</td><td>\(h(row.burden.outsideWorkingHours))</td>
+                <td>\(h(row.burden.night))</td><td>\(h(row.burden.weekend))</td><td>\(String(row.burden.shifts))</td><td>\(flag)</td></tr>
+                """
+            }
+            let teamOptions = teams.map { team -> HTML in
+                "<option value=\"\(team.id.db)\"\(team.id == teamID ? HTML(" selected") : HTML.empty)>\(team.name)</option>"
+            }
+            let dayOptions = [7, 28, 90].map { d -> HTML in "<option value=\"\(String(d))\"\(d == days ? HTML(" selected") : HTML.empty)>last \(String(d)) days</option>" }
+            let html = Pages.layout("On-call burden", principal: context.principal, section: .oncall, """
+            <p><a href="/oncall">← On call</a></p>
+            <h1>On-call burden</h1>
+            <p class="lead">Hours on call per person over the period (counted once where schedules overlap), and how much of it fell
+            outside working hours (Monday to Friday, 09:00–17:00 in each person's own time zone), at night (22:00–07:00) or at weekends.
+            Someone with more than 1.25 times the average is marked. Pages per shift come with paging.</p>
+            <form method="get" action="/reports/oncall" class="filters">
+              <label for="team_id">Team</label><select id="team_id" name="team_id"><option value="">Everyone on call</option>\(teamOptions)</select>
+              <label for="days">Period</label><select id="days" name="days">\(dayOptions)</select>
+              <button type="submit">Show</button>
+            </form>
+            <p class="muted">\(Pages.formatDate(report.from, timeZone: me.timeZone)) – \(Pages.formatDate(report.to, timeZone: me.timeZone)); average \(String(format: "%.1f", report.meanHours)) h per person.</p>
+            \(report.rows.isEmpty ? HTML("<p class=\"muted\">Nobody was on call in this period.</p>") : HTML("""
+            <table><thead><tr><th>Person</th><th>Hours on call</th><th>Outside working hours</th><th>Night</th><th>Weekend</th><th>Shifts</th><th></th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """))
+            """)
+            return Pages.response(html)
+        }
+    }
+}
