@@ -35,7 +35,8 @@ public enum TocsinApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tocsin"),
-            services: [DatabaseService(database: database)],
+            // Stopped in reverse order: the hand-off job before the database closes.
+            services: [DatabaseService(database: database), HandoffService(recorder: HandoffRecorder(env: env), logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
             logger: logger
         )
@@ -59,5 +60,30 @@ struct DatabaseService: ServiceLifecycle.Service {
     func run() async throws {
         try? await gracefulShutdown()
         await database.close()
+    }
+}
+
+/// Runs the hand-off recorder every half minute until the server shuts down.
+struct HandoffService: ServiceLifecycle.Service {
+    let recorder: HandoffRecorder
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    do {
+                        try await recorder.run()
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        logger.warning("recording on-call hand-offs failed; trying again shortly", metadata: ["error": "\(error)"])
+                    }
+                    try await Task.sleep(for: HandoffRecorder.interval)
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
     }
 }

@@ -328,4 +328,41 @@ public protocol ScheduleRepository: Sendable {
     func revokeCalendarFeed(subjectID: UUID) async throws -> Int
     /// A random value made once per installation and kept in the database (e.g. the key that signs feed links).
     func instanceSecret(_ name: String, makeIfMissing: @Sendable () -> String) async throws -> String
+
+    /// Where a periodic job got to (nil before its first run).
+    func jobCursor(_ name: String) async throws -> Date?
+    /// Records hand-offs (each once, however often it is offered) and moves the job's cursor to `through`, together.
+    func recordHandoffs(_ handoffs: [Handoff], cursor name: String, through: Date, now: Date) async throws
+    /// Recorded hand-offs in [from, to), oldest first.
+    func handoffs(scheduleID: UUID?, userID: UUID?, from: Date, to: Date) async throws -> [Handoff]
+}
+
+/// The moment a person's on-call time begins or ends on a schedule: they are told (once paging exists) and it is recorded.
+public struct Handoff: Sendable, Equatable, Hashable {
+    public enum Kind: String, Sendable {
+        case start, end
+    }
+
+    public var scheduleID: UUID
+    public var userID: UUID
+    public var kind: Kind
+    public var at: Date
+
+    public init(scheduleID: UUID, userID: UUID, kind: Kind, at: Date) {
+        self.scheduleID = scheduleID
+        self.userID = userID
+        self.kind = kind
+        self.at = at
+    }
+
+    /// The starts and ends in [from, to) of a schedule's final timeline, computed over a wider interval so that its
+    /// clipped edges are not mistaken for hand-offs.
+    public static func within(_ spans: [OnCallSpan], scheduleID: UUID, from: Date, to: Date) -> [Handoff] {
+        var out: [Handoff] = []
+        for span in spans {
+            if span.start >= from && span.start < to { out.append(Handoff(scheduleID: scheduleID, userID: span.userID, kind: .start, at: span.start)) }
+            if span.end >= from && span.end < to { out.append(Handoff(scheduleID: scheduleID, userID: span.userID, kind: .end, at: span.end)) }
+        }
+        return out.sorted { ($0.at, $0.kind == .end ? 0 : 1) < ($1.at, $1.kind == .end ? 0 : 1) }
+    }
 }

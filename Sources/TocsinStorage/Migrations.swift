@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -322,6 +322,24 @@ public enum Migrations {
             "CREATE INDEX schedule_overrides_replaces ON schedule_overrides (replaces_user_id, ends_at)",
             "CREATE TABLE calendar_feeds (subject_id TEXT PRIMARY KEY, version INTEGER NOT NULL)",
             "CREATE TABLE instance_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ]
+    }
+
+    static let handoffs = Migration(version: 11, name: "on-call hand-offs") { t in
+        [
+            """
+            CREATE TABLE oncall_handoffs (
+                schedule_id TEXT NOT NULL REFERENCES schedules (id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                at \(t.time) NOT NULL,
+                recorded_at \(t.time) NOT NULL,
+                PRIMARY KEY (schedule_id, user_id, kind, at)
+            )
+            """,
+            "CREATE INDEX oncall_handoffs_at ON oncall_handoffs (at)",
+            "CREATE INDEX oncall_handoffs_user ON oncall_handoffs (user_id, at)",
+            "CREATE TABLE job_cursors (name TEXT PRIMARY KEY, at \(t.time) NOT NULL)",
         ]
     }
 }

@@ -216,4 +216,44 @@ extension SQLStore: ScheduleRepository {
             return try await db.raw("SELECT value FROM instance_secrets WHERE name = \(bind: name)").first(decodingColumn: "value", as: String.self) ?? made
         }
     }
+
+    // MARK: Hand-offs
+
+    public func jobCursor(_ name: String) async throws -> Date? {
+        try await database.read { db in
+            try await db.raw("SELECT at FROM job_cursors WHERE name = \(bind: name)").first(decodingColumn: "at", as: Date.self)
+        }
+    }
+
+    public func recordHandoffs(_ handoffs: [Handoff], cursor name: String, through: Date, now: Date) async throws {
+        try await database.write { db in
+            let known = try await db.missingIDs(Array(Set(handoffs.map(\.scheduleID))), in: "schedules")
+            let users = try await db.missingIDs(Array(Set(handoffs.map(\.userID))), in: "users")
+            // A schedule or person deleted meanwhile has nothing left to record.
+            let kept = handoffs.filter { !known.contains($0.scheduleID) && !users.contains($0.userID) }
+            for chunk in kept.chunks(of: 200) {
+                try await db.raw("INSERT INTO oncall_handoffs (schedule_id, user_id, kind, at, recorded_at) VALUES "
+                    + SQLQueryString.joined(chunk.map { "(\(bind: $0.scheduleID.db), \(bind: $0.userID.db), \(bind: $0.kind.rawValue), \(bind: $0.at), \(bind: now))" })
+                    + " ON CONFLICT DO NOTHING").run()
+            }
+            // Never backwards: two servers running the job at once leave the later cursor.
+            try await db.raw("""
+                INSERT INTO job_cursors (name, at) VALUES (\(bind: name), \(bind: through))
+                ON CONFLICT (name) DO UPDATE SET at = CASE WHEN excluded.at > job_cursors.at THEN excluded.at ELSE job_cursors.at END
+                """).run()
+        }
+    }
+
+    public func handoffs(scheduleID: UUID?, userID: UUID?, from: Date, to: Date) async throws -> [Handoff] {
+        var conditions: [SQLQueryString] = ["at >= \(bind: from)", "at < \(bind: to)"]
+        if let scheduleID { conditions.append("schedule_id = \(bind: scheduleID.db)") }
+        if let userID { conditions.append("user_id = \(bind: userID.db)") }
+        return try await database.read { db in
+            try await db.raw("SELECT * FROM oncall_handoffs" + SQLText.whereClause(conditions) + " ORDER BY at, kind, schedule_id, user_id").all().map { row in
+                Handoff(scheduleID: try row.id("schedule_id"), userID: try row.id("user_id"),
+                        kind: Handoff.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .start,
+                        at: try row.decode(column: "at", as: Date.self))
+            }
+        }
+    }
 }

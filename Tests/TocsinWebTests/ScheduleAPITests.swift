@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Synchronization
 import Testing
 import TocsinCore
 @testable import TocsinWeb
@@ -205,4 +206,47 @@ struct OnCallBurdenReportTests {
             #expect(page.status == .ok && page.text.contains("<td>Dan</td><td>0.0</td>") && page.text.contains("more than their share"))
         }
     }
+}
+
+@Suite("Hand-offs")
+struct HandoffTests {
+    @Test("the recorder notes each start and end once as time passes, starting from its first run; the API and the page list them")
+    func recorder() async throws {
+        let clock = Clock(Date(timeIntervalSince1970: 1_795_435_200)) // Monday 23 November 2026, 12:00 UTC
+        try await TestApp.run(now: { clock.now }) { app in
+            let (ann, admin) = try await app.user("Ann", role: .admin)
+            let (ben, _) = try await app.user("Ben", role: .responder)
+            let (cat, _) = try await app.user("Cat", role: .responder)
+            let created = try await app.request(.post, "/api/v1/schedules", token: admin, json: """
+                {"name": "Daily", "time_zone": "Europe/Berlin", "layers": [{"start": "2026-11-02T09:00", "rotation": {"length": 1, "unit": "day"},
+                 "members": ["\(ben.id.db)", "\(cat.id.db)"]}]}
+                """)
+            let id = try #require(created.json["id"]?.stringValue)
+            let recorder = HandoffRecorder(env: app.env)
+            #expect(try await recorder.run().isEmpty, "the first run only starts the clock")
+            clock.advance(by: 2 * 86_400) // Wednesday 12:00 UTC: hand-offs on Tuesday and Wednesday at 08:00 UTC
+            let noted = try await recorder.run()
+            #expect(noted.count == 4)
+            #expect(Set(noted.map(\.at)) == [Date(timeIntervalSince1970: 1_795_507_200), Date(timeIntervalSince1970: 1_795_593_600)])
+            #expect(try await recorder.run().isEmpty, "nothing new at the same moment")
+            try await app.store.recordHandoffs(noted, cursor: HandoffRecorder.cursor, through: clock.now, now: clock.now)
+            let listed = try await app.request(.get, "/api/v1/schedules/\(id)/handoffs", token: admin)
+            ScheduleAPITests().fits("GET /api/v1/schedules/{id}/handoffs", listed, "200")
+            let rows = listed.json["data"]?.arrayValue ?? []
+            #expect(rows.count == 4, "offered twice, stored once")
+            #expect(rows.map { $0["at"]?.stringValue } == ["2026-11-24T09:00:00+01:00", "2026-11-24T09:00:00+01:00",
+                                                         "2026-11-25T09:00:00+01:00", "2026-11-25T09:00:00+01:00"])
+            #expect(rows.map { $0["kind"]?.stringValue } == ["end", "start", "end", "start"])
+            let page = try await app.page("/schedules/\(id)", cookies: try await app.signIn(email: ann.email))
+            #expect(page.text.contains("came on call") && page.text.contains("went off call"))
+        }
+    }
+}
+
+/// A clock a test moves by hand.
+final class Clock: Sendable {
+    private let current: Mutex<Date>
+    init(_ start: Date) { current = Mutex(start) }
+    var now: Date { current.withLock { $0 } }
+    func advance(by seconds: TimeInterval) { current.withLock { $0.addTimeInterval(seconds) } }
 }

@@ -225,6 +225,15 @@ extension APIRoutes {
             _ = try await feeds.revoke(.schedules, schedule.id)
             return try await answer(schedule)
         }
+        api.on(.get, "schedules/:id/handoffs") { request, context in
+            _ = try context.require(.read)
+            let schedule = try await load(context)
+            let (from, to) = try Self.interval(request, now: now(), defaultLength: 7 * 86_400, endingNow: true)
+            let handoffs = try await store.handoffs(scheduleID: schedule.id, userID: try request.queryID("user_id"), from: from, to: to)
+            return try JSONBody.response(DataJSON(data: handoffs.map { h -> [String: String] in
+                ["schedule_id": h.scheduleID.db, "user_id": h.userID.db, "kind": h.kind.rawValue, "at": h.at.iso8601(in: schedule.timeZone)]
+            }))
+        }
         api.on(.get, "schedules/:id/overrides") { request, context in
             _ = try context.require(.read)
             let schedule = try await load(context)
@@ -298,11 +307,11 @@ extension APIRoutes {
         try v.throwIfInvalid()
     }
 
-    /// `since` and `until` from the query, defaulting to now and `defaultLength` after it.
-    static func interval(_ request: Request, now: Date, defaultLength: TimeInterval) throws -> (Date, Date) {
+    /// `since` and `until` from the query: by default from now for `defaultLength`, or (`endingNow`) the `defaultLength` up to now.
+    static func interval(_ request: Request, now: Date, defaultLength: TimeInterval, endingNow: Bool = false) throws -> (Date, Date) {
         var v = Validator()
-        let since = request.query("since").flatMap { $0.isEmpty ? nil : instant($0, "since", &v) } ?? now
-        let until = request.query("until").flatMap { $0.isEmpty ? nil : instant($0, "until", &v) } ?? since.addingTimeInterval(defaultLength)
+        let since = request.query("since").flatMap { $0.isEmpty ? nil : instant($0, "since", &v) } ?? (endingNow ? now.addingTimeInterval(-defaultLength) : now)
+        let until = request.query("until").flatMap { $0.isEmpty ? nil : instant($0, "until", &v) } ?? (endingNow ? now : since.addingTimeInterval(defaultLength))
         try v.throwIfInvalid()
         try checkInterval(since, until)
         return (since, until)

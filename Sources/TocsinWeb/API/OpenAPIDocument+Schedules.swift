@@ -27,6 +27,16 @@ extension OpenAPIDocument {
             "post": operation("revokeScheduleFeed", "Stop the schedule's calendar link working and issue a new one (admin)", tag: "schedules",
                               ok: ref("Schedule")),
         ],
+        "/api/v1/schedules/{id}/handoffs": [
+            "parameters": [idParam],
+            "get": operation("listHandoffs", "Recorded starts and ends of shifts (default: the last 7 days)", tag: "schedules", query: [
+                queryParam("user_id", "Only this person's", uuid), queryParam("since", "Start (default: 7 days before until)", dateTime),
+                queryParam("until", "End (default: now)", dateTime),
+            ], ok: ["type": "object", "required": ["data"], "properties": ["data": ["type": "array", "items": [
+                "type": "object", "required": ["schedule_id", "user_id", "kind", "at"],
+                "properties": ["schedule_id": uuid, "user_id": uuid, "kind": ["type": "string", "enum": ["start", "end"]], "at": instantWithOffset],
+            ]]]]),
+        ],
         "/api/v1/schedules/{id}/overrides": [
             "parameters": [idParam],
             "get": operation("listOverrides", "Overrides overlapping the interval (default: the next 90 days)", tag: "schedules", query: [

@@ -202,6 +202,10 @@ struct SchedulePages {
         </form>
         """ : ""
         let link = try await CalendarFeeds(env: env).url(.schedules, schedule.id)
+        let handoffs = try await store.handoffs(scheduleID: schedule.id, userID: nil, from: now.addingTimeInterval(-7 * 86_400), to: now.addingTimeInterval(1))
+        let handoffRows = handoffs.suffix(10).reversed().map { h -> HTML in
+            "<li>\(Pages.formatDate(h.at, timeZone: me.timeZone)): \(who[h.userID] ?? "Unknown") \(h.kind == .start ? "came on call" : "went off call")</li>"
+        }
         let html = Pages.layout(schedule.name, principal: context.principal, section: .oncall, """
         <p><a href="/oncall">← On call</a></p>
         <h1>\(schedule.name)</h1>
@@ -222,6 +226,8 @@ struct SchedulePages {
         <table><thead><tr><th>Who covers</th><th>For</th><th>When</th><th></th></tr></thead><tbody>\(overrideRows)</tbody></table>
         """))
         \(overrideFormHTML)
+        <h2>Recent hand-offs</h2>
+        \(handoffs.isEmpty ? HTML("<p class=\"muted\">None recorded in the last seven days.</p>") : HTML("<ul>\(handoffRows)</ul>"))
         <h2>Calendar</h2>
         <p>The final timeline as a calendar feed: <input type="text" readonly value="\(link)" aria-label="Schedule calendar link"></p>
         """)

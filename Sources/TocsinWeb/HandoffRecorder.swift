@@ -1,0 +1,46 @@
+import Foundation
+import TocsinCore
+
+/// Notices the start and end of every shift as they happen and records them (paging will tell the person too).
+/// Run every half minute by the server; each run covers the time since the last one, at most a week of it.
+/// Several servers may run it at once: each hand-off is stored once and the cursor only moves forward.
+public struct HandoffRecorder: Sendable {
+    public static let cursor = "oncall-handoffs"
+    public static let interval: Duration = .seconds(30)
+    static let maximumCatchUp: TimeInterval = 7 * 86_400
+
+    let env: WebEnvironment
+
+    public init(env: WebEnvironment) {
+        self.env = env
+    }
+
+    /// Records the hand-offs since the last run; the first run only starts the clock.
+    @discardableResult
+    public func run() async throws -> [Handoff] {
+        let now = env.now()
+        guard let since = try await env.store.jobCursor(Self.cursor) else {
+            try await env.store.recordHandoffs([], cursor: Self.cursor, through: now, now: now)
+            return []
+        }
+        guard now > since else { return [] }
+        let through = min(now, since.addingTimeInterval(Self.maximumCatchUp))
+        let queries = OnCallQueries(store: env.store)
+        let schedules = try await queries.allSchedules()
+        let overrides = Dictionary(grouping: try await env.store.overrides(scheduleIDs: schedules.map(\.id), from: since.addingTimeInterval(-86_400),
+                                                                          to: through.addingTimeInterval(86_400)), by: \.scheduleID)
+        // A day either side, so the clipped ends of the computed interval are not taken for hand-offs.
+        let calculator = OnCallCalculator(from: since.addingTimeInterval(-86_400), to: through.addingTimeInterval(86_400))
+        var handoffs: [Handoff] = []
+        for schedule in schedules {
+            handoffs += Handoff.within(calculator.timeline(schedule, overrides: overrides[schedule.id] ?? []), scheduleID: schedule.id,
+                                       from: since, to: through)
+        }
+        try await env.store.recordHandoffs(handoffs, cursor: Self.cursor, through: through, now: now)
+        for handoff in handoffs {
+            env.logger.info("on-call hand-off", metadata: ["schedule_id": "\(handoff.scheduleID.db)", "user_id": "\(handoff.userID.db)",
+                                                           "kind": "\(handoff.kind.rawValue)", "at": "\(handoff.at)"])
+        }
+        return handoffs
+    }
+}
