@@ -48,3 +48,17 @@ public struct Page<Item: Sendable>: Sendable {
         return next < total && !items.isEmpty ? next : nil
     }
 }
+
+extension Page {
+    /// Every item, fetched a page at a time (the largest page the store allows).
+    public static func all(_ fetch: (PageRequest) async throws -> Page<Item>) async throws -> [Item] {
+        var all: [Item] = []
+        var request = PageRequest(limit: PageRequest.maximumLimit)
+        while true {
+            let batch = try await fetch(request)
+            all += batch.items
+            guard let next = batch.nextOffset else { return all }
+            request.offset = next
+        }
+    }
+}

@@ -33,14 +33,7 @@ public struct OnCallQueries: Sendable {
     }
 
     public func allSchedules(_ filter: ScheduleFilter = ScheduleFilter()) async throws -> [OnCallSchedule] {
-        var all: [OnCallSchedule] = []
-        var page = PageRequest(limit: PageRequest.maximumLimit)
-        while true {
-            let batch = try await store.schedules(filter, page: page)
-            all += batch.items
-            guard let next = batch.nextOffset else { return all }
-            page.offset = next
-        }
+        try await Page.all { try await store.schedules(filter, page: $0) }
     }
 
     /// The final timelines over [from, to), in time order (then by schedule name), optionally only one person's.

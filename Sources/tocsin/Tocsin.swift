@@ -204,14 +204,8 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await CLI.withDatabase(try database.config()) { database, _ in
                 let store = SQLStore(database: database)
-                var page = PageRequest(limit: PageRequest.maximumLimit)
-                while true {
-                    let batch = try await store.users(UserFilter(), page: page)
-                    for user in batch.items {
-                        print("\(user.id.uuidString.lowercased())  \(user.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(user.email)  \(user.name)")
-                    }
-                    guard let next = batch.nextOffset else { break }
-                    page.offset = next
+                for user in try await Page.all({ try await store.users(UserFilter(), page: $0) }) {
+                    print("\(user.id.uuidString.lowercased())  \(user.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(user.email)  \(user.name)")
                 }
             }
         }

@@ -58,14 +58,7 @@ struct CatalogPages {
     }
 
     private func allServices() async throws -> [Service] {
-        var all: [Service] = []
-        var page = PageRequest(limit: PageRequest.maximumLimit)
-        while true {
-            let batch = try await store.services(ServiceFilter(), page: page)
-            all += batch.items
-            guard let next = batch.nextOffset else { return all }
-            page.offset = next
-        }
+        try await Page.all { try await store.services(ServiceFilter(), page: $0) }
     }
 
     func serviceList(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {

@@ -59,14 +59,7 @@ struct SchedulePages {
     }
 
     private func allUsers() async throws -> [User] {
-        var all: [User] = []
-        var page = PageRequest(limit: PageRequest.maximumLimit)
-        while true {
-            let batch = try await store.users(UserFilter(), page: page)
-            all += batch.items
-            guard let next = batch.nextOffset else { return all }
-            page.offset = next
-        }
+        try await Page.all { try await store.users(UserFilter(), page: $0) }
     }
 
     /// Midnight of the viewer's day containing `date`.
