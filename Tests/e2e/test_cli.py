@@ -10,6 +10,7 @@ import urllib.request
 import uuid
 from urllib.parse import urlparse, urlunparse
 
+import icalendar
 import pytest
 
 from conftest import _binary, _free_port, _wait_ready, SHUTDOWN_TIMEOUT
@@ -224,5 +225,13 @@ def test_oncall_from_the_command_line_and_the_calendar_feed(server):
         assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
         text = response.read().decode()
     assert text.startswith("BEGIN:VCALENDAR\r\n") and text.count("BEGIN:VEVENT") >= 90
+    # A calendar library reads it as calendar apps do: every event has a unique id, a start before its end, and a summary.
+    calendar = icalendar.Calendar.from_ical(text)
+    events = [component for component in calendar.walk("VEVENT")]
+    assert len(events) == text.count("BEGIN:VEVENT")
+    assert len({str(event["UID"]) for event in events}) == len(events)
+    assert all(event.decoded("DTSTART") < event.decoded("DTEND") for event in events)
+    assert all(str(event["SUMMARY"]).endswith("on call (Payments)") for event in events)
+    assert str(calendar["X-WR-CALNAME"]) == "On call: Payments"
     status, _ = call(server.base_url, path.replace(".ics", "0.ics"))
     assert status == 404
