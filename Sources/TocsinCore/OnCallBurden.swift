@@ -14,6 +14,15 @@ public struct OnCallBurden: Sendable, Equatable {
     /// Separate stretches on call (adjacent or overlapping shifts count as one).
     public var shifts: Int
 
+    public init(userID: UUID, onCall: TimeInterval, outsideWorkingHours: TimeInterval, night: TimeInterval, weekend: TimeInterval, shifts: Int) {
+        self.userID = userID
+        self.onCall = onCall
+        self.outsideWorkingHours = outsideWorkingHours
+        self.night = night
+        self.weekend = weekend
+        self.shifts = shifts
+    }
+
     public static let workingHours = [LayerRestriction(days: [.mon, .tue, .wed, .thu, .fri], startMinute: 9 * 60, endMinute: 17 * 60)]
     static let nights = [LayerRestriction(days: Set(Weekday.allCases), startMinute: 22 * 60, endMinute: 7 * 60)]
     static let weekends = [LayerRestriction(days: [.sat, .sun], startMinute: 0, endMinute: 1440)]

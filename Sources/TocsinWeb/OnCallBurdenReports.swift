@@ -15,6 +15,15 @@ struct OnCallBurdenReports {
         var rows: [(user: User, burden: OnCallBurden)]
         var overloaded: Set<UUID>
         var meanHours: Double
+
+        /// Everyone listed together: the team's load when a team was asked for.
+        var total: OnCallBurden {
+            rows.reduce(OnCallBurden(userID: UUID(), onCall: 0, outsideWorkingHours: 0, night: 0, weekend: 0, shifts: 0)) { sum, row in
+                OnCallBurden(userID: sum.userID, onCall: sum.onCall + row.burden.onCall,
+                             outsideWorkingHours: sum.outsideWorkingHours + row.burden.outsideWorkingHours,
+                             night: sum.night + row.burden.night, weekend: sum.weekend + row.burden.weekend, shifts: sum.shifts + row.burden.shifts)
+            }
+        }
     }
 
     /// Everyone with on-call time in the period, or a team's members (with or without time).
@@ -69,6 +78,12 @@ struct OnCallBurdenReports {
             return try JSONBody.response([
                 "since": .string(formatter.string(from: from)), "until": .string(formatter.string(from: to)),
                 "mean_hours_on_call": .number((report.meanHours * 100).rounded() / 100), "data": .array(rows),
+                "total": [
+                    "hours_on_call": .number(Self.hours(report.total.onCall)),
+                    "hours_outside_working_hours": .number(Self.hours(report.total.outsideWorkingHours)),
+                    "hours_night": .number(Self.hours(report.total.night)), "hours_weekend": .number(Self.hours(report.total.weekend)),
+                    "shifts": .number(Double(report.total.shifts)),
+                ],
             ] as JSONValue)
         }
     }
@@ -108,7 +123,9 @@ struct OnCallBurdenReports {
             <p class="muted">\(Pages.formatDate(report.from, timeZone: me.timeZone)) – \(Pages.formatDate(report.to, timeZone: me.timeZone)); average \(String(format: "%.1f", report.meanHours)) h per person.</p>
             \(report.rows.isEmpty ? HTML("<p class=\"muted\">Nobody was on call in this period.</p>") : HTML("""
             <table><thead><tr><th>Person</th><th>Hours on call</th><th>Outside working hours</th><th>Night</th><th>Weekend</th><th>Shifts</th><th></th></tr></thead>
-            <tbody>\(rows)</tbody></table>
+            <tbody>\(rows)</tbody>
+            <tfoot><tr><th>All listed</th><th>\(h(report.total.onCall))</th><th>\(h(report.total.outsideWorkingHours))</th><th>\(h(report.total.night))</th>
+            <th>\(h(report.total.weekend))</th><th>\(String(report.total.shifts))</th><th></th></tr></tfoot></table>
             """))
             """)
             return Pages.response(html)

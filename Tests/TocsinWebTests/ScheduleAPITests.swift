@@ -196,6 +196,7 @@ struct OnCallBurdenReportTests {
             #expect(rows.map { $0["hours_on_call"] } == [168, 168, 0])
             #expect(rows.map { $0["over_share"] } == [true, true, false])
             #expect(reply.json["mean_hours_on_call"] == 112)
+            #expect(reply.json["total"]?["hours_on_call"] == 336 && reply.json["total"]?["shifts"] == 2, "the team's load: two weeks, two shifts")
             // Everyone here works in UTC (the default zone): a week is 40 working hours, 48 weekend hours and 7 nights of 9 hours.
             #expect(rows.first?["time_zone"]?.stringValue == "UTC")
             #expect(rows.first?["hours_outside_working_hours"] == 128 && rows.first?["hours_weekend"] == 48 && rows.first?["hours_night"] == 63)
@@ -204,6 +205,7 @@ struct OnCallBurdenReportTests {
             let cookies = try await app.signIn(email: ann.email)
             let page = try await app.page("/reports/oncall?team_id=\(teamID)&days=28", cookies: cookies)
             #expect(page.status == .ok && page.text.contains("<td>Dan</td><td>0.0</td>") && page.text.contains("more than their share"))
+            #expect(page.text.contains("<th>All listed</th><th>336.0</th>"))
         }
     }
 }

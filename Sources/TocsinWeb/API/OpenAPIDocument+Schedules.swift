@@ -96,9 +96,12 @@ extension OpenAPIDocument {
     static let scheduleSchemas: JSONValue = [
         "Layer": layerSchema,
         "OnCallBurden": [
-            "type": "object", "required": ["since", "until", "mean_hours_on_call", "data"],
+            "type": "object", "required": ["since", "until", "mean_hours_on_call", "total", "data"],
             "properties": [
                 "since": dateTime, "until": dateTime, "mean_hours_on_call": ["type": "number"],
+                "total": ["type": "object", "required": ["hours_on_call", "hours_outside_working_hours", "hours_night", "hours_weekend", "shifts"],
+                          "properties": ["hours_on_call": ["type": "number"], "hours_outside_working_hours": ["type": "number"],
+                                         "hours_night": ["type": "number"], "hours_weekend": ["type": "number"], "shifts": ["type": "integer"]]],
                 "data": ["type": "array", "items": ["type": "object", "required": ["user_id", "name", "time_zone", "hours_on_call",
                     "hours_outside_working_hours", "hours_night", "hours_weekend", "shifts", "over_share"], "properties": [
                     "user_id": uuid, "name": string, "time_zone": string, "hours_on_call": ["type": "number"],
