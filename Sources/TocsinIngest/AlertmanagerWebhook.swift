@@ -15,7 +15,7 @@ public enum AlertmanagerWebhook {
     }
 
     public static func decode(_ data: Data, flavor: Flavor) throws(Invalid) -> [AlertEvent] {
-        guard let root = (try? JSONDecoder().decode(JSONValue.self, from: data))?.objectValue else {
+        guard let root = (try? JSONValue.parse(data))?.objectValue else {
             throw Invalid(errors: [FieldError("body", "is not a JSON object")])
         }
         guard let alerts = root["alerts"]?.arrayValue else { throw Invalid(errors: [FieldError("alerts", "is required and must be an array")]) }

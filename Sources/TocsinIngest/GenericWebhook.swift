@@ -60,7 +60,7 @@ public struct GenericMapping: Sendable, Equatable, Codable {
     }
 
     public func event(from data: Data) throws -> AlertEvent {
-        guard let body = try? JSONDecoder().decode(JSONValue.self, from: data), body.objectValue != nil || body.arrayValue != nil else {
+        guard let body = try? JSONValue.parse(data), body.objectValue != nil || body.arrayValue != nil else {
             throw DomainError.invalid("body", "is not a JSON object")
         }
         guard let summary = body.at(pointer: summary)?.scalarText?.nonBlank else {

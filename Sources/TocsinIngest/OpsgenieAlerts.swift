@@ -18,7 +18,7 @@ public enum OpsgenieAlerts {
     }
 
     public static func decodeCreate(_ data: Data) throws(Invalid) -> AlertEvent {
-        guard let body = (try? JSONDecoder().decode(JSONValue.self, from: data))?.objectValue else {
+        guard let body = (try? JSONValue.parse(data))?.objectValue else {
             throw Invalid(errors: ["body": "Request body is not a JSON object."])
         }
         var errors: [String: String] = [:]

@@ -88,7 +88,7 @@ public enum PagerDutyEvents {
     // MARK: Pieces
 
     private static func object(_ data: Data) throws(Invalid) -> [String: JSONValue] {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+        guard let value = try? JSONValue.parse(data) else {
             throw Invalid(errors: ["the body is not valid JSON"])
         }
         guard let object = value.objectValue else { throw Invalid(errors: ["the event must be a JSON object"]) }
