@@ -34,6 +34,14 @@ struct JSONReaderTests {
         }
     }
 
+    @Test("a quoted string reads back as itself, whatever it holds")
+    func quoting() async {
+        await propertyCheck(count: 300, input: Gen.element(of: ["", "a", "é", "\"", "\\", "/", "\n\t\r", "\u{1}", "\u{1f}", "😀", "日本", "</script>"]).array(of: 0...8)) { parts in
+            let text = parts.compactMap { $0 }.joined()
+            #expect((try? JSONValue.parse(Data(JSONValue.quoted(text).utf8))) == .string(text))
+        }
+    }
+
     @Test("escapes, surrogate pairs, numbers and whitespace", arguments: [
         (#"  {"a" : [1, -0.5, 2e3, 1E-2, true, false, null] }  "#, JSONValue.object(["a": [1, .number(-0.5), 2000, .number(0.01), true, false, nil]])),
         (#""\u00e9\ud83d\ude00\n\/\\\"""#, .string("é😀\n/\\\"")),
