@@ -67,6 +67,21 @@ public final class OnCallCalculator {
         upper = self.to.timeIntervalSinceReferenceDate
     }
 
+    private var starts: [String: Double] = [:]
+
+    /// A layer's first hand-off as an instant, read with the offsets around that date (which may be long before
+    /// the interval the main clocks cover).
+    private func startInstant(_ start: LocalDateTime, zone: String) -> Double {
+        let key = "\(zone) \(start)"
+        if let known = starts[key] { return known }
+        let around = Date(timeIntervalSinceReferenceDate: Double(start.wallSeconds + ZoneClock.unixEpoch))
+        let local = ZoneClock(zone: TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!,
+                              from: around.addingTimeInterval(-2 * 86_400), to: around.addingTimeInterval(2 * 86_400))
+        let instant = local.instant(wall: start.wallSeconds)
+        starts[key] = instant
+        return instant
+    }
+
     private func clock(_ identifier: String) -> ZoneClock {
         if let known = clocks[identifier] { return known }
         let zone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC")!
@@ -78,15 +93,18 @@ public final class OnCallCalculator {
     /// The final timeline: layers in order (a later one wins where it covers), then overrides (newest last),
     /// adjacent spans of one person joined, clipped to the interval.
     public func timeline(_ schedule: OnCallSchedule, overrides: [ScheduleOverride]) -> [OnCallSpan] {
-        var spans: [Span] = []
+        var layered: [Span] = []
         for layer in schedule.layers {
-            spans = Self.overlay(spans, with: layerSpans(layer, zone: layer.timeZone ?? schedule.timeZone))
+            layered = Self.overlay(layered, with: layerSpans(layer, zone: layer.timeZone ?? schedule.timeZone))
         }
+        var spans = layered
         for o in overrides.sorted(by: { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }) {
             let start = max(o.start.timeIntervalSinceReferenceDate, lower), end = min(o.end.timeIntervalSinceReferenceDate, upper)
             guard start < end else { continue }
             if let replaced = o.replacesUserID {
-                let covered = spans.filter { $0.user == replaced && $0.end > start && $0.start < end }
+                // The time the replaced person has by the layers, not after other overrides: so two overrides swap
+                // two people's shifts even when their intervals overlap.
+                let covered = layered.filter { $0.user == replaced && $0.end > start && $0.start < end }
                     .map { Span(user: o.userID, start: max($0.start, start), end: min($0.end, end)) }
                 spans = Self.overlay(spans, with: covered)
             } else {
@@ -134,7 +152,7 @@ public final class OnCallCalculator {
         guard !layer.members.isEmpty, lower < upper, layer.rotation.length > 0 else { return [] }
         let clock = clock(zone)
         let startWall = layer.start.wallSeconds
-        let first = clock.instant(wall: startWall)
+        let first = startInstant(layer.start, zone: zone)
         let step = layer.rotation.wallSeconds
         // Hourly shifts last that many hours of elapsed time; daily and weekly ones hand off at the same local time.
         let boundary: (Int64) -> Double = layer.rotation.unit == .hour

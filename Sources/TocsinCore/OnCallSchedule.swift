@@ -247,8 +247,8 @@ public struct OnCallSchedule: Sendable, Equatable, Identifiable {
     }
 }
 
-/// Someone covers an interval: for the whole schedule, or only where `replacesUserID` would be on call
-/// (two such overrides are a shift swap). The newest override wins where two overlap.
+/// Someone covers an interval: for the whole schedule, or only where `replacesUserID` is on call by the layers
+/// (two such overrides are a shift swap, even when their intervals overlap). The newest override wins where two overlap.
 public struct ScheduleOverride: Sendable, Equatable, Identifiable {
     public var id: UUID
     public var scheduleID: UUID

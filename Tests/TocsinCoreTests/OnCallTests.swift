@@ -92,6 +92,18 @@ struct OnCallTableTests {
         #expect(spans.map(\.start).contains(at("2026-11-01T19:00", zone)), "20:00 EDT + 12 h elapsed is 07:00 EST, then 19:00")
     }
 
+    @Test("an hourly layer begun over a year before the interval keeps its elapsed-time hand-offs, whatever the season of the question")
+    func hourlyFromLongAgo() {
+        // First hand-off 09:00 CET on 6 January 2025, that is 08:00 UTC; every 12 hours after that, in elapsed time.
+        let s = schedule("Europe/Berlin", [layer("2025-01-06T09:00", 12, .hour, [alice, bob])])
+        for from in ["2026-08-03T00:00", "2026-12-07T00:00"] {
+            let spans = OnCallCalculator(from: at(from), to: at(from).addingTimeInterval(2 * 86_400)).timeline(s, overrides: [])
+            var utc = Calendar(identifier: .gregorian)
+            utc.timeZone = TimeZone(identifier: "UTC")!
+            #expect(spans.dropFirst().allSatisfy { [8, 20].contains(utc.component(.hour, from: $0.start)) }, "\(from): \(spans)")
+        }
+    }
+
     @Test("follow the sun: EMEA office hours in Berlin, AMER office hours in New York (the later layer wins), a 24/7 layer beneath")
     func followTheSun() {
         let s = schedule("UTC", [
@@ -151,6 +163,13 @@ struct OnCallTableTests {
         let swap = [override(bob, replacing: alice, "2026-11-23T00:00", "2026-11-24T00:00", order: 1),
                     override(alice, replacing: bob, "2026-11-24T00:00", "2026-11-25T00:00", order: 1.5)]
         #expect(calculator.timeline(s, overrides: swap) == [
+            OnCallSpan(userID: bob, start: at("2026-11-23T00:00"), end: at("2026-11-24T00:00")),
+            OnCallSpan(userID: alice, start: at("2026-11-24T00:00"), end: at("2026-11-25T00:00")),
+        ])
+        // The same swap with both overrides spanning both days: each still covers the other's day, as the layers give it.
+        let wide = [override(bob, replacing: alice, "2026-11-23T00:00", "2026-11-25T00:00", order: 1),
+                    override(alice, replacing: bob, "2026-11-23T00:00", "2026-11-25T00:00", order: 1.5)]
+        #expect(calculator.timeline(s, overrides: wide) == [
             OnCallSpan(userID: bob, start: at("2026-11-23T00:00"), end: at("2026-11-24T00:00")),
             OnCallSpan(userID: alice, start: at("2026-11-24T00:00"), end: at("2026-11-25T00:00")),
         ])
