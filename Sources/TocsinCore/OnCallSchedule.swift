@@ -312,6 +312,8 @@ public protocol ScheduleRepository: Sendable {
     func schedule(id: UUID) async throws -> OnCallSchedule?
     func schedules(_ filter: ScheduleFilter, page: PageRequest) async throws -> Page<OnCallSchedule>
     func schedules(ids: [UUID]) async throws -> [OnCallSchedule]
+    /// Every matching schedule, read at once (not page by page, so none is missed or repeated while others change).
+    func allSchedules(_ filter: ScheduleFilter) async throws -> [OnCallSchedule]
     func updateSchedule(_ schedule: OnCallSchedule) async throws
     func deleteSchedule(id: UUID) async throws
 
@@ -331,8 +333,10 @@ public protocol ScheduleRepository: Sendable {
 
     /// Where a periodic job got to (nil before its first run).
     func jobCursor(_ name: String) async throws -> Date?
-    /// Records hand-offs (each once, however often it is offered) and moves the job's cursor to `through`, together.
-    func recordHandoffs(_ handoffs: [Handoff], cursor name: String, through: Date, now: Date) async throws
+    /// Records hand-offs (each once, however often it is offered) and moves the job's cursor to `through`, together;
+    /// returns those this call recorded (not those another server recorded first).
+    @discardableResult
+    func recordHandoffs(_ handoffs: [Handoff], cursor name: String, through: Date, now: Date) async throws -> [Handoff]
     /// Recorded hand-offs in [from, to), oldest first.
     func handoffs(scheduleID: UUID?, userID: UUID?, from: Date, to: Date) async throws -> [Handoff]
 }

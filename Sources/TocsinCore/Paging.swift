@@ -50,13 +50,15 @@ public struct Page<Item: Sendable>: Sendable {
 }
 
 extension Page {
-    /// Every item, fetched a page at a time (the largest page the store allows).
-    public static func all(_ fetch: (PageRequest) async throws -> Page<Item>) async throws -> [Item] {
+    /// Every item, fetched a page at a time (the largest page the store allows). Pages are separate reads, so
+    /// a row that moves between them while others change can come twice: it is kept once, by id.
+    public static func all(_ fetch: (PageRequest) async throws -> Page<Item>) async throws -> [Item] where Item: Identifiable {
         var all: [Item] = []
+        var seen = Set<Item.ID>()
         var request = PageRequest(limit: PageRequest.maximumLimit)
         while true {
             let batch = try await fetch(request)
-            all += batch.items
+            for item in batch.items where seen.insert(item.id).inserted { all.append(item) }
             guard let next = batch.nextOffset else { return all }
             request.offset = next
         }

@@ -15,23 +15,35 @@ final class IntegrationKeyCache: Sendable {
         var fetchedAt: ContinuousClock.Instant
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Moves on at every deletion: a lookup that began before one does not keep what it read.
+        var generation = 0
+    }
+
+    private let state = Mutex(State())
 
     func key(secretHash: String, load: () async throws -> IntegrationKey?) async rethrows -> IntegrationKey? {
         let now = ContinuousClock.now
-        if let entry = entries.withLock({ $0[secretHash] }), now - entry.fetchedAt < Self.lifetime { return entry.key }
+        let (cached, generation) = state.withLock { ($0.entries[secretHash], $0.generation) }
+        if let cached, now - cached.fetchedAt < Self.lifetime { return cached.key }
         guard let key = try await load() else {
-            entries.withLock { _ = $0.removeValue(forKey: secretHash) }
+            state.withLock { _ = $0.entries.removeValue(forKey: secretHash) }
             return nil
         }
-        entries.withLock { table in
-            if table.count >= Self.capacity { table.removeAll() }
-            table[secretHash] = Entry(key: key, fetchedAt: now)
+        state.withLock { state in
+            // Read before a deletion that has since been forgotten: answer with it this once, but keep nothing.
+            guard state.generation == generation else { return }
+            if state.entries.count >= Self.capacity { state.entries.removeAll() }
+            state.entries[secretHash] = Entry(key: key, fetchedAt: now)
         }
         return key
     }
 
     func forget(where matches: (IntegrationKey) -> Bool) {
-        entries.withLock { table in table = table.filter { !matches($0.value.key) } }
+        state.withLock { state in
+            state.generation += 1
+            state.entries = state.entries.filter { !matches($0.value.key) }
+        }
     }
 }

@@ -53,6 +53,22 @@ extension SQLStore: ScheduleRepository {
     }
 
     public func schedules(_ filter: ScheduleFilter, page: PageRequest) async throws -> Page<OnCallSchedule> {
+        let whereClause = Self.whereClause(filter)
+        return try await database.read { db in
+            let total = try await db.count("SELECT COUNT(*) AS n FROM schedules" + whereClause)
+            let rows = try await db.raw("SELECT * FROM schedules" + whereClause + " ORDER BY lower(name), id" + SQLText.page(page)).all()
+            return Page(items: try rows.map(Self.schedule(from:)), total: total, request: page)
+        }
+    }
+
+    public func allSchedules(_ filter: ScheduleFilter) async throws -> [OnCallSchedule] {
+        let whereClause = Self.whereClause(filter)
+        return try await database.read { db in
+            try await db.raw("SELECT * FROM schedules" + whereClause + " ORDER BY lower(name), id").all().map(Self.schedule(from:))
+        }
+    }
+
+    private static func whereClause(_ filter: ScheduleFilter) -> SQLQueryString {
         var conditions: [SQLQueryString] = []
         if let team = filter.teamID { conditions.append("team_id = \(bind: team.db)") }
         if let member = filter.memberID {
@@ -61,12 +77,7 @@ extension SQLStore: ScheduleRepository {
         if let query = filter.query?.nonBlank {
             conditions.append("lower(name) LIKE \(bind: SQLText.containsPattern(query)) ESCAPE '\\'")
         }
-        let whereClause = SQLText.whereClause(conditions)
-        return try await database.read { db in
-            let total = try await db.count("SELECT COUNT(*) AS n FROM schedules" + whereClause)
-            let rows = try await db.raw("SELECT * FROM schedules" + whereClause + " ORDER BY lower(name), id" + SQLText.page(page)).all()
-            return Page(items: try rows.map(Self.schedule(from:)), total: total, request: page)
-        }
+        return SQLText.whereClause(conditions)
     }
 
     public func schedules(ids: [UUID]) async throws -> [OnCallSchedule] {
@@ -225,23 +236,32 @@ extension SQLStore: ScheduleRepository {
         }
     }
 
-    public func recordHandoffs(_ handoffs: [Handoff], cursor name: String, through: Date, now: Date) async throws {
+    @discardableResult
+    public func recordHandoffs(_ handoffs: [Handoff], cursor name: String, through: Date, now: Date) async throws -> [Handoff] {
         try await database.write { db in
             let known = try await db.missingIDs(Array(Set(handoffs.map(\.scheduleID))), in: "schedules")
             let users = try await db.missingIDs(Array(Set(handoffs.map(\.userID))), in: "users")
             // A schedule or person deleted meanwhile has nothing left to record.
             let kept = handoffs.filter { !known.contains($0.scheduleID) && !users.contains($0.userID) }
+            var recorded: [Handoff] = []
             for chunk in kept.chunks(of: 200) {
-                try await db.raw("INSERT INTO oncall_handoffs (schedule_id, user_id, kind, at, recorded_at) VALUES "
+                recorded += try await db.raw("INSERT INTO oncall_handoffs (schedule_id, user_id, kind, at, recorded_at) VALUES "
                     + SQLQueryString.joined(chunk.map { "(\(bind: $0.scheduleID.db), \(bind: $0.userID.db), \(bind: $0.kind.rawValue), \(bind: $0.at), \(bind: now))" })
-                    + " ON CONFLICT DO NOTHING").run()
+                    + " ON CONFLICT DO NOTHING RETURNING schedule_id, user_id, kind, at").all().map(Self.handoff(from:))
             }
             // Never backwards: two servers running the job at once leave the later cursor.
             try await db.raw("""
                 INSERT INTO job_cursors (name, at) VALUES (\(bind: name), \(bind: through))
                 ON CONFLICT (name) DO UPDATE SET at = CASE WHEN excluded.at > job_cursors.at THEN excluded.at ELSE job_cursors.at END
                 """).run()
+            return recorded.sorted { ($0.at, $0.kind.rawValue) < ($1.at, $1.kind.rawValue) }
         }
+    }
+
+    private static func handoff(from row: any SQLRow) throws -> Handoff {
+        Handoff(scheduleID: try row.id("schedule_id"), userID: try row.id("user_id"),
+                kind: Handoff.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .start,
+                at: try row.decode(column: "at", as: Date.self))
     }
 
     public func handoffs(scheduleID: UUID?, userID: UUID?, from: Date, to: Date) async throws -> [Handoff] {
@@ -249,11 +269,8 @@ extension SQLStore: ScheduleRepository {
         if let scheduleID { conditions.append("schedule_id = \(bind: scheduleID.db)") }
         if let userID { conditions.append("user_id = \(bind: userID.db)") }
         return try await database.read { db in
-            try await db.raw("SELECT * FROM oncall_handoffs" + SQLText.whereClause(conditions) + " ORDER BY at, kind, schedule_id, user_id").all().map { row in
-                Handoff(scheduleID: try row.id("schedule_id"), userID: try row.id("user_id"),
-                        kind: Handoff.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .start,
-                        at: try row.decode(column: "at", as: Date.self))
-            }
+            try await db.raw("SELECT * FROM oncall_handoffs" + SQLText.whereClause(conditions) + " ORDER BY at, kind, schedule_id, user_id")
+                .all().map(Self.handoff(from:))
         }
     }
 }

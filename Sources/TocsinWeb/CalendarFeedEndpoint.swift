@@ -10,6 +10,8 @@ struct CalendarFeedEndpoint {
     let env: WebEnvironment
     static let past: TimeInterval = 14 * 86_400
     static let ahead: TimeInterval = 90 * 86_400
+    /// Shifts up to this long keep a stable start and UID at the window's edge.
+    static let lookBehind: TimeInterval = 62 * 86_400
 
     func register(_ router: Router<TocsinRequestContext>) {
         router.get("/calendar/:kind/:id/:file") { _, context in
@@ -20,13 +22,16 @@ struct CalendarFeedEndpoint {
                   try await CalendarFeeds(env: env).accepts(kind, id, token: String(file.dropLast(4)))
             else { throw notFound }
             let now = env.now()
-            let (from, to) = (now.addingTimeInterval(-Self.past), now.addingTimeInterval(Self.ahead))
+            // Computed from further back and then cut to shifts that reach the window, so the first shift keeps its
+            // real start (and its UID) from one fetch to the next.
+            let (from, to) = (now.addingTimeInterval(-Self.past - Self.lookBehind), now.addingTimeInterval(Self.ahead))
+            let windowStart = now.addingTimeInterval(-Self.past)
             let queries = OnCallQueries(store: env.store)
             let calendar: ICalendar
             switch kind {
             case .schedules:
                 guard let schedule = try await env.store.schedule(id: id) else { throw notFound }
-                let entries = try await queries.timeline([schedule], from: from, to: to)
+                let entries = try await queries.timeline([schedule], from: from, to: to).filter { $0.end > windowStart }
                 let names = try await Self.names(entries, env.store)
                 calendar = ICalendar(name: "On call: \(schedule.name)", events: entries.map { entry in
                     ICalendar.Event(uid: Self.uid(entry), start: entry.start, end: entry.end,
@@ -36,7 +41,7 @@ struct CalendarFeedEndpoint {
             case .users:
                 guard let user = try await env.store.user(id: id) else { throw notFound }
                 let schedules = try await queries.schedules(ids: nil, userID: id, from: from, to: to)
-                let entries = try await queries.timeline(schedules, userID: id, from: from, to: to)
+                let entries = try await queries.timeline(schedules, userID: id, from: from, to: to).filter { $0.end > windowStart }
                 calendar = ICalendar(name: "On call: \(user.name)", events: entries.map { entry in
                     ICalendar.Event(uid: Self.uid(entry), start: entry.start, end: entry.end, summary: "On call: \(entry.schedule.name)",
                                     description: "Tocsin schedule \(entry.schedule.name): \(env.link("/schedules/\(entry.schedule.id.db)"))")

@@ -15,7 +15,7 @@ public struct HandoffRecorder: Sendable {
         self.env = env
     }
 
-    /// Records the hand-offs since the last run; the first run only starts the clock.
+    /// Records the hand-offs since the last run and returns those it recorded; the first run only starts the clock.
     @discardableResult
     public func run() async throws -> [Handoff] {
         let now = env.now()
@@ -36,11 +36,12 @@ public struct HandoffRecorder: Sendable {
             handoffs += Handoff.within(calculator.timeline(schedule, overrides: overrides[schedule.id] ?? []), scheduleID: schedule.id,
                                        from: since, to: through)
         }
-        try await env.store.recordHandoffs(handoffs, cursor: Self.cursor, through: through, now: now)
-        for handoff in handoffs {
+        // Only those this server recorded: another server running the job at the same moment logs the rest.
+        let recorded = try await env.store.recordHandoffs(handoffs, cursor: Self.cursor, through: through, now: now)
+        for handoff in recorded {
             env.logger.info("on-call hand-off", metadata: ["schedule_id": "\(handoff.scheduleID.db)", "user_id": "\(handoff.userID.db)",
                                                            "kind": "\(handoff.kind.rawValue)", "at": "\(handoff.at)"])
         }
-        return handoffs
+        return recorded
     }
 }

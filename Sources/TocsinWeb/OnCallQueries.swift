@@ -33,7 +33,7 @@ public struct OnCallQueries: Sendable {
     }
 
     public func allSchedules(_ filter: ScheduleFilter = ScheduleFilter()) async throws -> [OnCallSchedule] {
-        try await Page.all { try await store.schedules(filter, page: $0) }
+        try await store.allSchedules(filter)
     }
 
     /// The final timelines over [from, to), in time order (then by schedule name), optionally only one person's.

@@ -305,7 +305,7 @@ struct OnCall: AsyncParsableCommand {
                 guard let match = matches.first else { throw ValidationError("no schedule is named \(schedule)") }
                 ids = [match.id]
             }
-            let schedules = try await queries.schedules(ids: ids, userID: userID, from: since, to: until ?? since)
+            let schedules = try await queries.schedules(ids: ids, userID: userID, from: since, to: until ?? since.addingTimeInterval(1))
             let found = if let until {
                 try await queries.timeline(schedules, userID: userID, from: since, to: until)
             } else {

@@ -71,6 +71,12 @@ struct ScheduleAPITests {
             #expect(after.json["data"]?.arrayValue?.map { $0["start"]?.stringValue } == ["2026-11-23T01:00:00+01:00", "2026-11-23T13:00:00+01:00",
                                                                                        "2026-11-23T23:00:00+01:00"])
             fits("GET /api/v1/schedules/{id}/overrides", try await app.request(.get, "/api/v1/schedules/\(id)/overrides", token: admin), "200")
+            // Someone in no layer, covering from exactly the instant asked about, is found by user_id.
+            let (eve, _) = try await app.user("Eve", role: .responder)
+            #expect(try await app.request(.post, "/api/v1/schedules/\(id)/overrides", token: admin,
+                                          json: #"{"user_id":"\#(eve.id.db)","start":"2026-11-24T12:00:00Z","end":"2026-11-24T13:00:00Z"}"#).status == .created)
+            let eveNow = try await app.request(.get, "/api/v1/oncalls?user_id=\(eve.id.db)&since=2026-11-24T12:00:00Z", token: admin)
+            #expect(eveNow.json["data"]?[at: 0]?["start"]?.stringValue == "2026-11-24T13:00:00+01:00")
             let overrideID = try #require(override.json["id"]?.stringValue)
             #expect(try await app.request(.delete, "/api/v1/schedules/\(id)/overrides/\(overrideID)", token: benToken).status == .noContent)
 
@@ -231,7 +237,8 @@ struct HandoffTests {
             #expect(noted.count == 4)
             #expect(Set(noted.map(\.at)) == [Date(timeIntervalSince1970: 1_795_507_200), Date(timeIntervalSince1970: 1_795_593_600)])
             #expect(try await recorder.run().isEmpty, "nothing new at the same moment")
-            try await app.store.recordHandoffs(noted, cursor: HandoffRecorder.cursor, through: clock.now, now: clock.now)
+            #expect(try await app.store.recordHandoffs(noted, cursor: HandoffRecorder.cursor, through: clock.now, now: clock.now).isEmpty,
+                    "offered again (as by a second server), nothing is recorded twice")
             let listed = try await app.request(.get, "/api/v1/schedules/\(id)/handoffs", token: admin)
             ScheduleAPITests().fits("GET /api/v1/schedules/{id}/handoffs", listed, "200")
             let rows = listed.json["data"]?.arrayValue ?? []
@@ -251,4 +258,41 @@ final class Clock: Sendable {
     init(_ start: Date) { current = Mutex(start) }
     var now: Date { current.withLock { $0 } }
     func advance(by seconds: TimeInterval) { current.withLock { $0.addTimeInterval(seconds) } }
+}
+
+@Suite("Calendar feed stability")
+struct CalendarFeedStabilityTests {
+    @Test("fetched a day later, a feed keeps each shift's UID and start, the one at the window's edge included")
+    func stableUIDs() async throws {
+        let clock = Clock(ScheduleAPITests.monday)
+        try await TestApp.run(now: { clock.now }) { app in
+            let (_, admin) = try await app.user("Ann", role: .admin)
+            let (ben, _) = try await app.user("Ben", role: .responder)
+            let (cat, _) = try await app.user("Cat", role: .responder)
+            let created = try await app.request(.post, "/api/v1/schedules", token: admin, json: """
+                {"name": "Weekly", "time_zone": "UTC", "layers": [{"start": "2026-10-05T09:00", "rotation": {"length": 1, "unit": "week"},
+                 "members": ["\(ben.id.db)", "\(cat.id.db)"]}]}
+                """)
+            let path = String(try #require(created.json["ical_url"]?.stringValue).dropFirst("https://tocsin.example.com".count))
+            func events(_ text: String) -> [String: String] {
+                var out: [String: String] = [:]
+                for block in text.replacingOccurrences(of: "\r\n ", with: "").components(separatedBy: "BEGIN:VEVENT").dropFirst() {
+                    let lines = block.components(separatedBy: "\r\n")
+                    if let uid = lines.first(where: { $0.hasPrefix("UID:") }), let start = lines.first(where: { $0.hasPrefix("DTSTART:") }) { out[uid] = start }
+                }
+                return out
+            }
+            let before = events(try await app.request(.get, path).text)
+            clock.advance(by: 86_400)
+            let after = events(try await app.request(.get, path).text)
+            // The window starts 14 days back: 9 November 12:00, inside Cat's week that began on 9 November at 09:00
+            // (Ben from 5 October, then Cat, Ben, Cat, Ben, Cat).
+            #expect(before["UID:\(try #require(created.json["id"]?.stringValue))-\(cat.id.db)-1794214800@tocsin"] == "DTSTART:20261109T090000Z")
+            for (uid, start) in before where after[uid] == nil {
+                #expect(start < "DTSTART:20261110T120000Z", "only shifts that ended before the new window may drop out: \(uid)")
+            }
+            for (uid, start) in before where after[uid] != nil { #expect(after[uid] == start, "\(uid)") }
+            #expect(before.count >= 14 && after.count >= 14)
+        }
+    }
 }

@@ -287,7 +287,7 @@ extension APIRoutes {
                 guard let schedule = try await store.schedule(id: scheduleID) else { throw DomainError.notFound("schedule \(scheduleID.db) not found") }
                 schedules = [schedule]
             } else {
-                schedules = try await oncall.schedules(ids: nil, userID: userID, from: since!, to: (until ?? since)!)
+                schedules = try await oncall.schedules(ids: nil, userID: userID, from: since!, to: (until ?? since?.addingTimeInterval(1))!)
             }
             let entries: [OnCallEntry]
             if let until = until ?? nil {
