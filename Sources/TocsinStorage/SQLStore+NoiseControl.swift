@@ -102,8 +102,17 @@ extension SQLStore {
     }
 
     public func replaceEventRules(_ rules: [EventRule], serviceID: UUID) async throws {
+        _ = try await updateEventRules(serviceID: serviceID) { _ in rules }
+    }
+
+    public func updateEventRules(serviceID: UUID, _ change: @Sendable ([EventRule]) throws -> [EventRule]) async throws -> [EventRule] {
         try await database.write { db in
-            guard try await db.missingIDs([serviceID], in: "services").isEmpty else { throw DomainError.notFound("service \(serviceID.db) not found") }
+            // The service row is locked (PostgreSQL) so two edits of one list run one after the other.
+            guard try await db.raw("SELECT id FROM services WHERE id = \(bind: serviceID.db)" + forUpdate).first() != nil else {
+                throw DomainError.notFound("service \(serviceID.db) not found")
+            }
+            let rules = try change(try await Self.eventRules(of: serviceID, db))
+            try EventRule.validate(rules, serviceID: serviceID)
             var v = Validator()
             for (index, rule) in rules.enumerated() {
                 if case .route(let target) = rule.action, try await !db.missingIDs([target], in: "services").isEmpty {
@@ -125,6 +134,7 @@ extension SQLStore {
                             \(bind: severity), \(bind: route), \(bind: Date()))
                     """).run()
             }
+            return rules
         }
     }
 

@@ -342,6 +342,25 @@ struct FlappingConformanceTests {
 
 @Suite("Event rule conformance")
 struct EventRuleConformanceTests {
+    @Test("edits of one rule list made at the same moment each keep the others' changes", arguments: TestBackend.available)
+    func concurrentEdits(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let service = Seed.service("Edited")
+            try await store.createService(service)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        let rule = EventRule(id: UUID(), conditions: [AlertMatcher(name: "n", op: .equal, value: String(i))], action: .drop)
+                        _ = try await store.updateEventRules(serviceID: service.id) { $0 + [rule] }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(Set(try await store.eventRules(serviceID: service.id).map { $0.conditions[0].value }) == Set((0..<20).map(String.init)))
+        }
+    }
+
     @Test("rules are stored in order and act on ingestion: drop, set severity, route", arguments: TestBackend.available)
     func rules(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in

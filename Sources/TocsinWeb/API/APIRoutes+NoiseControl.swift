@@ -183,7 +183,6 @@ extension APIRoutes {
             var v = Validator()
             let rules = body.rules.enumerated().compactMap { index, rule in rule.rule(at: index, into: &v) }
             try v.throwIfInvalid()
-            try EventRule.validate(rules, serviceID: serviceID)
             try await store.replaceEventRules(rules, serviceID: serviceID)
             return try JSONBody.response(EventRulesJSON(rules: rules.map(EventRuleJSON.init)))
         }

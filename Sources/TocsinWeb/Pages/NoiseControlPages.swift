@@ -211,8 +211,8 @@ struct NoiseControlPages {
             default: v.add("action", "choose what the rule does")
             }
             try v.throwIfInvalid()
-            let rules = try await store.eventRules(serviceID: serviceID) + [EventRule(id: UUID(), conditions: conditions, action: action)]
-            try await save(rules, serviceID: serviceID)
+            let rule = EventRule(id: UUID(), conditions: conditions, action: action)
+            _ = try await store.updateEventRules(serviceID: serviceID) { $0 + [rule] }
             return Response.seeOther("/services/\(serviceID.db)/noise-control")
         } catch let error as DomainError {
             var view = FormView(form: form, error: error)
@@ -225,24 +225,21 @@ struct NoiseControlPages {
         }
     }
 
-    private func save(_ rules: [EventRule], serviceID: UUID) async throws {
-        try EventRule.validate(rules, serviceID: serviceID)
-        try await store.replaceEventRules(rules, serviceID: serviceID)
-    }
-
     /// Deletes or moves one rule, named by its id so a stale page cannot change the wrong one.
     private func changeRules(_ request: Request, _ context: TocsinRequestContext,
-                             _ change: (inout [EventRule], Int) -> Void) async throws -> Response {
+                             _ change: @escaping @Sendable (inout [EventRule], Int) -> Void) async throws -> Response {
         _ = try context.require(.manageCatalog)
         _ = try await Form.read(request, context: context)
         let serviceID = try context.id()
         let ruleID = try context.id("rule_id")
-        var rules = try await store.eventRules(serviceID: serviceID)
-        guard let index = rules.firstIndex(where: { $0.id == ruleID }) else {
-            throw DomainError.notFound("That rule is gone; the page was out of date.")
+        _ = try await store.updateEventRules(serviceID: serviceID) { current in
+            var rules = current
+            guard let index = rules.firstIndex(where: { $0.id == ruleID }) else {
+                throw DomainError.notFound("That rule is gone; the page was out of date.")
+            }
+            change(&rules, index)
+            return rules
         }
-        change(&rules, index)
-        try await save(rules, serviceID: serviceID)
         return Response.seeOther("/services/\(serviceID.db)/noise-control")
     }
 }
