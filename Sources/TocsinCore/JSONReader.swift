@@ -49,6 +49,39 @@ extension JSONValue {
     }
 }
 
+extension JSONValue {
+    /// The value as compact JSON text, object keys sorted; numbers as `JSONEncoder` writes them here.
+    public var jsonText: String {
+        var out = ""
+        write(into: &out)
+        return out
+    }
+
+    private func write(into out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n): out += n.rounded() == n && abs(n) < 1e15 ? String(Int64(n)) : "\(n)"
+        case .string(let s): out += JSONValue.quoted(s)
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.write(into: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (i, key) in members.keys.sorted().enumerated() {
+                if i > 0 { out += "," }
+                out += JSONValue.quoted(key) + ":"
+                members[key]!.write(into: &out)
+            }
+            out += "}"
+        }
+    }
+}
+
 private struct JSONReader {
     static let maximumDepth = 512
 

@@ -225,10 +225,18 @@ extension SQLStore: AlertRepository {
     }
 
     static func json(_ value: some Encodable) throws -> String {
-        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+        // The shapes every stored alert has are written directly; JSONEncoder is slow on the ingestion path.
+        if let value = value as? JSONValue { return value.jsonText }
+        if let labels = value as? [String: String] { return JSONValue.object(labels.mapValues(JSONValue.string)).jsonText }
+        if let list = value as? [AlertLink], list.isEmpty { return "[]" }
+        if let list = value as? [AlertImage], list.isEmpty { return "[]" }
+        return String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 
     static func decodeJSON<T: Decodable>(_ type: T.Type, _ row: any SQLRow, _ column: String) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(try row.decode(column: column, as: String.self).utf8))
+        let data = Data(try row.decode(column: column, as: String.self).utf8)
+        // Free-form JSON (an alert's details) is read by the JSON reader: JSONDecoder into JSONValue is slow.
+        if T.self == JSONValue.self, let value = try JSONValue.parse(data) as? T { return value }
+        return try JSONDecoder().decode(T.self, from: data)
     }
 }

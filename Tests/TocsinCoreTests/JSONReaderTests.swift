@@ -31,6 +31,8 @@ struct JSONReaderTests {
             let data = try! JSONEncoder().encode(value)
             #expect((try? JSONValue.parse(data)) == value)
             #expect((try? JSONValue.parse(data)) == (try? JSONDecoder().decode(JSONValue.self, from: data)))
+            #expect((try? JSONValue.parse(Data(value.jsonText.utf8))) == value, "the writer's text reads back as the value")
+            #expect((try? JSONDecoder().decode(JSONValue.self, from: Data(value.jsonText.utf8))) == value, "and JSONDecoder agrees")
         }
     }
 
