@@ -7,8 +7,6 @@ import TocsinCore
 struct OnCallBurdenReports {
     let env: WebEnvironment
 
-    static let maximumDays = 92.0
-
     struct Report {
         var from: Date
         var to: Date
@@ -47,23 +45,12 @@ struct OnCallBurdenReports {
         return Report(from: from, to: to, rows: rows, overloaded: OnCallBurden.overloaded(burdens), meanHours: mean)
     }
 
-    func period(_ request: Request) throws -> (Date, Date) {
-        var v = Validator()
-        let now = env.now()
-        let to = request.query("until").flatMap { $0.isEmpty ? nil : APIRoutes.instant($0, "until", &v) } ?? now
-        let from = request.query("since").flatMap { $0.isEmpty ? nil : APIRoutes.instant($0, "since", &v) } ?? to.addingTimeInterval(-28 * 86_400)
-        v.check(from < to, "since", "must be before until")
-        v.check(to.timeIntervalSince(from) <= Self.maximumDays * 86_400, "until", "must be at most 92 days after since")
-        try v.throwIfInvalid()
-        return (from, to)
-    }
-
     static func hours(_ seconds: TimeInterval) -> Double { (seconds / 36).rounded() / 100 }
 
     func registerAPI(_ api: APIRegistrar) {
         api.on(.get, "reports/oncall-burden") { request, context in
             _ = try context.require(.read)
-            let (from, to) = try period(request)
+            let (from, to) = try APIRoutes.interval(request, now: env.now(), defaultLength: 28 * 86_400, endingNow: true, maximumDays: 92)
             let report = try await report(teamID: try request.queryID("team_id"), from: from, to: to)
             let rows: [JSONValue] = report.rows.map { row in
                 [

@@ -18,7 +18,6 @@ public struct OnCallQueries: Sendable {
     }
 
     /// The longest interval one question may cover.
-    public static let maximumInterval: TimeInterval = 366 * 86_400
     /// How far either side of an instant "who is on call now" looks for the start and end of each shift.
     static let instantReach: TimeInterval = 14 * 86_400
 
@@ -53,6 +52,28 @@ public struct OnCallQueries: Sendable {
     public func at(_ instant: Date, _ schedules: [OnCallSchedule], userID: UUID? = nil) async throws -> [OnCallEntry] {
         try await timeline(schedules, userID: userID, from: instant.addingTimeInterval(-Self.instantReach), to: instant.addingTimeInterval(Self.instantReach))
             .filter { $0.start <= instant && instant < $0.end }
+    }
+
+    /// The question `/api/v1/oncalls` and `tocsin oncall` both ask: with `until`, every span from `since` until then
+    /// (at most 366 days); without it, who is on call at `since`. Schedules are the given ones, or every one a person
+    /// takes part in, or all of them.
+    public func answer(schedules given: [OnCallSchedule]?, userID: UUID?, since: Date, until: Date?) async throws -> [OnCallEntry] {
+        if let until { try Self.checkInterval(since, until) }
+        var chosen = given ?? []
+        if given == nil {
+            // An instant is asked as the second starting then, so an override beginning at that very moment counts.
+            chosen = try await schedules(ids: nil, userID: userID, from: since, to: until ?? since.addingTimeInterval(1))
+        }
+        if let until { return try await timeline(chosen, userID: userID, from: since, to: until) }
+        return try await at(since, chosen, userID: userID)
+    }
+
+    /// An interval a question may cover: `until` after `since`, and at most `maximumDays` long.
+    public static func checkInterval(_ since: Date, _ until: Date, maximumDays: Int = 366) throws {
+        var v = Validator()
+        v.check(until > since, "until", "must be after since")
+        v.check(until.timeIntervalSince(since) <= Double(maximumDays) * 86_400, "until", "must be within \(maximumDays) days of since")
+        try v.throwIfInvalid()
     }
 
     /// Times in [from, to) when a schedule has nobody on call.

@@ -288,9 +288,6 @@ struct OnCall: AsyncParsableCommand {
         }
         let since = try instant(since, "since") ?? Date()
         let until = try instant(until, "until")
-        if let until, until <= since || until.timeIntervalSince(since) > OnCallQueries.maximumInterval {
-            throw ValidationError("--until must be after --since and within 366 days of it")
-        }
         try await CLI.withDatabase(try database.config()) { database, _ in
             let store = SQLStore(database: database)
             let queries = OnCallQueries(store: store)
@@ -299,17 +296,17 @@ struct OnCall: AsyncParsableCommand {
                 guard let found = try await store.user(email: user.lowercased()) else { throw ValidationError("nobody has the e-mail address \(user)") }
                 userID = found.id
             }
-            var ids: [UUID]?
+            var schedules: [OnCallSchedule]?
             if let schedule {
                 let matches = try await queries.allSchedules().filter { $0.id.uuidString.lowercased() == schedule.lowercased() || $0.name.lowercased() == schedule.lowercased() }
                 guard let match = matches.first else { throw ValidationError("no schedule is named \(schedule)") }
-                ids = [match.id]
+                schedules = [match]
             }
-            let schedules = try await queries.schedules(ids: ids, userID: userID, from: since, to: until ?? since.addingTimeInterval(1))
-            let found = if let until {
-                try await queries.timeline(schedules, userID: userID, from: since, to: until)
-            } else {
-                try await queries.at(since, schedules, userID: userID)
+            let found: [OnCallEntry]
+            do {
+                found = try await queries.answer(schedules: schedules, userID: userID, since: since, until: until)
+            } catch DomainError.validation(let fields) {
+                throw ValidationError(fields.map { "--\($0.field) \($0.reason)" }.joined(separator: "; "))
             }
             let names = Dictionary(uniqueKeysWithValues: try await store.users(ids: Array(Set(found.map(\.userID)))).map { ($0.id, $0) })
             for entry in found {

@@ -279,41 +279,28 @@ extension APIRoutes {
             let scheduleID = try request.queryID("schedule_id")
             let userID = try request.queryID("user_id")
             var v = Validator()
-            let since = request.query("since").flatMap { $0.isEmpty ? nil : $0 }.map { Self.instant($0, "since", &v) } ?? now()
-            let until = request.query("until").flatMap { $0.isEmpty ? nil : $0 }.map { Self.instant($0, "until", &v) }
+            let since = request.query("since").flatMap { $0.isEmpty ? nil : Self.instant($0, "since", &v) } ?? now()
+            let until = request.query("until").flatMap { $0.isEmpty ? nil : Self.instant($0, "until", &v) }
             try v.throwIfInvalid()
-            let schedules: [OnCallSchedule]
+            var schedules: [OnCallSchedule]?
             if let scheduleID {
                 guard let schedule = try await store.schedule(id: scheduleID) else { throw DomainError.notFound("schedule \(scheduleID.db) not found") }
                 schedules = [schedule]
-            } else {
-                schedules = try await oncall.schedules(ids: nil, userID: userID, from: since!, to: (until ?? since?.addingTimeInterval(1))!)
             }
-            let entries: [OnCallEntry]
-            if let until = until ?? nil {
-                try Self.checkInterval(since!, until)
-                entries = try await oncall.timeline(schedules, userID: userID, from: since!, to: until)
-            } else {
-                entries = try await oncall.at(since!, schedules, userID: userID)
-            }
+            let entries = try await oncall.answer(schedules: schedules, userID: userID, since: since, until: until)
             return try JSONBody.response(DataJSON(data: entries.map(OnCallJSON.init)))
         }
     }
 
-    static func checkInterval(_ from: Date, _ to: Date) throws {
-        var v = Validator()
-        v.check(to > from, "until", "must be after since")
-        v.check(to.timeIntervalSince(from) <= OnCallQueries.maximumInterval, "until", "must be within 366 days of since")
-        try v.throwIfInvalid()
-    }
-
-    /// `since` and `until` from the query: by default from now for `defaultLength`, or (`endingNow`) the `defaultLength` up to now.
-    static func interval(_ request: Request, now: Date, defaultLength: TimeInterval, endingNow: Bool = false) throws -> (Date, Date) {
+    /// `since` and `until` from the query: by default from now for `defaultLength`, or (`endingNow`) the `defaultLength` up to now;
+    /// at most `maximumDays` long.
+    static func interval(_ request: Request, now: Date, defaultLength: TimeInterval, endingNow: Bool = false,
+                         maximumDays: Int = 366) throws -> (Date, Date) {
         var v = Validator()
         let since = request.query("since").flatMap { $0.isEmpty ? nil : instant($0, "since", &v) } ?? (endingNow ? now.addingTimeInterval(-defaultLength) : now)
         let until = request.query("until").flatMap { $0.isEmpty ? nil : instant($0, "until", &v) } ?? (endingNow ? now : since.addingTimeInterval(defaultLength))
         try v.throwIfInvalid()
-        try checkInterval(since, until)
+        try OnCallQueries.checkInterval(since, until, maximumDays: maximumDays)
         return (since, until)
     }
 }
