@@ -327,6 +327,8 @@ public protocol ScheduleRepository: Sendable {
 
     /// The current version of a calendar feed's link (0 until first revoked); revoking moves to the next.
     func calendarFeedVersion(subjectID: UUID) async throws -> Int
+    /// The same for many subjects in one read.
+    func calendarFeedVersions(subjectIDs: [UUID]) async throws -> [UUID: Int]
     func revokeCalendarFeed(subjectID: UUID) async throws -> Int
     /// A random value made once per installation and kept in the database (e.g. the key that signs feed links).
     func instanceSecret(_ name: String, makeIfMissing: @Sendable () -> String) async throws -> String

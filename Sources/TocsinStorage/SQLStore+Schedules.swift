@@ -200,8 +200,17 @@ extension SQLStore: ScheduleRepository {
     // MARK: Calendar feeds and instance secrets
 
     public func calendarFeedVersion(subjectID: UUID) async throws -> Int {
-        try await database.read { db in
-            try await db.raw("SELECT version FROM calendar_feeds WHERE subject_id = \(bind: subjectID.db)").first(decodingColumn: "version", as: Int.self) ?? 0
+        try await calendarFeedVersions(subjectIDs: [subjectID])[subjectID] ?? 0
+    }
+
+    public func calendarFeedVersions(subjectIDs: [UUID]) async throws -> [UUID: Int] {
+        guard !subjectIDs.isEmpty else { return [:] }
+        return try await database.read { db in
+            var versions: [UUID: Int] = [:]
+            for row in try await db.raw("SELECT subject_id, version FROM calendar_feeds WHERE subject_id IN (\(binds: subjectIDs.map(\.db)))").all() {
+                versions[try row.id("subject_id")] = try row.decode(column: "version", as: Int.self)
+            }
+            return versions
         }
     }
 
@@ -217,6 +226,14 @@ extension SQLStore: ScheduleRepository {
     }
 
     public func instanceSecret(_ name: String, makeIfMissing: @Sendable () -> String) async throws -> String {
+        // Made once and never changed, so kept in memory after the first read.
+        if let kept = instanceSecrets.withLock({ $0[name] }) { return kept }
+        let value = try await readOrMakeSecret(name, makeIfMissing: makeIfMissing)
+        instanceSecrets.withLock { $0[name] = value }
+        return value
+    }
+
+    private func readOrMakeSecret(_ name: String, makeIfMissing: @Sendable () -> String) async throws -> String {
         if let known = try await database.read({ db in
             try await db.raw("SELECT value FROM instance_secrets WHERE name = \(bind: name)").first(decodingColumn: "value", as: String.self)
         }) { return known }

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Synchronization
 import TocsinCore
 
 /// The repositories over SQL. One implementation serves SQLite and PostgreSQL.
@@ -7,6 +8,7 @@ public final class SQLStore: TocsinStore, Sendable {
     public let database: Database
     let batcher: IngestBatcher
     let integrationKeyCache = IntegrationKeyCache()
+    let instanceSecrets = Mutex<[String: String]>([:])
 
     public init(database: Database) {
         self.database = database

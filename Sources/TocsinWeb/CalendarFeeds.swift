@@ -27,8 +27,17 @@ struct CalendarFeeds {
     }
 
     func url(_ kind: Kind, _ id: UUID) async throws -> String {
-        let version = try await env.store.calendarFeedVersion(subjectID: id)
-        return env.link("/calendar/\(kind.rawValue)/\(id.db)/\(try await token(kind, id, version: version)).ics")
+        try await urls(kind, [id])[id]!
+    }
+
+    /// Links for many subjects with one read of their versions (a list of schedules).
+    func urls(_ kind: Kind, _ ids: [UUID]) async throws -> [UUID: String] {
+        let versions = try await env.store.calendarFeedVersions(subjectIDs: ids)
+        var links: [UUID: String] = [:]
+        for id in ids {
+            links[id] = env.link("/calendar/\(kind.rawValue)/\(id.db)/\(try await token(kind, id, version: versions[id] ?? 0)).ics")
+        }
+        return links
     }
 
     func revoke(_ kind: Kind, _ id: UUID) async throws -> String {

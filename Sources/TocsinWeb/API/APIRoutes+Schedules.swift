@@ -190,8 +190,8 @@ extension APIRoutes {
             _ = try context.require(.read)
             let filter = ScheduleFilter(teamID: try request.queryID("team_id"), memberID: try request.queryID("user_id"), query: request.query("q"))
             let page = try await store.schedules(filter, page: try request.pageRequest)
-            var items: [ScheduleJSON] = []
-            for schedule in page.items { items.append(ScheduleJSON(schedule: schedule, icalURL: try await feeds.url(.schedules, schedule.id))) }
+            let links = try await feeds.urls(.schedules, page.items.map(\.id))
+            let items = page.items.map { ScheduleJSON(schedule: $0, icalURL: links[$0.id] ?? "") }
             return try JSONBody.response(ListJSON(Page(items: items, total: page.total, request: page.request)) { $0 })
         }
         api.on(.post, "schedules") { request, context in
