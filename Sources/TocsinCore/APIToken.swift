@@ -26,6 +26,7 @@ public struct APIToken: Sendable, Equatable, Identifiable {
         var v = Validator()
         v.check(!name.isEmpty, "name", "must not be blank")
         v.check(name.count <= 100, "name", "must be at most 100 characters")
+        v.checkPrintable(name, "name")
         try v.throwIfInvalid()
         return name
     }

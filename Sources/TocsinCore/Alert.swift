@@ -143,6 +143,9 @@ public struct Alert: Sendable, Equatable, Identifiable {
     public var resolvedAt: Date?
     /// Why no one was paged for it, when it was muted.
     public var mutedReason: String?
+    public var muteKind: MuteKind?
+    /// The incident whose inhibition muted it.
+    public var mutedByIncidentID: UUID?
     /// Why it joined its incident, or why it opened one.
     public var groupingReason: String?
 
@@ -172,7 +175,16 @@ public struct Alert: Sendable, Equatable, Identifiable {
         acknowledgedAt = nil
         resolvedAt = nil
         mutedReason = nil
+        muteKind = nil
+        mutedByIncidentID = nil
         groupingReason = nil
+    }
+}
+
+extension Alert {
+    /// Records why it is muted, or that it is not.
+    public mutating func setMute(_ mute: Mute?) {
+        (mutedReason, muteKind, mutedByIncidentID) = (mute?.reason, mute?.kind, mute?.byIncidentID)
     }
 }
 

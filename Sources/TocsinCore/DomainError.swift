@@ -17,6 +17,8 @@ public struct FieldError: Error, Equatable, Sendable, Codable, CustomStringConve
 public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Every field error found at once.
     case validation([FieldError])
+    /// The request cannot be read at all (a body that is not JSON, a form over the limits): 400, not 422.
+    case malformed(FieldError)
     case notFound(String)
     /// A uniqueness or state conflict; `field` names the input that caused it when there is one.
     case conflict(String, field: String? = nil)
@@ -27,6 +29,7 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .validation(let errors): return "invalid input: " + errors.map(\.description).joined(separator: "; ")
+        case .malformed(let error): return "malformed request: \(error)"
         case .notFound(let what): return what
         case .conflict(let what, _): return what
         case .forbidden(let what): return what

@@ -30,6 +30,7 @@ public struct EventRule: Sendable, Equatable, Identifiable {
         v.check(rules.count <= maximumRules, "rules", "must have at most \(maximumRules) rules")
         for (index, rule) in rules.enumerated() {
             v.check(!rule.conditions.isEmpty, "rules[\(index)].conditions", "must have at least one condition")
+            v.check(rule.conditions.count <= 20, "rules[\(index)].conditions", "must have at most 20 conditions")
             for (c, matcher) in rule.conditions.enumerated() { matcher.validate(at: "rules[\(index)].conditions[\(c)]", into: &v) }
             if case .route(let target) = rule.action { v.check(target != serviceID, "rules[\(index)].route_to", "must be another service") }
         }

@@ -35,9 +35,15 @@ public struct Incident: Sendable, Equatable, Identifiable {
     public var acknowledgedAt: Date?
     public var resolvedAt: Date?
     public var updatedAt: Date
+    /// The person who acknowledged or resolved it; nil when its alerts did, or before this was recorded.
+    public var acknowledgedBy: UUID?
+    public var resolvedBy: UUID?
 
     public init(id: UUID, number: Int, title: String, status: IncidentStatus, severity: IncidentSeverity, serviceIDs: [UUID],
-                alertCount: Int, detectionSource: DetectionSource, createdAt: Date, acknowledgedAt: Date?, resolvedAt: Date?, updatedAt: Date) {
+                alertCount: Int, detectionSource: DetectionSource, createdAt: Date, acknowledgedAt: Date?, resolvedAt: Date?, updatedAt: Date,
+                acknowledgedBy: UUID? = nil, resolvedBy: UUID? = nil) {
+        self.acknowledgedBy = acknowledgedBy
+        self.resolvedBy = resolvedBy
         self.id = id
         self.number = number
         self.title = title

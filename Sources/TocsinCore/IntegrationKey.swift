@@ -38,11 +38,14 @@ public struct IngestOutcome: Sendable, Equatable {
     public var decision: AlertDecision
     public var alertID: UUID?
     public var incidentID: UUID?
+    /// The event opened `incidentID` (rather than joining one already open).
+    public var openedIncident: Bool
 
-    public init(decision: AlertDecision, alertID: UUID?, incidentID: UUID?) {
+    public init(decision: AlertDecision, alertID: UUID?, incidentID: UUID?, openedIncident: Bool = false) {
         self.decision = decision
         self.alertID = alertID
         self.incidentID = incidentID
+        self.openedIncident = openedIncident
     }
 }
 
@@ -56,18 +59,30 @@ public struct AlertFilter: Sendable, Equatable {
     public var serviceID: UUID?
     public var incidentID: UUID?
     public var status: AlertStatus?
+    /// true: only muted alerts; false: only alerts that were not muted.
+    public var muted: Bool?
+    public var muteKind: MuteKind?
+    /// Alerts this incident's inhibition muted.
+    public var mutedByIncidentID: UUID?
+    /// Not resolved.
+    public var openOnly: Bool
 
-    public init(serviceID: UUID? = nil, incidentID: UUID? = nil, status: AlertStatus? = nil) {
+    public init(serviceID: UUID? = nil, incidentID: UUID? = nil, status: AlertStatus? = nil, muted: Bool? = nil,
+                muteKind: MuteKind? = nil, mutedByIncidentID: UUID? = nil, openOnly: Bool = false) {
         self.serviceID = serviceID
         self.incidentID = incidentID
         self.status = status
+        self.muted = muted
+        self.muteKind = muteKind
+        self.mutedByIncidentID = mutedByIncidentID
+        self.openOnly = openOnly
     }
 }
 
 public struct IncidentFilter: Sendable, Equatable {
     public var serviceID: UUID?
     public var status: IncidentStatus?
-    /// Only incidents not yet resolved (triggered ones are listed first).
+    /// Only incidents not yet resolved, listed worst first (severity, then the oldest).
     public var openOnly: Bool
 
     public init(serviceID: UUID? = nil, status: IncidentStatus? = nil, openOnly: Bool = false) {
@@ -110,8 +125,25 @@ public protocol AlertRepository: Sendable {
     func alerts(_ filter: AlertFilter, page: PageRequest) async throws -> Page<Alert>
     func incidents(_ filter: IncidentFilter, page: PageRequest) async throws -> Page<Incident>
     func incident(id: UUID) async throws -> Incident?
-    /// Acknowledges or resolves an incident and every open alert in it.
-    func setIncidentStatus(id: UUID, to status: IncidentStatus, now: Date) async throws -> Incident
+    func incidents(ids: [UUID]) async throws -> [Incident]
+    /// Open incidents and open muted alerts of each service, for status at a glance (services with none are absent).
+    func serviceHealth(serviceIDs: [UUID]) async throws -> [UUID: ServiceHealth]
+    /// Acknowledges or resolves an incident and every open alert in it, recording who (`by`, nil for Tocsin itself).
+    /// Refuses with a conflict naming who did it first when it is already in that state.
+    func setIncidentStatus(id: UUID, to status: IncidentStatus, by actor: UUID?, now: Date) async throws -> Incident
+    func alert(id: UUID) async throws -> Alert?
+}
+
+/// How a service is doing right now, from its open incidents and muted alerts.
+public struct ServiceHealth: Sendable, Equatable {
+    public var openIncidents = 0
+    /// Open incidents nobody has acknowledged yet.
+    public var unacknowledged = 0
+    public var worst: IncidentSeverity?
+    /// Open alerts that were muted, so paged nobody.
+    public var mutedAlerts = 0
+
+    public init() {}
 }
 
 /// A deploy or configuration change on a service: context for the incidents that follow it. Never pages anyone.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One condition on an alert: a label, or one of the fields `summary`, `source`, `severity`, `dedup_key`,
 /// `component`, `group`, `class`. Operators as in Alertmanager: `=`, `!=`, `=~`, `!~` (regular expressions match the whole value).
@@ -7,15 +8,39 @@ public struct AlertMatcher: Sendable, Equatable, Codable {
         case equal = "=", notEqual = "!=", matches = "=~", notMatches = "!~"
     }
 
-    public var name: String
-    public var op: Operator
-    public var value: String
+    public let name: String
+    public let op: Operator
+    public let value: String
+    /// Compiled once, when the matcher is made or read; matching runs in time linear in the text
+    /// (no backtracking), so no pattern can stall ingestion. Either the program or why the pattern was refused.
+    private let compiled: Result<LinearRegex, LinearRegex.SyntaxError>?
 
     public init(name: String, op: Operator, value: String) {
         self.name = name
         self.op = op
         self.value = value
+        switch op {
+        case .equal, .notEqual: compiled = nil
+        case .matches, .notMatches: compiled = PatternCache.shared.compiled(value)
+        }
     }
+
+    private enum CodingKeys: String, CodingKey { case name, op, value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try container.decode(String.self, forKey: .name), op: try container.decode(Operator.self, forKey: .op),
+                  value: try container.decode(String.self, forKey: .value))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(op, forKey: .op)
+        try container.encode(value, forKey: .value)
+    }
+
+    public static func == (a: AlertMatcher, b: AlertMatcher) -> Bool { a.name == b.name && a.op == b.op && a.value == b.value }
 
     public static let fields: Set<String> = ["summary", "source", "severity", "dedup_key", "component", "group", "class"]
 
@@ -38,22 +63,40 @@ public struct AlertMatcher: Sendable, Equatable, Codable {
         switch op {
         case .equal: return subject == value
         case .notEqual: return subject != value
-        case .matches: return Self.fullMatch(value, subject)
-        case .notMatches: return !Self.fullMatch(value, subject)
+        case .matches: return wholeMatch(subject)
+        case .notMatches: return !wholeMatch(subject)
         }
     }
 
-    static func fullMatch(_ pattern: String, _ text: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else { return false }
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    /// A refused pattern matches nothing (validation keeps such matchers from being stored).
+    private func wholeMatch(_ text: String) -> Bool {
+        guard case .success(let regex)? = compiled else { return false }
+        return regex.wholeMatch(text)
     }
 
     public func validate(at path: String, into v: inout Validator) {
         v.check(!name.trimmed.isEmpty, "\(path).name", "must not be blank")
-        if op == .matches || op == .notMatches {
-            // Checked in the anchored form it runs in, so a pattern that only breaks when anchored is refused too.
-            v.check((try? NSRegularExpression(pattern: "^(?:\(value))$")) != nil, "\(path).value", "is not a valid regular expression")
+        if case .failure(let error)? = compiled {
+            v.add("\(path).value", "is not a valid regular expression: \(error.message)")
         }
+    }
+}
+
+/// Compiled patterns by their text, so that the silences and rules read for each ingested batch are not
+/// compiled again. Bounded: when full it starts over, so hostile variety costs compile time, never memory.
+final class PatternCache: Sendable {
+    static let shared = PatternCache()
+    static let capacity = 4096
+    private let entries = Mutex<[String: Result<LinearRegex, LinearRegex.SyntaxError>]>([:])
+
+    func compiled(_ pattern: String) -> Result<LinearRegex, LinearRegex.SyntaxError> {
+        if let hit = entries.withLock({ $0[pattern] }) { return hit }
+        let result = Result { () throws(LinearRegex.SyntaxError) in try LinearRegex(pattern) }
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[pattern] = result
+        }
+        return result
     }
 }
 
@@ -95,6 +138,7 @@ public struct Silence: Sendable, Equatable, Identifiable {
         v.check(endsAt.timeIntervalSince(startsAt) <= 366 * 86400, "ends_at", "must be within a year of starts_at")
         v.check(!comment.trimmed.isEmpty, "comment", "must say why (it is shown on every muted alert)")
         v.check(comment.count <= 1000, "comment", "must be at most 1000 characters")
+        v.checkPrintable(comment, "comment", multiline: true)
         try v.throwIfInvalid()
     }
 }
@@ -166,6 +210,7 @@ public struct MaintenanceWindow: Sendable, Equatable, Identifiable {
 
     public static func validName(_ name: String, _ v: inout Validator) {
         v.check(!name.isEmpty && name.count <= 200, "name", "must be 1 to 200 characters")
+        v.checkPrintable(name, "name")
     }
 
     /// "HH:MM" to minutes after midnight.
@@ -176,19 +221,52 @@ public struct MaintenanceWindow: Sendable, Equatable, Identifiable {
     }
 }
 
+/// What muted an alert: the filter people use on the alerts page.
+public enum MuteKind: String, Sendable, Codable, CaseIterable {
+    case maintenance, silence, inhibited, flapping
+}
+
+/// Why an alert pages no one: the kind, the sentence shown with it, and for inhibition the incident that mutes it.
+public struct Mute: Sendable, Equatable {
+    public var kind: MuteKind
+    public var reason: String
+    public var byIncidentID: UUID?
+
+    public init(kind: MuteKind, reason: String, byIncidentID: UUID? = nil) {
+        self.kind = kind
+        self.reason = reason
+        self.byIncidentID = byIncidentID
+    }
+}
+
+/// An open incident on a service that another depends on: it inhibits the dependent's new alerts.
+public struct BlockingIncident: Sendable, Equatable {
+    public var id: UUID
+    public var number: Int
+    public var serviceName: String
+
+    public init(id: UUID, number: Int, serviceName: String) {
+        self.id = id
+        self.number = number
+        self.serviceName = serviceName
+    }
+}
+
 /// Why an alert should page no one right now, or nil.
 public enum MuteDecision {
-    /// `blockingDependency` names a service this one depends on with an open incident, and that incident's number.
-    public static func reason(for event: AlertEvent, serviceID: UUID, silences: [Silence], windows: [MaintenanceWindow],
-                              blockingDependency: (name: String, incident: Int)?, now: Date) -> String? {
+    /// `blocking` is the open incident on a service this one depends on, if any. A person's report is not
+    /// inhibited by a machine's incident unless the service says so (`inhibitReports`): a person looked.
+    public static func mute(for event: AlertEvent, serviceID: UUID, silences: [Silence], windows: [MaintenanceWindow],
+                            blocking: BlockingIncident?, inhibitReports: Bool = false, now: Date) -> Mute? {
         if let window = windows.first(where: { $0.serviceID == serviceID && $0.isActive(at: now) }) {
-            return "maintenance window \"\(window.name)\""
+            return Mute(kind: .maintenance, reason: "maintenance window \"\(window.name)\"")
         }
         if let silence = silences.first(where: { $0.mutes(event, serviceID: serviceID, at: now) }) {
-            return "silenced: \(silence.comment)"
+            return Mute(kind: .silence, reason: "silenced: \(silence.comment)")
         }
-        if let blocking = blockingDependency {
-            return "inhibited: \(blocking.name), which this service depends on, has open incident #\(blocking.incident)"
+        if let blocking, event.detectionSource == .monitoring || inhibitReports {
+            return Mute(kind: .inhibited, reason: "inhibited: \(blocking.serviceName), which this service depends on, has open incident #\(blocking.number)",
+                        byIncidentID: blocking.id)
         }
         return nil
     }
@@ -220,9 +298,9 @@ public struct FlapDetection: Sendable, Equatable, Codable {
     }
 
     /// `opens` and `resolves` are the key's openings and resolutions within the window, before this new opening.
-    public func reason(opens: Int, resolves: Int) -> String? {
+    public func mute(opens: Int, resolves: Int) -> Mute? {
         let total = opens + resolves + 1
         guard total > changes else { return nil }
-        return "flapping: \(total) state changes in \(windowMinutes) minutes; pages wait until it stays stable"
+        return Mute(kind: .flapping, reason: "flapping: \(total) state changes in \(windowMinutes) minutes; pages wait until it stays stable")
     }
 }

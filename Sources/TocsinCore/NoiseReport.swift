@@ -65,7 +65,8 @@ public struct NoiseReport: Sendable, Equatable {
         var day = calendar.startOfDay(for: from)
         while day < to, days.count < 400 {
             days.append(formatter.string(from: day))
-            day = calendar.date(byAdding: .day, value: 1, to: day)!
+            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
+            day = next
         }
         let inRange = facts.filter { $0.firstSeenAt >= from && $0.firstSeenAt < to }
         let services = Dictionary(grouping: inRange, by: \.serviceID).map { serviceID, alerts -> ServiceNoise in

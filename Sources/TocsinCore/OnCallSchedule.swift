@@ -224,12 +224,15 @@ public struct OnCallSchedule: Sendable, Equatable, Identifiable {
         let trimmed = name.trimmed
         v.check(!trimmed.isEmpty && trimmed.count <= 200, "name", "must be 1 to 200 characters")
         v.check(description.count <= 2000, "description", "must be at most 2000 characters")
+        v.checkPrintable(name, "name")
+        v.checkPrintable(description, "description", multiline: true)
         v.check(TimeZone(identifier: timeZone) != nil, "time_zone", "is not a known IANA time zone")
         v.check(!layers.isEmpty, "layers", "must have at least one layer")
         v.check(layers.count <= Self.maximumLayers, "layers", "must have at most \(Self.maximumLayers) layers")
         for (i, layer) in layers.enumerated() {
             let at = "layers[\(i)]"
             v.check(!layer.name.trimmed.isEmpty && layer.name.count <= 200, "\(at).name", "must be 1 to 200 characters")
+            v.checkPrintable(layer.name, "\(at).name")
             if let zone = layer.timeZone { v.check(TimeZone(identifier: zone) != nil, "\(at).time_zone", "is not a known IANA time zone") }
             v.check((1...layer.rotation.maximumLength).contains(layer.rotation.length), "\(at).rotation.length",
                     "must be from 1 to \(layer.rotation.maximumLength) for unit \(layer.rotation.unit.rawValue)")

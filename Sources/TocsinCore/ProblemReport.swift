@@ -23,10 +23,13 @@ public struct ProblemReport: Sendable, Equatable {
         let summary = summary.trimmed
         v.check(!summary.isEmpty, "summary", "must not be blank")
         v.check(summary.count <= 1024, "summary", "must be at most 1024 characters")
+        v.checkPrintable(summary, "summary")
         let details = (details ?? "").trimmed
         v.check(details.count <= 10_000, "details", "must be at most 10000 characters")
+        v.checkPrintable(details, "details", multiline: true)
         let reporter = reporter?.nonBlank ?? defaultReporter
         v.check(reporter.count <= 200, "reporter", "must be at most 200 characters")
+        v.checkPrintable(reporter, "reporter")
         var parsedSource = DetectionSource.customer
         if let source = source?.nonBlank {
             if let parsed = DetectionSource(rawValue: source), parsed != .monitoring { parsedSource = parsed } else {

@@ -17,6 +17,9 @@ public struct Service: Sendable, Equatable, Identifiable {
     public var flapDetection: FlapDetection? = .standard
     /// Incident severity for an event severity, chosen by the service; the rest follow `SeverityMatrix.standard` and the tier.
     public var severityOverrides: [AlertSeverity: IncidentSeverity] = [:]
+    /// Whether a person's report is muted, like a machine's alert, while a dependency has an open incident.
+    /// Off by default: someone who took the trouble to report should be heard.
+    public var inhibitReports = false
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -64,6 +67,7 @@ public struct ServiceInput: Sendable, Equatable {
     public var alertGrouping: AlertGrouping?
     public var flapDetection: FieldChange<FlapDetection?> = .keep
     public var severityOverrides: [AlertSeverity: IncidentSeverity]?
+    public var inhibitReports: Bool?
 
     public init(name: String? = nil, description: String? = nil, teamID: FieldChange<UUID?> = .keep,
                 tier: Int? = nil, links: [ServiceLink]? = nil, dependsOn: [UUID]? = nil, alertGrouping: AlertGrouping? = nil) {
@@ -84,10 +88,12 @@ public struct ServiceInput: Sendable, Equatable {
             s.name = name.trimmed
             v.check(!s.name.isEmpty, "name", "must not be blank")
             v.check(s.name.count <= 200, "name", "must be at most 200 characters")
+            v.checkPrintable(s.name, "name")
         }
         if let description {
             s.description = description.trimmed
             v.check(s.description.count <= 10_000, "description", "must be at most 10000 characters")
+            v.checkPrintable(s.description, "description", multiline: true)
         }
         if case .set(let team) = teamID { s.teamID = team }
         if let tier {
@@ -101,6 +107,7 @@ public struct ServiceInput: Sendable, Equatable {
                 let url = link.url.trimmed
                 v.check(!title.isEmpty, "links[\(index)].title", "must not be blank")
                 v.check(title.count <= 200, "links[\(index)].title", "must be at most 200 characters")
+                v.checkPrintable(title, "links[\(index)].title")
                 v.check(TextRules.isHTTPURL(url), "links[\(index)].url", "must be an http or https URL")
                 return ServiceLink(title: title, url: url)
             }
@@ -112,6 +119,7 @@ public struct ServiceInput: Sendable, Equatable {
         }
         if let alertGrouping { s.alertGrouping = alertGrouping }
         if let severityOverrides { s.severityOverrides = severityOverrides }
+        if let inhibitReports { s.inhibitReports = inhibitReports }
         if case .set(let flaps) = flapDetection {
             do { try flaps?.validate() } catch DomainError.validation(let fields) { v.merge(fields) }
             s.flapDetection = flaps

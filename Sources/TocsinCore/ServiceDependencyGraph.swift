@@ -17,24 +17,24 @@ public struct ServiceDependencyGraph: Sendable {
 
     /// A path that leads from `start` back to itself, if there is one: `[start, a, b, start]`.
     public func cycle(through start: UUID) -> [UUID]? {
-        // Depth-first search that remembers the path, so the error can name it.
+        // Depth-first search with its own stack (a chain of thousands of services must not overflow the
+        // thread's), remembering the path so the error can name it.
         var visited = Set<UUID>()
         var path: [UUID] = [start]
-        func visit(_ node: UUID) -> Bool {
-            for next in edges[node] ?? [] {
-                if next == start {
-                    path.append(next)
-                    return true
-                }
-                if visited.insert(next).inserted {
-                    path.append(next)
-                    if visit(next) { return true }
-                    path.removeLast()
-                }
+        var pending: [IndexingIterator<[UUID]>] = [(edges[start] ?? []).makeIterator()]
+        while !pending.isEmpty {
+            guard let next = pending[pending.count - 1].next() else {
+                pending.removeLast()
+                path.removeLast()
+                continue
             }
-            return false
+            if next == start { return path + [next] }
+            if visited.insert(next).inserted {
+                path.append(next)
+                pending.append((edges[next] ?? []).makeIterator())
+            }
         }
-        return visit(start) ? path : nil
+        return nil
     }
 
     /// Services that depend on `service`, directly.

@@ -37,10 +37,12 @@ public struct TeamInput: Sendable, Equatable {
             t.name = name.trimmed
             v.check(!t.name.isEmpty, "name", "must not be blank")
             v.check(t.name.count <= 200, "name", "must be at most 200 characters")
+            v.checkPrintable(t.name, "name")
         }
         if let description {
             t.description = description.trimmed
             v.check(t.description.count <= 10_000, "description", "must be at most 10000 characters")
+            v.checkPrintable(t.description, "description", multiline: true)
         }
         if let memberIDs { t.memberIDs = memberIDs.uniqued() }
         try v.throwIfInvalid()

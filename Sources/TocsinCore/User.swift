@@ -104,6 +104,7 @@ public enum UserRules {
         let name = raw.trimmed
         v.check(!name.isEmpty, "name", "must not be blank")
         v.check(name.count <= 200, "name", "must be at most 200 characters")
+        v.checkPrintable(name, "name")
         return name
     }
 

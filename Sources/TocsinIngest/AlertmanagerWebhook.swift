@@ -7,6 +7,8 @@ import TocsinCore
 /// and `resolved` resolves. Unknown fields are ignored, as newer senders add some.
 public enum AlertmanagerWebhook {
     public enum Flavor: Sendable { case alertmanager, grafana }
+    /// Alerts in one notification: a group this large is a storm to split, not one decision.
+    public static let maximumAlerts = 1000
 
     public static let maximumBodyBytes = 4 << 20
 
@@ -19,6 +21,10 @@ public enum AlertmanagerWebhook {
             throw Invalid(errors: [FieldError("body", "is not a JSON object")])
         }
         guard let alerts = root["alerts"]?.arrayValue else { throw Invalid(errors: [FieldError("alerts", "is required and must be an array")]) }
+        guard alerts.count <= maximumAlerts else {
+            // All of one notification go into one transaction; Alertmanager can split them (`max_alerts`).
+            throw Invalid(errors: [FieldError("alerts", "must have at most \(maximumAlerts) alerts; set max_alerts: \(maximumAlerts) on the webhook receiver")])
+        }
         var errors: [FieldError] = []
         let groupLabels = stringMap(root["groupLabels"])
         let envelope: [String: JSONValue] = [

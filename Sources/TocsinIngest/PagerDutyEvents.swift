@@ -26,6 +26,15 @@ public enum PagerDutyEvents {
     /// Every problem with the event, in PagerDuty's words.
     public struct Invalid: Error, Equatable {
         public var errors: [String]
+
+        public init(errors: [String]) {
+            self.errors = errors
+        }
+
+        /// At most 20 reasons, then how many more: a body of many bad entries cannot make a huge answer.
+        init(listing all: [String]) {
+            errors = all.count <= 20 ? all : Array(all.prefix(20)) + ["… and \(all.count - 20) more problems"]
+        }
     }
 
     public static func decodeEvent(_ data: Data) throws(Invalid) -> Event {
@@ -60,7 +69,7 @@ public enum PagerDutyEvents {
             event.client = optionalString(root, "client", &errors)
             event.clientURL = optionalString(root, "client_url", &errors)
         }
-        if !errors.isEmpty { throw Invalid(errors: errors) }
+        if !errors.isEmpty { throw Invalid(listing: errors) }
         return Event(routingKey: routingKey ?? "", alert: event)
     }
 
@@ -81,7 +90,7 @@ public enum PagerDutyEvents {
             errors.append("'payload' is missing or not an object")
         }
         change.links = readLinks(root["links"], &errors)
-        if !errors.isEmpty { throw Invalid(errors: errors) }
+        if !errors.isEmpty { throw Invalid(listing: errors) }
         return change
     }
 
@@ -124,10 +133,17 @@ public enum PagerDutyEvents {
         return date
     }
 
+    /// Links or images on one event: more than any page can usefully show, and each is rendered on every view.
+    public static let maximumLinks = 50
+
     private static func readLinks(_ value: JSONValue?, _ errors: inout [String]) -> [AlertLink] {
         guard let value, value != .null else { return [] }
         guard let items = value.arrayValue else {
             errors.append("'links' must be an array")
+            return []
+        }
+        guard items.count <= maximumLinks else {
+            errors.append("'links' must have at most \(maximumLinks) entries")
             return []
         }
         return items.enumerated().compactMap { index, item in
@@ -143,6 +159,10 @@ public enum PagerDutyEvents {
         guard let value, value != .null else { return [] }
         guard let items = value.arrayValue else {
             errors.append("'images' must be an array")
+            return []
+        }
+        guard items.count <= maximumLinks else {
+            errors.append("'images' must have at most \(maximumLinks) entries")
             return []
         }
         return items.enumerated().compactMap { index, item in
@@ -176,13 +196,14 @@ public enum PagerDutyEvents {
     }
 }
 
-/// ISO 8601 / RFC 3339 instants, with or without fractional seconds.
+/// ISO 8601 / RFC 3339 instants, with or without fractional seconds, in the years `Instants` accepts.
 public enum ISO8601 {
     public static func parse(_ text: String) -> Date? {
+        guard text.utf8.count <= 64 else { return nil }
         let plain = ISO8601DateFormatter()
-        if let date = plain.date(from: text) { return date }
+        if let date = plain.date(from: text) { return Instants.isPlausible(date) ? date : nil }
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
+        return fractional.date(from: text).flatMap { Instants.isPlausible($0) ? $0 : nil }
     }
 }

@@ -169,9 +169,9 @@ final class IngestTransaction {
             let place = try await placement(for: event, serviceID: serviceID, now: now)
             var alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, event: event, incidentID: place.incidentID, now: now)
             alert.groupingReason = place.groupingReason
-            alert.mutedReason = place.mutedReason
+            alert.setMute(place.mute)
             stage(alert)
-            return IngestOutcome(decision: decision, alertID: alert.id, incidentID: place.incidentID)
+            return IngestOutcome(decision: decision, alertID: alert.id, incidentID: place.incidentID, openedIncident: place.opened)
         case .repeatOccurrence:
             var alert = existing!
             if let incident = alert.incidentID, event.severity > alert.severity, let settings = try await settings(of: serviceID) {
@@ -181,7 +181,8 @@ final class IngestTransaction {
             if alert.incidentID == nil {
                 // Muted when it began: once the mute is over, a repeat opens (or joins) its incident.
                 let place = try await placement(for: event, serviceID: serviceID, now: now)
-                (alert.incidentID, alert.groupingReason, alert.mutedReason) = (place.incidentID, place.groupingReason, place.mutedReason)
+                (alert.incidentID, alert.groupingReason) = (place.incidentID, place.groupingReason)
+                alert.setMute(place.mute)
             }
             alert.occurrences += 1
             alert.lastSeenAt = now
@@ -216,45 +217,49 @@ final class IngestTransaction {
 
     /// Where a new alert goes: muted (stored, no incident, nobody paged), or into an incident by the service's grouping.
     private func placement(for event: AlertEvent, serviceID: UUID, now: Date) async throws
-        -> (incidentID: UUID?, groupingReason: String?, mutedReason: String?) {
+        -> (incidentID: UUID?, groupingReason: String?, mute: Mute?, opened: Bool) {
         guard let settings = try await settings(of: serviceID) else { throw DomainError.notFound("service \(serviceID.db) not found") }
-        let blocking = try await blockingIncident(dependencies: settings.dependencies)
-        if let muted = MuteDecision.reason(for: event, serviceID: serviceID, silences: settings.silences, windows: settings.windows,
-                                           blockingDependency: blocking, now: now) {
-            return (nil, nil, muted)
+        let inhibitable = event.detectionSource == .monitoring || settings.inhibitReports
+        let blocking = inhibitable ? try await blockingIncident(dependencies: settings.dependencies) : nil
+        if let muted = MuteDecision.mute(for: event, serviceID: serviceID, silences: settings.silences, windows: settings.windows,
+                                         blocking: blocking, inhibitReports: settings.inhibitReports, now: now) {
+            return (nil, nil, muted, false)
         }
         if let flaps = settings.flaps {
             let since = now.addingTimeInterval(-Double(flaps.windowMinutes) * 60)
             let history = flapHistory[AlertKey(serviceID: serviceID, dedupKey: event.dedupKey)]?.values ?? [:].values
             let opens = history.filter { $0.firstSeenAt >= since }.count
             let resolves = history.filter { ($0.resolvedAt ?? .distantPast) >= since }.count
-            if let flapping = flaps.reason(opens: opens, resolves: resolves) { return (nil, nil, flapping) }
+            if let flapping = flaps.mute(opens: opens, resolves: resolves) { return (nil, nil, flapping, false) }
         }
         let severity = settings.incidentSeverity(for: event)
         let candidates = try await groupingCandidates(of: serviceID, grouping: settings.grouping, event: event, now: now)
         switch GroupingDecision.decide(settings.grouping, event: event, open: candidates, now: now) {
         case .join(let id, let why):
             try await touchIncident(id, severity: severity, retrigger: true, now: now)
-            return (id, why, nil)
+            return (id, why, nil, false)
         case .open(let groupKey, let why):
-            return (try await openIncident(for: event, serviceID: serviceID, severity: severity, groupKey: groupKey, now: now), why, nil)
+            return (try await openIncident(for: event, serviceID: serviceID, severity: severity, groupKey: groupKey, now: now), why, nil, true)
         }
     }
 
     /// The oldest open incident on a service this one depends on, if any: in the database, or opened by this batch
     /// and not written yet. Only a service with dependencies can be inhibited; most have none and skip the query.
-    private func blockingIncident(dependencies: [UUID]) async throws -> (name: String, incident: Int)? {
+    private func blockingIncident(dependencies: [UUID]) async throws -> BlockingIncident? {
         guard !dependencies.isEmpty else { return nil }
         var found = try await db.raw("""
-            SELECT s.name, i.number FROM incidents i
+            SELECT s.name, i.id, i.number FROM incidents i
             JOIN incident_services x ON x.incident_id = i.id JOIN services s ON s.id = x.service_id
             WHERE i.status <> 'resolved' AND x.service_id IN (\(binds: dependencies.map(\.db)))
             ORDER BY i.number LIMIT 1
-            """).first().map { (name: try $0.decode(column: "name", as: String.self), incident: try $0.decode(column: "number", as: Int.self)) }
+            """).first().map {
+                BlockingIncident(id: try $0.id("id"), number: try $0.decode(column: "number", as: Int.self),
+                                 serviceName: try $0.decode(column: "name", as: String.self))
+            }
         for dependency in dependencies {
-            guard let opened = openedHere[dependency]?.first, found.map({ opened.number < $0.incident }) ?? true,
+            guard let opened = openedHere[dependency]?.first, found.map({ opened.number < $0.number }) ?? true,
                   let name = try await settings(of: dependency)?.name else { continue }
-            found = (name, opened.number)
+            found = BlockingIncident(id: opened.id, number: opened.number, serviceName: name)
         }
         return found
     }
@@ -370,7 +375,8 @@ final class IngestTransaction {
         return IngestSettings(
             name: try row.decode(column: "name", as: String.self), tier: try row.decode(column: "tier", as: Int.self), severityOverrides: try SQLStore.severityOverrides(from: row),
             flaps: try SQLStore.flapDetection(from: row), grouping: try SQLStore.grouping(from: row),
-            rules: try await SQLStore.eventRules(of: serviceID, db), silences: silences, windows: windows, dependencies: dependencies)
+            rules: try await SQLStore.eventRules(of: serviceID, db), silences: silences, windows: windows, dependencies: dependencies,
+            inhibitReports: try row.decode(column: "inhibit_reports", as: Int.self) != 0)
     }
 
     /// Writes what the batch has decided so far: the counter, new incidents, then new and changed alerts in the
@@ -396,12 +402,13 @@ final class IngestTransaction {
             try await db.raw("""
                 INSERT INTO alerts (id, service_id, integration_key_id, dedup_key, status, severity, summary, source, component, group_name, class,
                     labels, details, links, images, client, client_url, detection_source, incident_id, occurrences, first_seen_at, last_seen_at,
-                    acknowledged_at, resolved_at, muted_reason, grouping_reason) VALUES
+                    acknowledged_at, resolved_at, muted_reason, mute_kind, muted_by_incident_id, grouping_reason) VALUES
                 """ + SQLQueryString.joined(try chunk.map(Self.values(of:))) + """
                  ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity, summary = excluded.summary,
                     source = excluded.source, labels = excluded.labels, details = excluded.details, incident_id = excluded.incident_id,
                     occurrences = excluded.occurrences, last_seen_at = excluded.last_seen_at, acknowledged_at = excluded.acknowledged_at,
-                    resolved_at = excluded.resolved_at, muted_reason = excluded.muted_reason, grouping_reason = excluded.grouping_reason
+                    resolved_at = excluded.resolved_at, muted_reason = excluded.muted_reason, mute_kind = excluded.mute_kind,
+                    muted_by_incident_id = excluded.muted_by_incident_id, grouping_reason = excluded.grouping_reason
                 """).run()
         }
         (unwrittenAlerts, unwrittenAlertOrder) = ([:], [])
@@ -415,7 +422,8 @@ final class IngestTransaction {
          \(bind: try SQLStore.json(alert.details)), \(bind: try SQLStore.json(alert.links)), \(bind: try SQLStore.json(alert.images)),
          \(bind: alert.client), \(bind: alert.clientURL), \(bind: alert.detectionSource.rawValue), \(bind: alert.incidentID?.db),
          \(bind: alert.occurrences), \(bind: alert.firstSeenAt), \(bind: alert.lastSeenAt), \(bind: alert.acknowledgedAt),
-         \(bind: alert.resolvedAt), \(bind: alert.mutedReason), \(bind: alert.groupingReason))
+         \(bind: alert.resolvedAt), \(bind: alert.mutedReason), \(bind: alert.muteKind?.rawValue), \(bind: alert.mutedByIncidentID?.db),
+         \(bind: alert.groupingReason))
         """
     }
 }

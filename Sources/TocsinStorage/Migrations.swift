@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -340,6 +340,26 @@ public enum Migrations {
             "CREATE INDEX oncall_handoffs_at ON oncall_handoffs (at)",
             "CREATE INDEX oncall_handoffs_user ON oncall_handoffs (user_id, at)",
             "CREATE TABLE job_cursors (name TEXT PRIMARY KEY, at \(t.time) NOT NULL)",
+        ]
+    }
+
+    /// Who acknowledged and resolved, what muted an alert (and which incident, for inhibition), and whether
+    /// people's reports follow inhibition: what the 3 AM view shows.
+    static let responseVisibility = Migration(version: 12, name: "response visibility") { _ in
+        [
+            "ALTER TABLE incidents ADD COLUMN acknowledged_by TEXT REFERENCES users (id) ON DELETE SET NULL",
+            "ALTER TABLE incidents ADD COLUMN resolved_by TEXT REFERENCES users (id) ON DELETE SET NULL",
+            "ALTER TABLE alerts ADD COLUMN mute_kind TEXT",
+            "ALTER TABLE alerts ADD COLUMN muted_by_incident_id TEXT REFERENCES incidents (id) ON DELETE SET NULL",
+            """
+            UPDATE alerts SET mute_kind = CASE
+                WHEN muted_reason LIKE 'maintenance%' THEN 'maintenance' WHEN muted_reason LIKE 'silenced%' THEN 'silence'
+                WHEN muted_reason LIKE 'inhibited%' THEN 'inhibited' ELSE 'flapping' END
+            WHERE muted_reason IS NOT NULL
+            """,
+            "CREATE INDEX alerts_muted_by ON alerts (muted_by_incident_id)",
+            "CREATE INDEX alerts_muted ON alerts (service_id, mute_kind, last_seen_at)",
+            "ALTER TABLE services ADD COLUMN inhibit_reports INTEGER NOT NULL DEFAULT 0",
         ]
     }
 }

@@ -49,30 +49,41 @@ extension SQLStore: AlertRepository {
         return key
     }
 
-    public func setIncidentStatus(id: UUID, to status: IncidentStatus, now: Date) async throws -> Incident {
+    public func setIncidentStatus(id: UUID, to status: IncidentStatus, by actor: UUID?, now: Date) async throws -> Incident {
         try await database.write { db in
-            guard let current = try await db.raw("SELECT status FROM incidents WHERE id = \(bind: id.db)").first(decodingColumn: "status", as: String.self)
+            guard let row = try await db.raw("""
+                SELECT i.status, i.acknowledged_at, i.resolved_at, a.name AS acknowledger, r.name AS resolver FROM incidents i
+                LEFT JOIN users a ON a.id = i.acknowledged_by LEFT JOIN users r ON r.id = i.resolved_by WHERE i.id = \(bind: id.db)
+                """).first()
             else { throw DomainError.notFound("incident \(id.db) not found") }
+            let current = try row.decode(column: "status", as: String.self)
+            /// "already acknowledged by Ana Lima at 2026-12-01T03:12:00Z": the second responder learns who has it.
+            func already(_ state: String, _ who: String, _ when: String) throws -> DomainError {
+                let name = try row.decode(column: who, as: String?.self)
+                let at = try row.decode(column: when, as: Date?.self).map { " at " + ISO8601DateFormatter().string(from: $0) } ?? ""
+                return DomainError.conflict("the incident is already \(state)" + (name.map { " by \($0)" } ?? "") + at, field: "status")
+            }
             switch status {
             case .acknowledged:
-                guard current == IncidentStatus.triggered.rawValue else {
-                    throw DomainError.conflict("the incident is already \(current)", field: "status")
-                }
+                if current == IncidentStatus.resolved.rawValue { throw try already("resolved", "resolver", "resolved_at") }
+                guard current == IncidentStatus.triggered.rawValue else { throw try already("acknowledged", "acknowledger", "acknowledged_at") }
                 try await db.raw("""
                     UPDATE alerts SET status = 'acknowledged', acknowledged_at = \(bind: now) WHERE incident_id = \(bind: id.db) AND status = 'triggered'
                     """).run()
                 try await db.raw("""
-                    UPDATE incidents SET status = 'acknowledged', acknowledged_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id.db)
+                    UPDATE incidents SET status = 'acknowledged', acknowledged_at = \(bind: now), acknowledged_by = \(bind: actor?.db),
+                        updated_at = \(bind: now) WHERE id = \(bind: id.db)
                     """).run()
             case .resolved:
-                guard current != IncidentStatus.resolved.rawValue else { throw DomainError.conflict("the incident is already resolved", field: "status") }
+                guard current != IncidentStatus.resolved.rawValue else { throw try already("resolved", "resolver", "resolved_at") }
                 // A person resolved these: they count as handled (acknowledged), not as resolving themselves.
                 try await db.raw("""
                     UPDATE alerts SET status = 'resolved', resolved_at = \(bind: now), acknowledged_at = COALESCE(acknowledged_at, \(bind: now))
                     WHERE incident_id = \(bind: id.db) AND status <> 'resolved'
                     """).run()
                 try await db.raw("""
-                    UPDATE incidents SET status = 'resolved', resolved_at = \(bind: now),
+                    UPDATE incidents SET status = 'resolved', resolved_at = \(bind: now), resolved_by = \(bind: actor?.db),
+                        acknowledged_by = CASE WHEN acknowledged_at IS NULL THEN \(bind: actor?.db) ELSE acknowledged_by END,
                         acknowledged_at = COALESCE(acknowledged_at, \(bind: now)), updated_at = \(bind: now)
                     WHERE id = \(bind: id.db)
                     """).run()
@@ -138,6 +149,10 @@ extension SQLStore: AlertRepository {
         if let service = filter.serviceID { conditions.append("service_id = \(bind: service.db)") }
         if let incident = filter.incidentID { conditions.append("incident_id = \(bind: incident.db)") }
         if let status = filter.status { conditions.append("status = \(bind: status.rawValue)") }
+        if filter.openOnly { conditions.append("status <> 'resolved'") }
+        if let muted = filter.muted { conditions.append(muted ? "muted_reason IS NOT NULL" : "muted_reason IS NULL") }
+        if let kind = filter.muteKind { conditions.append("mute_kind = \(bind: kind.rawValue)") }
+        if let incident = filter.mutedByIncidentID { conditions.append("muted_by_incident_id = \(bind: incident.db)") }
         let whereClause = SQLText.whereClause(conditions)
         return try await database.read { db in
             let total = try await db.count("SELECT COUNT(*) AS n FROM alerts" + whereClause)
@@ -154,11 +169,61 @@ extension SQLStore: AlertRepository {
         if let status = filter.status { conditions.append("status = \(bind: status.rawValue)") }
         if filter.openOnly { conditions.append("status <> 'resolved'") }
         let whereClause = SQLText.whereClause(conditions)
+        // Open incidents: the worst first (SEV1 sorts before SEV2), then the one burning longest. Other lists: newest first.
+        let order: SQLQueryString = filter.openOnly ? " ORDER BY severity, created_at, number" : " ORDER BY number DESC"
         return try await database.read { db in
             let total = try await db.count("SELECT COUNT(*) AS n FROM incidents" + whereClause)
-            let rows = try await db.raw("SELECT * FROM incidents" + whereClause
-                + " ORDER BY CASE status WHEN 'triggered' THEN 0 ELSE 1 END, number DESC" + SQLText.page(page)).all()
+            let rows = try await db.raw("SELECT * FROM incidents" + whereClause + order + SQLText.page(page)).all()
             return Page(items: try await Self.incidents(from: rows, db), total: total, request: page)
+        }
+    }
+
+    public func alert(id: UUID) async throws -> Alert? {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM alerts WHERE id = \(bind: id.db)").first().map(Self.alert(from:))
+        }
+    }
+
+    public func incidents(ids: [UUID]) async throws -> [Incident] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.read { db in
+            var found: [Incident] = []
+            for chunk in ids.map(\.db).chunks(of: IngestTransaction.rowsPerStatement) {
+                let rows = try await db.raw("SELECT * FROM incidents WHERE id IN (\(binds: Array(chunk)))").all()
+                found += try await Self.incidents(from: rows, db)
+            }
+            return found
+        }
+    }
+
+    public func serviceHealth(serviceIDs: [UUID]) async throws -> [UUID: ServiceHealth] {
+        guard !serviceIDs.isEmpty else { return [:] }
+        return try await database.read { db in
+            var health: [UUID: ServiceHealth] = [:]
+            for chunk in serviceIDs.map(\.db).chunks(of: IngestTransaction.rowsPerStatement) {
+                for row in try await db.raw("""
+                    SELECT x.service_id, i.severity, i.status, COUNT(*) AS n FROM incidents i JOIN incident_services x ON x.incident_id = i.id
+                    WHERE i.status <> 'resolved' AND x.service_id IN (\(binds: Array(chunk))) GROUP BY x.service_id, i.severity, i.status
+                    """).all() {
+                    let service = try row.id("service_id")
+                    let n = try row.decode(column: "n", as: Int.self)
+                    var h = health[service] ?? ServiceHealth()
+                    h.openIncidents += n
+                    if try row.decode(column: "status", as: String.self) == IncidentStatus.triggered.rawValue { h.unacknowledged += n }
+                    if let severity = IncidentSeverity(rawValue: try row.decode(column: "severity", as: String.self)) {
+                        h.worst = max(h.worst ?? severity, severity)
+                    }
+                    health[service] = h
+                }
+                for row in try await db.raw("""
+                    SELECT service_id, COUNT(*) AS n FROM alerts WHERE muted_reason IS NOT NULL AND status <> 'resolved'
+                    AND service_id IN (\(binds: Array(chunk))) GROUP BY service_id
+                    """).all() {
+                    let service = try row.id("service_id")
+                    health[service, default: ServiceHealth()].mutedAlerts = try row.decode(column: "n", as: Int.self)
+                }
+            }
+            return health
         }
     }
 
@@ -193,7 +258,8 @@ extension SQLStore: AlertRepository {
                 createdAt: try row.decode(column: "created_at", as: Date.self),
                 acknowledgedAt: try row.decode(column: "acknowledged_at", as: Date?.self),
                 resolvedAt: try row.decode(column: "resolved_at", as: Date?.self),
-                updatedAt: try row.decode(column: "updated_at", as: Date.self))
+                updatedAt: try row.decode(column: "updated_at", as: Date.self),
+                acknowledgedBy: try row.optionalID("acknowledged_by"), resolvedBy: try row.optionalID("resolved_by"))
         }
     }
 
@@ -220,6 +286,8 @@ extension SQLStore: AlertRepository {
         alert.acknowledgedAt = try row.decode(column: "acknowledged_at", as: Date?.self)
         alert.resolvedAt = try row.decode(column: "resolved_at", as: Date?.self)
         alert.mutedReason = try row.decode(column: "muted_reason", as: String?.self)
+        alert.muteKind = try row.decode(column: "mute_kind", as: String?.self).flatMap(MuteKind.init(rawValue:))
+        alert.mutedByIncidentID = try row.optionalID("muted_by_incident_id")
         alert.groupingReason = try row.decode(column: "grouping_reason", as: String?.self)
         return alert
     }

@@ -8,6 +8,9 @@ extension SQLStore: CredentialRepository {
 
     public func createToken(_ token: APIToken, secretHash: String) async throws {
         try await database.write { db in
+            guard try await db.count("SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = \(bind: token.userID.db)") < Limits.tokensPerUser else {
+                throw DomainError.conflict("you already have \(Limits.tokensPerUser) API tokens; revoke some first")
+            }
             try await db.raw("""
                 INSERT INTO api_tokens (id, user_id, name, secret_hash, hint, read_only, created_at, last_used_at)
                 VALUES (\(bind: token.id.db), \(bind: token.userID.db), \(bind: token.name), \(bind: secretHash), \(bind: token.hint),

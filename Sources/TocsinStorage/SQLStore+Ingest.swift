@@ -88,6 +88,8 @@ struct IngestSettings {
     var windows: [MaintenanceWindow]
     /// The services this one depends on: an open incident on one of them mutes this one's new alerts.
     var dependencies: [UUID]
+    /// Whether a person's report is muted by a dependency's open incident too.
+    var inhibitReports: Bool
 
     func incidentSeverity(for event: AlertEvent) -> IncidentSeverity {
         SeverityMatrix.standard.severity(for: event.severity, tier: tier, overrides: severityOverrides)

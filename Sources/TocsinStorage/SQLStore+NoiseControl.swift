@@ -8,6 +8,11 @@ extension SQLStore {
             if let service = silence.serviceID, try await !db.missingIDs([service], in: "services").isEmpty {
                 throw DomainError.invalid("service_id", "service \(service.db) does not exist")
             }
+            // Every new alert is checked against every silence in force: their number is bounded.
+            let current = try await db.count("SELECT COUNT(*) AS n FROM silences WHERE ends_at > \(bind: silence.createdAt)")
+            guard current < Limits.silencesInForce else {
+                throw DomainError.conflict("there are already \(Limits.silencesInForce) silences in force or scheduled; end some first")
+            }
             try await db.raw("""
                 INSERT INTO silences (id, service_id, matchers, starts_at, ends_at, created_by, comment, created_at)
                 VALUES (\(bind: silence.id.db), \(bind: silence.serviceID?.db), \(bind: try Self.json(silence.matchers)), \(bind: silence.startsAt),
@@ -53,6 +58,10 @@ extension SQLStore {
         try await database.write { db in
             guard try await db.missingIDs([window.serviceID], in: "services").isEmpty else {
                 throw DomainError.notFound("service \(window.serviceID.db) not found")
+            }
+            guard try await db.count("SELECT COUNT(*) AS n FROM maintenance_windows WHERE service_id = \(bind: window.serviceID.db)")
+                < Limits.maintenanceWindowsPerService else {
+                throw DomainError.conflict("the service already has \(Limits.maintenanceWindowsPerService) maintenance windows; delete some first")
             }
             try await db.raw("""
                 INSERT INTO maintenance_windows (id, service_id, name, kind, starts_at, ends_at, days, start_minute, end_minute, time_zone, created_at)

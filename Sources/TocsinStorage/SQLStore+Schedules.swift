@@ -149,6 +149,12 @@ extension SQLStore: ScheduleRepository {
             guard try await db.missingIDs([override.scheduleID], in: "schedules").isEmpty else {
                 throw DomainError.notFound("schedule \(override.scheduleID.db) not found")
             }
+            // Each override is laid over the timeline on every question: their number is bounded.
+            guard try await db.count("""
+                SELECT COUNT(*) AS n FROM schedule_overrides WHERE schedule_id = \(bind: override.scheduleID.db) AND ends_at > \(bind: override.createdAt)
+                """) < Limits.overridesPerSchedule else {
+                throw DomainError.conflict("the schedule already has \(Limits.overridesPerSchedule) current or future overrides; delete some first")
+            }
             var v = Validator()
             if try await !db.missingIDs([override.userID], in: "users").isEmpty { v.add("user_id", "user \(override.userID.db) does not exist") }
             if let replaced = override.replacesUserID, try await !db.missingIDs([replaced], in: "users").isEmpty {

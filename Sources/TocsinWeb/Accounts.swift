@@ -101,6 +101,8 @@ public struct Accounts: Sendable {
     public func signIn(email: String, password: String, throttle: SignInThrottle, address: String, sessionLifetime: TimeInterval) async throws -> (User, String, WebSession) {
         let time = now()
         let email = email.trimmed.lowercased()
+        // No address is longer (RFC 5321), and the throttle keeps what it is given for its whole window.
+        guard email.utf8.count <= 254 else { throw DomainError.unauthenticated("That e-mail and password do not match an account.") }
         try throttle.begin(email: email, address: address, now: time)
         guard let user = try await store.user(email: email), let hash = user.passwordHash else {
             try await passwords.verifyNothing(password)

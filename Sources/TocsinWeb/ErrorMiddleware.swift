@@ -50,6 +50,9 @@ struct ErrorMiddleware: RouterMiddleware {
             case .validation(let fields):
                 return Problem(status: .unprocessableContent, code: "validation_failed",
                                message: "The request has invalid fields.", fields: fields)
+            case .malformed(let field):
+                return Problem(status: .badRequest, code: "malformed_request", message: "The request could not be read: \(field.reason).",
+                               fields: [field])
             case .notFound(let message):
                 return Problem(status: .notFound, code: "not_found", message: message)
             case .conflict(let message, let field):

@@ -6,13 +6,22 @@ import TocsinCore
 struct Form: Sendable {
     var values: [String: [String]]
 
-    init(_ text: String) {
+    /// Refuses a body with more fields, or more values of one field, than `RequestLimits` allow.
+    init(_ text: String) throws {
         values = [:]
+        var fields = 0
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            fields += 1
+            guard fields <= RequestLimits.formFields else {
+                throw DomainError.malformed(FieldError("body", "has more than \(RequestLimits.formFields) form fields"))
+            }
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = Self.decode(parts[0])
+            let key = Self.decode(parts.first ?? "")
             let value = parts.count > 1 ? Self.decode(parts[1]) : ""
             values[key, default: []].append(value)
+            if let count = values[key]?.count, count > RequestLimits.formValuesPerField {
+                throw DomainError.malformed(FieldError(key, "is repeated more than \(RequestLimits.formValuesPerField) times"))
+            }
         }
     }
 
@@ -24,10 +33,18 @@ struct Form: Sendable {
 
     func all(_ key: String) -> [String] { values[key] ?? [] }
 
+    /// Every value of a field of ids (checkboxes); one that is not an id refuses the form rather than being dropped.
+    func ids(_ key: String) throws -> [UUID] {
+        try all(key).map { text in
+            guard let id = UUID(uuidString: text) else { throw DomainError.malformed(FieldError(key, "holds a value that is not an id (\(text.prefix(40).count) characters)")) }
+            return id
+        }
+    }
+
     /// Reads the body and checks its CSRF token: the session's, or before sign-in the pre-session cookie's.
     static func read(_ request: Request, context: TocsinRequestContext) async throws -> Form {
         let buffer = try await JSONBody.collect(request, limit: context.maxUploadSize)
-        let form = Form(String(buffer: buffer))
+        let form = try Form(String(buffer: buffer))
         let expected = context.principal?.csrfToken ?? request.cookies[CSRF.preSessionCookie]?.value
         guard let expected, let sent = form["_csrf"], Secrets.constantTimeEquals(sent, expected) else {
             throw DomainError.forbidden("The form expired or came from another site. Go back, reload the page and try again.")

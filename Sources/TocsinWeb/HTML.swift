@@ -2,7 +2,7 @@
 /// markup; every interpolated `String` is escaped (quotes too, so it is safe inside a quoted
 /// attribute), and only other `HTML` values are inserted as they are.
 public struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
-    public private(set) var rendered: String
+    public fileprivate(set) var rendered: String
 
     public init(stringLiteral value: String) {
         rendered = value
@@ -87,10 +87,12 @@ public struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConv
 }
 
 extension Array where Element == HTML {
+    /// Linear in the total length (appending, never copying what was joined so far).
     public func joined(separator: HTML) -> HTML {
         var out = HTML.empty
         for (index, element) in enumerated() {
-            out = index == 0 ? element : "\(out)\(separator)\(element)"
+            if index > 0 { out.rendered += separator.rendered }
+            out.rendered += element.rendered
         }
         return out
     }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import TocsinCore
+import TocsinIngest
 
 enum JSONBody {
     static let encoder: JSONEncoder = {
@@ -19,11 +20,28 @@ enum JSONBody {
             throw HTTPError(.unsupportedMediaType, message: "Send the body as JSON with Content-Type: application/json.")
         }
         let buffer = try await collect(request, limit: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else { throw DomainError.invalid("body", "is empty; send a JSON object") }
+        guard buffer.readableBytes > 0 else { throw DomainError.malformed(FieldError("body", "is empty; send a JSON object")) }
+        let data = Data(buffer.readableBytesView)
+        // Read strictly first: a syntax error is the sender's bug (400), and no list may be longer than the limit.
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(data)
+        } catch {
+            throw DomainError.malformed(FieldError("body", "is not valid JSON (\(error))"))
+        }
+        try RequestLimits.checkLists(value)
         do {
             let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            return try decoder.decode(T.self, from: Data(buffer.readableBytesView))
+            // The same instants as everywhere else: ISO 8601, in the years Tocsin accepts.
+            decoder.dateDecodingStrategy = .custom { decoder in
+                let text = try decoder.singleValueContainer().decode(String.self)
+                guard let date = ISO8601.parse(text) else {
+                    throw DecodingError.dataCorrupted(DecodingError.Context(
+                        codingPath: decoder.codingPath, debugDescription: "must be an ISO 8601 date-time with an offset, between the years 1900 and 9999"))
+                }
+                return date
+            }
+            return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw DomainError.validation([fieldError(error)])
         }
@@ -50,7 +68,7 @@ enum JSONBody {
         case .typeMismatch(let type, let context):
             return FieldError(path(context.codingPath), "must be \(describe(type))")
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty { return FieldError("body", "is not valid JSON") }
+            if context.codingPath.isEmpty { return FieldError("body", "must be a JSON object") }
             let reason = context.debugDescription.contains("UUID") ? "must be an id (UUID)" : context.debugDescription
             return FieldError(path(context.codingPath), reason)
         @unknown default:

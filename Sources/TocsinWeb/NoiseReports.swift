@@ -88,7 +88,8 @@ struct NoiseReports {
                 let share = s.autoResolvedShare.map { "\(Int(($0 * 100).rounded())) %" } ?? "—"
                 return """
                 <tr><td><a href="/services/\(s.serviceID.db)">\(names[s.serviceID] ?? s.serviceID.db)</a></td><td>\(s.alerts)</td>
-                <td>\(s.occurrences)</td><td>\(share)</td><td>\(s.muted)</td><td>\(Self.bars(s.perDay))</td></tr>
+                <td>\(s.occurrences)</td><td>\(share)</td>
+                <td>\(s.muted == 0 ? HTML("0") : HTML("<a href=\"/alerts?service_id=\(s.serviceID.db)&amp;muted=true\">\(s.muted)</a>"))</td><td>\(Self.bars(s.perDay))</td></tr>
                 """
             }
             let keyRows = report.noisiestKeys.map { k -> HTML in

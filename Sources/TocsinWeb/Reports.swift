@@ -14,13 +14,30 @@ struct Reports {
         var severity: String?
     }
 
+    /// What became of a report: it opened an incident, joined an open one, or was muted (and why). A person
+    /// who reports a problem is always told which.
     struct CreatedJSON: Encodable {
         var alertID: String
         var incidentID: String?
+        var incidentNumber: Int?
+        var outcome: String
+        var mutedReason: String?
         var detectionSource: String
 
         enum CodingKeys: String, CodingKey {
-            case alertID = "alert_id", incidentID = "incident_id", detectionSource = "detection_source"
+            case alertID = "alert_id", incidentID = "incident_id", incidentNumber = "incident_number", outcome
+            case mutedReason = "muted_reason", detectionSource = "detection_source"
+        }
+
+        /// Every key is always present: an absent incident or reason is `null`, as documented.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(alertID, forKey: .alertID)
+            try c.encode(incidentID, forKey: .incidentID)
+            try c.encode(incidentNumber, forKey: .incidentNumber)
+            try c.encode(outcome, forKey: .outcome)
+            try c.encode(mutedReason, forKey: .mutedReason)
+            try c.encode(detectionSource, forKey: .detectionSource)
         }
     }
 
@@ -36,8 +53,13 @@ struct Reports {
             let report = try ProblemReport.parse(summary: body.summary, details: body.details, reporter: body.reporter, source: body.source,
                                                  severity: body.severity, defaultReporter: me.name)
             let outcome = try await file(report, serviceID: try context.id())
-            guard let alertID = outcome.alertID else { throw DomainError.conflict("the report was not recorded") }
-            return try JSONBody.response(CreatedJSON(alertID: alertID.db, incidentID: outcome.incidentID?.db,
+            guard let alertID = outcome.alertID, let alert = try await env.store.alert(id: alertID) else {
+                throw DomainError.conflict("the report was not recorded")
+            }
+            let incident = try await outcome.incidentID.asyncMap { try await env.store.incident(id: $0) } ?? nil
+            let said = outcome.incidentID == nil ? "muted" : outcome.openedIncident ? "opened" : "joined"
+            return try JSONBody.response(CreatedJSON(alertID: alertID.db, incidentID: outcome.incidentID?.db, incidentNumber: incident?.number,
+                                                     outcome: said, mutedReason: alert.mutedReason,
                                                      detectionSource: report.source.rawValue), status: .created)
         }
     }
@@ -51,9 +73,14 @@ struct Reports {
                 let report = try ProblemReport.parse(summary: form["summary"] ?? "", details: form["details"], reporter: form["reporter"],
                                                      source: form["source"], severity: form["severity"], defaultReporter: me.name)
                 let outcome = try await file(report, serviceID: serviceID)
-                return Response.seeOther(outcome.incidentID.map { "/incidents/\($0.db)" } ?? "/services/\(serviceID.db)")
+                guard let alertID = outcome.alertID else { throw DomainError.conflict("the report was not recorded") }
+                // The next page says what happened to it: opened, joined, or muted and why.
+                if let incident = outcome.incidentID {
+                    return Response.seeOther("/incidents/\(incident.db)?report=\(alertID.db)&opened=\(outcome.openedIncident ? "1" : "0")")
+                }
+                return Response.seeOther("/services/\(serviceID.db)?report=\(alertID.db)")
             } catch let error as DomainError where !CatalogPages.isNotFound(error) {
-                let page = try await CatalogPages(env: env).serviceDetail(request, context, report: FormView(form: form, error: error))
+                let page = try await CatalogPages(env: env).serviceDetail(request, context, report: FormView(form: form, error: error), keyForm: FormView())
                 var response = page
                 response.status = .unprocessableContent
                 return response

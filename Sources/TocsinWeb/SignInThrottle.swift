@@ -30,6 +30,10 @@ public final class SignInThrottle: Sendable {
     public func begin(email: String, address: String, now: Date) throws {
         let cutoff = now.addingTimeInterval(-limits.window)
         let (account, client): ([Date], [Date]) = failures.withLock { table in
+            if table.count > 10_000 {
+                // Failures alone must not grow the table without end: forget whatever left the window.
+                table = table.filter { ($0.value.last ?? .distantPast) > cutoff }
+            }
             let account = recent(&table, "account:" + email.lowercased(), cutoff)
             let client = recent(&table, "address:" + address, cutoff)
             if account.count < limits.perAccount && client.count < limits.perAddress {

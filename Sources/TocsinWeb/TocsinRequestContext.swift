@@ -38,7 +38,7 @@ public struct TocsinRequestContext: RequestContext {
     }
 
     /// Request bodies above this are refused with 413 before they are read in full.
-    public var maxUploadSize: Int { 1 << 20 }
+    public var maxUploadSize: Int { RequestLimits.bodyBytes }
 
     /// The signed-in user, or an error that the middleware turns into 401 or 403.
     public func require(_ permission: Permission) throws -> User {

@@ -22,6 +22,8 @@ public enum TocsinRouter {
         AuthPages(env: env).register(router)
         CatalogPages(env: env).register(router)
         IncidentPages(env: env).register(router)
+        AlertPages(env: env).register(router)
+        IntegrationKeyPages(env: env).register(router)
         Reports(env: env).registerPages(router)
         NoiseReports(env: env).registerPages(router)
         SilencePages(env: env).register(router)
@@ -63,7 +65,7 @@ public enum TocsinRouter {
         }
         router.get("/assets/tocsin.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                     body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
+                     body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css + Stylesheet.responseCSS)))
         }
     }
 }

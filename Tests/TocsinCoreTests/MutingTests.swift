@@ -56,13 +56,14 @@ struct MutingTests {
         let silence = Silence(id: UUID(), serviceID: nil, matchers: [AlertMatcher(name: "env", op: .equal, value: "prod")],
                               startsAt: now.addingTimeInterval(-1), endsAt: now.addingTimeInterval(60), createdBy: nil, comment: "known issue", createdAt: now)
         let e = event(["env": "prod"])
-        #expect(MuteDecision.reason(for: e, serviceID: service, silences: [silence], windows: [window], blockingDependency: ("DB", 4), now: now)
+        let db = BlockingIncident(id: UUID(), number: 4, serviceName: "DB")
+        #expect(MuteDecision.mute(for: e, serviceID: service, silences: [silence], windows: [window], blocking: db, now: now)?.reason
                 == "maintenance window \"Upgrade\"")
-        #expect(MuteDecision.reason(for: e, serviceID: service, silences: [silence], windows: [], blockingDependency: ("DB", 4), now: now)
+        #expect(MuteDecision.mute(for: e, serviceID: service, silences: [silence], windows: [], blocking: db, now: now)?.reason
                 == "silenced: known issue")
-        #expect(MuteDecision.reason(for: e, serviceID: service, silences: [], windows: [], blockingDependency: ("DB", 4), now: now)
+        #expect(MuteDecision.mute(for: e, serviceID: service, silences: [], windows: [], blocking: db, now: now)?.reason
                 == "inhibited: DB, which this service depends on, has open incident #4")
-        #expect(MuteDecision.reason(for: e, serviceID: service, silences: [], windows: [], blockingDependency: nil, now: now) == nil)
+        #expect(MuteDecision.mute(for: e, serviceID: service, silences: [], windows: [], blocking: nil, now: now) == nil)
     }
 }
 
@@ -70,7 +71,7 @@ struct MutingTests {
 struct FlapDetectionTests {
     @Test("more state changes than allowed in the window is flapping", arguments: [(0, 0, false), (2, 1, false), (2, 2, true), (5, 0, true)])
     func threshold(opens: Int, resolves: Int, flapping: Bool) {
-        #expect((FlapDetection.standard.reason(opens: opens, resolves: resolves) != nil) == flapping)
+        #expect((FlapDetection.standard.mute(opens: opens, resolves: resolves) != nil) == flapping)
     }
 
     @Test("limits are checked")
@@ -105,10 +106,24 @@ struct EventRuleTests {
 
 @Suite("Matcher validation")
 struct MatcherValidationTests {
-    @Test("a pattern that only breaks once anchored is refused")
-    func anchored() {
+    @Test("patterns that are not RE2 syntax, or that could not run in linear time, are refused with the reason",
+          arguments: ["(disk", "(a)\\1", "(?=disk)", "a{1001}", String(repeating: "a", count: 1001)])
+    func refused(pattern: String) {
         var v = Validator()
-        AlertMatcher(name: "summary", op: .notMatches, value: "\\Qdisk").validate(at: "m", into: &v)
+        AlertMatcher(name: "summary", op: .notMatches, value: pattern).validate(at: "m", into: &v)
         #expect(v.errors.map(\.field) == ["m.value"])
+        #expect(v.errors.first?.reason.hasPrefix("is not a valid regular expression: ") == true)
+    }
+
+    @Test("a pattern that backtracks exponentially elsewhere is accepted and matches as RE2 does")
+    func hostile() {
+        let matcher = AlertMatcher(name: "summary", op: .matches, value: "(a+)+$")
+        var v = Validator()
+        matcher.validate(at: "m", into: &v)
+        #expect(v.errors.isEmpty)
+        let text = String(repeating: "a", count: 10_000)
+        #expect(matcher.matches(AlertEvent(action: .trigger, dedupKey: "k", summary: text)))
+        #expect(!matcher.matches(AlertEvent(action: .trigger, dedupKey: "k", summary: text + "!")))
+        #expect(AlertMatcher(name: "summary", op: .matches, value: "(a+)+$") == matcher, "equal by their text")
     }
 }

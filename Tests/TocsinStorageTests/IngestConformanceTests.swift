@@ -176,10 +176,10 @@ struct IngestConformanceTests {
             let opened = try await store.ingest(trigger("5xx", severity: .warning), serviceID: service.id, integrationKeyID: nil, now: t0)
             let id = try #require(opened.incidentID)
             #expect(try await store.incident(id: id)?.severity == .sev3)
-            let acked = try await store.setIncidentStatus(id: id, to: .acknowledged, now: t0.addingTimeInterval(30))
+            let acked = try await store.setIncidentStatus(id: id, to: .acknowledged, by: nil, now: t0.addingTimeInterval(30))
             #expect(acked.status == .acknowledged)
-            await #expect(throws: DomainError.self) { try await store.setIncidentStatus(id: id, to: .acknowledged, now: t0) }
-            let resolved = try await store.setIncidentStatus(id: id, to: .resolved, now: t0.addingTimeInterval(90))
+            await #expect(throws: DomainError.self) { try await store.setIncidentStatus(id: id, to: .acknowledged, by: nil, now: t0) }
+            let resolved = try await store.setIncidentStatus(id: id, to: .resolved, by: nil, now: t0.addingTimeInterval(90))
             #expect(resolved.status == .resolved && resolved.resolvedAt == t0.addingTimeInterval(90))
             let alert = try #require(try await store.alerts(AlertFilter(incidentID: id), page: PageRequest()).items.first)
             #expect(alert.status == .resolved && alert.acknowledgedAt == t0.addingTimeInterval(30))
@@ -438,7 +438,7 @@ struct IngestionRegressionTests {
             let first = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "a", severity: .warning), serviceID: service.id,
                                                integrationKeyID: nil, now: t0)
             let id = try #require(first.incidentID)
-            _ = try await store.setIncidentStatus(id: id, to: .acknowledged, now: t0.addingTimeInterval(60))
+            _ = try await store.setIncidentStatus(id: id, to: .acknowledged, by: nil, now: t0.addingTimeInterval(60))
             _ = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "b", severity: .warning), serviceID: service.id,
                                        integrationKeyID: nil, now: t0.addingTimeInterval(120))
             #expect(try await store.incident(id: id)?.status == .triggered)

@@ -141,7 +141,7 @@ struct SilenceMatcherLineTests {
 
 @Suite("Open incidents")
 struct OpenIncidentListTests {
-    @Test("status=open lists unresolved incidents, triggered first, and pages like any list")
+    @Test("status=open lists unresolved incidents, oldest first within a severity, and pages like any list")
     func open() async throws {
         try await TestApp.run { app in
             let (_, token) = try await app.user("Rita", role: .responder)
@@ -152,11 +152,11 @@ struct OpenIncidentListTests {
                 ids.append(try #require(try await app.store.ingest(AlertEvent(action: .trigger, dedupKey: key), serviceID: service.id,
                                                                    integrationKeyID: nil, now: Date()).incidentID))
             }
-            _ = try await app.store.setIncidentStatus(id: ids[2], to: .acknowledged, now: Date())
-            _ = try await app.store.setIncidentStatus(id: ids[0], to: .resolved, now: Date())
+            _ = try await app.store.setIncidentStatus(id: ids[2], to: .acknowledged, by: nil, now: Date())
+            _ = try await app.store.setIncidentStatus(id: ids[0], to: .resolved, by: nil, now: Date())
             let open = try await app.request(.get, "/api/v1/incidents?status=open&limit=1", token: token)
             #expect(open.json["pagination"]?["total"] == 2 && open.json["pagination"]?["next_offset"] == 1)
-            #expect(open.json["data"]?.arrayValue?.first?["id"] == .string(ids[1].db), "the triggered one comes first")
+            #expect(open.json["data"]?.arrayValue?.first?["id"] == .string(ids[1].db), "the oldest open one comes first")
             #expect(try await app.request(.get, "/api/v1/incidents?status=closed", token: token).errorFields == ["status"])
         }
     }

@@ -104,6 +104,7 @@ struct ServiceJSON: Encodable {
         case id, name, description, tier, links
         case teamID = "team_id", dependsOn = "depends_on", createdAt = "created_at", updatedAt = "updated_at"
         case alertGrouping = "alert_grouping", flapDetection = "flap_detection", severityOverrides = "severity_overrides"
+        case inhibitReports = "inhibit_reports"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -118,6 +119,7 @@ struct ServiceJSON: Encodable {
         try c.encode(AlertGroupingJSON(service.alertGrouping), forKey: .alertGrouping)
         try c.encode(service.flapDetection, forKey: .flapDetection)
         try c.encode(Dictionary(uniqueKeysWithValues: service.severityOverrides.map { ($0.key.rawValue, $0.value.rawValue) }), forKey: .severityOverrides)
+        try c.encode(service.inhibitReports, forKey: .inhibitReports)
         try c.encode(service.createdAt, forKey: .createdAt)
         try c.encode(service.updatedAt, forKey: .updatedAt)
     }
@@ -130,7 +132,7 @@ struct ServiceInputJSON: Decodable {
     enum CodingKeys: String, CodingKey {
         case name, description, tier, links
         case teamID = "team_id", dependsOn = "depends_on", alertGrouping = "alert_grouping", flapDetection = "flap_detection"
-        case severityOverrides = "severity_overrides"
+        case severityOverrides = "severity_overrides", inhibitReports = "inhibit_reports"
     }
 
     init(from decoder: any Decoder) throws {
@@ -145,6 +147,7 @@ struct ServiceInputJSON: Decodable {
             dependsOn: try c.decodeIfPresent([UUID].self, forKey: .dependsOn),
             alertGrouping: try grouping.map { try AlertGrouping.parse(mode: $0.mode, windowMinutes: $0.windowMinutes, labels: $0.labels) }
         )
+        input.inhibitReports = try c.decodeIfPresent(Bool.self, forKey: .inhibitReports)
         if c.contains(.flapDetection) { input.flapDetection = .set(try c.decode(FlapDetection?.self, forKey: .flapDetection)) }
         if let overrides = try c.decodeIfPresent([String: String].self, forKey: .severityOverrides) {
             var v = Validator()

@@ -11,23 +11,8 @@ extension APIRoutes {
             _ = try context.require(.manageCatalog)
             let serviceID = try context.id()
             let body = try await JSONBody.decode(CreateIntegrationKeyJSON.self, from: request, context: context)
-            var v = Validator()
-            let type = IntegrationType(rawValue: body.type)
-            if type == nil { v.add("type", "must be one of pagerduty, alertmanager, opsgenie, grafana, generic") }
-            if let limit = body.rateLimitPerMinute { v.check((1...1_000_000).contains(limit), "rate_limit_per_minute", "must be from 1 to 1000000") }
-            let name = (body.name?.nonBlank ?? body.type).trimmed
-            v.check(name.count <= 100, "name", "must be at most 100 characters")
-            if body.mapping != nil && type != .generic { v.add("mapping", "only a generic integration takes a mapping") }
-            try v.throwIfInvalid()
-            let secret = Secrets.integrationKey()
-            var key = IntegrationKey(id: UUID(), serviceID: serviceID, type: type!, name: name, hint: String(secret.prefix(6)),
-                                     rateLimitPerMinute: body.rateLimitPerMinute, createdAt: now())
-            if type == .generic {
-                let mapping = body.mapping ?? GenericMapping()
-                try mapping.validate()
-                key.settings = ["mapping": try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(mapping))]
-            }
-            try await store.createIntegrationKey(key, secretHash: Secrets.hash(secret))
+            let (key, secret) = try await IntegrationKeys.issue(store: store, serviceID: serviceID, type: body.type, name: body.name,
+                                                                rateLimitPerMinute: body.rateLimitPerMinute, mapping: body.mapping, now: now())
             return try JSONBody.response(IntegrationKeyJSON(key: key, secret: secret), status: .created)
         }
         api.on(.get, "services/:id/integration-keys") { _, context in
@@ -43,12 +28,7 @@ extension APIRoutes {
         }
         api.on(.get, "alerts") { request, context in
             _ = try context.require(.read)
-            var filter = AlertFilter(serviceID: try request.queryID("service_id"), incidentID: try request.queryID("incident_id"))
-            if let status = request.query("status"), !status.isEmpty {
-                guard let parsed = AlertStatus(rawValue: status) else { throw DomainError.invalid("status", "must be triggered, acknowledged or resolved") }
-                filter.status = parsed
-            }
-            let page = try await store.alerts(filter, page: try request.pageRequest)
+            let page = try await store.alerts(try AlertPages.filter(request), page: try request.pageRequest)
             return try JSONBody.response(ListJSON(page) { AlertJSON(alert: $0) })
         }
         api.on(.get, "incidents") { request, context in
@@ -80,8 +60,8 @@ extension APIRoutes {
         }
         for (action, status) in [("acknowledge", IncidentStatus.acknowledged), ("resolve", .resolved)] {
             api.on(.post, "incidents/:id/\(action)") { _, context in
-                _ = try context.require(.respond)
-                let incident = try await store.setIncidentStatus(id: try context.id(), to: status, now: now())
+                let me = try context.require(.respond)
+                let incident = try await store.setIncidentStatus(id: try context.id(), to: status, by: me.id, now: now())
                 return try JSONBody.response(IncidentJSON(incident: incident))
             }
         }

@@ -46,7 +46,7 @@ struct AlertJSON: Encodable {
         case serviceID = "service_id", dedupKey = "dedup_key", eventClass = "class", clientURL = "client_url"
         case detectionSource = "detection_source", incidentID = "incident_id", firstSeenAt = "first_seen_at"
         case lastSeenAt = "last_seen_at", acknowledgedAt = "acknowledged_at", resolvedAt = "resolved_at", mutedReason = "muted_reason"
-        case groupingReason = "grouping_reason"
+        case groupingReason = "grouping_reason", muteKind = "mute_kind", mutedByIncidentID = "muted_by_incident_id"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -75,6 +75,8 @@ struct AlertJSON: Encodable {
         try c.encode(alert.acknowledgedAt, forKey: .acknowledgedAt)
         try c.encode(alert.resolvedAt, forKey: .resolvedAt)
         try c.encode(alert.mutedReason, forKey: .mutedReason)
+        try c.encode(alert.muteKind?.rawValue, forKey: .muteKind)
+        try c.encode(alert.mutedByIncidentID?.db, forKey: .mutedByIncidentID)
         try c.encode(alert.groupingReason, forKey: .groupingReason)
     }
 }
@@ -108,6 +110,7 @@ struct IncidentJSON: Encodable {
         case id, number, title, status, severity
         case serviceIDs = "service_ids", alertCount = "alert_count", detectionSource = "detection_source"
         case createdAt = "created_at", acknowledgedAt = "acknowledged_at", resolvedAt = "resolved_at", updatedAt = "updated_at"
+        case acknowledgedBy = "acknowledged_by", resolvedBy = "resolved_by"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -123,6 +126,8 @@ struct IncidentJSON: Encodable {
         try c.encode(incident.createdAt, forKey: .createdAt)
         try c.encode(incident.acknowledgedAt, forKey: .acknowledgedAt)
         try c.encode(incident.resolvedAt, forKey: .resolvedAt)
+        try c.encode(incident.acknowledgedBy?.db, forKey: .acknowledgedBy)
+        try c.encode(incident.resolvedBy?.db, forKey: .resolvedBy)
         try c.encode(incident.updatedAt, forKey: .updatedAt)
     }
 }

@@ -107,8 +107,12 @@ enum OpenAPIDocument {
             "parameters": [idParam],
             "post": operation("reportProblem", "Report a problem by a customer or someone inside (responder): opens an alert and an incident",
                               tag: "alerts", body: "ReportCreate",
-                              created: ["type": "object", "required": ["alert_id", "incident_id", "detection_source"],
+                              created: ["type": "object", "required": ["alert_id", "incident_id", "incident_number", "outcome", "muted_reason", "detection_source"],
                                         "properties": ["alert_id": uuid, "incident_id": ["type": ["string", "null"], "format": "uuid"],
+                                                       "incident_number": ["type": ["integer", "null"]],
+                                                       "outcome": ["type": "string", "enum": ["opened", "joined", "muted"],
+                                                                   "description": "What happened to the report: it opened an incident, joined an open one, or was muted (muted_reason says why)"],
+                                                       "muted_reason": nullableString,
                                                        "detection_source": ["type": "string", "enum": ["customer", "internal"]]]]),
         ],
         "/api/v1/services/{id}/event-rules": [
@@ -152,7 +156,11 @@ enum OpenAPIDocument {
             "get": operation("listAlerts", "Alerts, most recently seen first", tag: "alerts", query: [
                 queryParam("service_id", "Only this service's alerts", uuid),
                 queryParam("incident_id", "Only this incident's alerts", uuid),
-                queryParam("status", "Only alerts in this state", ["type": "string", "enum": ["triggered", "acknowledged", "resolved"]]),
+                queryParam("status", "Only alerts in this state; open is triggered or acknowledged",
+                           ["type": "string", "enum": ["open", "triggered", "acknowledged", "resolved"]]),
+                queryParam("muted", "Only muted (true) or unmuted (false) alerts", ["type": "string", "enum": ["true", "false"]]),
+                queryParam("mute_kind", "Only alerts muted this way", muteKind),
+                queryParam("muted_by_incident_id", "Only alerts inhibited by this incident", uuid),
             ] + pageParams, ok: list("Alert")),
         ],
         "/api/v1/incidents": [
@@ -198,6 +206,10 @@ enum OpenAPIDocument {
     static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
     static let nullableString: JSONValue = ["type": ["string", "null"]]
     static let nullableDateTime: JSONValue = ["type": ["string", "null"], "format": "date-time"]
+    static let nullableUUID: JSONValue = ["type": ["string", "null"], "format": "uuid"]
+    static let muteKind: JSONValue = ["type": "string", "enum": .array(MuteKind.allCases.map { .string($0.rawValue) })]
+    static let inhibitReports: JSONValue = ["type": "boolean",
+                                            "description": "Whether a person's problem report is muted like an alert while a dependency has an open incident (default false: reports always reach someone)"]
     static let flapDetection: JSONValue = [
         "type": ["object", "null"], "required": ["changes", "window_minutes"],
         "description": "After more than `changes` openings and resolutions of one dedup key within `window_minutes`, new openings are muted as flapping; null turns it off",
@@ -276,7 +288,7 @@ enum OpenAPIDocument {
                 "depends_on": ["type": "array", "items": uuid, "description": "Services this one needs; cycles are refused"],
                 "alert_grouping": ref("AlertGrouping"),
                 "flap_detection": flapDetection,
-                "severity_overrides": severityOverrides,
+                "severity_overrides": severityOverrides, "inhibit_reports": inhibitReports,
                 "created_at": dateTime, "updated_at": dateTime,
             ],
         ],
@@ -293,13 +305,15 @@ enum OpenAPIDocument {
             "type": "object", "required": ["name"],
             "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
                            "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid],
-                           "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides],
+                           "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides,
+                           "inhibit_reports": inhibitReports],
         ],
         "ServiceUpdate": [
             "type": "object",
             "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
                            "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid],
-                           "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides],
+                           "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides,
+                           "inhibit_reports": inhibitReports],
         ],
         "Token": [
             "type": "object", "required": ["id", "user_id", "name", "read_only", "hint", "created_at", "last_used_at"],
@@ -353,6 +367,9 @@ enum OpenAPIDocument {
                 "incident_id": ["type": ["string", "null"], "format": "uuid"], "occurrences": ["type": "integer", "minimum": 1],
                 "first_seen_at": dateTime, "last_seen_at": dateTime, "acknowledged_at": nullableDateTime, "resolved_at": nullableDateTime,
                 "muted_reason": nullableString,
+                "mute_kind": ["type": ["string", "null"], "enum": .array(MuteKind.allCases.map { .string($0.rawValue) } + [.null]),
+                              "description": "How the alert is muted: maintenance, silence, inhibited (by a dependency's open incident) or flapping"],
+                "muted_by_incident_id": ["type": ["string", "null"], "format": "uuid", "description": "The dependency's incident that inhibits it"],
                 "grouping_reason": ["type": ["string", "null"], "description": "Why the alert joined its incident, or opened one"],
             ],
         ],
@@ -366,6 +383,8 @@ enum OpenAPIDocument {
                 "service_ids": ["type": "array", "items": uuid], "alert_count": ["type": "integer"],
                 "detection_source": ["type": "string", "enum": ["monitoring", "customer", "internal"]],
                 "created_at": dateTime, "acknowledged_at": nullableDateTime, "resolved_at": nullableDateTime, "updated_at": dateTime,
+                "acknowledged_by": ["type": ["string", "null"], "format": "uuid", "description": "The user who acknowledged it"],
+                "resolved_by": ["type": ["string", "null"], "format": "uuid", "description": "The user who resolved it (null when its alerts resolved it)"],
             ],
         ],
         "Matcher": [

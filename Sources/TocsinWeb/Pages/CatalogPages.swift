@@ -13,7 +13,7 @@ struct CatalogPages {
         router.get("/services") { request, context in try await serviceList(request, context) }
         router.get("/services/new") { request, context in try await serviceForm(request, context, service: nil, view: FormView(values: ["tier": "3"])) }
         router.post("/services/new") { request, context in try await saveService(request, context, id: nil) }
-        router.get("/services/:id") { request, context in try await serviceDetail(request, context, report: FormView()) }
+        router.get("/services/:id") { request, context in try await serviceDetail(request, context, report: FormView(), keyForm: FormView()) }
         router.get("/services/:id/edit") { request, context in
             let service = try await loadService(context)
             return try await serviceForm(request, context, service: service, view: Self.view(of: service))
@@ -70,18 +70,20 @@ struct CatalogPages {
         let page = try await store.services(filter, page: try request.pageRequest)
         let teams = try await allTeams()
         let teamNames = Dictionary(uniqueKeysWithValues: teams.map { ($0.id, $0.name) })
+        let health = try await store.serviceHealth(serviceIDs: page.items.map(\.id))
         let rows = page.items.map { s -> HTML in
             let team: HTML = s.teamID.flatMap { id in teamNames[id].map { name -> HTML in "<a href=\"/teams/\(id.db)\">\(name)</a>" } } ?? "<span class=\"muted\">—</span>"
             return """
-            <tr><td><a href="/services/\(s.id.db)">\(s.name)</a><br><small>\(s.description.count > 120 ? String(s.description.prefix(119)) + "…" : s.description)</small></td>
-            <td><span class="tier tier-\(s.tier)">Tier \(s.tier)</span></td><td>\(team)</td><td>\(s.dependsOn.count)</td></tr>
+            <tr><td data-label="Service"><a href="/services/\(s.id.db)">\(s.name)</a><br><small>\(s.description.count > 120 ? String(s.description.prefix(119)) + "…" : s.description)</small></td>
+            <td data-label="Status">\(Self.status(health[s.id], serviceID: s.id))</td>
+            <td data-label="Tier"><span class="tier tier-\(s.tier)">Tier \(s.tier)</span></td><td data-label="Team">\(team)</td><td data-label="Depends on">\(s.dependsOn.count)</td></tr>
             """
         }
         let view = FormView(values: ["q": query, "team_id": teamFilter, "tier": tierFilter])
         let newButton: HTML = me.role.allows(.manageCatalog) ? "<a class=\"button\" href=\"/services/new\">New service</a>" : ""
         let table: HTML = page.items.isEmpty
             ? "<p class=\"card muted\">No services yet.\(me.role.allows(.manageCatalog) ? HTML(" Create the first one to attach alerts and incidents to.") : HTML.empty)</p>"
-            : "<table><thead><tr><th>Service</th><th>Tier</th><th>Team</th><th>Depends on</th></tr></thead><tbody>\(rows)</tbody></table>"
+            : "<table class=\"cards\"><thead><tr><th>Service</th><th>Status</th><th>Tier</th><th>Team</th><th>Depends on</th></tr></thead><tbody>\(rows)</tbody></table>"
         let html = Pages.layout("Services", principal: context.principal, section: .services, """
         <div class="actions"><h1>Services</h1>\(newButton)</div>
         <form method="get" action="/services" class="filters" role="search">
@@ -96,9 +98,31 @@ struct CatalogPages {
         return Pages.response(html)
     }
 
-    func serviceDetail(_ request: Request, _ context: TocsinRequestContext, report: FormView) async throws -> Response {
+    /// "Operational", or the open incidents (worst severity, how many unacknowledged) and muted alerts, linked.
+    static func status(_ health: ServiceHealth?, serviceID: UUID) -> HTML {
+        guard let health, health.openIncidents + health.mutedAlerts > 0 else { return "<span class=\"status status-resolved\">operational</span>" }
+        var parts: [HTML] = []
+        if health.openIncidents > 0 {
+            let worst: HTML = health.worst.map { IncidentPages.badge($0) } ?? ""
+            let waiting: HTML = health.unacknowledged > 0 ? ", \(health.unacknowledged) unacknowledged" : ""
+            parts.append("\(worst) <a href=\"/incidents?status=open&amp;service_id=\(serviceID.db)\">\(health.openIncidents) open incident\(health.openIncidents == 1 ? "" : "s")</a>\(waiting)")
+        }
+        if health.mutedAlerts > 0 {
+            parts.append("<a href=\"/alerts?service_id=\(serviceID.db)&amp;muted=true&amp;status=open\">\(health.mutedAlerts) muted alert\(health.mutedAlerts == 1 ? "" : "s")</a>")
+        }
+        return parts.joined(separator: "<br>")
+    }
+
+    func serviceDetail(_ request: Request, _ context: TocsinRequestContext, report: FormView, keyForm: FormView) async throws -> Response {
         let service = try await loadService(context)
         let me = try context.require(.read)
+        let now = env.now()
+        let health = try await store.serviceHealth(serviceIDs: [service.id])[service.id]
+        let openIncidents = try await store.incidents(IncidentFilter(serviceID: service.id, openOnly: true), page: PageRequest(limit: 10))
+        let muted = try await store.alerts(AlertFilter(serviceID: service.id, muted: true, openOnly: true), page: PageRequest(limit: 10))
+        let keys = try await store.integrationKeys(serviceID: service.id)
+        let csrf = context.principal?.csrfToken ?? ""
+        let reportNotice = try await Self.reportNotice(request, serviceID: service.id, store: store)
         let dependsOn = try await store.services(ids: service.dependsOn)
         let dependents = try await store.dependents(of: service.id)
         let team = try await service.teamID.asyncMap { try await store.team(id: $0) } ?? nil
@@ -116,19 +140,25 @@ struct CatalogPages {
         }
         let html = Pages.layout(service.name, principal: context.principal, section: .services, """
         <p><a href="/services">← Services</a></p>
+        \(reportNotice)
         <h1>\(service.name)</h1>
         <p class="lead">\(service.description.isEmpty ? "No description." : service.description)</p>
         \(manage)
-        \(me.role.allows(.respond) ? Reports.form(serviceID: service.id, view: report, csrf: context.principal?.csrfToken ?? "") : HTML.empty)
+        <div class="card"><p><strong>Now:</strong> \(Self.status(health, serviceID: service.id))</p>
+        \(Self.openIncidentList(openIncidents, now: now))
+        \(Self.mutedList(muted, serviceID: service.id, now: now))</div>
+        \(me.role.allows(.respond) ? Reports.form(serviceID: service.id, view: report, csrf: csrf) : HTML.empty)
         <div class="card"><dl class="facts">
           <dt>Tier</dt><dd><span class="tier tier-\(service.tier)">Tier \(service.tier)</span></dd>
           <dt>Team</dt><dd>\(teamHTML)</dd>
           <dt>Alert grouping</dt><dd>\(Self.describe(service.alertGrouping))</dd>
           <dt>Flapping</dt><dd>\(service.flapDetection.map { "muted after more than \($0.changes) state changes in \($0.windowMinutes) minutes" } ?? "not detected")</dd>
+          <dt>People's reports</dt><dd>\(service.inhibitReports ? "muted like alerts while a dependency has an open incident" : "never muted by a dependency's incident")</dd>
           <dt>Noise control</dt><dd><a href="/services/\(service.id.db)/noise-control">Maintenance windows and event rules</a></dd>
           <dt>Id</dt><dd><code>\(service.id.db)</code></dd>
           <dt>Updated</dt><dd>\(Pages.formatDate(service.updatedAt, timeZone: me.timeZone))</dd>
         </dl></div>
+        \(IntegrationKeyPages.section(service, keys: keys, me: me, csrf: csrf, view: keyForm, timeZone: me.timeZone))
         <h2>Links</h2>
         \(links.isEmpty ? HTML("<p class=\"muted\">No links.</p>") : HTML("<ul>\(links)</ul>"))
         <h2>Dependencies</h2>
@@ -141,6 +171,43 @@ struct CatalogPages {
         return Pages.response(html)
     }
 
+    static func openIncidentList(_ page: Page<Incident>, now: Date) -> HTML {
+        guard !page.items.isEmpty else { return "" }
+        let items = page.items.map { i -> HTML in
+            "<li>\(IncidentPages.badge(i.severity)) \(IncidentPages.badge(i.status)) <a href=\"/incidents/\(i.id.db)\">#\(i.number) \(i.title)</a> <small>\(Ages.ago(i.createdAt, now: now))</small></li>"
+        }
+        let more: HTML = page.total > page.items.count ? "<li><a href=\"/incidents?status=open\">all \(page.total) open incidents</a></li>" : ""
+        return "<h3>Open incidents</h3><ul class=\"plain\">\(items)\(more)</ul>"
+    }
+
+    /// Open alerts that paged nobody, with why: inhibition can hide a real fire behind a dependency's incident.
+    static func mutedList(_ page: Page<Alert>, serviceID: UUID, now: Date) -> HTML {
+        guard !page.items.isEmpty else { return "" }
+        let items = page.items.map { a -> HTML in
+            let by: HTML = a.mutedByIncidentID.map { " · <a href=\"/incidents/\($0.db)\">the muting incident</a>" } ?? ""
+            return "<li><strong>\(a.severity.rawValue)</strong> \(a.summary.isEmpty ? a.dedupKey : a.summary) <small>— \(a.mutedReason ?? "muted")\(by), \(Ages.ago(a.lastSeenAt, now: now))</small></li>"
+        }
+        return """
+        <h3>Muted alerts (\(page.total))</h3>
+        <p class="muted">These paged nobody. <a href="/alerts?service_id=\(serviceID.db)&amp;muted=true&amp;status=open">See them all</a>.</p>
+        <ul class="plain">\(items)</ul>
+        """
+    }
+
+    /// What happened to a report filed from this page that opened no incident: muted, and why.
+    static func reportNotice(_ request: Request, serviceID: UUID, store: any TocsinStore) async throws -> HTML {
+        guard let text = request.query("report"), let id = UUID(uuidString: text), let alert = try await store.alert(id: id),
+              alert.serviceID == serviceID else { return "" }
+        if let incident = alert.incidentID {
+            return "<p class=\"notice\" role=\"status\">Your report is in <a href=\"/incidents/\(incident.db)\">its incident</a>.</p>"
+        }
+        return """
+        <div class="alert" role="status"><p><strong>Your report was recorded, but it opened no incident and paged nobody:</strong>
+        \(alert.mutedReason ?? "it was muted").</p>
+        <p>It is listed under <a href="/alerts?service_id=\(serviceID.db)&amp;muted=true">muted alerts</a>. If this is a separate problem, tell the responders directly.</p></div>
+        """
+    }
+
     static func view(of service: Service) -> FormView {
         var view = FormView(values: [
             "name": service.name, "description": service.description, "tier": String(service.tier),
@@ -149,6 +216,7 @@ struct CatalogPages {
             "grouping_mode": service.alertGrouping.mode,
             "grouping_window_minutes": AlertGroupingJSON(service.alertGrouping).windowMinutes.map(String.init) ?? "",
             "grouping_labels": (AlertGroupingJSON(service.alertGrouping).labels ?? []).joined(separator: ", "),
+            "inhibit_reports": service.inhibitReports ? "on" : "",
         ])
         view.values["depends_on"] = service.dependsOn.map(\.db)
         return view
@@ -179,6 +247,8 @@ struct CatalogPages {
                         ("labels", "Alerts sharing label values join the same incident")]))
           \(view.input("grouping_window_minutes", "Window (minutes)", type: "number", hint: "For time-window grouping, 1 to 1440."))
           \(view.input("grouping_labels", "Grouping labels", hint: "For label grouping, comma-separated, e.g. alertname, cluster."))
+          <label class="check"><input type="checkbox" name="inhibit_reports" value="on"\(view.value("inhibit_reports") == "on" ? HTML(" checked") : HTML.empty)> Mute people's reports too while a dependency has an open incident</label>
+          <small>Off by default: a report from a person always opens or joins an incident unless a silence or maintenance window covers it.</small>
           <button type="submit">\(service == nil ? "Create service" : "Save changes")</button>
         </form>
         """)
@@ -212,9 +282,10 @@ struct CatalogPages {
             // The form names its fields grouping_mode, grouping_window_minutes, grouping_labels.
             errors.merge(fields.map { FieldError($0.field.replacingOccurrences(of: "alert_grouping.", with: "grouping_"), $0.reason) })
         }
-        let input = ServiceInput(name: form["name"] ?? "", description: form["description"] ?? "", teamID: .set(team), tier: tier,
+        var input = ServiceInput(name: form["name"] ?? "", description: form["description"] ?? "", teamID: .set(team), tier: tier,
                                  links: Self.parseLinks(form["links"] ?? ""),
-                                 dependsOn: form.all("depends_on").compactMap(UUID.init(uuidString:)), alertGrouping: grouping)
+                                 dependsOn: try form.ids("depends_on"), alertGrouping: grouping)
+        input.inhibitReports = form["inhibit_reports"] == "on"
         do {
             try errors.throwIfInvalid()
             let saved = if let id { try await catalog.updateService(id: id, input) } else { try await catalog.createService(input) }
@@ -322,7 +393,7 @@ struct CatalogPages {
         _ = try context.require(.manageCatalog)
         let form = try await Form.read(request, context: context)
         let input = TeamInput(name: form["name"] ?? "", description: form["description"] ?? "",
-                              memberIDs: form.all("member_ids").compactMap(UUID.init(uuidString:)))
+                              memberIDs: try form.ids("member_ids"))
         do {
             let saved = if let id { try await catalog.updateTeam(id: id, input) } else { try await catalog.createTeam(input) }
             return .seeOther("/teams/\(saved.id.db)")

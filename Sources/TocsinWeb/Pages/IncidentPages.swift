@@ -1,8 +1,10 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import TocsinCore
 
-/// Incidents: the list, and one incident with its alerts and the changes made shortly before it began.
+/// Incidents: the list with the fire on top, and one incident with its alerts, who has it, who is on call,
+/// what it mutes, and the changes made shortly before it began.
 struct IncidentPages {
     let env: WebEnvironment
 
@@ -10,6 +12,8 @@ struct IncidentPages {
 
     /// How far back a change counts as context for an incident.
     static let changeWindow: TimeInterval = 3600
+    /// Seconds between the open-incident list's refreshes (an HTTP `Refresh`, so no script is needed).
+    static let listRefreshSeconds = 30
 
     /// Changes on the incident's services and on what they depend on, in the hour before it began,
     /// with the names of every service involved.
@@ -24,13 +28,19 @@ struct IncidentPages {
     func register(_ router: Router<TocsinRequestContext>) {
         router.get("/incidents") { request, context in try await list(request, context) }
         router.get("/incidents/:id") { request, context in try await detail(request, context) }
+        router.get("/incidents/:id/resolve") { request, context in try await confirmResolve(request, context) }
         for (action, status) in [("acknowledge", IncidentStatus.acknowledged), ("resolve", .resolved)] {
             router.post("/incidents/:id/\(action)") { request, context in
-                _ = try context.require(.respond)
-                _ = try await Form.read(request, context: context)
+                let me = try context.require(.respond)
+                let form = try await Form.read(request, context: context)
                 let id = try context.id()
-                _ = try await store.setIncidentStatus(id: id, to: status, now: env.now())
-                return Response.seeOther("/incidents/\(id.db)")
+                do {
+                    _ = try await store.setIncidentStatus(id: id, to: status, by: me.id, now: env.now())
+                } catch DomainError.conflict {
+                    // Someone else was quicker: the incident's page says who, and when.
+                    return Response.seeOther("/incidents/\(id.db)?already=\(status.rawValue)")
+                }
+                return Response.seeOther(form["from"] == "list" ? "/incidents" : "/incidents/\(id.db)")
             }
         }
     }
@@ -43,21 +53,49 @@ struct IncidentPages {
         "<span class=\"sev sev-\(severity.rawValue.lowercased())\">\(severity.rawValue)</span>"
     }
 
+    /// Acknowledge (straight away) and resolve (after a confirmation page) for a responder; nothing for others.
+    static func actions(_ incident: Incident, me: User, csrf: String, fromList: Bool) -> HTML {
+        guard me.role.allows(.respond) else { return "" }
+        var buttons: [HTML] = []
+        let from: HTML = fromList ? "<input type=\"hidden\" name=\"from\" value=\"list\">" : ""
+        if incident.status == .triggered {
+            buttons.append("""
+            <form method="post" action="/incidents/\(incident.id.db)/acknowledge" class="inline">\(Pages.csrfField(csrf))\(from)<button type="submit">Acknowledge</button></form>
+            """)
+        }
+        if incident.status != .resolved {
+            buttons.append("<a class=\"button secondary\" href=\"/incidents/\(incident.id.db)/resolve\">Resolve…</a>")
+        }
+        return buttons.joined(separator: " ")
+    }
+
     func list(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {
         let me = try context.require(.read)
         let statusText = request.query("status") ?? "open"
-        let filter = IncidentFilter(serviceID: UUID(uuidString: request.query("service_id") ?? ""),
-                                    status: IncidentStatus(rawValue: statusText), openOnly: statusText == "open")
+        var filter = IncidentFilter(serviceID: try request.queryID("service_id"))
+        switch statusText {
+        case "open": filter.openOnly = true
+        case "all": break
+        default:
+            guard let status = IncidentStatus(rawValue: statusText) else {
+                throw DomainError.invalid("status", "must be open, triggered, acknowledged, resolved or all")
+            }
+            filter.status = status
+        }
         let page = try await store.incidents(filter, page: try request.pageRequest)
         let services = try await store.services(ids: Array(Set(page.items.flatMap(\.serviceIDs))))
         let names = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0.name) })
+        let now = env.now()
+        let csrf = context.principal?.csrfToken ?? ""
         let rows = page.items.map { incident -> HTML in
             let serviceLinks = incident.serviceIDs.map { id -> HTML in "<a href=\"/services/\(id.db)\">\(names[id] ?? id.db)</a>" }
+            let age = incident.resolvedAt.map { "lasted " + Ages.duration($0.timeIntervalSince(incident.createdAt)) } ?? Ages.duration(now.timeIntervalSince(incident.createdAt))
             return """
-            <tr><td><a href="/incidents/\(incident.id.db)">#\(incident.number) \(incident.title)</a></td>
-            <td>\(Self.badge(incident.severity))</td><td>\(Self.badge(incident.status))</td>
-            <td>\(serviceLinks.joined(separator: ", "))</td><td>\(incident.alertCount)</td>
-            <td>\(Pages.formatDate(incident.createdAt, timeZone: me.timeZone))</td></tr>
+            <tr class="incident-\(incident.status.rawValue)"><td data-label="Incident"><a href="/incidents/\(incident.id.db)">#\(incident.number) \(incident.title)</a></td>
+            <td data-label="Severity">\(Self.badge(incident.severity))</td><td data-label="Status">\(Self.badge(incident.status))</td>
+            <td data-label="Age" title="\(Pages.formatDate(incident.createdAt, timeZone: me.timeZone))">\(age)</td>
+            <td data-label="Services">\(serviceLinks.joined(separator: ", "))</td><td data-label="Alerts">\(incident.alertCount)</td>
+            <td data-label="Act">\(Self.actions(incident, me: me, csrf: csrf, fromList: true))</td></tr>
             """
         }
         let tabs = [("open", "Open"), ("triggered", "Triggered"), ("acknowledged", "Acknowledged"), ("resolved", "Resolved"), ("all", "All")]
@@ -65,66 +103,196 @@ struct IncidentPages {
                 let current: HTML = value == statusText ? " aria-current=\"page\"" : ""
                 return "<a href=\"/incidents?status=\(value)\"\(current)>\(label)</a>"
             }
-        let table: HTML = page.items.isEmpty ? "<p class=\"card muted\">No incidents here.</p>"
-            : "<table><thead><tr><th>Incident</th><th>Severity</th><th>Status</th><th>Services</th><th>Alerts</th><th>Opened</th></tr></thead><tbody>\(rows)</tbody></table>"
+        let empty = statusText == "open" ? "Nothing is open. All quiet." : "No incidents here."
+        let table: HTML = page.items.isEmpty ? "<p class=\"card muted\">\(empty)</p>" : """
+            <table class="cards"><thead><tr><th>Incident</th><th>Severity</th><th>Status</th><th>Age</th><th>Services</th><th>Alerts</th><th></th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
+        let order = statusText == "open" ? "Worst first, then the one open longest." : "Newest first."
         let html = Pages.layout("Incidents", principal: context.principal, section: .incidents, """
-        <div class="actions"><h1>Incidents</h1><a class="button secondary" href="/reports/noise">Noise report</a> <a class="button secondary" href="/silences">Silences</a></div>
+        <div class="actions"><h1>Incidents</h1><a class="button secondary" href="/alerts">Alerts</a> <a class="button secondary" href="/reports/noise">Noise report</a> <a class="button secondary" href="/silences">Silences</a></div>
         <nav class="tabs" aria-label="Filter by status">\(tabs)</nav>
+        <p class="muted">\(order) \(statusText == "open" ? "This page refreshes itself every \(Self.listRefreshSeconds) seconds." : "")</p>
         \(table)
-        \(Pages.pager(page, path: "/incidents", query: ["status": statusText]))
+        \(Pages.pager(page, path: "/incidents", query: ["status": statusText, "service_id": request.query("service_id") ?? ""]))
+        """)
+        var response = Pages.response(html)
+        if statusText == "open" { response.headers[.refresh] = String(Self.listRefreshSeconds) }
+        return response
+    }
+
+    private func loadIncident(_ context: TocsinRequestContext) async throws -> Incident {
+        let id = try context.id()
+        guard let incident = try await store.incident(id: id) else { throw DomainError.notFound("There is no incident with id \(id.db).") }
+        return incident
+    }
+
+    func confirmResolve(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {
+        _ = try context.require(.respond)
+        let incident = try await loadIncident(context)
+        let body: HTML = incident.status == .resolved ? """
+            <p class="notice">#\(incident.number) is already resolved.</p>
+            <p><a href="/incidents/\(incident.id.db)">Back to the incident</a></p>
+            """ : """
+            <div class="card stack">
+              <p>Resolving closes the incident and every alert still open in it. If the problem is only mitigated, keep it open
+              and acknowledge it instead; a new alert with the same key after this opens a new incident.</p>
+              <form method="post" action="/incidents/\(incident.id.db)/resolve" class="actions">
+                \(Pages.csrfField(context.principal?.csrfToken ?? ""))
+                <button type="submit" class="danger">Yes, resolve #\(incident.number)</button>
+                <a class="button secondary" href="/incidents/\(incident.id.db)">Cancel</a>
+              </form>
+            </div>
+            """
+        let html = Pages.layout("Resolve #\(incident.number)", principal: context.principal, section: .incidents, """
+        <p><a href="/incidents/\(incident.id.db)">← #\(incident.number) \(incident.title)</a></p>
+        <h1>Resolve #\(incident.number) \(incident.title)?</h1>
+        \(body)
         """)
         return Pages.response(html)
     }
 
     func detail(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {
         let me = try context.require(.read)
-        let id = try context.id()
-        guard let incident = try await store.incident(id: id) else { throw DomainError.notFound("There is no incident with id \(id.db).") }
-        let alerts = try await store.alerts(AlertFilter(incidentID: id), page: PageRequest(limit: PageRequest.maximumLimit)).items
+        let incident = try await loadIncident(context)
+        let id = incident.id
+        let now = env.now()
+        let alertPage = try await store.alerts(AlertFilter(incidentID: id), page: try request.pageRequest)
         let services = try await store.services(ids: incident.serviceIDs)
         let (changes, names) = try await Self.recentChanges(of: incident, store)
-        let csrf = Pages.csrfField(context.principal?.csrfToken ?? "")
-        var actions: [HTML] = []
-        if me.role.allows(.respond) {
-            if incident.status == .triggered {
-                actions.append("<form method=\"post\" action=\"/incidents/\(id.db)/acknowledge\" class=\"inline\">\(csrf)<button type=\"submit\">Acknowledge</button></form>")
-            }
-            if incident.status != .resolved {
-                actions.append("<form method=\"post\" action=\"/incidents/\(id.db)/resolve\" class=\"inline\">\(csrf)<button type=\"submit\" class=\"secondary\">Resolve</button></form>")
-            }
-        }
+        let people = try await store.users(ids: [incident.acknowledgedBy, incident.resolvedBy].compactMap { $0 })
+        let who = Dictionary(people.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let when = { (date: Date?) -> String in date.map { Pages.formatDate($0, timeZone: me.timeZone) } ?? "—" }
-        let alertRows = alerts.map { alert -> HTML in
-            let links = alert.links.map { link -> HTML in "<a href=\"\(url: link.href)\" rel=\"noopener noreferrer\">\(link.text ?? link.href)</a>" }
-            let muted: HTML = alert.mutedReason.map { "<br><small class=\"muted\">Muted: \($0)</small>" } ?? ""
-            let grouped: HTML = alert.groupingReason.map { "<br><small class=\"muted\">Grouped: \($0)</small>" } ?? ""
-            return """
-            <tr><td>\(alert.summary)<br><small class="muted">\(alert.source) · key <code>\(alert.dedupKey)</code></small>\(grouped)\(muted)</td>
-            <td>\(alert.severity.rawValue)</td><td>\(alert.status.rawValue)</td><td>\(alert.occurrences)</td>
-            <td>\(when(alert.firstSeenAt))<br><small>last \(when(alert.lastSeenAt))</small></td><td>\(links.joined(separator: " · "))</td></tr>
-            """
+        func byWhom(_ date: Date?, _ person: UUID?) -> String {
+            guard let date else { return "—" }
+            let name = person.flatMap { who[$0] } ?? (person == nil ? "its alerts (the monitoring tool)" : "a person since removed")
+            return "by \(name), \(when(date)) (\(Ages.ago(date, now: now)))"
         }
-        let changeItems = changes.map { change -> HTML in
-            let links = change.links.map { link -> HTML in " <a href=\"\(url: link.href)\" rel=\"noopener noreferrer\">\(link.text ?? "link")</a>" }
-            return "<li><strong>\(when(change.occurredAt))</strong> · \(names[change.serviceID] ?? "service") · \(change.summary)\(change.source.map { " (\($0))" } ?? "")\(links)</li>"
+        let notice: HTML
+        switch request.query("already") {
+        case "acknowledged", "resolved":
+            let state = incident.resolvedAt != nil ? "resolved" : "acknowledged"
+            let text = state == "resolved" ? byWhom(incident.resolvedAt, incident.resolvedBy) : byWhom(incident.acknowledgedAt, incident.acknowledgedBy)
+            notice = "<p class=\"notice\" role=\"status\">Already \(state) \(text). Nothing was changed.</p>"
+        default:
+            notice = try await reportNotice(request, incident: incident)
         }
         let serviceLinks = services.map { s -> HTML in "<a href=\"/services/\(s.id.db)\">\(s.name)</a> <span class=\"tier tier-\(s.tier)\">Tier \(s.tier)</span>" }
+        let muting = try await mutedByThis(incident, me: me, now: now)
+        let onCallNow = try await onCall(for: services, now: now, timeZone: me.timeZone)
+        let alertCards = alertPage.items.map { AlertContent.card($0, timeZone: me.timeZone, now: now) }
         let html = Pages.layout("#\(incident.number) \(incident.title)", principal: context.principal, section: .incidents, """
         <p><a href="/incidents">← Incidents</a></p>
+        \(notice)
         <h1>#\(incident.number) \(incident.title)</h1>
-        <div class="actions">\(Self.badge(incident.severity)) \(Self.badge(incident.status)) \(actions)</div>
+        <div class="actions">\(Self.badge(incident.severity)) \(Self.badge(incident.status)) \(Self.actions(incident, me: me, csrf: context.principal?.csrfToken ?? "", fromList: false))
+          \(me.role.allows(.respond) ? silenceLink(incident, alert: alertPage.items.first) : HTML.empty)</div>
         <div class="card"><dl class="facts">
           <dt>Services</dt><dd>\(serviceLinks.joined(separator: ", "))</dd>
+          <dt>Opened</dt><dd>\(when(incident.createdAt)) (\(Ages.ago(incident.createdAt, now: now)))</dd>
           <dt>Detected by</dt><dd>\(incident.detectionSource.rawValue)</dd>
-          <dt>Opened</dt><dd>\(when(incident.createdAt))</dd>
-          <dt>Acknowledged</dt><dd>\(when(incident.acknowledgedAt))</dd>
-          <dt>Resolved</dt><dd>\(when(incident.resolvedAt))</dd>
+          <dt>Acknowledged</dt><dd>\(byWhom(incident.acknowledgedAt, incident.acknowledgedBy))</dd>
+          <dt>Resolved</dt><dd>\(byWhom(incident.resolvedAt, incident.resolvedBy))</dd>
+          <dt>On call now</dt><dd>\(onCallNow)</dd>
         </dl></div>
-        <h2>Alerts</h2>
-        <table><thead><tr><th>Alert</th><th>Severity</th><th>Status</th><th>Seen</th><th>First seen</th><th>Links</th></tr></thead><tbody>\(alertRows)</tbody></table>
+        \(muting)
+        <h2>Alerts (\(alertPage.total))</h2>
+        \(alertCards)
+        \(Pages.pager(alertPage, path: "/incidents/\(id.db)", query: [:]))
         <h2>Changes in the hour before</h2>
-        \(changes.isEmpty ? HTML("<p class=\"muted\">No deploys or configuration changes were recorded on these services or their dependencies.</p>") : HTML("<ul>\(changeItems)</ul>"))
+        \(changes.isEmpty ? HTML("<p class=\"muted\">No deploys or configuration changes were recorded on these services or their dependencies.</p>")
+            : HTML("<ul>\(changes.map { change -> HTML in Self.changeItem(change, serviceName: names[change.serviceID], when: when(change.occurredAt)) })</ul>"))
         """)
         return Pages.response(html)
     }
+
+    static func changeItem(_ change: ChangeRecord, serviceName: String?, when: String) -> HTML {
+        let links = change.links.map { link -> HTML in " <a href=\"\(url: link.href)\" rel=\"noopener noreferrer\">\(link.text ?? "link")</a>" }
+        return "<li><strong>\(when)</strong> · \(serviceName ?? "service") · \(change.summary)\(change.source.map { " (\($0)) " } ?? "")\(links)</li>"
+    }
+
+    /// "Silence alerts like this": the silence form filled with the first alert's source and summary, on its service.
+    private func silenceLink(_ incident: Incident, alert: Alert?) -> HTML {
+        guard let alert else { return "" }
+        var lines = ["dedup_key=\(alert.dedupKey)"]
+        if let name = alert.labels["alertname"] { lines = ["alertname=\(name)"] + alert.labels.filter { ["cluster", "instance", "job"].contains($0.key) }
+            .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } }
+        var components = URLComponents()
+        components.path = "/silences"
+        components.queryItems = [
+            URLQueryItem(name: "matchers", value: lines.joined(separator: "\n")),
+            URLQueryItem(name: "service_id", value: alert.serviceID.db),
+            URLQueryItem(name: "comment", value: "Known problem, handled in incident #\(incident.number)"),
+        ]
+        return "<a class=\"button secondary\" href=\"\(url: components.string ?? "/silences")\">Silence alerts like this</a>"
+    }
+
+    /// Who is on call now for the incident's services: the schedules of each service's owning team.
+    private func onCall(for services: [Service], now: Date, timeZone: String) async throws -> HTML {
+        let teams = Set(services.compactMap(\.teamID))
+        guard !teams.isEmpty else { return "<span class=\"muted\">No owning team, so no schedule to ask.</span>" }
+        var schedules: [OnCallSchedule] = []
+        for team in teams.sorted(by: { $0.db < $1.db }) { schedules += try await store.allSchedules(ScheduleFilter(teamID: team)) }
+        guard !schedules.isEmpty else { return "<span class=\"muted\">The owning team has no on-call schedule.</span>" }
+        let entries = try await OnCallQueries(store: store).at(now, schedules)
+        let people = Dictionary(try await store.users(ids: entries.map(\.userID)).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let items = schedules.map { schedule -> HTML in
+            let here = entries.filter { $0.schedule.id == schedule.id }
+            let names: HTML = here.isEmpty ? "<strong class=\"warning-text\">nobody (a gap)</strong>" : here.map { entry -> HTML in
+                let person = people[entry.userID]
+                return "<a href=\"/users/\(entry.userID.db)\">\(person?.name ?? "someone")</a> <small>until \(Pages.formatDate(entry.end, timeZone: timeZone))</small>"
+            }.joined(separator: ", ")
+            return "<li><a href=\"/schedules/\(schedule.id.db)\">\(schedule.name)</a>: \(names)</li>"
+        }
+        return "<ul class=\"plain\">\(items)</ul>"
+    }
+
+    /// The alerts this incident's inhibition is muting on dependent services; the ones that would have been more
+    /// severe than this incident come first, marked, since they may be a bigger fire than this one.
+    private func mutedByThis(_ incident: Incident, me: User, now: Date) async throws -> HTML {
+        let filter = AlertFilter(mutedByIncidentID: incident.id)
+        let page = try await store.alerts(filter, page: PageRequest(limit: 20))
+        guard page.total > 0 else { return "" }
+        let services = Dictionary(try await store.services(ids: Array(Set(page.items.map(\.serviceID)))).map { ($0.id, $0) },
+                                  uniquingKeysWith: { first, _ in first })
+        func wouldBe(_ alert: Alert) -> IncidentSeverity? {
+            services[alert.serviceID].map { SeverityMatrix.standard.severity(for: alert.severity, tier: $0.tier, overrides: $0.severityOverrides) }
+        }
+        let worse = page.items.filter { (wouldBe($0) ?? .sev4) > incident.severity }
+        let ordered = worse + page.items.filter { (wouldBe($0) ?? .sev4) <= incident.severity }
+        let items = ordered.map { alert -> HTML in
+            let service = services[alert.serviceID]
+            let severity = wouldBe(alert)
+            let flag: HTML = (severity ?? .sev4) > incident.severity
+                ? " <strong class=\"sev sev-sev1\">would be \(severity?.rawValue ?? "")</strong>" : ""
+            return """
+            <li\((severity ?? .sev4) > incident.severity ? HTML(" class=\"worse\"") : HTML.empty)>\(flag) <a href="/services/\(alert.serviceID.db)">\(service?.name ?? "service")</a>:
+            \(alert.summary.isEmpty ? alert.dedupKey : alert.summary) <small>(\(alert.severity.rawValue), \(alert.status.rawValue), \(Ages.ago(alert.lastSeenAt, now: now)))</small></li>
+            """
+        }
+        let more: HTML = page.total > page.items.count ? " Showing \(page.items.count) of \(page.total)." : ""
+        let box = worse.isEmpty ? "warning" : "alert"
+        return """
+        <section class="\(box)" aria-labelledby="muting-title">
+          <h2 id="muting-title">Muting \(page.total) alert\(page.total == 1 ? "" : "s") on services that depend on this one</h2>
+          <p>While this incident is open, new alerts on dependent services page nobody.\(worse.isEmpty ? HTML.empty : HTML(" <strong>\(worse.count) of them would be more severe than this incident: look at them now.</strong>"))\(more)
+          <a href="/alerts?muted_by_incident_id=\(incident.id.db)">See every alert it mutes</a>.</p>
+          <ul>\(items)</ul>
+        </section>
+        """
+    }
+
+    /// What happened to the report a person just filed, when they arrive here from the report form.
+    private func reportNotice(_ request: Request, incident: Incident) async throws -> HTML {
+        guard let text = request.query("report"), let alertID = UUID(uuidString: text),
+              let alert = try await store.alert(id: alertID), alert.incidentID == incident.id else { return "" }
+        let opened = request.query("opened") == "1"
+        let what = opened ? "Your report opened incident #\(incident.number)." : "Your report joined incident #\(incident.number), which was already open."
+        return "<p class=\"notice\" role=\"status\">\(what)\(alert.groupingReason.map { " (\($0))" } ?? "")</p>"
+    }
+}
+
+extension HTTPField.Name {
+    /// Reloads the page after N seconds; browsers honour it like the equivalent meta tag.
+    static let refresh = Self("Refresh")!
 }

@@ -150,7 +150,7 @@ struct NoiseControlPages {
         formatter.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")
         for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
             formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
+            if let date = formatter.date(from: text) { return Instants.isPlausible(date) ? date : nil }
         }
         return nil
     }

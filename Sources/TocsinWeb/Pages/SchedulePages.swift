@@ -282,7 +282,9 @@ struct SchedulePages {
         let teams = try await store.teams(query: nil, page: PageRequest(limit: PageRequest.maximumLimit)).items
         let title = schedule.map { "Edit \($0.name)" } ?? "New schedule"
         let action = schedule.map { "/schedules/\($0.id.db)/edit" } ?? "/schedules/new"
-        let count = (Int(view.value("layers")) ?? schedule?.layers.count ?? 0) + Self.spareLayers
+        // The count comes back from the browser: clamped, so no value can draw more fieldsets than a schedule may hold.
+        let asked = Int(view.value("layers")) ?? schedule?.layers.count ?? 0
+        let count = min(max(asked, 0), OnCallSchedule.maximumLayers) + Self.spareLayers
         let zones = [("", "The schedule's")] + FormView.timeZoneOptions
         let units: [(value: String, label: String)] = [("week", "weeks"), ("day", "days"), ("hour", "hours")]
         let fieldsets = (0..<count).map { i -> HTML in
@@ -330,7 +332,10 @@ struct SchedulePages {
             let byEmail = Dictionary(users.map { ($0.email.lowercased(), $0.id) }, uniquingKeysWith: { first, _ in first })
             var v = Validator()
             var layers: [ScheduleLayer] = []
-            let count = min(Int(form["layers"] ?? "") ?? 0, OnCallSchedule.maximumLayers + Self.spareLayers)
+            let most = OnCallSchedule.maximumLayers + Self.spareLayers
+            guard let count = Int(form["layers"] ?? ""), (0...most).contains(count) else {
+                throw DomainError.validation([FieldError("layers", "must be a whole number from 0 to \(most)")])
+            }
             for i in 0..<count {
                 let field = { (name: String) in (form["layer\(i)_\(name)"] ?? "").trimmed }
                 let memberLines = field("members").split(whereSeparator: \.isNewline).map { String($0).trimmed }.filter { !$0.isEmpty }
@@ -342,8 +347,10 @@ struct SchedulePages {
                 }
                 let start = LocalDateTime(parsing: field("start"))
                 if start == nil { v.add("\(at)_start", "must be a date and time") }
-                let unit = Rotation.Unit(rawValue: field("unit")) ?? .week
-                let length = Int(field("length")) ?? 0
+                let unit = Rotation.Unit(rawValue: field("unit"))
+                if unit == nil { v.add("\(at)_unit", "must be weeks, days or hours") }
+                let length = Int(field("length"))
+                if length == nil { v.add("\(at)_length", "must be a whole number") }
                 var restrictions: [LayerRestriction] = []
                 for line in field("restrictions").split(whereSeparator: \.isNewline).map({ String($0).trimmed }).filter({ !$0.isEmpty }) {
                     if let r = RestrictionText.parse(line) { restrictions.append(r) } else {
@@ -351,7 +358,7 @@ struct SchedulePages {
                     }
                 }
                 let zone = field("time_zone")
-                if let start {
+                if let start, let unit, let length {
                     layers.append(ScheduleLayer(name: field("name").nonBlank ?? "Layer \(layers.count + 1)", timeZone: zone.isEmpty ? nil : zone,
                                                 start: start, rotation: Rotation(length: length, unit: unit), members: members,
                                                 restrictions: restrictions))
@@ -380,7 +387,8 @@ struct SchedulePages {
             return Response.seeOther("/schedules/\(schedule.id.db)")
         } catch let error as DomainError {
             var view = FormView(form: form, error: error)
-            view.values["layers"] = [String(max(0, (Int(form["layers"] ?? "") ?? 1) - Self.spareLayers))]
+            let sent = min(max(Int(form["layers"] ?? "") ?? 1, 0), OnCallSchedule.maximumLayers + Self.spareLayers)
+            view.values["layers"] = [String(max(0, sent - Self.spareLayers))]
             return try await self.form(context, schedule: existing, view: view, status: .unprocessableContent)
         }
     }

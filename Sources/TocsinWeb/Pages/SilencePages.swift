@@ -11,7 +11,13 @@ struct SilencePages {
     ]
 
     func register(_ router: Router<TocsinRequestContext>) {
-        router.get("/silences") { request, context in try await list(request, context, view: FormView(values: ["duration": "60"])) }
+        router.get("/silences") { request, context in
+            // "Silence alerts like this" on an incident links here with the form filled in.
+            let prefill = ["matchers", "service_id", "comment"].reduce(into: ["duration": "60"]) { values, name in
+                if let value = request.query(name) { values[name] = value }
+            }
+            return try await list(request, context, view: FormView(values: prefill))
+        }
         router.post("/silences") { request, context in try await create(request, context) }
         router.post("/silences/:id/end") { request, context in
             _ = try context.require(.respond)
@@ -79,7 +85,7 @@ struct SilencePages {
         """ : ""
         let html = Pages.layout("Silences", principal: context.principal, section: .incidents, """
         <h1>Silences</h1>
-        <p class="lead">Muted alerts are still kept and listed, with the reason; they open no incident while the silence lasts.</p>
+        <p class="lead">Muted alerts are still kept and <a href="/alerts?muted=true&amp;mute_kind=silence">listed, with the reason</a>; they open no incident while the silence lasts.</p>
         <h2>In force</h2>
         \(active.isEmpty ? HTML("<p class=\"muted\">No silence is in force.</p>") : HTML("<table>\(head)<tbody>\(rows(active, active: true))</tbody></table>"))
         \(scheduled.isEmpty ? HTML.empty : HTML("<h2>Scheduled</h2><table>\(head)<tbody>\(rows(scheduled, active: true))</tbody></table>"))
