@@ -79,14 +79,16 @@ extension OpenAPIDocument {
     static let layerSchema: JSONValue = [
         "type": "object", "required": ["start", "rotation", "members"],
         "properties": [
-            "name": string,
+            "name": name(200),
             "time_zone": ["type": ["string", "null"], "description": "IANA zone; null or absent: the schedule's"],
-            "start": ["type": "string", "description": "Local date-time of the first hand-off, e.g. 2026-11-23T09:00"],
+            "start": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$",
+                      "description": "Local date-time of the first hand-off, e.g. 2026-11-23T09:00"],
             "rotation": ["type": "object", "required": ["length", "unit"], "properties": [
-                "length": ["type": "integer", "minimum": 1], "unit": ["type": "string", "enum": ["hour", "day", "week"]],
+                "length": ["type": "integer", "minimum": 1, "maximum": 8784, "description": "At most a year: 8784 hours, 366 days or 52 weeks"],
+                "unit": ["type": "string", "enum": ["hour", "day", "week"]],
             ]],
-            "members": ["type": "array", "items": uuid, "minItems": 1],
-            "restrictions": ["type": "array", "items": ["type": "object", "required": ["days", "start", "end"], "properties": [
+            "members": ["type": "array", "items": uuid, "minItems": 1, "maxItems": 100],
+            "restrictions": ["type": "array", "maxItems": 50, "items": ["type": "object", "required": ["days", "start", "end"], "properties": [
                 "days": ["type": "array", "items": ["type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]]],
                 "start": ["type": "string", "description": "HH:MM local"], "end": ["type": "string", "description": "HH:MM local or 24:00; before start: past midnight"],
             ]]],
@@ -114,8 +116,9 @@ extension OpenAPIDocument {
         "ScheduleInput": [
             "type": "object", "required": ["name", "time_zone", "layers"],
             "properties": [
-                "name": string, "description": string, "time_zone": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
-                "layers": ["type": "array", "items": ref("Layer"), "minItems": 1],
+                "name": name(200), "description": text(2000, multiline: true), "time_zone": timeZone,
+                "team_id": ["type": ["string", "null"], "format": "uuid"],
+                "layers": ["type": "array", "items": ref("Layer"), "minItems": 1, "maxItems": 20],
             ],
         ],
         "Schedule": [

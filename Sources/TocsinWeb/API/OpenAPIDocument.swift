@@ -130,7 +130,7 @@ enum OpenAPIDocument {
         ],
         "/api/v1/silences/{id}": [
             "parameters": [idParam],
-            "delete": operation("expireSilence", "End a silence now; it stays on record", tag: "noise", ok: ref("Silence")),
+            "delete": operation("expireSilence", "End a silence now; it stays on record (409 if it has already ended)", tag: "noise", ok: ref("Silence"), conflict: true),
         ],
         "/api/v1/services/{id}/maintenance-windows": [
             "parameters": [idParam],
@@ -187,12 +187,12 @@ enum OpenAPIDocument {
         "/api/v1/incidents/{id}/acknowledge": [
             "parameters": [idParam],
             "post": operation("acknowledgeIncident", "Acknowledge an incident and its triggered alerts (responder); 409 unless triggered",
-                              tag: "incidents", ok: ref("Incident")),
+                              tag: "incidents", ok: ref("Incident"), conflict: true),
         ],
         "/api/v1/incidents/{id}/resolve": [
             "parameters": [idParam],
             "post": operation("resolveIncident", "Resolve an incident and all its open alerts (responder); 409 if already resolved",
-                              tag: "incidents", ok: ref("Incident")),
+                              tag: "incidents", ok: ref("Incident"), conflict: true),
         ],
         "/api/v1/openapi.json": [
             "get": operation("openapi", "This document", tag: "meta", ok: ["type": "object"], secured: false),
@@ -207,6 +207,27 @@ enum OpenAPIDocument {
     static let nullableString: JSONValue = ["type": ["string", "null"]]
     static let nullableDateTime: JSONValue = ["type": ["string", "null"], "format": "date-time"]
     static let nullableUUID: JSONValue = ["type": ["string", "null"], "format": "uuid"]
+
+    // The constraints the server checks, stated so that clients (and fuzzers) know them: single-line text holds no
+    // control or text-direction characters (docs/limits.md), names are not blank.
+    static let forbiddenScalars = "\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069"
+    /// A required name: 1 to `max` characters, not only spaces, one line.
+    static func name(_ max: Int) -> JSONValue {
+        ["type": "string", "minLength": 1, "maxLength": .number(Double(max)),
+         "pattern": .string("^[^\(forbiddenScalars)]*[^\\s\(forbiddenScalars)][^\(forbiddenScalars)]*$")]
+    }
+    /// Optional text of one line (`multiline` allows line breaks and tabs), at most `max` characters.
+    static func text(_ max: Int, multiline: Bool = false) -> JSONValue {
+        let forbidden = multiline ? "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069" : forbiddenScalars
+        return ["type": "string", "maxLength": .number(Double(max)), "pattern": .string("^[^\(forbidden)]*$")]
+    }
+    static let email: JSONValue = ["type": "string", "format": "email", "maxLength": 254]
+    static let timeZone: JSONValue = ref("TimeZone")
+    static let timeZoneSchema: JSONValue = [
+        "type": "string", "description": "IANA time zone, e.g. Europe/Berlin",
+        "enum": .array((["UTC"] + TimeZone.knownTimeZoneIdentifiers.sorted()).uniqued().map { .string($0) }),
+    ]
+    static func ids(_ max: Int) -> JSONValue { ["type": "array", "items": uuid, "maxItems": .number(Double(max))] }
     static let muteKind: JSONValue = ["type": "string", "enum": .array(MuteKind.allCases.map { .string($0.rawValue) })]
     static let inhibitReports: JSONValue = ["type": "boolean",
                                             "description": "Whether a person's problem report is muted like an alert while a dependency has an open incident (default false: reports always reach someone)"]
@@ -224,12 +245,17 @@ enum OpenAPIDocument {
     static let integrationType: JSONValue = ["type": "string", "enum": ["pagerduty", "alertmanager", "opsgenie", "grafana", "generic"]]
     static let role: JSONValue = ["type": "string", "enum": ["owner", "admin", "responder", "observer"]]
     static let tier: JSONValue = ["type": "integer", "minimum": 1, "maximum": 4, "description": "1 is the most critical"]
+    static let linkInput: JSONValue = [
+        "type": "object", "required": ["title", "url"],
+        "properties": ["title": name(200), "url": ["type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 2000]],
+    ]
     static let link: JSONValue = [
         "type": "object", "required": ["title", "url"],
         "properties": ["title": string, "url": ["type": "string", "format": "uri"]],
     ]
 
     static let coreSchemas: JSONValue = [
+        "TimeZone": timeZoneSchema,
         "Error": [
             "type": "object", "required": ["error"],
             "properties": ["error": [
@@ -260,12 +286,13 @@ enum OpenAPIDocument {
         ],
         "UserCreate": [
             "type": "object", "required": ["name", "email"],
-            "properties": ["name": string, "email": string, "time_zone": string, "role": role,
-                           "password": ["type": "string", "minLength": 10, "description": "Omit to send an invitation link instead"]],
+            "properties": ["name": name(200), "email": email, "time_zone": timeZone, "role": role,
+                           "password": ["type": "string", "minLength": 10, "maxLength": 72, "description": "10 characters to 72 bytes; omit to send an invitation link instead"]],
         ],
         "UserUpdate": [
             "type": "object",
-            "properties": ["name": string, "email": string, "time_zone": string, "role": role, "password": ["type": "string", "minLength": 10]],
+            "properties": ["name": name(200), "email": email, "time_zone": timeZone, "role": role,
+                           "password": ["type": "string", "minLength": 10, "maxLength": 72]],
         ],
         "Team": [
             "type": "object", "required": ["id", "name", "description", "member_ids", "created_at", "updated_at"],
@@ -274,11 +301,11 @@ enum OpenAPIDocument {
         ],
         "TeamCreate": [
             "type": "object", "required": ["name"],
-            "properties": ["name": string, "description": string, "member_ids": ["type": "array", "items": uuid]],
+            "properties": ["name": name(200), "description": text(10_000, multiline: true), "member_ids": ids(1000)],
         ],
         "TeamUpdate": [
             "type": "object",
-            "properties": ["name": string, "description": string, "member_ids": ["type": "array", "items": uuid]],
+            "properties": ["name": name(200), "description": text(10_000, multiline: true), "member_ids": ids(1000)],
         ],
         "Service": [
             "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "alert_grouping", "flap_detection", "severity_overrides", "created_at", "updated_at"],
@@ -303,15 +330,15 @@ enum OpenAPIDocument {
         ],
         "ServiceCreate": [
             "type": "object", "required": ["name"],
-            "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
-                           "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid],
+            "properties": ["name": name(200), "description": text(10_000, multiline: true), "team_id": ["type": ["string", "null"], "format": "uuid"],
+                           "tier": tier, "links": ["type": "array", "items": linkInput, "maxItems": 50], "depends_on": ids(100),
                            "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides,
                            "inhibit_reports": inhibitReports],
         ],
         "ServiceUpdate": [
             "type": "object",
-            "properties": ["name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
-                           "tier": tier, "links": ["type": "array", "items": link], "depends_on": ["type": "array", "items": uuid],
+            "properties": ["name": name(200), "description": text(10_000, multiline: true), "team_id": ["type": ["string", "null"], "format": "uuid"],
+                           "tier": tier, "links": ["type": "array", "items": linkInput, "maxItems": 50], "depends_on": ids(100),
                            "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides,
                            "inhibit_reports": inhibitReports],
         ],
@@ -347,7 +374,7 @@ enum OpenAPIDocument {
         ],
         "IntegrationKeyCreate": [
             "type": "object", "required": ["type"],
-            "properties": ["type": integrationType, "name": string, "mapping": ref("GenericMapping"),
+            "properties": ["type": integrationType, "name": text(200), "mapping": ref("GenericMapping"),
                            "rate_limit_per_minute": ["type": "integer", "minimum": 1, "maximum": 1000000, "default": 6000]],
         ],
         "Alert": [
@@ -389,15 +416,17 @@ enum OpenAPIDocument {
         ],
         "Matcher": [
             "type": "object", "required": ["name", "value"],
-            "properties": ["name": ["type": "string", "description": "A label, or summary, source, severity, dedup_key, component, group, class"],
-                           "op": ["type": "string", "enum": ["=", "!=", "=~", "!~"], "default": "="], "value": string],
+            "properties": ["name": ["type": "string", "minLength": 1, "pattern": "\\S",
+                                    "description": "A label, or summary, source, severity, dedup_key, component, group, class"],
+                           "op": ["type": "string", "enum": ["=", "!=", "=~", "!~"], "default": "="],
+                           "value": ["type": "string", "description": "With =~ and !~ an RE2 regular expression (at most 1000 characters) matching the whole value, in linear time"]],
         ],
         "EventRules": [
             "type": "object", "required": ["rules"],
             "properties": ["rules": ["type": "array", "maxItems": 50, "items": [
                 "type": "object", "required": ["conditions", "action"],
                 "properties": [
-                    "conditions": ["type": "array", "items": ref("Matcher"), "minItems": 1],
+                    "conditions": ["type": "array", "items": ref("Matcher"), "minItems": 1, "maxItems": 20],
                     "action": ["type": "string", "enum": ["drop", "set_severity", "route"]],
                     "severity": ["type": ["string", "null"], "enum": ["critical", "error", "warning", "info", nil]],
                     "route_to": ["type": ["string", "null"], "format": "uuid"],
@@ -414,8 +443,10 @@ enum OpenAPIDocument {
         ],
         "SilenceCreate": [
             "type": "object", "required": ["matchers", "ends_at", "comment"],
-            "properties": ["service_id": ["type": ["string", "null"], "format": "uuid"], "matchers": ["type": "array", "items": ref("Matcher"), "minItems": 1],
-                           "starts_at": dateTime, "ends_at": dateTime, "comment": string],
+            "properties": ["service_id": ["type": ["string", "null"], "format": "uuid"],
+                           "matchers": ["type": "array", "items": ref("Matcher"), "minItems": 1, "maxItems": 20],
+                           "starts_at": dateTime, "ends_at": ["type": "string", "format": "date-time", "description": "After starts_at, at most a year later"],
+                           "comment": name(1000)],
         ],
         "MaintenanceWindow": [
             "type": "object", "required": ["id", "service_id", "name", "active", "created_at"],
@@ -428,8 +459,10 @@ enum OpenAPIDocument {
         ],
         "MaintenanceWindowCreate": [
             "type": "object", "required": ["name"],
-            "properties": ["name": string, "starts_at": dateTime, "ends_at": dateTime,
-                           "days": ["type": "array", "items": string], "start": string, "end": string, "time_zone": string],
+            "properties": ["name": name(200), "starts_at": dateTime, "ends_at": dateTime,
+                           "days": ["type": "array", "maxItems": 7, "items": ["type": "string", "enum": ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]]],
+                           "start": ["type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"], "end": ["type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"],
+                           "time_zone": timeZone],
         ],
         "NoiseReport": [
             "type": "object", "required": ["from", "to", "time_zone", "services", "noisiest_keys"],
@@ -452,13 +485,14 @@ enum OpenAPIDocument {
         ],
         "ReportCreate": [
             "type": "object", "required": ["summary"],
-            "properties": ["summary": string, "details": string, "reporter": ["type": "string", "description": "Defaults to the caller's name"],
+            "properties": ["summary": name(1024), "details": text(10_000, multiline: true),
+                           "reporter": ["type": "string", "maxLength": 200, "description": "Defaults to the caller's name"],
                            "source": ["type": "string", "enum": ["customer", "internal"], "default": "customer"],
                            "severity": ["type": "string", "enum": ["critical", "error", "warning", "info"], "default": "error"]],
         ],
         "TokenCreate": [
             "type": "object", "required": ["name"],
-            "properties": ["name": string, "read_only": ["type": "boolean", "default": false]],
+            "properties": ["name": name(100), "read_only": ["type": "boolean", "default": false]],
         ],
     ]
 
@@ -487,7 +521,8 @@ enum OpenAPIDocument {
     ]
 
     static func operation(_ id: String, _ summary: String, tag: String, query: [JSONValue] = [], body: String? = nil,
-                          ok: JSONValue? = nil, created: JSONValue? = nil, noContent: Bool = false, secured: Bool = true) -> JSONValue {
+                          ok: JSONValue? = nil, created: JSONValue? = nil, noContent: Bool = false, conflict: Bool = false,
+                          secured: Bool = true) -> JSONValue {
         var responses: [String: JSONValue] = [:]
         if let ok { responses["200"] = response("OK", ok) }
         if let created { responses["201"] = response("Created", created) }
@@ -497,7 +532,12 @@ enum OpenAPIDocument {
             responses["401"] = error
             responses["403"] = error
         }
-        if body != nil { responses["422"] = error }
+        if body != nil {
+            responses["400"] = error  // not JSON, or over a limit on size or list length
+        }
+        if body != nil || !query.isEmpty { responses["422"] = error }
+        // Writes can meet a state that refuses them: a taken name, the last owner, an incident already resolved.
+        if body != nil || created != nil || noContent || conflict { responses["409"] = error }
         responses["404"] = error
         var op: [String: JSONValue] = ["operationId": .string(id), "summary": .string(summary), "tags": [.string(tag)],
                                        "responses": .object(responses)]
