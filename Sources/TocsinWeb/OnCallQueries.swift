@@ -85,9 +85,13 @@ public struct OnCallQueries: Sendable {
 
 extension Date {
     /// ISO 8601 with the offset of `zone` ("2026-11-23T09:00:00+01:00"; "Z" in UTC).
+    /// RFC 3339 with the zone's offset at that instant; an offset that is not whole minutes (local mean time,
+    /// before a zone adopted standard time, e.g. Amsterdam's +00:19:32 until 1937) cannot be written in
+    /// RFC 3339, so that instant is written in UTC.
     public func iso8601(in zone: String) -> String {
         let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
+        let timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
+        formatter.timeZone = timeZone.secondsFromGMT(for: self) % 60 == 0 ? timeZone : TimeZone(identifier: "UTC")!
         return formatter.string(from: self)
     }
 }

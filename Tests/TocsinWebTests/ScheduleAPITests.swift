@@ -7,6 +7,15 @@ import TocsinCore
 
 @Suite("Schedules and on-call API")
 struct ScheduleAPITests {
+    @Test("instants before a zone kept whole-minute offsets are written in UTC: RFC 3339 offsets have no seconds")
+    func localMeanTime() throws {
+        let iso = ISO8601DateFormatter()
+        let early = try #require(iso.date(from: "1905-06-01T12:00:00Z"))
+        #expect(early.iso8601(in: "Africa/Abidjan") == "1905-06-01T12:00:00Z", "Abidjan kept local mean time, -00:16:08, until 1912")
+        let now = try #require(iso.date(from: "2026-07-01T12:00:00Z"))
+        #expect(now.iso8601(in: "Europe/Amsterdam") == "2026-07-01T14:00:00+02:00")
+    }
+
     /// Monday 23 November 2026, 12:00 UTC (13:00 in Berlin).
     static let monday = Date(timeIntervalSince1970: 1_795_435_200)
 
