@@ -1,7 +1,8 @@
 import Foundation
 import TocsinCore
 
-/// Draws a service between what it depends on (left) and what depends on it (right), as inline SVG.
+/// Draws a service between what it depends on (left) and what depends on it (right), as inline SVG at its
+/// drawn size: a narrow screen scrolls it sideways rather than shrinking the names past reading.
 enum DependencyDiagram {
     static let boxWidth = 200, boxHeight = 36, rowGap = 14, columnGap = 90, margin = 16
 
@@ -48,10 +49,10 @@ enum DependencyDiagram {
         <text x="\(rightX)" y="12" font-size="11" fill="#5b6470">USED BY</text>
         """
         return """
-        <svg class="deps" viewBox="0 0 \(width) \(height)" role="img" aria-label="Dependencies of \(service.name)" xmlns="http://www.w3.org/2000/svg">
+        <div class="scroll-x"><svg class="deps" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" role="img" aria-label="Dependencies of \(service.name)" xmlns="http://www.w3.org/2000/svg">
         <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6470"/></marker></defs>
         \(caption)\(parts)
-        </svg>
+        </svg></div>
         """
     }
 }
