@@ -13,8 +13,9 @@ enum ScheduleTimeline {
     static let dayWidth = 96, rowHeight = 30, lineHeight = 16, top = 26
     /// The label column grows with the longest name up to this width; longer names wrap onto more lines.
     static let minimumLabelWidth = 150, maximumLabelWidth = 240
-    /// Rough width of one character of 12–13 px system-ui text, to judge what fits without measuring.
-    static let characterWidth = 7
+    /// Rough widths of one character of the 12 px bar text and the 13 px bold label text, to judge what fits
+    /// without measuring.
+    static let characterWidth = 7, labelCharacterWidth = 8
 
     static let palette = ["#cfe3ff", "#ffd9b3", "#d4f2d0", "#f5d0f0", "#fff1a8", "#d6d2ff", "#c9f0ee", "#ffd1d1",
                           "#e2e6ea", "#f9c7a4", "#b8e0c2", "#e7c8ff"]
@@ -55,8 +56,8 @@ enum ScheduleTimeline {
 
     static func render(rows: [Row], from: Date, days: Int, now: Date, names: [UUID: String], timeZone: String) -> HTML {
         let longest = rows.map(\.label.count).max() ?? 0
-        let labelWidth = min(max(longest * characterWidth + 12, minimumLabelWidth), maximumLabelWidth)
-        let labels = rows.map { wrapped($0.label, perLine: (labelWidth - 12) / characterWidth) }
+        let labelWidth = min(max(longest * labelCharacterWidth + 16, minimumLabelWidth), maximumLabelWidth)
+        let labels = rows.map { wrapped($0.label, perLine: (labelWidth - 16) / labelCharacterWidth) }
         let heights = labels.map { max(rowHeight, $0.count * lineHeight + 10) }
         let tops = heights.indices.map { index in top + heights.prefix(index).reduce(0, +) }
         let width = labelWidth + days * dayWidth

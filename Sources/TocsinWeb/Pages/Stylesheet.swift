@@ -70,7 +70,8 @@ enum Stylesheet {
     fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1rem; }
     @media (max-width: 40rem) {
       header.bar { justify-content: space-between; }
-      nav.top { order: 3; flex-basis: 100%; }
+      /* Swiped sideways on a phone; the cut-off last link shows there is more. */
+      nav.top { order: 3; flex-basis: 100%; scrollbar-width: none; }
       .who > a { max-width: 9rem; }
       table, thead, tbody, tfoot, tr, th, td { display: block; }
       thead { display: none; }
