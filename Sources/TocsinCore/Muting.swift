@@ -134,7 +134,7 @@ public struct Silence: Sendable, Equatable, Identifiable {
         v.check(!matchers.isEmpty, "matchers", "must have at least one matcher (a silence of everything is too easy to forget)")
         v.check(matchers.count <= 20, "matchers", "must have at most 20 matchers")
         for (index, matcher) in matchers.enumerated() { matcher.validate(at: "matchers[\(index)]", into: &v) }
-        v.check(endsAt > startsAt, "ends_at", "must be after starts_at")
+        v.check(endsAt > startsAt, "ends_at", "must be after the start")
         v.check(endsAt.timeIntervalSince(startsAt) <= 366 * 86400, "ends_at", "must be within a year of starts_at")
         v.check(!comment.trimmed.isEmpty, "comment", "must say why (it is shown on every muted alert)")
         v.check(comment.count <= 1000, "comment", "must be at most 1000 characters")
@@ -204,7 +204,7 @@ public struct MaintenanceWindow: Sendable, Equatable, Identifiable {
 
     /// A one-off schedule; a missing end is reported, and the end must come after the start.
     public static func once(starts: Date?, ends: Date?, _ v: inout Validator) -> Schedule {
-        if let starts, let ends { v.check(ends > starts, "ends_at", "must be after starts_at") }
+        if let starts, let ends { v.check(ends > starts, "ends_at", "must be after the start") }
         return .once(start: starts ?? .distantPast, end: ends ?? .distantPast)
     }
 

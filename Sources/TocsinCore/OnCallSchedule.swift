@@ -276,8 +276,8 @@ public struct ScheduleOverride: Sendable, Equatable, Identifiable {
 
     public func validate() throws {
         var v = Validator()
-        v.check(end > start, "end", "must be after start")
-        v.check(end.timeIntervalSince(start) <= 366 * 86_400, "end", "must be within a year of start")
+        v.check(end > start, "end", "must be after the start")
+        v.check(end.timeIntervalSince(start) <= 366 * 86_400, "end", "must be within a year of the start")
         v.check(replacesUserID != userID, "replaces_user_id", "must be someone else")
         try v.throwIfInvalid()
     }

@@ -87,16 +87,20 @@ struct NoiseReports {
             let rows = report.services.map { s -> HTML in
                 let share = s.autoResolvedShare.map { "\(Int(($0 * 100).rounded())) %" } ?? "—"
                 return """
-                <tr><td><a href="/services/\(s.serviceID.db)">\(names[s.serviceID] ?? s.serviceID.db)</a></td><td>\(s.alerts)</td>
-                <td>\(s.occurrences)</td><td>\(share)</td>
-                <td>\(s.muted == 0 ? HTML("0") : HTML("<a href=\"/alerts?service_id=\(s.serviceID.db)&amp;muted=true\">\(s.muted)</a>"))</td><td>\(Self.bars(s.perDay))</td></tr>
+                <tr><td data-label="Service"><a href="/services/\(s.serviceID.db)">\(names[s.serviceID] ?? s.serviceID.db)</a></td><td data-label="Alerts">\(s.alerts)</td>
+                <td data-label="Occurrences">\(s.occurrences)</td><td data-label="Auto-resolved">\(share)</td>
+                <td data-label="Muted">\(s.muted == 0 ? HTML("0") : HTML("<a href=\"/alerts?service_id=\(s.serviceID.db)&amp;muted=true\">\(s.muted)</a>"))</td>
+                <td data-label="Per day">\(Self.bars(s.perDay))</td></tr>
                 """
             }
             let keyRows = report.noisiestKeys.map { k -> HTML in
-                "<tr><td><code>\(k.dedupKey)</code></td><td>\(names[k.serviceID] ?? k.serviceID.db)</td><td>\(k.alerts)</td><td>\(k.occurrences)</td></tr>"
+                """
+                <tr><td data-label="Dedup key"><code>\(k.dedupKey)</code></td><td data-label="Service">\(names[k.serviceID] ?? k.serviceID.db)</td>\
+                <td data-label="Alerts">\(k.alerts)</td><td data-label="Occurrences">\(k.occurrences)</td></tr>
+                """
             }
             let period = "\(Pages.formatDate(q.from, timeZone: me.timeZone)) – \(Pages.formatDate(q.to, timeZone: me.timeZone))"
-            let html = Pages.layout("Noise report", principal: context.principal, section: .incidents, """
+            let html = Pages.layout("Noise report", principal: context.principal, section: .noise, """
             <h1>Alert noise</h1>
             <p class="lead">\(period). Auto-resolved: alerts that resolved themselves with nobody acknowledging them, pages nobody needed.</p>
             \(report.services.isEmpty ? HTML("<p class=\"card muted\">No alerts in this period.</p>") : """

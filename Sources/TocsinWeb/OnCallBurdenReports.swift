@@ -88,15 +88,17 @@ struct OnCallBurdenReports {
             let rows = report.rows.map { row -> HTML in
                 let flag: HTML = report.overloaded.contains(row.user.id) ? "<strong>more than their share</strong>" : ""
                 return """
-                <tr><td>\(row.user.name)</td><td>\(h(row.burden.onCall))</td><td>\(h(row.burden.outsideWorkingHours))</td>
-                <td>\(h(row.burden.night))</td><td>\(h(row.burden.weekend))</td><td>\(String(row.burden.shifts))</td><td>\(flag)</td></tr>
+                <tr><td data-label="Person">\(row.user.name)</td><td data-label="Hours on call">\(h(row.burden.onCall))</td>
+                <td data-label="Outside working hours">\(h(row.burden.outsideWorkingHours))</td>
+                <td data-label="Night">\(h(row.burden.night))</td><td data-label="Weekend">\(h(row.burden.weekend))</td>
+                <td data-label="Shifts">\(String(row.burden.shifts))</td><td data-label="">\(flag)</td></tr>
                 """
             }
             let teamOptions = teams.map { team -> HTML in
                 "<option value=\"\(team.id.db)\"\(team.id == teamID ? HTML(" selected") : HTML.empty)>\(team.name)</option>"
             }
             let dayOptions = [7, 28, 90].map { d -> HTML in "<option value=\"\(String(d))\"\(d == days ? HTML(" selected") : HTML.empty)>last \(String(d)) days</option>" }
-            let html = Pages.layout("On-call burden", principal: context.principal, section: .oncall, """
+            let html = Pages.layout("On-call burden", principal: context.principal, section: .burden, """
             <p><a href="/oncall">← On call</a></p>
             <h1>On-call burden</h1>
             <p class="lead">Hours on call per person over the period (counted once where schedules overlap), and how much of it fell
@@ -111,8 +113,9 @@ struct OnCallBurdenReports {
             \(report.rows.isEmpty ? HTML("<p class=\"muted\">Nobody was on call in this period.</p>") : HTML("""
             <table><thead><tr><th>Person</th><th>Hours on call</th><th>Outside working hours</th><th>Night</th><th>Weekend</th><th>Shifts</th><th></th></tr></thead>
             <tbody>\(rows)</tbody>
-            <tfoot><tr><th>All listed</th><th>\(h(report.total.onCall))</th><th>\(h(report.total.outsideWorkingHours))</th><th>\(h(report.total.night))</th>
-            <th>\(h(report.total.weekend))</th><th>\(String(report.total.shifts))</th><th></th></tr></tfoot></table>
+            <tfoot><tr class="total"><th scope="row" data-label="">All listed (\(report.rows.count))</th><td data-label="Hours on call">\(h(report.total.onCall))</td>
+            <td data-label="Outside working hours">\(h(report.total.outsideWorkingHours))</td><td data-label="Night">\(h(report.total.night))</td>
+            <td data-label="Weekend">\(h(report.total.weekend))</td><td data-label="Shifts">\(String(report.total.shifts))</td><td data-label=""></td></tr></tfoot></table>
             """))
             """)
             return Pages.response(html)

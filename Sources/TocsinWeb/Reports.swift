@@ -91,7 +91,7 @@ struct Reports {
     static func form(serviceID: UUID, view: FormView, csrf: String) -> HTML {
         """
         <details class="card"\(view.errors.isEmpty && view.message == nil ? HTML.empty : HTML(" open"))><summary>Report a problem on this service</summary>
-        \(view.banner)
+        \(view.banner(above: """
         <form method="post" action="/services/\(serviceID.db)/reports" class="stack">
           \(Pages.csrfField(csrf))
           \(view.input("summary", "What is wrong", required: true))
@@ -101,6 +101,7 @@ struct Reports {
           \(view.select("severity", "Severity", options: [("error", "error"), ("critical", "critical"), ("warning", "warning"), ("info", "info")]))
           <button type="submit">Open incident</button>
         </form>
+        """))
         </details>
         """
     }

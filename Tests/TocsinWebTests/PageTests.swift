@@ -61,7 +61,7 @@ struct PageTests {
             let reply = try await app.page("/services?tier=1")
             #expect(reply.status == .seeOther)
             #expect(reply.headers[.location] == "/login?next=/services%3Ftier%3D1")
-            #expect(AuthPages.safeNext("//evil.example.com") == "/services")
+            #expect(AuthPages.safeNext("//evil.example.com") == "/incidents")
             #expect(AuthPages.safeNext("/teams") == "/teams")
         }
     }

@@ -46,7 +46,7 @@ struct SecurityRegressionTests {
     @Test("sign-in redirects stay on this server", arguments: ["/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example",
                                                               "/\n/evil.example", "/ok path"])
     func openRedirect(next: String) {
-        #expect(AuthPages.safeNext(next) == "/services")
+        #expect(AuthPages.safeNext(next) == "/incidents")
     }
 
     @Test("huge offsets are refused, not a crash")

@@ -131,8 +131,10 @@ def test_setup_sign_in_create_service_and_see_it_listed(server, browser):
     wait_for_path(driver, "/login")
     assert not driver.find_elements(By.CSS_SELECTOR, 'form[action="/logout"]'), "still shows Sign out after signing out"
     sign_in(driver, server)
+    wait_for_path(driver, "/incidents")
+    assert h1_text(driver) == "Incidents"
+    driver.get(server.base_url + "/services")
     wait_for_path(driver, "/services")
-    assert h1_text(driver) == "Services"
 
     # Create a service whose name is full of HTML special characters.
     click(driver, 'a[href="/services/new"]')
@@ -180,7 +182,7 @@ def test_setup_link_is_single_use(server, browser):
 
     # And the link still does not work when someone is signed in.
     sign_in(driver, server)
-    wait_for_path(driver, "/services")
+    wait_for_path(driver, "/incidents")
     driver.get(server.setup_url)
     wait(driver).until(EC.visibility_of_element_located((By.TAG_NAME, "h1")))
     assert "already set up" in page_text(driver)
@@ -209,7 +211,7 @@ def test_wrong_password_is_refused(server, browser):
 
     # The right password still works afterwards.
     sign_in(driver, server)
-    wait_for_path(driver, "/services")
+    wait_for_path(driver, "/incidents")
 
 
 def test_pages_fit_a_phone(server, browser):
@@ -219,7 +221,7 @@ def test_pages_fit_a_phone(server, browser):
     sign_out(driver)
     wait_for_path(driver, "/login")
     sign_in(driver, server)
-    wait_for_path(driver, "/services")
+    wait_for_path(driver, "/incidents")
 
     # With a service listed, so the table (not just the empty-state card) has to fit.
     driver.get(server.base_url + "/services/new")

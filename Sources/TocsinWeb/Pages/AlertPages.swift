@@ -62,7 +62,7 @@ struct AlertPages {
         <table class="cards"><thead><tr><th>Alert</th><th>Service</th><th>Severity</th><th>Status</th><th>Muted</th><th>Seen</th><th>Incident</th></tr></thead>
         <tbody>\(rows)</tbody></table>
         """
-        let html = Pages.layout("Alerts", principal: context.principal, section: .incidents, """
+        let html = Pages.layout("Alerts", principal: context.principal, section: .alerts, """
         <div class="actions"><h1>Alerts</h1></div>
         <p class="muted">Every alert Tocsin received, newest first. A muted alert paged nobody; the reason says why.</p>
         <form method="get" action="/alerts" class="filters" role="search">

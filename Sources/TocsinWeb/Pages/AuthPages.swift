@@ -19,13 +19,16 @@ struct AuthPages {
         router.post("/invite") { request, context in try await acceptInvite(request, context) }
     }
 
+    /// Where signing in lands without a `next`: the incidents, what someone paged at night came for.
+    static let landing = "/incidents"
+
     /// Only paths on this server, so a crafted link cannot send someone elsewhere after sign-in.
     static func safeNext(_ next: String?) -> String {
         // Browsers drop tabs and newlines and read backslashes as slashes, so "/\t/evil" would become
         // "//evil": accept only plain path characters, and never a second leading slash.
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~?=&%+")
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next.count <= 2000, next.allSatisfy(allowed.contains)
-        else { return "/services" }
+        else { return landing }
         return next
     }
 
@@ -39,7 +42,7 @@ struct AuthPages {
         let next = Self.safeNext(request.query("next") ?? view.value("next"))
         let html = Pages.layout("Sign in", principal: nil, """
         <h1>Sign in to Tocsin</h1>
-        \(view.banner)
+        \(view.banner(above: """
         <form method="post" action="/login" class="stack card">
           \(Pages.csrfField(csrf))
           <input type="hidden" name="next" value="\(next)">
@@ -47,6 +50,7 @@ struct AuthPages {
           \(view.input("password", "Password", type: "password", required: true, autocomplete: "current-password", keepValue: false))
           <button type="submit">Sign in</button>
         </form>
+        """))
         """)
         return Pages.response(html, status: status, cookies: cookie.map { [$0] } ?? [])
     }
@@ -115,7 +119,7 @@ struct AuthPages {
         let html = Pages.layout("Set up Tocsin", principal: nil, """
         <h1>Welcome to Tocsin</h1>
         <p class="lead">Create the first account. It will be an <strong>owner</strong>: it can add people, teams and services.</p>
-        \(view.banner)
+        \(view.banner(above: """
         <form method="post" action="/setup" class="stack card">
           \(Pages.csrfField(csrf))
           <input type="hidden" name="token" value="\(token)">
@@ -126,6 +130,7 @@ struct AuthPages {
           \(view.input("password_confirm", "Password again", type: "password", required: true, autocomplete: "new-password", keepValue: false))
           <button type="submit">Create owner account</button>
         </form>
+        """))
         """)
         return Pages.response(html, status: status, cookies: cookie.map { [$0] } ?? [])
     }
@@ -193,7 +198,7 @@ struct AuthPages {
         let html = Pages.layout("Choose a password", principal: nil, """
         <h1>Welcome, \(user.name)</h1>
         <p class="lead">Choose a password for <strong>\(user.email)</strong> to finish setting up your Tocsin account.</p>
-        \(view.banner)
+        \(view.banner(above: """
         <form method="post" action="/invite" class="stack card">
           \(Pages.csrfField(csrf))
           <input type="hidden" name="token" value="\(token)">
@@ -201,6 +206,7 @@ struct AuthPages {
           \(view.input("password_confirm", "Password again", type: "password", required: true, autocomplete: "new-password", keepValue: false))
           <button type="submit">Set password and sign in</button>
         </form>
+        """))
         """)
         return Pages.response(html, status: status, cookies: cookie.map { [$0] } ?? [])
     }
@@ -237,7 +243,7 @@ struct AuthPages {
                 return changed
             }
             let (secret, _) = try await accounts.openSession(for: user, lifetime: env.sessionLifetime)
-            var response = Response.seeOther("/services")
+            var response = Response.seeOther(Self.landing)
             response.setCookie(sessionCookie(secret))
             return response
         } catch let error as DomainError {

@@ -232,7 +232,7 @@ struct CatalogPages {
         let html = Pages.layout(title, principal: context.principal, section: .services, """
         <p><a href="\(url: service.map { "/services/\($0.id.db)" } ?? "/services")">← Back</a></p>
         <h1>\(title)</h1>
-        \(view.banner)
+        \(view.banner(above: """
         <form method="post" action="\(url: action)" class="stack card">
           \(Pages.csrfField(context.principal?.csrfToken ?? ""))
           \(view.input("name", "Name", required: true))
@@ -247,10 +247,11 @@ struct CatalogPages {
                         ("labels", "Alerts sharing label values join the same incident")]))
           \(view.input("grouping_window_minutes", "Window (minutes)", type: "number", hint: "For time-window grouping, 1 to 1440."))
           \(view.input("grouping_labels", "Grouping labels", hint: "For label grouping, comma-separated, e.g. alertname, cluster."))
-          <label class="check"><input type="checkbox" name="inhibit_reports" value="on"\(view.value("inhibit_reports") == "on" ? HTML(" checked") : HTML.empty)> Mute people's reports too while a dependency has an open incident</label>
-          <small>Off by default: a report from a person always opens or joins an incident unless a silence or maintenance window covers it.</small>
+          \(view.checkbox("inhibit_reports", "Mute people's reports too while a dependency has an open incident",
+                          hint: "Off by default: a report from a person always opens or joins an incident unless a silence or maintenance window covers it."))
           <button type="submit">\(service == nil ? "Create service" : "Save changes")</button>
         </form>
+        """))
         """)
         return Pages.response(html, status: status)
     }
@@ -323,7 +324,7 @@ struct CatalogPages {
         let query = request.query("q") ?? ""
         let page = try await store.teams(query: query, page: try request.pageRequest)
         let rows = page.items.map { t -> HTML in
-            "<tr><td><a href=\"/teams/\(t.id.db)\">\(t.name)</a><br><small>\(t.description)</small></td><td>\(t.memberIDs.count)</td></tr>"
+            "<tr><td data-label=\"Team\"><a href=\"/teams/\(t.id.db)\">\(t.name)</a><br><small>\(t.description)</small></td><td data-label=\"Members\">\(t.memberIDs.count)</td></tr>"
         }
         let newButton: HTML = me.role.allows(.manageCatalog) ? "<a class=\"button\" href=\"/teams/new\">New team</a>" : ""
         let table: HTML = page.items.isEmpty ? "<p class=\"card muted\">No teams yet.</p>"
@@ -376,7 +377,7 @@ struct CatalogPages {
         let html = Pages.layout(title, principal: context.principal, section: .teams, """
         <p><a href="\(url: team.map { "/teams/\($0.id.db)" } ?? "/teams")">← Back</a></p>
         <h1>\(title)</h1>
-        \(view.banner)
+        \(view.banner(above: """
         <form method="post" action="\(url: action)" class="stack card">
           \(Pages.csrfField(context.principal?.csrfToken ?? ""))
           \(view.input("name", "Name", required: true))
@@ -385,6 +386,7 @@ struct CatalogPages {
                         hint: "Hold Ctrl or ⌘ to choose several."))
           <button type="submit">\(team == nil ? "Create team" : "Save changes")</button>
         </form>
+        """))
         """)
         return Pages.response(html, status: status)
     }

@@ -1,16 +1,19 @@
 import Foundation
 import TocsinCore
 
-/// Draws a service between what it depends on (left) and what depends on it (right), as inline SVG.
+/// Draws a service between what it depends on (left) and what depends on it (right), as inline SVG at its
+/// drawn size: a narrow screen scrolls it sideways rather than shrinking the names past reading.
 enum DependencyDiagram {
     static let boxWidth = 200, boxHeight = 36, rowGap = 14, columnGap = 90, margin = 16
 
     static func render(service: Service, dependsOn: [Service], dependents: [Service]) -> HTML {
         let rows = max(1, dependsOn.count, dependents.count)
         let height = margin * 2 + rows * boxHeight + (rows - 1) * rowGap
-        let width = margin * 2 + 3 * boxWidth + 2 * columnGap
+        // An empty side is left out, so a phone opens on the service itself rather than on blank space.
+        let columns = 1 + (dependsOn.isEmpty ? 0 : 1) + (dependents.isEmpty ? 0 : 1)
+        let width = margin * 2 + columns * boxWidth + (columns - 1) * columnGap
         let centreY = height / 2 - boxHeight / 2
-        let leftX = margin, middleX = margin + boxWidth + columnGap, rightX = middleX + boxWidth + columnGap
+        let leftX = margin, middleX = dependsOn.isEmpty ? margin : margin + boxWidth + columnGap, rightX = middleX + boxWidth + columnGap
 
         func y(_ index: Int, of count: Int) -> Int {
             let block = count * boxHeight + (count - 1) * rowGap
@@ -44,14 +47,14 @@ enum DependencyDiagram {
         }
         parts.append(box(service, x: middleX, y: centreY, current: true))
         let caption: HTML = """
-        <text x="\(leftX)" y="12" font-size="11" fill="#5b6470">DEPENDS ON</text>\
-        <text x="\(rightX)" y="12" font-size="11" fill="#5b6470">USED BY</text>
+        \(dependsOn.isEmpty ? HTML.empty : HTML("<text x=\"\(leftX)\" y=\"12\" font-size=\"11\" fill=\"#5b6470\">DEPENDS ON</text>"))\
+        \(dependents.isEmpty ? HTML.empty : HTML("<text x=\"\(rightX)\" y=\"12\" font-size=\"11\" fill=\"#5b6470\">USED BY</text>"))
         """
         return """
-        <svg class="deps" viewBox="0 0 \(width) \(height)" role="img" aria-label="Dependencies of \(service.name)" xmlns="http://www.w3.org/2000/svg">
+        <div class="scroll-x"><svg class="deps" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" role="img" aria-label="Dependencies of \(service.name)" xmlns="http://www.w3.org/2000/svg">
         <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5b6470"/></marker></defs>
         \(caption)\(parts)
-        </svg>
+        </svg></div>
         """
     }
 }

@@ -68,15 +68,14 @@ struct IntegrationKeyPages {
         let table: HTML = keys.isEmpty
             ? "<p class=\"muted\">No monitoring tool sends alerts here yet.\(manage ? HTML(" Make a key below and paste the snippet into your tool.") : HTML.empty)</p>"
             : "<table class=\"cards\"><thead><tr><th>Name</th><th>Type</th><th>Key</th><th>Made</th><th></th></tr></thead><tbody>\(rows)</tbody></table>"
-        let form: HTML = manage ? """
+        let form: HTML = manage ? view.banner(above: """
             <form method="post" action="/services/\(service.id.db)/integration-keys" class="stack card">
               \(Pages.csrfField(csrf))
-              \(view.banner)
               \(view.select("type", "Sender", options: typeOptions))
               \(view.input("name", "Name", hint: "To tell keys apart, e.g. \"prod Alertmanager\"."))
               <button type="submit">Make a key</button>
             </form>
-            """ : ""
+            """) : ""
         return """
         <h2 id="integrations">Integrations</h2>
         \(table)

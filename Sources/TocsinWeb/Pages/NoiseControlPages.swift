@@ -70,26 +70,26 @@ struct NoiseControlPages {
                 ? "<form method=\"post\" action=\"\(url: "\(base)/maintenance-windows/\(window.id.db)/delete")\" class=\"inline\">\(csrf)<button type=\"submit\" class=\"secondary\">Delete</button></form>"
                 : ""
             let state: HTML = window.isActive(at: now) ? "<strong>in progress</strong>" : ""
-            return "<tr><td>\(window.name)</td><td>\(Self.describe(window.schedule, timeZone: me.timeZone))</td><td>\(state)</td><td>\(remove)</td></tr>"
+            return """
+            <tr><td data-label="Name">\(window.name)</td><td data-label="When">\(Self.describe(window.schedule, timeZone: me.timeZone))</td>\
+            <td data-label="">\(state)</td><td data-label="">\(remove)</td></tr>
+            """
         }
         let windowTable: HTML = windows.isEmpty ? "<p class=\"muted\">No maintenance windows.</p>" : """
         <table><thead><tr><th>Name</th><th>When</th><th></th><th></th></tr></thead><tbody>\(windowRows)</tbody></table>
         """
-        let dayBoxes = MaintenanceWindow.dayNames.map { day -> HTML in
-            let checked: HTML = windowForm.values["days"]?.contains(day) == true ? " checked" : ""
-            return "<label class=\"inline\"><input type=\"checkbox\" name=\"days\" value=\"\(day)\"\(checked)> \(day.capitalized)</label>"
-        }
+        let dayBoxes = MaintenanceWindow.dayNames.map { windowForm.checkbox("days", $0.capitalized, value: $0, named: "Days") }
         var zoneForm = windowForm
         if zoneForm.value("time_zone").isEmpty { zoneForm.values["time_zone"] = [me.timeZone] }
         let windowFormHTML: HTML = manage ? """
         <h3>New maintenance window</h3>
-        \(windowForm.banner)
+        \(windowForm.banner(above: """
         <form method="post" action="\(url: "\(base)/maintenance-windows")" class="stack card">
           \(csrf)
           \(windowForm.input("name", "Name", required: true, hint: "Shown on every alert it mutes, e.g. \"Weekly database maintenance\"."))
           \(windowForm.select("kind", "Repeats", options: [("weekly", "Every week"), ("once", "Once")]))
           <fieldset><legend>Every week</legend>
-            <div>\(dayBoxes)</div>\(windowForm.errorText("days"))
+            <div class="checks">\(dayBoxes)</div>\(windowForm.errorText("days"))
             \(windowForm.input("start", "From (local time)", type: "time"))
             \(windowForm.input("end", "Until (local time)", type: "time", hint: "An end before the start runs past midnight."))
             \(zoneForm.select("time_zone", "Time zone", options: FormView.timeZoneOptions))
@@ -100,6 +100,7 @@ struct NoiseControlPages {
           </fieldset>
           <button type="submit">Add window</button>
         </form>
+        """))
         """ : ""
 
         let ruleRows = rules.enumerated().map { index, rule -> HTML in
@@ -108,7 +109,10 @@ struct NoiseControlPages {
             \(index > 0 ? HTML("<form method=\"post\" action=\"\(url: "\(base)/event-rules/\(rule.id.db)/up")\" class=\"inline\">\(csrf)<button type=\"submit\" class=\"secondary\">Move up</button></form>") : HTML.empty)
             <form method="post" action="\(url: "\(base)/event-rules/\(rule.id.db)/delete")" class="inline">\(csrf)<button type="submit" class="secondary">Delete</button></form>
             """ : ""
-            return "<tr><td>\(index + 1)</td><td><code>\(conditions)</code></td><td>\(Self.describe(rule.action, names: names))</td><td>\(buttons)</td></tr>"
+            return """
+            <tr><td data-label="#">\(index + 1)</td><td data-label="When every condition holds"><code>\(conditions)</code></td>\
+            <td data-label="Then">\(Self.describe(rule.action, names: names))</td><td data-label="">\(buttons)</td></tr>
+            """
         }
         let ruleTable: HTML = rules.isEmpty ? "<p class=\"muted\">No event rules: every event is kept as sent.</p>" : """
         <table><thead><tr><th>#</th><th>When every condition holds</th><th>Then</th><th></th></tr></thead><tbody>\(ruleRows)</tbody></table>
@@ -116,7 +120,7 @@ struct NoiseControlPages {
         let actions: [(value: String, label: String)] = [("drop", "Drop the event"), ("set_severity", "Set the severity"), ("route", "Route to another service")]
         let ruleFormHTML: HTML = manage ? """
         <h3>New event rule</h3>
-        \(ruleForm.banner)
+        \(ruleForm.banner(above: """
         <form method="post" action="\(url: "\(base)/event-rules")" class="stack card">
           \(csrf)
           \(ruleForm.textarea("conditions", "Conditions", hint: "One per line, all must hold: label=value, label!=value, label=~regex or label!~regex. Fields: summary, source, severity, dedup_key, component, group, class."))
@@ -125,6 +129,7 @@ struct NoiseControlPages {
           \(ruleForm.select("route_to", "Service (to route to)", options: [("", "—")] + others.map { ($0.id.db, $0.name) }))
           <button type="submit">Add rule</button>
         </form>
+        """))
         """ : ""
 
         let html = Pages.layout("Noise control: \(service.name)", principal: context.principal, section: .services, """

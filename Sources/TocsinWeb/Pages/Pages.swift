@@ -22,22 +22,26 @@ enum Pages {
         return response
     }
 
-    enum Section: String { case incidents, oncall, services, teams, users, account, none }
+    enum Section: String { case incidents, alerts, oncall, services, silences, teams, users, shifts, burden, noise, account, none }
+
+    /// Everything a responder reaches in one tap, in the order they look at it at night.
+    static let navigation: [(section: Section, path: String, label: String)] = [
+        (.incidents, "/incidents", "Incidents"), (.alerts, "/alerts", "Alerts"), (.oncall, "/oncall", "On call"), (.services, "/services", "Services"),
+        (.silences, "/silences", "Silences"), (.teams, "/teams", "Teams"), (.users, "/users", "People"), (.shifts, "/my/shifts", "My shifts"),
+        (.burden, "/reports/oncall", "On-call burden"), (.noise, "/reports/noise", "Noise report"),
+    ]
 
     static func layout(_ title: String, principal: Principal?, section: Section = .none, _ content: HTML) -> HTML {
         let nav: HTML
         if let principal {
-            let items: [(Section, String, String)] = [
-                (.incidents, "/incidents", "Incidents"), (.oncall, "/oncall", "On call"), (.services, "/services", "Services"), (.teams, "/teams", "Teams"), (.users, "/users", "People"),
-            ]
-            let links = items.map { item -> HTML in
-                let current: HTML = item.0 == section ? " aria-current=\"page\"" : ""
-                return "<a href=\"\(url: item.1)\"\(current)>\(item.2)</a>"
+            let links = navigation.map { item -> HTML in
+                let current: HTML = item.section == section ? " aria-current=\"page\"" : ""
+                return "<a href=\"\(url: item.path)\"\(current)>\(item.label)</a>"
             }
             nav = """
             <nav class="top" aria-label="Main">\(links)</nav>
             <div class="who">
-              <a href="/account"\(section == .account ? HTML(" aria-current=\"page\"") : HTML.empty)>\(principal.user.name)</a>
+              <a href="/account" title="\(principal.user.name)"\(section == .account ? HTML(" aria-current=\"page\"") : HTML.empty)>\(principal.user.name)</a>
               <form method="post" action="/logout" class="inline">\(csrfField(principal.csrfToken ?? ""))<button type="submit" class="link">Sign out</button></form>
             </div>
             """
@@ -64,7 +68,7 @@ enum Pages {
     }
 
     static func errorPage(problem: ErrorMiddleware.Problem, principal: Principal?) -> Response {
-        let details: HTML = problem.fields.isEmpty ? "" : "<ul>\(problem.fields.map { field -> HTML in "<li><code>\(field.field)</code>: \(field.reason)</li>" })</ul>"
+        let details: HTML = problem.fields.isEmpty ? "" : "<ul>\(problem.fields.map { field -> HTML in "<li>\(FormView.spoken(field.field)): \(field.reason)</li>" })</ul>"
         let body: HTML = """
         <h1>\(problem.status.reasonPhrase)</h1>
         <p class="lead">\(problem.message)</p>

@@ -66,7 +66,10 @@ struct PeoplePages {
         let page = try await store.users(UserFilter(role: Role.parse(role), query: query), page: try request.pageRequest)
         let rows = page.items.map { u -> HTML in
             let pending: HTML = u.hasPassword ? "" : " <small class=\"muted\">(invited)</small>"
-            return "<tr><td><a href=\"/users/\(u.id.db)\">\(u.name)</a>\(pending)</td><td>\(u.email)</td><td>\(u.role.rawValue)</td><td>\(u.timeZone)</td></tr>"
+            return """
+            <tr><td data-label="Name"><a href="/users/\(u.id.db)">\(u.name)</a>\(pending)</td><td data-label="E-mail">\(u.email)</td>\
+            <td data-label="Role">\(u.role.rawValue)</td><td data-label="Time zone">\(u.timeZone)</td></tr>
+            """
         }
         let newButton: HTML = me.role.allows(.manageUsers) ? "<a class=\"button\" href=\"/users/new\">Add person</a>" : ""
         let view = FormView(values: ["role": role])
@@ -129,7 +132,7 @@ struct PeoplePages {
         let html = Pages.layout("Add person", principal: context.principal, section: .users, """
         <p><a href="/users">← People</a></p>
         <h1>Add a person</h1>
-        \(view.banner)
+        \(view.banner(above: """
         <form method="post" action="/users/new" class="stack card">
           \(Pages.csrfField(context.principal?.csrfToken ?? ""))
           \(view.input("name", "Name", required: true))
@@ -139,6 +142,7 @@ struct PeoplePages {
           \(view.input("password", "Password (optional)", type: "password", hint: "Leave empty to get an invitation link that lets them choose one.", autocomplete: "new-password", keepValue: false))
           <button type="submit">Add person</button>
         </form>
+        """))
         """)
         return Pages.response(html, status: status)
     }
@@ -168,7 +172,7 @@ struct PeoplePages {
         let html = Pages.layout("Edit \(user.name)", principal: context.principal, section: me.id == user.id ? .account : .users, """
         <p><a href="/users/\(user.id.db)">← Back</a></p>
         <h1>Edit \(user.name)</h1>
-        \(view.banner)
+        \(view.banner(above: """
         <form method="post" action="/users/\(user.id.db)/edit" class="stack card">
           \(Pages.csrfField(context.principal?.csrfToken ?? ""))
           \(view.input("name", "Name", required: true))
@@ -177,6 +181,7 @@ struct PeoplePages {
           \(view.input("password", "New password", type: "password", hint: "Leave empty to keep the current one. Changing it signs out every session.", autocomplete: "new-password", keepValue: false))
           <button type="submit">Save changes</button>
         </form>
+        """))
         """)
         return Pages.response(html, status: status)
     }
@@ -208,8 +213,9 @@ struct PeoplePages {
         let rows = tokens.map { t -> HTML in
             let used = t.lastUsedAt.map { Pages.formatDate($0, timeZone: me.timeZone) } ?? "never"
             return """
-            <tr><td>\(t.name)</td><td><code>\(t.hint)…</code></td><td>\(t.readOnly ? "read-only" : "read and write")</td><td>\(used)</td>
-            <td><form method="post" action="/account/tokens/\(t.id.db)/delete" class="inline">\(csrf)<button type="submit" class="secondary">Revoke</button></form></td></tr>
+            <tr><td data-label="Name">\(t.name)</td><td data-label="Starts with"><code>\(t.hint)…</code></td>\
+            <td data-label="Access">\(t.readOnly ? "read-only" : "read and write")</td><td data-label="Last used">\(used)</td>
+            <td data-label=""><form method="post" action="/account/tokens/\(t.id.db)/delete" class="inline">\(csrf)<button type="submit" class="secondary">Revoke</button></form></td></tr>
             """
         }
         let table: HTML = tokens.isEmpty ? "<p class=\"muted\">No API tokens.</p>"
@@ -224,14 +230,15 @@ struct PeoplePages {
         <p class="muted">Send a token as <code>Authorization: Bearer &lt;token&gt;</code> to <code>/api/v1</code>. It is shown once, when created.</p>
         \(notice ?? "")
         \(table)
-        \(view.banner)
+        \(view.banner(above: """
         <form method="post" action="/account/tokens" class="stack card">
           \(csrf)
           \(view.input("name", "Token name", required: true, hint: "What will use it, e.g. \"deploy script\"."))
-          <label><input type="checkbox" name="read_only" value="1"> Read-only</label>
+          \(view.checkbox("read_only", "Read-only", value: "1"))
           \(readOnlyNote)
           <button type="submit">Create token</button>
         </form>
+        """))
         """)
         return Pages.response(html, status: status)
     }

@@ -85,8 +85,9 @@ struct SchedulePages {
             }
             let people: HTML = here.isEmpty ? "<strong>Nobody</strong>" : "\(lines)"
             return """
-            <tr><td><a href="/schedules/\(schedule.id.db)">\(schedule.name)</a></td><td>\(schedule.teamID.flatMap { teams[$0] } ?? "—")</td>
-            <td>\(schedule.timeZone)</td><td>\(people)</td></tr>
+            <tr><td data-label="Schedule"><a href="/schedules/\(schedule.id.db)">\(schedule.name)</a></td>
+            <td data-label="Team">\(schedule.teamID.flatMap { teams[$0] } ?? "—")</td>
+            <td data-label="Time zone">\(schedule.timeZone)</td><td data-label="On call now">\(people)</td></tr>
             """
         }
         let create: HTML = me.role.allows(.manageCatalog) ? "<p><a class=\"button\" href=\"/schedules/new\">New schedule</a></p>" : ""
@@ -111,11 +112,12 @@ struct SchedulePages {
         let rows = shifts.map { entry -> HTML in
             let state: HTML = entry.start <= now ? "<strong>now</strong>" : ""
             return """
-            <tr><td><a href="/schedules/\(entry.schedule.id.db)">\(entry.schedule.name)</a></td>
-            <td>\(Pages.formatDate(entry.start, timeZone: me.timeZone))</td><td>\(Pages.formatDate(entry.end, timeZone: me.timeZone))</td><td>\(state)</td></tr>
+            <tr><td data-label="Schedule"><a href="/schedules/\(entry.schedule.id.db)">\(entry.schedule.name)</a></td>
+            <td data-label="From">\(Pages.formatDate(entry.start, timeZone: me.timeZone))</td>
+            <td data-label="Until">\(Pages.formatDate(entry.end, timeZone: me.timeZone))</td><td data-label="">\(state)</td></tr>
             """
         }
-        let html = Pages.layout("My shifts", principal: context.principal, section: .oncall, """
+        let html = Pages.layout("My shifts", principal: context.principal, section: .shifts, """
         <p><a href="/oncall">← On call</a></p>
         <h1>My shifts</h1>
         <p class="lead">Your on-call time over the next 30 days, in \(me.timeZone), after every layer and override.</p>
@@ -176,14 +178,15 @@ struct SchedulePages {
                 ? "<form method=\"post\" action=\"/schedules/\(schedule.id.db)/overrides/\(o.id.db)/delete\" class=\"inline\">\(csrf)<button type=\"submit\" class=\"secondary\">Remove</button></form>"
                 : ""
             return """
-            <tr><td>\(who[o.userID] ?? "Unknown")</td><td>\(o.replacesUserID.map { who[$0] ?? "Unknown" } ?? "everyone")</td>
-            <td>\(Pages.formatDate(o.start, timeZone: me.timeZone)) – \(Pages.formatDate(o.end, timeZone: me.timeZone))</td><td>\(remove)</td></tr>
+            <tr><td data-label="Who covers">\(who[o.userID] ?? "Unknown")</td><td data-label="For">\(o.replacesUserID.map { who[$0] ?? "Unknown" } ?? "everyone")</td>
+            <td data-label="When">\(Pages.formatDate(o.start, timeZone: me.timeZone)) – \(Pages.formatDate(o.end, timeZone: me.timeZone))</td>
+            <td data-label="">\(remove)</td></tr>
             """
         }
         let people = [("", "—")] + everyone.filter { members.contains($0.id) || $0.role.allows(.respond) }.map { ($0.id.db, $0.name) }
         let overrideFormHTML: HTML = me.role.allows(.respond) ? """
         <h3>Add an override</h3>
-        \(overrideForm.banner)
+        \(overrideForm.banner(above: """
         <form method="post" action="/schedules/\(schedule.id.db)/overrides" class="stack card">
           \(csrf)
           \(overrideForm.select("user_id", "Who covers", options: people))
@@ -193,6 +196,7 @@ struct SchedulePages {
           \(overrideForm.input("end", "Until", type: "datetime-local", required: true))
           <button type="submit">Add override</button>
         </form>
+        """))
         """ : ""
         let link = try await CalendarFeeds(env: env).url(.schedules, schedule.id)
         let handoffs = try await store.handoffs(scheduleID: schedule.id, userID: nil, from: now.addingTimeInterval(-7 * 86_400), to: now.addingTimeInterval(1))
@@ -290,23 +294,30 @@ struct SchedulePages {
         let fieldsets = (0..<count).map { i -> HTML in
             var layerView = view
             if layerView.value("layer\(i)_length").isEmpty { layerView.values["layer\(i)_length"] = ["1"] }
+            let of = "of layer \(i + 1)"
             return """
-            <fieldset><legend>Layer \(i + 1)\(i >= count - Self.spareLayers ? " (leave empty for none)" : "")</legend>
-              \(layerView.input("layer\(i)_name", "Name"))
-              \(layerView.textarea("layer\(i)_members", "People, in rotation order", hint: "One e-mail address per line."))
-              \(layerView.input("layer\(i)_start", "First hand-off (local)", type: "datetime-local"))
-              \(layerView.input("layer\(i)_length", "Each shift lasts", type: "number"))
-              \(layerView.select("layer\(i)_unit", "Unit", options: units))
-              \(layerView.select("layer\(i)_time_zone", "Time zone", options: zones))
+            <fieldset id="layer-\(i + 1)"><legend>Layer \(i + 1)\(i >= count - Self.spareLayers ? " (leave empty for none)" : "")</legend>
+              \(layerView.input("layer\(i)_name", "Name", named: "Name \(of)"))
+              \(layerView.textarea("layer\(i)_members", "People, in rotation order", hint: "One e-mail address per line.", named: "Members \(of)"))
+              \(layerView.input("layer\(i)_start", "First hand-off (local)", type: "datetime-local", named: "First hand-off \(of)"))
+              \(layerView.input("layer\(i)_length", "Each shift lasts", type: "number", named: "Shift length \(of)"))
+              \(layerView.select("layer\(i)_unit", "Unit", options: units, named: "Shift unit \(of)"))
+              \(layerView.select("layer\(i)_time_zone", "Time zone", options: zones, named: "Time zone \(of)"))
               \(layerView.textarea("layer\(i)_restrictions", "Only at these times (optional)",
-                                   hint: "One per line, e.g. \"mon-fri 09:00-17:00\" or \"sat,sun 10:00-14:00\"; an end before the start runs past midnight."))
+                                   hint: "One per line, e.g. \"mon-fri 09:00-17:00\" or \"sat,sun 10:00-14:00\"; an end before the start runs past midnight.",
+                                   named: "Times \(of)"))
             </fieldset>
             """
         }
+        // A second submit button: redraws the form with one more empty layer, keeping what was typed. Save comes
+        // first, so Enter in a field still saves.
+        let addLayer: HTML = count - Self.spareLayers < OnCallSchedule.maximumLayers ? """
+        <button type="submit" name="add_layer" value="1" class="secondary" formnovalidate formaction="\(url: action + "#layer-\(count + 1)")">Add another layer</button>
+        """ : ""
         let html = Pages.layout(title, principal: context.principal, section: .oncall, """
         <p><a href="\(url: schedule.map { "/schedules/\($0.id.db)" } ?? "/oncall")">← Back</a></p>
         <h1>\(title)</h1>
-        \(view.banner)
+        \(view.banner(above: """
         <form method="post" action="\(url: action)" class="stack card">
           \(Pages.csrfField(context.principal?.csrfToken ?? ""))
           <input type="hidden" name="layers" value="\(String(count))">
@@ -316,10 +327,17 @@ struct SchedulePages {
           \(view.select("team_id", "Team", options: [("", "No team")] + teams.map { ($0.id.db, $0.name) }))
           <p class="muted">Layers are listed lowest first: a later layer wins wherever it covers the time.</p>
           \(fieldsets)
-          <button type="submit">Save</button>
+          <div class="actions"><button type="submit">Save</button>\(addLayer)</div>
         </form>
+        """))
         """)
         return Pages.response(html, status: status)
+    }
+
+    /// How many layer fieldsets the sent form had besides the spare ones, clamped: the count comes from the browser.
+    static func filledLayers(_ form: Form) -> Int {
+        let sent = min(max(Int(form["layers"] ?? "") ?? 1, 0), OnCallSchedule.maximumLayers + spareLayers)
+        return max(0, sent - spareLayers)
     }
 
     func save(_ request: Request, _ context: TocsinRequestContext, id: UUID?) async throws -> Response {
@@ -327,6 +345,12 @@ struct SchedulePages {
         let form = try await Form.read(request, context: context)
         let existing = try await id.asyncMap { try await store.schedule(id: $0) } ?? nil
         if id != nil && existing == nil { throw DomainError.notFound("There is no schedule with that id.") }
+        if form["add_layer"] != nil {
+            var view = FormView()
+            view.values = form.values
+            view.values["layers"] = [String(Self.filledLayers(form) + 1)]
+            return try await self.form(context, schedule: existing, view: view)
+        }
         do {
             let users = try await allUsers()
             let byEmail = Dictionary(users.map { ($0.email.lowercased(), $0.id) }, uniquingKeysWith: { first, _ in first })
@@ -387,8 +411,7 @@ struct SchedulePages {
             return Response.seeOther("/schedules/\(schedule.id.db)")
         } catch let error as DomainError {
             var view = FormView(form: form, error: error)
-            let sent = min(max(Int(form["layers"] ?? "") ?? 1, 0), OnCallSchedule.maximumLayers + Self.spareLayers)
-            view.values["layers"] = [String(max(0, sent - Self.spareLayers))]
+            view.values["layers"] = [String(Self.filledLayers(form))]
             return try await self.form(context, schedule: existing, view: view, status: .unprocessableContent)
         }
     }

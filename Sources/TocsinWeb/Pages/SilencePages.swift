@@ -61,9 +61,10 @@ struct SilencePages {
                     ? "<form method=\"post\" action=\"/silences/\(silence.id.db)/end\" class=\"inline\">\(csrf)<button type=\"submit\" class=\"secondary\">End now</button></form>"
                     : ""
                 return """
-                <tr><td><code>\(matchers)</code></td><td>\(silence.serviceID.flatMap { names[$0] } ?? "every service")</td><td>\(silence.comment)</td>
-                <td>\(silence.createdBy.flatMap { who[$0] } ?? "—")</td>
-                <td>\(Pages.formatDate(silence.startsAt, timeZone: me.timeZone)) – \(Pages.formatDate(silence.endsAt, timeZone: me.timeZone))</td><td>\(end)</td></tr>
+                <tr><td data-label="Matchers"><code>\(matchers)</code></td><td data-label="Service">\(silence.serviceID.flatMap { names[$0] } ?? "every service")</td>
+                <td data-label="Why">\(silence.comment)</td><td data-label="By">\(silence.createdBy.flatMap { who[$0] } ?? "—")</td>
+                <td data-label="When">\(Pages.formatDate(silence.startsAt, timeZone: me.timeZone)) – \(Pages.formatDate(silence.endsAt, timeZone: me.timeZone))</td>
+                <td data-label="">\(end)</td></tr>
                 """
             }
         }
@@ -73,7 +74,7 @@ struct SilencePages {
         let head: HTML = "<thead><tr><th>Matchers</th><th>Service</th><th>Why</th><th>By</th><th>When</th><th></th></tr></thead>"
         let form: HTML = me.role.allows(.respond) ? """
         <h2>New silence</h2>
-        \(view.banner)
+        \(view.banner(above: """
         <form method="post" action="/silences" class="stack card">
           \(csrf)
           \(view.textarea("matchers", "Matchers", hint: "One per line: label=value, label!=value, label=~regex or label!~regex. Fields: summary, source, severity, dedup_key, component, group, class."))
@@ -82,8 +83,9 @@ struct SilencePages {
           \(view.input("comment", "Why", required: true, hint: "Shown on every alert it mutes."))
           <button type="submit">Silence</button>
         </form>
+        """))
         """ : ""
-        let html = Pages.layout("Silences", principal: context.principal, section: .incidents, """
+        let html = Pages.layout("Silences", principal: context.principal, section: .silences, """
         <h1>Silences</h1>
         <p class="lead">Muted alerts are still kept and <a href="/alerts?muted=true&amp;mute_kind=silence">listed, with the reason</a>; they open no incident while the silence lasts.</p>
         <h2>In force</h2>

@@ -19,8 +19,6 @@ extension Stylesheet {
     section.alert h2, section.warning h2 { margin-top: .25rem; }
     li.worse { font-weight: 600; }
     .warning-text { color: var(--accent); }
-    label.check { display: flex; gap: .5rem; align-items: center; font-weight: 600; }
-    label.check input { width: auto; }
     @media (max-width: 40rem) {
       dl.details { grid-template-columns: 1fr; }
     }

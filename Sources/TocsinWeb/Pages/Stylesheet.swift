@@ -8,9 +8,11 @@ enum Stylesheet {
     header.bar { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding: .6rem 1rem; background: #20242a; color: #fff; }
     header.bar a { color: #fff; text-decoration: none; }
     header.bar .brand { font-weight: 700; letter-spacing: .02em; color: #ffb4ab; }
-    nav.top { display: flex; gap: 1rem; flex: 1; }
+    nav.top { display: flex; gap: 1rem; flex: 1 1 0; min-width: 0; overflow-x: auto; white-space: nowrap; scrollbar-width: thin; }
+    nav.top a { flex: none; }
     nav.top a[aria-current] { border-bottom: 2px solid #ffb4ab; }
-    .who { display: flex; gap: .75rem; align-items: center; }
+    .who { display: flex; gap: .75rem; align-items: center; min-width: 0; white-space: nowrap; }
+    .who > a { max-width: 12rem; overflow: hidden; text-overflow: ellipsis; }
     main { max-width: 68rem; margin: 0 auto; padding: 1rem; }
     h1 { font-size: 1.6rem; margin: .5rem 0 1rem; }
     h2 { font-size: 1.2rem; margin-top: 2rem; }
@@ -19,12 +21,23 @@ enum Stylesheet {
     table { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
     th, td { text-align: left; padding: .5rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
     th { font-size: .85rem; color: var(--muted); font-weight: 600; }
+    td, th, h1, h2, h3, .lead, dd, legend, code { overflow-wrap: anywhere; }
+    tr.total th, tr.total td { border-top: 2px solid var(--line); font-weight: 600; color: var(--fg); font-size: 1rem; }
+    td svg { max-width: 100%; height: auto; }
     form.stack { display: grid; gap: .35rem; max-width: 34rem; }
     form.stack button { justify-self: start; margin-top: .75rem; }
     form.inline { display: inline; }
     form.filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-bottom: 1rem; }
     label { font-weight: 600; margin-top: .5rem; }
-    input, select, textarea { font: inherit; padding: .45rem .55rem; border: 1px solid #aab1ba; border-radius: 6px; background: #fff; width: 100%; }
+    form.stack label { margin-top: 1rem; }
+    form.stack fieldset label:first-of-type { margin-top: .25rem; }
+    /* A hint belongs to the field above it: close to it, and a clear gap before the next label. */
+    small.hint { display: block; margin-top: -.1rem; line-height: 1.35; }
+    label.check { display: flex; gap: .5rem; align-items: flex-start; font-weight: 600; cursor: pointer; }
+    label.check input { width: auto; flex: none; margin: .3rem 0 0; }
+    .checks { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
+    form.stack .checks label.check { margin-top: .25rem; }
+    input, select, textarea { font: inherit; padding: .45rem .55rem; border: 1px solid #aab1ba; border-radius: 6px; background: #fff; width: 100%; max-width: 100%; }
     form.filters input, form.filters select { width: auto; }
     small { color: var(--muted); }
     button, .button { font: inherit; padding: .45rem .9rem; border-radius: 6px; border: 1px solid #20242a; background: #20242a; color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
@@ -48,16 +61,28 @@ enum Stylesheet {
     dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
     dl.facts dt { color: var(--muted); }
     dl.facts dd { margin: 0; }
-    svg.deps { width: 100%; height: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
     .scroll-x { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; background: var(--card); margin-bottom: 1rem; }
-    svg.timeline { display: block; }
+    .scroll-hint { margin: 0 0 .25rem; font-size: .9rem; }
+    svg.timeline, svg.deps { display: block; max-width: none; }
+    ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; margin: 0 0 1rem; }
+    ul.legend li { display: flex; align-items: center; gap: .35rem; }
     .warning { background: #fff4e5; border: 1px solid #f0c48a; border-radius: 8px; padding: .5rem 1rem; margin-bottom: 1rem; }
     fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1rem; }
     @media (max-width: 40rem) {
-      table, thead, tbody, tr, th, td { display: block; }
+      header.bar { justify-content: space-between; }
+      /* Swiped sideways on a phone; the cut-off last link shows there is more. */
+      nav.top { order: 3; flex-basis: 100%; scrollbar-width: none; }
+      .who > a { max-width: 9rem; }
+      table, thead, tbody, tfoot, tr, th, td { display: block; }
       thead { display: none; }
       tr { border-bottom: 1px solid var(--line); padding: .25rem 0; }
-      td { border: none; padding: .15rem .75rem; }
+      td, tfoot th { border: none; padding: .15rem .75rem; }
+      tr.total th, tr.total td { border: none; }
+      tr.total { border-top: 2px solid var(--line); }
+      /* A row read as a card keeps its column names. */
+      td[data-label]::before, th[data-label]::before { content: attr(data-label); display: inline-block; min-width: 8rem; margin-right: .5rem;
+        color: var(--muted); font-size: .85rem; font-weight: 600; }
+      td[data-label=""]::before, th[data-label=""]::before { content: none; }
       dl.facts { grid-template-columns: 1fr; }
     }
     """
