@@ -101,6 +101,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "MatchingBenchmark",
+            dependencies: ["TocsinCore"],
+            path: "Benchmarks/Matching",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "OnCallBenchmark",
             dependencies: ["TocsinCore"],
             path: "Benchmarks/OnCall",

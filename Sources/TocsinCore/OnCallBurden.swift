@@ -34,7 +34,11 @@ public struct OnCallBurden: Sendable, Equatable {
         let byPerson = Dictionary(grouping: spans, by: \.userID)
         return Set(people.keys).union(byPerson.keys).sorted { $0.uuidString < $1.uuidString }.map { user in
             let zone = people[user] ?? "UTC"
-            let merged = union((byPerson[user] ?? []).map { DateInterval(start: max($0.start, from), end: min($0.end, to)) }.filter { $0.duration > 0 })
+            let merged = union((byPerson[user] ?? []).compactMap { shift -> DateInterval? in
+                // Checked before DateInterval is made: it traps on an end before its start.
+                let start = max(shift.start, from), end = min(shift.end, to)
+                return end > start ? DateInterval(start: start, end: end) : nil
+            })
             let total = merged.reduce(0) { $0 + $1.duration }
             let working = overlap(merged, calculator.windows(workingHours, zone: zone))
             return OnCallBurden(userID: user, onCall: total, outsideWorkingHours: total - working,

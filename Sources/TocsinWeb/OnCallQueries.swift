@@ -36,13 +36,17 @@ public struct OnCallQueries: Sendable {
     }
 
     /// The final timelines over [from, to), in time order (then by schedule name), optionally only one person's.
-    public func timeline(_ schedules: [OnCallSchedule], userID: UUID? = nil, from: Date, to: Date) async throws -> [OnCallEntry] {
+    /// `limit`: refuse (422 on `until`) rather than build an answer of more entries than that.
+    public func timeline(_ schedules: [OnCallSchedule], userID: UUID? = nil, from: Date, to: Date, limit: Int? = nil) async throws -> [OnCallEntry] {
         let overrides = Dictionary(grouping: try await store.overrides(scheduleIDs: schedules.map(\.id), from: from, to: to), by: \.scheduleID)
         let calculator = OnCallCalculator(from: from, to: to)
         var entries: [OnCallEntry] = []
         for schedule in schedules {
             for span in calculator.timeline(schedule, overrides: overrides[schedule.id] ?? []) where userID == nil || span.userID == userID {
                 entries.append(OnCallEntry(schedule: schedule, userID: span.userID, start: span.start, end: span.end))
+            }
+            if let limit, entries.count > limit {
+                throw DomainError.validation([FieldError("until", "the answer would hold more than \(limit) shifts; ask for a shorter interval, one schedule or one person")])
             }
         }
         return entries.sorted { ($0.start, $0.schedule.name.lowercased(), $0.schedule.id.uuidString) < ($1.start, $1.schedule.name.lowercased(), $1.schedule.id.uuidString) }
@@ -64,9 +68,12 @@ public struct OnCallQueries: Sendable {
             // An instant is asked as the second starting then, so an override beginning at that very moment counts.
             chosen = try await schedules(ids: nil, userID: userID, from: since, to: until ?? since.addingTimeInterval(1))
         }
-        if let until { return try await timeline(chosen, userID: userID, from: since, to: until) }
+        if let until { return try await timeline(chosen, userID: userID, from: since, to: until, limit: Self.maximumEntries) }
         return try await at(since, chosen, userID: userID)
     }
+
+    /// The most shifts one answer holds (an hourly rotation over a year is 8,784).
+    public static let maximumEntries = 20_000
 
     /// An interval a question may cover: `until` after `since`, and at most `maximumDays` long.
     public static func checkInterval(_ since: Date, _ until: Date, maximumDays: Int = 366) throws {
@@ -84,8 +91,7 @@ public struct OnCallQueries: Sendable {
 }
 
 extension Date {
-    /// ISO 8601 with the offset of `zone` ("2026-11-23T09:00:00+01:00"; "Z" in UTC).
-    /// RFC 3339 with the zone's offset at that instant; an offset that is not whole minutes (local mean time,
+    /// RFC 3339 ("2026-11-23T09:00:00+01:00"; "Z" in UTC) with the zone's offset at that instant; an offset that is not whole minutes (local mean time,
     /// before a zone adopted standard time, e.g. Amsterdam's +00:19:32 until 1937) cannot be written in
     /// RFC 3339, so that instant is written in UTC.
     public func iso8601(in zone: String) -> String {

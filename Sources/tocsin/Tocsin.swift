@@ -84,7 +84,10 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var config = try database.config()
         if let host { config.host = host }
-        if let port { config.port = port }
+        if let port {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+            config.port = port
+        }
         if let publicURL { config.publicURL = publicURL }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level must be trace, debug, info, notice, warning or error") }

@@ -29,6 +29,23 @@ struct ScheduleAPITests {
         #expect(problems.isEmpty, "\(operation) \(status): \(problems)")
     }
 
+    @Test("an on-call question whose answer would pass the limit is refused with the reason, not cut or built whole")
+    func tooManyShifts() async throws {
+        try await TestApp.run(now: { Self.monday }) { app in
+            let (ann, admin) = try await app.user("Ann", role: .admin)
+            let (ben, _) = try await app.user("Ben", role: .responder)
+            for name in ["Hourly A", "Hourly B", "Hourly C"] {
+                let body = #"{"name": "\#(name)", "time_zone": "UTC", "layers": [{"start": "2026-01-01T00:00", "rotation": {"length": 1, "unit": "hour"}, "members": ["\#(ann.id.db)", "\#(ben.id.db)"]}]}"#
+                #expect(try await app.request(.post, "/api/v1/schedules", token: admin, json: body).status == .created)
+            }
+            // Three hourly rotations over a year: 26,352 shifts, over the 20,000 one answer holds.
+            let year = try await app.request(.get, "/api/v1/oncalls?since=2027-01-01T00:00:00Z&until=2027-12-31T00:00:00Z", token: admin)
+            #expect(year.status == .unprocessableContent && year.errorFields == ["until"], "\(year.text)")
+            let month = try await app.request(.get, "/api/v1/oncalls?since=2027-01-01T00:00:00Z&until=2027-01-31T00:00:00Z", token: admin)
+            #expect(month.status == .ok && month.json["data"]?.arrayValue?.count == 3 * 30 * 24)
+        }
+    }
+
     @Test("an admin creates a follow-the-sun schedule; /oncalls answers the final timeline in order, clipped, with the zone's offsets")
     func createAndAsk() async throws {
         try await TestApp.run(now: { Self.monday }) { app in

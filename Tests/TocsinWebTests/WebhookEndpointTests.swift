@@ -51,6 +51,21 @@ struct WebhookEndpointTests {
         }
     }
 
+    @Test("the rate limit counts the alerts a notification carries, not the request: a big one is taken, and then the key waits")
+    func rateLimitCountsAlerts() async throws {
+        try await TestApp.run { app in
+            let (token, _) = try await key(app, type: "alertmanager")
+            let service = try #require(try await app.request(.get, "/api/v1/services", token: token).json["data"]?[at: 0]?["id"]?.stringValue)
+            let limited = try #require(try await app.request(.post, "/api/v1/services/\(service)/integration-keys", token: token,
+                                                             json: #"{"type":"alertmanager","rate_limit_per_minute":3}"#).json["key"]?.stringValue)
+            let firing = try fixture("alertmanager-firing")  // two alerts
+            #expect(try await app.request(.post, "/integrations/alertmanager/\(limited)", json: firing).status == .accepted, "2 of 3")
+            #expect(try await app.request(.post, "/integrations/alertmanager/\(limited)", json: firing).status == .accepted, "4 of 3: overdrawn, but taken")
+            let refused = try await app.request(.post, "/integrations/alertmanager/\(limited)", json: firing)
+            #expect(refused.status == .tooManyRequests, "counted per request, this would be the third of three and pass")
+        }
+    }
+
     @Test("Grafana posts or puts its webhook")
     func grafana() async throws {
         try await TestApp.run { app in

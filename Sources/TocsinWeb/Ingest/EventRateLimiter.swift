@@ -25,4 +25,17 @@ public final class EventRateLimiter: Sendable {
             return true
         }
     }
+
+    /// Counts `count` more events already admitted (the rest of a notification that carried several alerts):
+    /// they may overdraw this minute, and then later requests wait for the next one.
+    public func charge(key: UUID, count: Int, now: Date) {
+        guard count > 0 else { return }
+        let minute = Int(now.timeIntervalSince1970 / 60)
+        windows.withLock { table in
+            var window = table[key] ?? Window(minute: minute, count: 0)
+            if window.minute != minute { window = Window(minute: minute, count: 0) }
+            window.count = window.count.addingReportingOverflow(count).overflow ? Int.max : window.count + count
+            table[key] = window
+        }
+    }
 }

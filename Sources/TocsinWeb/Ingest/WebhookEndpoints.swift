@@ -57,6 +57,8 @@ struct WebhookEndpoints {
         } catch {
             throw DomainError.validation(error.errors)
         }
+        // The rate limit counts alerts, not requests: admission counted one.
+        env.eventRateLimiter.charge(key: key.id, count: events.count - 1, now: env.now())
         _ = try await env.store.ingest(events, serviceID: key.serviceID, integrationKeyID: key.id, now: env.now())
         return try JSONBody.response(Answer(alerts: events.count, message: "\(events.count) alerts processed"), status: .accepted)
     }
