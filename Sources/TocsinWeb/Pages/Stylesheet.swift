@@ -22,6 +22,8 @@ enum Stylesheet {
     th, td { text-align: left; padding: .5rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
     th { font-size: .85rem; color: var(--muted); font-weight: 600; }
     td, th, h1, h2, h3, .lead, dd, legend, code { overflow-wrap: anywhere; }
+    /* Headers and short badges keep their words whole; long names in cells still wrap. */
+    th, .status, .sev { white-space: nowrap; overflow-wrap: normal; }
     tr.total th, tr.total td { border-top: 2px solid var(--line); font-weight: 600; color: var(--fg); font-size: 1rem; }
     td svg { max-width: 100%; height: auto; }
     form.stack { display: grid; gap: .35rem; max-width: 34rem; }
