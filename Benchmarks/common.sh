@@ -26,3 +26,13 @@ load() {
 }
 
 header_line() { echo "tocsin $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, wrk -t2 -c$connections -d${duration}s, $(date -u +%Y-%m-%d)"; }
+
+# Debian's Alertmanager with no receivers on 127.0.0.1:$1, the reference for ingestion; waits until it is ready.
+start_alertmanager() {
+  am=$(command -v prometheus-alertmanager || command -v alertmanager)
+  printf 'route: {receiver: none, group_wait: 1h}\nreceivers: [{name: none}]\n' >"$work/am.yml"
+  "$am" --config.file="$work/am.yml" --storage.path="$work/am" --web.listen-address="127.0.0.1:$1" --cluster.listen-address= \
+    >/dev/null 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$1/-/ready"
+}

@@ -35,20 +35,11 @@ measure_tocsin() {
   kill -TERM "$server"; wait "$server" 2>/dev/null || true
 }
 
-am=$(command -v prometheus-alertmanager || command -v alertmanager)
-cat >"$work/am.yml" <<CONF
-route: {receiver: none, group_wait: 1h}
-receivers: [{name: none}]
-CONF
-
 header_line
 echo
 echo '| receiver | dedup keys | events/s | p50 / p99 | non-2xx |'
 echo '|---|---|---|---|---|'
-"$am" --config.file="$work/am.yml" --storage.path="$work/am" --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= \
-  >/dev/null 2>&1 &
-pids+=($!)
-wait_http "http://127.0.0.1:$am_port/-/ready"
+start_alertmanager "$am_port"
 for keys in unique repeated; do
   read -r rps p50 p99 errors < <(KEYS=$keys load "http://127.0.0.1:$am_port" -s Benchmarks/alertmanager.lua)
   row "Alertmanager $("$am" --version 2>&1 | awk 'NR==1 { print $3 }') (memory)" "$keys" "$rps" "$p50" "$p99" "$errors"

@@ -60,14 +60,7 @@ measure() {
   kill -TERM "$server"; wait "$server" 2>/dev/null || true
 }
 
-am=$(command -v prometheus-alertmanager || command -v alertmanager)
-cat >"$work/am.yml" <<CONF
-route: {receiver: none, group_wait: 1h}
-receivers: [{name: none}]
-CONF
-"$am" --config.file="$work/am.yml" --storage.path="$work/am" --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >/dev/null 2>&1 &
-pids+=($!)
-wait_http "http://127.0.0.1:$am_port/-/ready"
+start_alertmanager "$am_port"
 echo '| receiver | events/s (new key each) | p50 / p99 | non-2xx | one event, summary 24 × a then ! | 1000 × a then ! |'
 echo '|---|---|---|---|---|---|'
 read -r rps p50 p99 errors < <(KEYS=unique load "http://127.0.0.1:$am_port" -s Benchmarks/alertmanager.lua)
