@@ -6,6 +6,30 @@ import TocsinCore
 
 @Suite("Schedule pages")
 struct SchedulePageTests {
+    @Test("counts, units and lengths the form sends back are checked, never trusted: no trap, no page of a million fieldsets")
+    func hostileCounts() async throws {
+        try await TestApp.run(now: { ScheduleAPITests.monday }) { app in
+            let (ann, _) = try await app.user("Ann", role: .admin)
+            let cookies = try await app.signIn(email: ann.email)
+            let csrf = try #require(try await app.page("/schedules/new", cookies: cookies).csrf)
+            let base: [(String, String)] = [("_csrf", csrf), ("name", "Night"), ("time_zone", "UTC")]
+            for count in ["-1", "1000000", "99999999999999999999", "abc"] {
+                // Before: -1 trapped on 0..<-1 and stopped the process; 1000000 drew a million fieldsets.
+                let reply = try await app.submit("/schedules/new", fields: base + [("layers", count)], cookies: cookies)
+                #expect(reply.status == .unprocessableContent, "layers=\(count)")
+                #expect(reply.text.contains("must be a whole number from 0 to 21"), "layers=\(count)")
+                #expect(reply.text.utf8.count < 200_000, "layers=\(count) answers \(reply.text.utf8.count) bytes")
+            }
+            let layer: [(String, String)] = [("layers", "1"), ("layer0_members", "ann@example.com"), ("layer0_start", "2026-11-16T09:00")]
+            let unit = try await app.submit("/schedules/new", fields: base + layer + [("layer0_length", "1"), ("layer0_unit", "fortnight")], cookies: cookies)
+            #expect(unit.status == .unprocessableContent && unit.text.contains("must be weeks, days or hours"), "an unknown unit is not taken as weeks")
+            let length = try await app.submit("/schedules/new", fields: base + layer + [("layer0_length", "-5e9"), ("layer0_unit", "day")], cookies: cookies)
+            #expect(length.status == .unprocessableContent && length.text.contains("must be a whole number"))
+            #expect(try await app.store.schedules(ScheduleFilter(), page: PageRequest()).items.isEmpty, "nothing half-written")
+            #expect(try await app.page("/schedules/new", cookies: cookies).status == .ok, "still serving")
+        }
+    }
+
     @Test("an admin builds a schedule in the form; its page draws layers and the final line, warns of gaps, and takes overrides")
     func flow() async throws {
         try await TestApp.run(now: { ScheduleAPITests.monday }) { app in

@@ -411,7 +411,9 @@ struct SchedulePages {
             return Response.seeOther("/schedules/\(schedule.id.db)")
         } catch let error as DomainError {
             var view = FormView(form: form, error: error)
-            view.values["layers"] = [String(Self.filledLayers(form))]
+            // A count out of range was refused: redraw one layer, not as many as it asked for.
+            let inRange = Int(form["layers"] ?? "").map { (0...OnCallSchedule.maximumLayers + Self.spareLayers).contains($0) } ?? false
+            view.values["layers"] = [inRange ? String(Self.filledLayers(form)) : "1"]
             return try await self.form(context, schedule: existing, view: view, status: .unprocessableContent)
         }
     }
