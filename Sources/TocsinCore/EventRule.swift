@@ -24,13 +24,24 @@ public struct EventRule: Sendable, Equatable, Identifiable {
     public func matches(_ event: AlertEvent) -> Bool { conditions.allSatisfy { $0.matches(event) } }
 
     public static let maximumRules = 50
+    public static let maximumConditions = 20
+
+    /// Refuses more rules, or more conditions in one, than a list may hold, before any pattern is compiled.
+    public static func checkCounts(rules: Int, conditions: [Int]) throws {
+        var v = Validator()
+        v.check(rules <= maximumRules, "rules", "must have at most \(maximumRules) rules (it has \(rules))")
+        for (index, count) in conditions.enumerated().prefix(maximumRules) {
+            v.check(count <= maximumConditions, "rules[\(index)].conditions", "must have at most \(maximumConditions) conditions (it has \(count))")
+        }
+        try v.throwIfInvalid()
+    }
 
     public static func validate(_ rules: [EventRule], serviceID: UUID) throws {
         var v = Validator()
         v.check(rules.count <= maximumRules, "rules", "must have at most \(maximumRules) rules")
         for (index, rule) in rules.enumerated() {
             v.check(!rule.conditions.isEmpty, "rules[\(index)].conditions", "must have at least one condition")
-            v.check(rule.conditions.count <= 20, "rules[\(index)].conditions", "must have at most 20 conditions")
+            v.check(rule.conditions.count <= maximumConditions, "rules[\(index)].conditions", "must have at most \(maximumConditions) conditions")
             for (c, matcher) in rule.conditions.enumerated() { matcher.validate(at: "rules[\(index)].conditions[\(c)]", into: &v) }
             if case .route(let target) = rule.action { v.check(target != serviceID, "rules[\(index)].route_to", "must be another service") }
         }

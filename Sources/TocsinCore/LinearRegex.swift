@@ -23,6 +23,9 @@ public struct LinearRegex: Sendable {
 
     public let pattern: String
     private let program: Program
+
+    /// Instructions in the compiled program: what the pattern costs to keep, and per scalar of text at worst.
+    public var size: Int { program.insts.count + program.classes.count }
     private let fastPath: FastPath
 
     public init(_ pattern: String) throws(SyntaxError) {

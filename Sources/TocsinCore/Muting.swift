@@ -86,15 +86,23 @@ public struct AlertMatcher: Sendable, Equatable, Codable {
 /// compiled again. Bounded: when full it starts over, so hostile variety costs compile time, never memory.
 final class PatternCache: Sendable {
     static let shared = PatternCache()
-    static let capacity = 4096
-    private let entries = Mutex<[String: Result<LinearRegex, LinearRegex.SyntaxError>]>([:])
+    /// Instructions kept at most (about 24 bytes each): when full it starts over, so hostile variety costs
+    /// compile time, never unbounded memory.
+    static let budget = 500_000
+    private struct Entries {
+        var patterns: [String: Result<LinearRegex, LinearRegex.SyntaxError>] = [:]
+        var size = 0
+    }
+    private let entries = Mutex(Entries())
 
     func compiled(_ pattern: String) -> Result<LinearRegex, LinearRegex.SyntaxError> {
-        if let hit = entries.withLock({ $0[pattern] }) { return hit }
+        if let hit = entries.withLock({ $0.patterns[pattern] }) { return hit }
         let result = Result { () throws(LinearRegex.SyntaxError) in try LinearRegex(pattern) }
+        let cost = ((try? result.get())?.size ?? 0) + 1
         entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[pattern] = result
+            if entries.size + cost > Self.budget { entries = Entries() }
+            entries.patterns[pattern] = result
+            entries.size += cost
         }
         return result
     }
@@ -125,6 +133,15 @@ public struct Silence: Sendable, Equatable, Identifiable {
 
     public func isActive(at now: Date) -> Bool { startsAt <= now && now < endsAt }
 
+    public static let maximumMatchers = 20
+
+    /// Refuses more matchers than a silence may hold before any is compiled (callers check this first).
+    public static func checkMatcherCount(_ count: Int, field: String = "matchers") throws {
+        guard count <= maximumMatchers else {
+            throw DomainError.validation([FieldError(field, "must have at most \(maximumMatchers) matchers (it has \(count))")])
+        }
+    }
+
     public func mutes(_ event: AlertEvent, serviceID: UUID, at now: Date) -> Bool {
         isActive(at: now) && (self.serviceID == nil || self.serviceID == serviceID) && matchers.allSatisfy { $0.matches(event) }
     }
@@ -132,7 +149,7 @@ public struct Silence: Sendable, Equatable, Identifiable {
     public func validate() throws {
         var v = Validator()
         v.check(!matchers.isEmpty, "matchers", "must have at least one matcher (a silence of everything is too easy to forget)")
-        v.check(matchers.count <= 20, "matchers", "must have at most 20 matchers")
+        v.check(matchers.count <= Self.maximumMatchers, "matchers", "must have at most \(Self.maximumMatchers) matchers")
         for (index, matcher) in matchers.enumerated() { matcher.validate(at: "matchers[\(index)]", into: &v) }
         v.check(endsAt > startsAt, "ends_at", "must be after the start")
         v.check(endsAt.timeIntervalSince(startsAt) <= 366 * 86400, "ends_at", "must be within a year of starts_at")

@@ -20,7 +20,8 @@ struct Form: Sendable {
             let value = parts.count > 1 ? Self.decode(parts[1]) : ""
             values[key, default: []].append(value)
             if let count = values[key]?.count, count > RequestLimits.formValuesPerField {
-                throw DomainError.malformed(FieldError(key, "is repeated more than \(RequestLimits.formValuesPerField) times"))
+                // Reported on the body: the key is the sender's text, of any length.
+                throw DomainError.malformed(FieldError("body", "repeats the field \"\(key.prefix(40))\" more than \(RequestLimits.formValuesPerField) times"))
             }
         }
     }

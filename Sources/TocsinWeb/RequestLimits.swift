@@ -13,21 +13,59 @@ enum RequestLimits {
     /// Values of one repeated form field (a multiple-choice list).
     static let formValuesPerField = 1000
 
-    /// The first array in `value` longer than the limit, as a field error with its path.
-    static func checkLists(_ value: JSONValue, path: String = "") throws {
+    /// The first array or object in `value` with more entries than the limit, as a field error with its path.
+    /// The path is kept as parts and written out only for the error, so deep or wide bodies cost no string building.
+    static func checkLists(_ value: JSONValue) throws {
+        var path: [PathPart] = []
+        try checkLists(value, path: &path)
+    }
+
+    enum PathPart { case index(Int), key(String) }
+
+    private static func checkLists(_ value: JSONValue, path: inout [PathPart]) throws {
         switch value {
         case .array(let items):
             if items.count > listItems {
-                throw DomainError.invalid(path.isEmpty ? "body" : path, "must have at most \(listItems) items (it has \(items.count))")
+                throw DomainError.invalid(written(path), "must have at most \(listItems) items (it has \(items.count))")
             }
-            for (index, item) in items.enumerated() { try checkLists(item, path: "\(path)[\(index)]") }
+            for (index, item) in items.enumerated() where item.isContainer {
+                path.append(.index(index))
+                try checkLists(item, path: &path)
+                path.removeLast()
+            }
         case .object(let members):
             if members.count > listItems {
-                throw DomainError.invalid(path.isEmpty ? "body" : path, "must have at most \(listItems) members (it has \(members.count))")
+                throw DomainError.invalid(written(path), "must have at most \(listItems) members (it has \(members.count))")
             }
-            for (key, member) in members { try checkLists(member, path: path.isEmpty ? key : "\(path).\(key)") }
+            for (key, member) in members where member.isContainer {
+                path.append(.key(key))
+                try checkLists(member, path: &path)
+                path.removeLast()
+            }
         default:
             return
+        }
+    }
+
+    /// `layers[0].members`, or `body` for the whole; keys are cut to 100 characters, since they are the sender's.
+    static func written(_ path: [PathPart]) -> String {
+        guard !path.isEmpty else { return "body" }
+        var text = ""
+        for part in path {
+            switch part {
+            case .index(let index): text += "[\(index)]"
+            case .key(let key): text += (text.isEmpty ? "" : ".") + key.prefix(100)
+            }
+        }
+        return text
+    }
+}
+
+private extension JSONValue {
+    var isContainer: Bool {
+        switch self {
+        case .array, .object: return true
+        default: return false
         }
     }
 }

@@ -59,6 +59,29 @@ struct SecurityRegressionTests {
         }
     }
 
+    @Test("field names are the sender's text: a huge index in a repeated name is not spoken as a number (it overflowed)")
+    func hugeFieldIndex() async throws {
+        try await TestApp.run { app in
+            let key = "x[9223372036854775807]"
+            let fields = Array(repeating: (key, ""), count: RequestLimits.formValuesPerField + 1)
+            let reply = try await app.submit("/login", fields: fields, cookies: [:])
+            #expect(reply.status == .badRequest && reply.text.contains("more than \(RequestLimits.formValuesPerField) times"))
+            #expect(FormView.spoken("layers[9223372036854775807].name").hasPrefix("Layers"), "no trap on + 1")
+            #expect(try await app.page("/login").status == .ok, "still serving")
+        }
+    }
+
+    @Test("a deep, wide API body is checked without building a path for every value, and the path of the long list is named")
+    func deepBodies() async throws {
+        try await TestApp.run { app in
+            let (_, token) = try await app.user("Adam", role: .admin)
+            let deep = String(repeating: #"{"k":"#, count: 400) + "[" + Array(repeating: "1", count: 1001).joined(separator: ",") + "]" + String(repeating: "}", count: 400)
+            let reply = try await app.request(.post, "/api/v1/teams", token: token, json: deep)
+            #expect(reply.status.code < 500)
+            #expect(reply.errorFields == [Array(repeating: "k", count: 400).joined(separator: ".")])
+        }
+    }
+
     @Test("the API's CSRF rule holds whatever the path spelling, and form bodies are not JSON")
     func csrfPathSpelling() async throws {
         try await TestApp.run { app in

@@ -180,6 +180,8 @@ extension APIRoutes {
             _ = try context.require(.manageCatalog)
             let serviceID = try context.id()
             let body = try await JSONBody.decode(EventRulesJSON.self, from: request, context: context)
+            // Counts first, so that no more patterns are compiled than a rule list may hold.
+            try EventRule.checkCounts(rules: body.rules.count, conditions: body.rules.map(\.conditions.count))
             var v = Validator()
             let rules = body.rules.enumerated().compactMap { index, rule in rule.rule(at: index, into: &v) }
             try v.throwIfInvalid()
@@ -189,6 +191,7 @@ extension APIRoutes {
         api.on(.post, "silences") { request, context in
             let me = try context.require(.respond)
             let body = try await JSONBody.decode(SilenceInputJSON.self, from: request, context: context)
+            try Silence.checkMatcherCount(body.matchers.count)
             var v = Validator()
             let matchers = body.matchers.enumerated().compactMap { index, m -> AlertMatcher? in
                 guard let op = AlertMatcher.Operator(rawValue: m.op ?? "=") else {

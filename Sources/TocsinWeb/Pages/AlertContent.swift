@@ -46,20 +46,34 @@ enum AlertContent {
         """
     }
 
-    /// Custom details as nested definition lists, the shape most senders use (an object of fields).
+    /// Custom details as nested definition lists, the shape most senders use (an object of fields). Long values
+    /// and long lists are cut for the page, saying so; the API (`GET /api/v1/alerts`) has them whole.
     static func render(_ value: JSONValue, depth: Int) -> HTML {
         switch value {
         case .object(let members) where depth < nestingShown && !members.isEmpty:
-            return "<dl class=\"details\">\(members.sorted { $0.key < $1.key }.map { member -> HTML in "<dt>\(member.key)</dt><dd>\(render(member.value, depth: depth + 1))</dd>" })</dl>"
+            let shown = members.sorted { $0.key < $1.key }.prefix(maximumItemsShown)
+            return "<dl class=\"details\">\(shown.map { member -> HTML in "<dt>\(clipped(member.key))</dt><dd>\(render(member.value, depth: depth + 1))</dd>" })\(more(members.count))</dl>"
         case .array(let items) where depth < nestingShown && !items.isEmpty && items.allSatisfy(\.isScalar):
-            return "<ul class=\"plain\">\(items.map { item -> HTML in "<li>\(render(item, depth: depth + 1))</li>" })</ul>"
+            return "<ul class=\"plain\">\(items.prefix(maximumItemsShown).map { item -> HTML in "<li>\(render(item, depth: depth + 1))</li>" })\(more(items.count))</ul>"
         case .string(let text):
-            return text.contains("\n") ? "<pre>\(text)</pre>" : HTML.text(text)
+            return text.contains("\n") ? "<pre>\(clipped(text))</pre>" : clipped(text)
         case .null:
             return "<span class=\"muted\">null</span>"
         default:
-            return value.isScalar ? HTML.text(value.jsonText) : "<pre>\(value.jsonText)</pre>"
+            return value.isScalar ? clipped(value.jsonText) : "<pre>\(clipped(value.jsonText))</pre>"
         }
+    }
+
+    static let maximumCharactersShown = 2000
+    static let maximumItemsShown = 100
+
+    static func clipped(_ text: String) -> HTML {
+        guard text.count > maximumCharactersShown else { return HTML.text(text) }
+        return "\(String(text.prefix(maximumCharactersShown)))<span class=\"muted\">… (\(text.count - maximumCharactersShown) more characters)</span>"
+    }
+
+    private static func more(_ count: Int) -> HTML {
+        count > maximumItemsShown ? "<p class=\"muted\">… and \(count - maximumItemsShown) more</p>" : ""
     }
 }
 

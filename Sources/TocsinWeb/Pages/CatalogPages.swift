@@ -145,7 +145,7 @@ struct CatalogPages {
         <p class="lead">\(service.description.isEmpty ? "No description." : service.description)</p>
         \(manage)
         <div class="card"><p><strong>Now:</strong> \(Self.status(health, serviceID: service.id))</p>
-        \(Self.openIncidentList(openIncidents, now: now))
+        \(Self.openIncidentList(openIncidents, serviceID: service.id, now: now))
         \(Self.mutedList(muted, serviceID: service.id, now: now))</div>
         \(me.role.allows(.respond) ? Reports.form(serviceID: service.id, view: report, csrf: csrf) : HTML.empty)
         <div class="card"><dl class="facts">
@@ -171,12 +171,12 @@ struct CatalogPages {
         return Pages.response(html)
     }
 
-    static func openIncidentList(_ page: Page<Incident>, now: Date) -> HTML {
+    static func openIncidentList(_ page: Page<Incident>, serviceID: UUID, now: Date) -> HTML {
         guard !page.items.isEmpty else { return "" }
         let items = page.items.map { i -> HTML in
             "<li>\(IncidentPages.badge(i.severity)) \(IncidentPages.badge(i.status)) <a href=\"/incidents/\(i.id.db)\">#\(i.number) \(i.title)</a> <small>\(Ages.ago(i.createdAt, now: now))</small></li>"
         }
-        let more: HTML = page.total > page.items.count ? "<li><a href=\"/incidents?status=open\">all \(page.total) open incidents</a></li>" : ""
+        let more: HTML = page.total > page.items.count ? "<li><a href=\"/incidents?status=open&amp;service_id=\(serviceID.db)\">all \(page.total) open incidents</a></li>" : ""
         return "<h3>Open incidents</h3><ul class=\"plain\">\(items)\(more)</ul>"
     }
 

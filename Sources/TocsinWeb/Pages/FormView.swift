@@ -68,7 +68,8 @@ struct FormView {
         words = words.replacingOccurrences(of: "].", with: ": ").replacingOccurrences(of: "]", with: "").replacingOccurrences(of: ".", with: ": ")
         if let open = words.firstIndex(of: "[") {
             let digits = words[words.index(after: open)...].prefix { $0.isNumber }
-            if let index = Int(digits) {
+            // Field names can come from the request: only a small index is spoken as a number (no overflow on + 1).
+            if digits.count <= 6, let index = Int(digits) {
                 words.replaceSubrange(open..<words.index(open, offsetBy: digits.count + 1), with: ", \(index + 1)")
             }
             words = words.replacingOccurrences(of: "[", with: " ")

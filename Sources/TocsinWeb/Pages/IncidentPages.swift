@@ -249,17 +249,29 @@ struct IncidentPages {
 
     /// The alerts this incident's inhibition is muting on dependent services; the ones that would have been more
     /// severe than this incident come first, marked, since they may be a bigger fire than this one.
+    static let mutedExamined = 5000
+
     private func mutedByThis(_ incident: Incident, me: User, now: Date) async throws -> HTML {
         let filter = AlertFilter(mutedByIncidentID: incident.id)
-        let page = try await store.alerts(filter, page: PageRequest(limit: 20))
-        guard page.total > 0 else { return "" }
-        let services = Dictionary(try await store.services(ids: Array(Set(page.items.map(\.serviceID)))).map { ($0.id, $0) },
+        // Every muted alert is looked at (up to `mutedExamined`), so one worse than this incident is flagged
+        // however many lesser ones came after it; 20 are listed, the worse ones first.
+        var examined: [Alert] = []
+        var total = 0
+        repeat {
+            let page = try await store.alerts(filter, page: PageRequest(limit: PageRequest.maximumLimit, offset: examined.count))
+            total = page.total
+            examined += page.items
+            if page.items.isEmpty { break }
+        } while examined.count < min(total, Self.mutedExamined)
+        guard total > 0 else { return "" }
+        let services = Dictionary(try await store.services(ids: Array(Set(examined.map(\.serviceID)))).map { ($0.id, $0) },
                                   uniquingKeysWith: { first, _ in first })
         func wouldBe(_ alert: Alert) -> IncidentSeverity? {
             services[alert.serviceID].map { SeverityMatrix.standard.severity(for: alert.severity, tier: $0.tier, overrides: $0.severityOverrides) }
         }
-        let worse = page.items.filter { (wouldBe($0) ?? .sev4) > incident.severity }
-        let ordered = worse + page.items.filter { (wouldBe($0) ?? .sev4) <= incident.severity }
+        let worse = examined.filter { (wouldBe($0) ?? .sev4) > incident.severity }.sorted { (wouldBe($0) ?? .sev4) > (wouldBe($1) ?? .sev4) }
+        let ordered = Array((worse + examined.filter { (wouldBe($0) ?? .sev4) <= incident.severity }).prefix(20))
+        let page = (items: ordered, total: total)
         let items = ordered.map { alert -> HTML in
             let service = services[alert.serviceID]
             let severity = wouldBe(alert)
@@ -270,7 +282,9 @@ struct IncidentPages {
             \(alert.summary.isEmpty ? alert.dedupKey : alert.summary) <small>(\(alert.severity.rawValue), \(alert.status.rawValue), \(Ages.ago(alert.lastSeenAt, now: now)))</small></li>
             """
         }
-        let more: HTML = page.total > page.items.count ? " Showing \(page.items.count) of \(page.total)." : ""
+        let more: HTML = total > ordered.count
+            ? " Showing \(ordered.count) of \(total)\(total > examined.count ? HTML(", the worse ones counted among the first \(examined.count)") : HTML.empty)."
+            : ""
         let box = worse.isEmpty ? "warning" : "alert"
         return """
         <section class="\(box)" aria-labelledby="muting-title">

@@ -31,7 +31,9 @@ struct SilencePages {
     static func parseMatchers(_ text: String) throws -> [AlertMatcher] {
         var v = Validator()
         var matchers: [AlertMatcher] = []
-        for (index, line) in text.split(whereSeparator: \.isNewline).map({ String($0).trimmed }).filter({ !$0.isEmpty }).enumerated() {
+        let lines = text.split(whereSeparator: \.isNewline).map({ String($0).trimmed }).filter({ !$0.isEmpty })
+        try Silence.checkMatcherCount(lines.count)
+        for (index, line) in lines.enumerated() {
             // The operator is the first one in the line (the longer at the same place), so a value may contain "=".
             let found = AlertMatcher.Operator.allCases.compactMap { op in line.range(of: op.rawValue).map { (op, $0) } }
                 .min { a, b in a.1.lowerBound != b.1.lowerBound ? a.1.lowerBound < b.1.lowerBound : a.0.rawValue.count > b.0.rawValue.count }
