@@ -26,10 +26,15 @@ public enum AlertmanagerWebhook {
             throw Invalid(errors: [FieldError("alerts", "must have at most \(maximumAlerts) alerts; set max_alerts: \(maximumAlerts) on the webhook receiver")])
         }
         var errors: [FieldError] = []
+        // The envelope is copied into every alert's details: each part is kept small, so a notification of
+        // many alerts cannot multiply a large envelope (group labels are each alert's own labels anyway).
         let groupLabels = stringMap(root["groupLabels"])
+        let groupLabelBytes = groupLabels.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
         let envelope: [String: JSONValue] = [
-            "receiver": root["receiver"] ?? .null, "group_key": root["groupKey"] ?? .null, "group_labels": .object(groupLabels.mapValues(JSONValue.string)),
-            "external_url": root["externalURL"] ?? .null, "truncated_alerts": root["truncatedAlerts"] ?? .null,
+            "receiver": clipped(root["receiver"]), "group_key": clipped(root["groupKey"]),
+            "group_labels": groupLabelBytes <= envelopePartBytes ? .object(groupLabels.mapValues(JSONValue.string))
+                : .string("(\(groupLabels.count) group labels, \(groupLabelBytes) bytes: not copied; each alert has them among its labels)"),
+            "external_url": clipped(root["externalURL"]), "truncated_alerts": { if case .number(let n)? = root["truncatedAlerts"] { return .number(n) } else { return .null } }(),
         ]
         var events: [AlertEvent] = []
         for (index, value) in alerts.enumerated() {
@@ -101,6 +106,18 @@ public enum AlertmanagerWebhook {
     }
 
     /// When a sender gives no fingerprint, the sorted label set identifies the alert, as in Alertmanager.
+    /// The most of one envelope part copied into each alert.
+    public static let envelopePartBytes = 1024
+
+    /// A string envelope part, cut to `envelopePartBytes` with a mark saying so; anything else that is not a string is dropped.
+    static func clipped(_ value: JSONValue?) -> JSONValue {
+        guard let text = value?.stringValue else { return .null }
+        guard text.utf8.count > envelopePartBytes else { return .string(text) }
+        var cut = Substring(text)
+        while cut.utf8.count > envelopePartBytes - 40 { cut = cut.dropLast(max(1, (cut.utf8.count - envelopePartBytes + 40) / 4)) }
+        return .string("\(cut)… (cut: \(text.utf8.count) bytes)")
+    }
+
     static func fingerprintOf(_ labels: [String: String]) -> String {
         let canonical = labels.sorted { $0.key < $1.key }.map { "\($0.key)\u{1}\($0.value)" }.joined(separator: "\u{2}")
         return SHA256.hash(data: Data(canonical.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()

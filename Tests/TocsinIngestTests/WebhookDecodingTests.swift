@@ -22,6 +22,20 @@ struct WebhookDecodingTests {
         #expect(events[1].summary == "HighLatency (instance=api-2:9100, job=api, severity=critical)")
     }
 
+    @Test("a large envelope is not copied whole into each of many alerts: parts are cut, saying so")
+    func envelopeBounded() throws {
+        let big = String(repeating: "é", count: 50_000)
+        let alerts = (0..<1000).map { #"{"status":"firing","labels":{"alertname":"A\#($0)","job":"x"}}"# }.joined(separator: ",")
+        let body = #"{"receiver":"tocsin","groupKey":"\#(big)","externalURL":"http://am:9093","groupLabels":{"job":"\#(big)"},"alerts":[\#(alerts)]}"#
+        let events = try AlertmanagerWebhook.decode(Data(body.utf8), flavor: .alertmanager)
+        #expect(events.count == 1000)
+        let details = try #require(events.first?.details.objectValue)
+        let key = try #require(details["group_key"]?.stringValue)
+        #expect(key.utf8.count <= AlertmanagerWebhook.envelopePartBytes && key.hasSuffix("(cut: 100000 bytes)"))
+        #expect(details["group_labels"]?.stringValue?.contains("not copied") == true)
+        #expect(details["receiver"] == "tocsin" && details["external_url"] == "http://am:9093")
+    }
+
     @Test("resolved alerts resolve")
     func resolved() throws {
         let events = try AlertmanagerWebhook.decode(try payload("alertmanager-resolved"), flavor: .alertmanager)
