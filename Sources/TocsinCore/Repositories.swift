@@ -83,7 +83,8 @@ public protocol CredentialRepository: Sendable {
 }
 
 /// Everything the web layer needs from storage.
-public protocol TocsinStore: UserRepository, TeamRepository, ServiceRepository, CredentialRepository, AlertRepository, ScheduleRepository {
+public protocol TocsinStore: UserRepository, TeamRepository, ServiceRepository, CredentialRepository, AlertRepository, ScheduleRepository,
+    IncidentTimelineRepository {
     /// Whether the database answers.
     func ping() async throws
 }

@@ -59,6 +59,11 @@ final class IngestTransaction {
     /// The incident counter, once read: numbers are handed out here and the counter written with the rows.
     private var lastNumber: Int?
     private var counterUnwritten = false
+    /// Each incident the batch touched, as `IncidentTransitions` left it; the changed ones of those already
+    /// written are updated at the next flush, with the events the transitions produced.
+    private var states: [UUID: IncidentState] = [:]
+    private var changedStates: [UUID] = []
+    private var unwrittenEvents: [(incidentID: UUID, draft: IncidentEventDraft)] = []
 
     init(db: any SQLDatabase, kind: DatabaseKind, earliest: Date) {
         self.db = db
@@ -148,6 +153,7 @@ final class IngestTransaction {
     }
 
     private func decide(_ prepared: Prepared, integrationKeyID: UUID?, now: Date) async throws -> IngestOutcome {
+        let actor = integrationKeyID.map(Actor.integration) ?? .system
         let event: AlertEvent
         var serviceID: UUID
         var existing: Alert?
@@ -166,7 +172,7 @@ final class IngestTransaction {
         let decision = AlertDecision.decide(event, open: existing)
         switch decision {
         case .open:
-            let place = try await placement(for: event, serviceID: serviceID, now: now)
+            let place = try await placement(for: event, serviceID: serviceID, actor: actor, now: now)
             var alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, event: event, incidentID: place.incidentID, now: now)
             alert.groupingReason = place.groupingReason
             alert.setMute(place.mute)
@@ -176,11 +182,13 @@ final class IngestTransaction {
             var alert = existing!
             if let incident = alert.incidentID, event.severity > alert.severity, let settings = try await settings(of: serviceID) {
                 // Worse than before: the incident follows its worst alert.
-                try await touchIncident(incident, severity: settings.incidentSeverity(for: event), retrigger: false, now: now)
+                try await transition(incident, .raiseSeverity(to: settings.incidentSeverity(for: event),
+                                                              reason: "a repeat of \"\(alert.summary.prefix(200))\" came in as \(event.severity.rawValue)"),
+                                     by: actor, now: now)
             }
             if alert.incidentID == nil {
                 // Muted when it began: once the mute is over, a repeat opens (or joins) its incident.
-                let place = try await placement(for: event, serviceID: serviceID, now: now)
+                let place = try await placement(for: event, serviceID: serviceID, actor: actor, now: now)
                 (alert.incidentID, alert.groupingReason) = (place.incidentID, place.groupingReason)
                 alert.setMute(place.mute)
             }
@@ -198,7 +206,7 @@ final class IngestTransaction {
                 (alert.status, alert.acknowledgedAt) = (.acknowledged, now)
             }
             stage(alert)
-            if let incident = alert.incidentID { try await rollUpIncident(incident, now: now) }
+            if let incident = alert.incidentID { try await rollUpIncident(incident, by: actor, now: now) }
             return IngestOutcome(decision: decision, alertID: alert.id, incidentID: alert.incidentID)
         case .ignore:
             return IngestOutcome(decision: decision, alertID: existing?.id, incidentID: existing?.incidentID)
@@ -216,7 +224,7 @@ final class IngestTransaction {
     // MARK: Placement
 
     /// Where a new alert goes: muted (stored, no incident, nobody paged), or into an incident by the service's grouping.
-    private func placement(for event: AlertEvent, serviceID: UUID, now: Date) async throws
+    private func placement(for event: AlertEvent, serviceID: UUID, actor: Actor, now: Date) async throws
         -> (incidentID: UUID?, groupingReason: String?, mute: Mute?, opened: Bool) {
         guard let settings = try await settings(of: serviceID) else { throw DomainError.notFound("service \(serviceID.db) not found") }
         let inhibitable = event.detectionSource == .monitoring || settings.inhibitReports
@@ -236,10 +244,10 @@ final class IngestTransaction {
         let candidates = try await groupingCandidates(of: serviceID, grouping: settings.grouping, event: event, now: now)
         switch GroupingDecision.decide(settings.grouping, event: event, open: candidates, now: now) {
         case .join(let id, let why):
-            try await touchIncident(id, severity: severity, retrigger: true, now: now)
+            try await transition(id, .joinAlert(summary: Self.summary(of: event), severity: severity, reason: why), by: actor, now: now)
             return (id, why, nil, false)
         case .open(let groupKey, let why):
-            return (try await openIncident(for: event, serviceID: serviceID, severity: severity, groupKey: groupKey, now: now), why, nil, true)
+            return (try await openIncident(for: event, serviceID: serviceID, severity: severity, groupKey: groupKey, actor: actor, now: now), why, nil, true)
         }
     }
 
@@ -291,31 +299,50 @@ final class IngestTransaction {
         }
     }
 
-    /// A worse alert makes its incident worse (a milder one leaves it); a new alert in an acknowledged incident
-    /// needs someone again. Severities are named SEV1…SEV4, so the worse of two is the smaller name.
-    private func touchIncident(_ id: UUID, severity: IncidentSeverity, retrigger: Bool, now: Date) async throws {
-        if var incident = unwrittenIncidents[id] {
-            // Not written yet, so still triggered: only its severity can change.
-            incident.severity = max(incident.severity, severity)
-            incident.updatedAt = now
-            unwrittenIncidents[id] = incident
+    static func summary(of event: AlertEvent) -> String { String((event.summary.isEmpty ? event.dedupKey : event.summary).prefix(1024)) }
+
+    /// Applies a command to an incident through `IncidentTransitions`: a worse alert makes it worse, a new alert
+    /// in an acknowledged incident needs someone again. A refused command (an alert for an incident that has just
+    /// been resolved) changes nothing.
+    private func transition(_ id: UUID, _ command: IncidentCommand, by actor: Actor, now: Date) async throws {
+        guard let state = try await state(of: id) else { return }
+        let next: IncidentState
+        let events: [IncidentEventDraft]
+        do {
+            (next, events) = try IncidentTransitions.apply(command, to: state, by: actor, now: now)
+        } catch {
             return
         }
-        let status: SQLQueryString = retrigger ? ", status = CASE WHEN status = 'acknowledged' THEN 'triggered' ELSE status END" : ""
-        try await db.raw("""
-            UPDATE incidents SET severity = CASE WHEN severity > \(bind: severity.rawValue) THEN \(bind: severity.rawValue) ELSE severity END,
-                updated_at = \(bind: now)
-            """ + status + " WHERE id = \(bind: id.db)").run()
+        guard !events.isEmpty else { return }
+        states[id] = next
+        if var incident = unwrittenIncidents[id] {
+            (incident.severity, incident.updatedAt) = (next.severity, next.updatedAt)
+            unwrittenIncidents[id] = incident
+        } else if !changedStates.contains(id) {
+            changedStates.append(id)
+        }
+        unwrittenEvents += events.map { (id, $0) }
+    }
+
+    private func state(of id: UUID) async throws -> IncidentState? {
+        if let known = states[id] { return known }
+        let loaded = try await SQLStore.incidentState(id, db, kind: kind)
+        states[id] = loaded
+        return loaded
     }
 
     private func openIncident(for event: AlertEvent, serviceID: UUID, severity: IncidentSeverity, groupKey: String?,
-                              now: Date) async throws -> UUID {
+                              actor: Actor, now: Date) async throws -> UUID {
         let number = try await nextIncidentNumber()
-        let title = event.summary.isEmpty ? event.dedupKey : event.summary
-        let incident = NewIncident(id: UUID(), number: number, title: String(title.prefix(1024)), severity: severity,
+        let title = Self.summary(of: event)
+        let (state, events) = IncidentTransitions.open(title: title, severity: severity, detectionSource: event.detectionSource,
+                                                       alertSummary: event.detectionSource == .monitoring ? title : nil, by: actor, now: now)
+        let incident = NewIncident(id: UUID(), number: number, title: title, severity: state.severity,
                                    detectionSource: event.detectionSource, groupKey: groupKey, serviceID: serviceID, createdAt: now, updatedAt: now)
         unwrittenIncidents[incident.id] = incident
         unwrittenIncidentOrder.append(incident.id)
+        states[incident.id] = state
+        unwrittenEvents += events.map { (incident.id, $0) }
         openedHere[serviceID, default: []].append(OpenIncident(id: incident.id, number: number, createdAt: now, groupKey: groupKey))
         return incident.id
     }
@@ -333,23 +360,19 @@ final class IngestTransaction {
         return lastNumber!
     }
 
-    /// An incident is resolved when none of its alerts is open, acknowledged when none is still triggered.
-    private func rollUpIncident(_ id: UUID, now: Date) async throws {
+    /// An incident is resolved when none of its alerts is open, acknowledged when none is still triggered
+    /// (`IncidentTransitions` decides; this counts).
+    private func rollUpIncident(_ id: UUID, by actor: Actor, now: Date) async throws {
         try await flush()
         let statuses = try await db.raw("SELECT status FROM alerts WHERE incident_id = \(bind: id.db)").all(decodingColumn: "status", as: String.self)
         let open = statuses.filter { $0 != AlertStatus.resolved.rawValue }
-        if open.isEmpty {
-            try await db.raw("""
-                UPDATE incidents SET status = 'resolved', resolved_at = \(bind: now), updated_at = \(bind: now)
-                WHERE id = \(bind: id.db) AND status <> 'resolved'
-                """).run()
+        try await transition(id, .rollUp(openAlerts: open.count, triggeredAlerts: open.filter { $0 == AlertStatus.triggered.rawValue }.count),
+                             by: actor, now: now)
+        if states[id]?.status == .resolved {
             for service in openedHere.keys { openedHere[service]?.removeAll { $0.id == id } }
-        } else if !open.contains(AlertStatus.triggered.rawValue) {
-            try await db.raw("""
-                UPDATE incidents SET status = 'acknowledged', acknowledged_at = COALESCE(acknowledged_at, \(bind: now)), updated_at = \(bind: now)
-                WHERE id = \(bind: id.db) AND status = 'triggered'
-                """).run()
         }
+        // Written now: later events in the batch look for open incidents in the database.
+        try await flush()
     }
 
     // MARK: Reading settings, writing rows
@@ -412,6 +435,12 @@ final class IngestTransaction {
                 """).run()
         }
         (unwrittenAlerts, unwrittenAlertOrder) = ([:], [])
+        for id in changedStates {
+            if let state = states[id] { try await SQLStore.writeIncidentState(id, state, db) }
+        }
+        changedStates = []
+        try await SQLStore.insertEvents(unwrittenEvents, db)
+        unwrittenEvents = []
     }
 
     private static func values(of alert: Alert) throws -> SQLQueryString {

@@ -50,50 +50,53 @@ extension SQLStore: AlertRepository {
     }
 
     public func setIncidentStatus(id: UUID, to status: IncidentStatus, by actor: UUID?, now: Date) async throws -> Incident {
-        try await database.write { db in
-            guard let row = try await db.raw("""
-                SELECT i.status, i.acknowledged_at, i.resolved_at, a.name AS acknowledger, r.name AS resolver FROM incidents i
-                LEFT JOIN users a ON a.id = i.acknowledged_by LEFT JOIN users r ON r.id = i.resolved_by WHERE i.id = \(bind: id.db)
-                """).first()
-            else { throw DomainError.notFound("incident \(id.db) not found") }
-            let current = try row.decode(column: "status", as: String.self)
-            /// "already acknowledged by Ana Lima at 2026-12-01T03:12:00Z": the second responder learns who has it.
-            func already(_ state: String, _ who: String, _ when: String) throws -> DomainError {
-                let name = try row.decode(column: who, as: String?.self)
-                let at = try row.decode(column: when, as: Date?.self).map { " at " + ISO8601DateFormatter().string(from: $0) } ?? ""
-                return DomainError.conflict("the incident is already \(state)" + (name.map { " by \($0)" } ?? "") + at, field: "status")
-            }
+        let kind = database.kind
+        return try await database.write { db in
+            guard let state = try await Self.incidentState(id, db, kind: kind) else { throw DomainError.notFound("incident \(id.db) not found") }
+            let command: IncidentCommand
             switch status {
-            case .acknowledged:
-                if current == IncidentStatus.resolved.rawValue { throw try already("resolved", "resolver", "resolved_at") }
-                guard current == IncidentStatus.triggered.rawValue else { throw try already("acknowledged", "acknowledger", "acknowledged_at") }
+            case .acknowledged: command = .acknowledge
+            case .resolved: command = .resolve
+            case .triggered: throw DomainError.invalid("status", "an incident cannot be set back to triggered")
+            }
+            let (next, events): (IncidentState, [IncidentEventDraft])
+            do {
+                (next, events) = try IncidentTransitions.apply(command, to: state, by: actor.map(Actor.user) ?? .system, now: now)
+            } catch let refusal as IncidentRefusal {
+                throw try await Self.refusal(refusal, state: state, db)
+            }
+            if status == .acknowledged {
                 try await db.raw("""
                     UPDATE alerts SET status = 'acknowledged', acknowledged_at = \(bind: now) WHERE incident_id = \(bind: id.db) AND status = 'triggered'
                     """).run()
-                try await db.raw("""
-                    UPDATE incidents SET status = 'acknowledged', acknowledged_at = \(bind: now), acknowledged_by = \(bind: actor?.db),
-                        updated_at = \(bind: now) WHERE id = \(bind: id.db)
-                    """).run()
-            case .resolved:
-                guard current != IncidentStatus.resolved.rawValue else { throw try already("resolved", "resolver", "resolved_at") }
+            } else {
                 // A person resolved these: they count as handled (acknowledged), not as resolving themselves.
                 try await db.raw("""
                     UPDATE alerts SET status = 'resolved', resolved_at = \(bind: now), acknowledged_at = COALESCE(acknowledged_at, \(bind: now))
                     WHERE incident_id = \(bind: id.db) AND status <> 'resolved'
                     """).run()
-                try await db.raw("""
-                    UPDATE incidents SET status = 'resolved', resolved_at = \(bind: now), resolved_by = \(bind: actor?.db),
-                        acknowledged_by = CASE WHEN acknowledged_at IS NULL THEN \(bind: actor?.db) ELSE acknowledged_by END,
-                        acknowledged_at = COALESCE(acknowledged_at, \(bind: now)), updated_at = \(bind: now)
-                    WHERE id = \(bind: id.db)
-                    """).run()
-            case .triggered:
-                throw DomainError.invalid("status", "an incident cannot be set back to triggered")
             }
+            try await Self.writeIncidentState(id, next, db)
+            try await Self.insertEvents(events.map { (id, $0) }, db)
             guard let row = try await db.raw("SELECT * FROM incidents WHERE id = \(bind: id.db)").first() else {
                 throw DomainError.notFound("incident \(id.db) not found")
             }
             return try await Self.incidents(from: [row], db)[0]
+        }
+    }
+
+    /// "the incident is already acknowledged by Ana Lima at 2026-12-01T03:12:00Z": the second responder learns who has it.
+    private static func refusal(_ refusal: IncidentRefusal, state: IncidentState, _ db: any SQLDatabase) async throws -> DomainError {
+        func already(_ what: String, _ who: UUID?, _ when: Date?) async throws -> DomainError {
+            var name: String?
+            if let who { name = try await db.raw("SELECT name FROM users WHERE id = \(bind: who.db)").first(decodingColumn: "name", as: String.self) }
+            let at = when.map { " at " + ISO8601DateFormatter().string(from: $0) } ?? ""
+            return DomainError.conflict("the incident is already \(what)" + (name.map { " by \($0)" } ?? "") + at, field: "status")
+        }
+        switch refusal {
+        case .alreadyAcknowledged: return try await already("acknowledged", state.acknowledgedBy, state.acknowledgedAt)
+        case .alreadyResolved, .closed: return try await already("resolved", state.resolvedBy, state.resolvedAt)
+        case .notResolved: return DomainError.conflict("the incident is not resolved", field: "status")
         }
     }
 

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Who or what did something to an incident.
+public enum Actor: Sendable, Equatable, Hashable {
+    case user(UUID)
+    case integration(UUID)
+    /// Tocsin itself: a roll-up from alerts, a rule, a migration's reconstruction.
+    case system
+
+    public var type: String {
+        switch self {
+        case .user: return "user"
+        case .integration: return "integration"
+        case .system: return "system"
+        }
+    }
+
+    public var id: UUID? {
+        switch self {
+        case .user(let id), .integration(let id): return id
+        case .system: return nil
+        }
+    }
+
+    public init?(type: String, id: UUID?) {
+        switch (type, id) {
+        case ("user", let id?): self = .user(id)
+        case ("integration", let id?): self = .integration(id)
+        case ("system", _): self = .system
+        // A person or key that has since been removed keeps its type but loses its id.
+        case ("user", nil), ("integration", nil): return nil
+        default: return nil
+        }
+    }
+}
+
+/// What happened to an incident. An open set: later capabilities add kinds (pages sent, notes, role changes)
+/// without a migration, since the kind is stored as text and the rest as a small JSON payload.
+public struct IncidentEventKind: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { rawValue = value }
+
+    public static let opened: IncidentEventKind = "opened"
+    public static let alertJoined: IncidentEventKind = "alert_joined"
+    public static let acknowledged: IncidentEventKind = "acknowledged"
+    public static let retriggered: IncidentEventKind = "retriggered"
+    public static let resolved: IncidentEventKind = "resolved"
+    public static let reopened: IncidentEventKind = "reopened"
+    public static let severityChanged: IncidentEventKind = "severity_changed"
+}
+
+/// One entry of an incident's append-only record, as produced by a transition (the store gives it its id).
+public struct IncidentEventDraft: Sendable, Equatable {
+    public var kind: IncidentEventKind
+    public var at: Date
+    public var actor: Actor
+    /// A small object: what a reader needs to say what happened (`title`, `from`/`to`, `summary`, `reason`).
+    public var payload: [String: JSONValue]
+
+    public init(kind: IncidentEventKind, at: Date, actor: Actor, payload: [String: JSONValue] = [:]) {
+        self.kind = kind
+        self.at = at
+        self.actor = actor
+        self.payload = payload
+    }
+}
+
+/// A stored event, with the name of its author as it is now (nil when the person or key was removed).
+public struct IncidentEvent: Sendable, Equatable, Identifiable {
+    public var id: Int
+    public var incidentID: UUID
+    public var kind: IncidentEventKind
+    public var at: Date
+    /// nil type only when the author was removed and the stored type is unknown.
+    public var actorType: String
+    public var actorID: UUID?
+    public var actorName: String?
+    public var payload: [String: JSONValue]
+
+    public init(id: Int, incidentID: UUID, kind: IncidentEventKind, at: Date, actorType: String, actorID: UUID?, actorName: String?,
+                payload: [String: JSONValue]) {
+        self.id = id
+        self.incidentID = incidentID
+        self.kind = kind
+        self.at = at
+        self.actorType = actorType
+        self.actorID = actorID
+        self.actorName = actorName
+        self.payload = payload
+    }
+
+    /// The author as a person reads it.
+    public var authorName: String {
+        switch actorType {
+        case "user": return actorName ?? "a removed user"
+        case "integration": return actorName.map { "integration \($0)" } ?? "a removed integration"
+        default: return "Tocsin"
+        }
+    }
+
+    /// One sentence for the timeline: "Acknowledged by Ana Lima".
+    public var body: String {
+        let text = { (key: String) in self.payload[key]?.stringValue }
+        let by = actorType == "system" ? "" : " by \(authorName)"
+        switch kind {
+        case .opened:
+            let what = text("alert_summary").map { " by the alert \"\($0)\"" } ?? (text("detection_source") == "monitoring" ? "" : " from a report")
+            return "Opened\(what)\(actorType == "integration" ? " from \(authorName)" : by) as \(text("severity") ?? "?")"
+        case .alertJoined:
+            return "Alert \"\(text("alert_summary") ?? "?")\" joined" + (text("reason").map { ": \($0)" } ?? "")
+        case .acknowledged:
+            return actorType == "user" ? "Acknowledged by \(authorName)" : "Acknowledged: none of its alerts is still triggered" + (actorType == "integration" ? " (\(authorName))" : "")
+        case .retriggered:
+            return "Triggered again: a new alert \"\(text("alert_summary") ?? "?")\" needs someone"
+        case .resolved:
+            return actorType == "user" ? "Resolved by \(authorName)" : "Resolved: all of its alerts resolved" + (actorType == "integration" ? " (\(authorName))" : "")
+        case .reopened:
+            return "Reopened\(by)"
+        case .severityChanged:
+            return "Severity \(text("from") ?? "?") → \(text("to") ?? "?")\(by)" + (text("reason").map { ": \($0)" } ?? "")
+        default:
+            return "\(kind.rawValue.replacingOccurrences(of: "_", with: " ").capitalizedFirst)\(by)"
+        }
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
