@@ -24,6 +24,34 @@ struct MigrationTests {
         }
     }
 
+    @Test("incidents from before the event stream get their opening, acknowledgement and resolution back", arguments: TestBackend.available)
+    func eventBackfill(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend, migrateUpTo: 12) { database in
+            let store = SQLStore(database: database)
+            let ana = Seed.user("ana", role: .responder)
+            try await store.createUser(ana)
+            let opened = Date(timeIntervalSince1970: 1_790_000_000)
+            let (acked, resolved) = (opened.addingTimeInterval(120), opened.addingTimeInterval(900))
+            let (first, second) = (UUID(), UUID())
+            try await database.write { db in
+                try await db.raw("""
+                    INSERT INTO incidents (id, number, title, status, severity, detection_source, created_at, acknowledged_at, resolved_at,
+                        updated_at, acknowledged_by, resolved_by) VALUES
+                    (\(bind: first.uuidString.lowercased()), 1, 'Disk full', 'resolved', 'SEV2', 'monitoring', \(bind: opened), \(bind: acked), \(bind: resolved),
+                        \(bind: resolved), \(bind: ana.id.uuidString.lowercased()), NULL),
+                    (\(bind: second.uuidString.lowercased()), 2, 'Login slow', 'triggered', 'SEV3', 'customer', \(bind: opened), NULL, NULL, \(bind: opened), NULL, NULL)
+                    """).run()
+            }
+            _ = try await Migrator(database: database).migrate()
+            let timeline = try await store.incidentTimeline(incidentID: first, page: PageRequest())
+            #expect(timeline.items.map(\.kind) == [.opened, .acknowledged, .resolved])
+            #expect(timeline.items.map(\.at) == [opened, acked, resolved])
+            #expect(timeline.items.map(\.body) == ["Opened as SEV2", "Acknowledged by Ana", "Resolved: all of its alerts resolved"])
+            #expect(timeline.items[0].payload["reconstructed"] == "true")
+            #expect(try await store.incidentTimeline(incidentID: second, page: PageRequest()).items.map(\.kind) == [.opened])
+        }
+    }
+
     @Test("a schema newer than the binary is refused", arguments: TestBackend.available)
     func newerSchema(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in

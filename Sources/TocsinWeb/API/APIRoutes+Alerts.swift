@@ -58,6 +58,11 @@ extension APIRoutes {
             let (changes, names) = try await IncidentPages.recentChanges(of: incident, store)
             return try JSONBody.response(DataJSON(data: changes.map { ChangeJSON(change: $0, serviceName: names[$0.serviceID]) }))
         }
+        api.on(.get, "incidents/:id/timeline") { request, context in
+            _ = try context.require(.read)
+            let page = try await store.incidentTimeline(incidentID: try context.id(), page: try request.pageRequest)
+            return try JSONBody.response(ListJSON(page) { IncidentEventJSON(event: $0) })
+        }
         for (action, status) in [("acknowledge", IncidentStatus.acknowledged), ("resolve", .resolved)] {
             api.on(.post, "incidents/:id/\(action)") { _, context in
                 let me = try context.require(.respond)

@@ -131,3 +131,50 @@ struct IncidentJSON: Encodable {
         try c.encode(incident.updatedAt, forKey: .updatedAt)
     }
 }
+
+/// One entry of `GET /api/v1/incidents/{id}/timeline`.
+struct IncidentEventJSON: Encodable {
+    struct Author: Encodable {
+        var type: String
+        var id: String?
+        var name: String
+
+        /// `id` is always present: null for Tocsin itself.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(type, forKey: .type)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+        }
+
+        enum CodingKeys: String, CodingKey { case type, id, name }
+    }
+
+    var id: Int
+    var kind: String
+    var at: Date
+    var author: Author
+    var body: String
+    var data: JSONValue
+
+    init(event: IncidentEvent) {
+        id = event.id
+        kind = event.kind.rawValue
+        at = event.at
+        author = Author(type: event.actorType, id: event.actorID?.db, name: event.actorName ?? event.authorName)
+        body = event.body
+        data = .object(event.payload)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(at, forKey: .at)
+        try c.encode(author, forKey: .author)
+        try c.encode(body, forKey: .body)
+        try c.encode(data, forKey: .data)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, kind, at, author, body, data }
+}

@@ -184,6 +184,11 @@ enum OpenAPIDocument {
                                                "links": ["type": "array", "items": ["type": "object", "properties": ["href": string, "text": nullableString]]]],
                              ]]]]),
         ],
+        "/api/v1/incidents/{id}/timeline": [
+            "parameters": [idParam],
+            "get": operation("incidentTimeline", "What happened to the incident, oldest first: its append-only event stream",
+                             tag: "incidents", query: pageParams, ok: list("IncidentEvent")),
+        ],
         "/api/v1/incidents/{id}/acknowledge": [
             "parameters": [idParam],
             "post": operation("acknowledgeIncident", "Acknowledge an incident and its triggered alerts (responder); 409 unless triggered",
@@ -412,6 +417,21 @@ enum OpenAPIDocument {
                 "created_at": dateTime, "acknowledged_at": nullableDateTime, "resolved_at": nullableDateTime, "updated_at": dateTime,
                 "acknowledged_by": ["type": ["string", "null"], "format": "uuid", "description": "The user who acknowledged it"],
                 "resolved_by": ["type": ["string", "null"], "format": "uuid", "description": "The user who resolved it (null when its alerts resolved it)"],
+            ],
+        ],
+        "IncidentEvent": [
+            "type": "object", "required": ["id", "kind", "at", "author", "body", "data"],
+            "properties": [
+                "id": ["type": "integer", "description": "Increasing in the order events were recorded"],
+                "kind": ["type": "string", "description": "opened, alert_joined, acknowledged, retriggered, resolved, reopened, severity_changed; more kinds are added over time, so treat unknown ones as text"],
+                "at": dateTime,
+                "author": ["type": "object", "required": ["type", "id", "name"], "properties": [
+                    "type": ["type": "string", "enum": ["user", "integration", "system"]],
+                    "id": ["type": ["string", "null"], "format": "uuid", "description": "null for Tocsin itself"],
+                    "name": string,
+                ]],
+                "body": ["type": "string", "description": "One sentence a person reads, e.g. \"Acknowledged by Ana Lima\""],
+                "data": ["type": "object", "description": "The kind's own fields, e.g. from and to for severity_changed"],
             ],
         ],
         "Matcher": [

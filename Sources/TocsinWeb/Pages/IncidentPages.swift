@@ -29,6 +29,7 @@ struct IncidentPages {
         router.get("/incidents") { request, context in try await list(request, context) }
         router.get("/incidents/:id") { request, context in try await detail(request, context) }
         router.get("/incidents/:id/resolve") { request, context in try await confirmResolve(request, context) }
+        router.get("/incidents/:id/timeline") { request, context in try await timelinePage(request, context) }
         for (action, status) in [("acknowledge", IncidentStatus.acknowledged), ("resolve", .resolved)] {
             router.post("/incidents/:id/\(action)") { request, context in
                 let me = try context.require(.respond)
@@ -181,6 +182,9 @@ struct IncidentPages {
         let muting = try await mutedByThis(incident, me: me, now: now)
         let onCallNow = try await onCall(for: services, now: now, timeZone: me.timeZone)
         let alertCards = alertPage.items.map { AlertContent.card($0, timeZone: me.timeZone, now: now) }
+        let timeline = try await store.incidentTimeline(incidentID: id, page: PageRequest(limit: Self.timelineShown))
+        let wholeTimeline: HTML = timeline.total > timeline.items.count
+            ? "<p class=\"muted\">The first \(timeline.items.count) of \(timeline.total) events. <a href=\"/incidents/\(id.db)/timeline\">The whole timeline</a></p>" : ""
         let html = Pages.layout("#\(incident.number) \(incident.title)", principal: context.principal, section: .incidents, """
         <p><a href="/incidents">← Incidents</a></p>
         \(notice)
@@ -196,12 +200,36 @@ struct IncidentPages {
           <dt>On call now</dt><dd>\(onCallNow)</dd>
         </dl></div>
         \(muting)
+        <h2>Timeline</h2>
+        \(Self.timelineList(timeline.items, timeZone: me.timeZone))
+        \(wholeTimeline)
         <h2>Alerts (\(alertPage.total))</h2>
         \(alertCards)
         \(Pages.pager(alertPage, path: "/incidents/\(id.db)", query: [:]))
         <h2>Changes in the hour before</h2>
         \(changes.isEmpty ? HTML("<p class=\"muted\">No deploys or configuration changes were recorded on these services or their dependencies.</p>")
             : HTML("<ul>\(changes.map { change -> HTML in Self.changeItem(change, serviceName: names[change.serviceID], when: when(change.occurredAt)) })</ul>"))
+        """)
+        return Pages.response(html)
+    }
+
+    static let timelineShown = 50
+
+    /// What happened, oldest first: each event's time and its sentence.
+    static func timelineList(_ events: [IncidentEvent], timeZone: String) -> HTML {
+        guard !events.isEmpty else { return "<p class=\"muted\">Nothing recorded yet.</p>" }
+        return "<ol class=\"timeline-events\">\(events.map { event -> HTML in "<li data-kind=\"\(event.kind.rawValue)\"><time datetime=\"\(ISO8601DateFormatter().string(from: event.at))\">\(Pages.formatDate(event.at, timeZone: timeZone))</time> \(event.body)</li>" })</ol>"
+    }
+
+    func timelinePage(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {
+        let me = try context.require(.read)
+        let incident = try await loadIncident(context)
+        let page = try await store.incidentTimeline(incidentID: incident.id, page: try request.pageRequest)
+        let html = Pages.layout("Timeline of #\(incident.number)", principal: context.principal, section: .incidents, """
+        <p><a href="/incidents/\(incident.id.db)">← #\(incident.number) \(incident.title)</a></p>
+        <h1>Timeline of #\(incident.number)</h1>
+        \(Self.timelineList(page.items, timeZone: me.timeZone))
+        \(Pages.pager(page, path: "/incidents/\(incident.id.db)/timeline", query: [:]))
         """)
         return Pages.response(html)
     }

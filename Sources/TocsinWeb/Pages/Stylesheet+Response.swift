@@ -13,6 +13,8 @@ extension Stylesheet {
     dl.details { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .75rem; margin: 0; }
     dl.details dt { color: var(--muted); font-family: ui-monospace, monospace; font-size: .9rem; }
     dl.details dd { margin: 0; overflow-wrap: anywhere; }
+    ol.timeline-events { padding-left: 1.2rem; } ol.timeline-events li { margin: .2rem 0; overflow-wrap: anywhere; }
+    ol.timeline-events time { color: var(--muted); font-size: .9rem; margin-right: .4rem; }
     pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
     pre.snippet { background: #20242a; color: #f1f3f4; padding: .75rem 1rem; border-radius: 8px; overflow-x: auto; white-space: pre; }
     section.alert ul, section.warning ul { margin: .5rem 0 0; }
