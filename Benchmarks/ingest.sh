@@ -4,6 +4,7 @@
 # Every 202 from Tocsin is committed; Alertmanager keeps alerts in memory. Only 127.0.0.1; stops by itself.
 #
 #   Benchmarks/ingest.sh
+#   TOCSIN_BENCH_BASELINE_BIN=path/to/earlier/tocsin Benchmarks/ingest.sh   # an earlier build beside it
 #
 # Needs: a release build (made here, --scratch-path .build-release), curl, wrk, prometheus-alertmanager.
 set -euo pipefail
@@ -17,6 +18,7 @@ row() { printf '| %s | %s | %s | %s / %s | %s |\n' "$@"; }
 
 measure_tocsin() {
   local label=$1; shift
+  local bin=${TOCSIN_BIN:-$bin}
   "$bin" serve --port "$port" "$@" --log-level warning >/dev/null 2>"$work/serve.err" &
   local server=$!
   pids+=("$server")
@@ -45,6 +47,10 @@ for keys in unique repeated; do
   row "Alertmanager $("$am" --version 2>&1 | awk 'NR==1 { print $3 }') (memory)" "$keys" "$rps" "$p50" "$p99" "$errors"
 done
 measure_tocsin "SQLite" --data-dir "$work/sqlite"
+# With TOCSIN_BENCH_BASELINE_BIN, a release `tocsin` of an earlier commit, loaded the same way in the same run.
+if [ -n "${TOCSIN_BENCH_BASELINE_BIN:-}" ]; then
+  TOCSIN_BIN=$TOCSIN_BENCH_BASELINE_BIN measure_tocsin "SQLite, before" --data-dir "$work/sqlite-before"
+fi
 if [ -n "${TOCSIN_BENCH_DATABASE_URL:-}" ]; then
   measure_tocsin "PostgreSQL" --database-url "$TOCSIN_BENCH_DATABASE_URL"
 fi
