@@ -83,7 +83,7 @@ struct OnCallBurdenReports {
             guard [7, 28, 90].contains(days) else { throw DomainError.invalid("days", "must be 7, 28 or 90") }
             let now = env.now()
             let report = try await report(teamID: teamID, from: now.addingTimeInterval(-Double(days) * 86_400), to: now)
-            let teams = try await env.store.teams(query: nil, page: PageRequest(limit: PageRequest.maximumLimit)).items
+            let teams = try await Page.all { try await env.store.teams(query: nil, page: $0) }
             func h(_ seconds: TimeInterval) -> String { String(format: "%.1f", seconds / 3600) }
             let rows = report.rows.map { row -> HTML in
                 let flag: HTML = report.overloaded.contains(row.user.id) ? "<strong>more than their share</strong>" : ""

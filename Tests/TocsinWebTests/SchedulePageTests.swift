@@ -6,6 +6,24 @@ import TocsinCore
 
 @Suite("Schedule pages")
 struct SchedulePageTests {
+    @Test("forms offer every team and every service, not the first page of 200: the 201st is there")
+    func the201st() async throws {
+        try await TestApp.run(now: { ScheduleAPITests.monday }) { app in
+            let (ann, _) = try await app.user("Ann", role: .admin)
+            for n in 1...201 {
+                try await app.store.createTeam(try TeamInput(name: String(format: "Team %03d", n)).created(id: UUID(), now: ScheduleAPITests.monday))
+                try await app.store.createService(try ServiceInput(name: String(format: "Service %03d", n), tier: 3).created(id: UUID(), now: ScheduleAPITests.monday))
+            }
+            let cookies = try await app.signIn(email: ann.email)
+            for path in ["/schedules/new", "/services/new"] {
+                let page = try await app.page(path, cookies: cookies)
+                #expect(page.text.contains(">Team 201</option>") && page.text.contains(">Team 001</option>"), "\(path) offers every team")
+            }
+            #expect(try await app.page("/silences", cookies: cookies).text.contains("Service 201"), "the silence form offers every service")
+            #expect(try await app.page("/reports/oncall", cookies: cookies).text.contains("Team 201"), "the burden report's team filter too")
+        }
+    }
+
     @Test("counts, units and lengths the form sends back are checked, never trusted: no trap, no page of a million fieldsets")
     func hostileCounts() async throws {
         try await TestApp.run(now: { ScheduleAPITests.monday }) { app in

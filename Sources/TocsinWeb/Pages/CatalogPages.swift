@@ -54,7 +54,7 @@ struct CatalogPages {
     }
 
     private func allTeams() async throws -> [Team] {
-        try await store.teams(query: nil, page: PageRequest(limit: PageRequest.maximumLimit)).items
+        try await Page.all { try await store.teams(query: nil, page: $0) }
     }
 
     private func allServices() async throws -> [Service] {
@@ -345,7 +345,7 @@ struct CatalogPages {
         let team = try await loadTeam(context)
         let me = try context.require(.read)
         let members = try await store.users(ids: team.memberIDs)
-        let services = try await store.services(ServiceFilter(teamID: team.id), page: PageRequest(limit: PageRequest.maximumLimit)).items
+        let services = try await Page.all { try await store.services(ServiceFilter(teamID: team.id), page: $0) }
         let manage: HTML = me.role.allows(.manageCatalog) ? """
         <div class="actions">
           <a class="button secondary" href="/teams/\(team.id.db)/edit">Edit</a>
@@ -371,7 +371,7 @@ struct CatalogPages {
 
     func teamForm(_ request: Request, _ context: TocsinRequestContext, team: Team?, view: FormView, status: HTTPResponse.Status = .ok) async throws -> Response {
         _ = try context.require(.manageCatalog)
-        let people = try await store.users(UserFilter(), page: PageRequest(limit: PageRequest.maximumLimit)).items
+        let people = try await Page.all { try await store.users(UserFilter(), page: $0) }
         let title = team.map { "Edit \($0.name)" } ?? "New team"
         let action = team.map { "/teams/\($0.id.db)/edit" } ?? "/teams/new"
         let html = Pages.layout(title, principal: context.principal, section: .teams, """

@@ -58,7 +58,7 @@ struct NoiseControlPages {
         guard let service = try await store.service(id: serviceID) else { throw DomainError.notFound("There is no service with id \(serviceID.db).") }
         let windows = try await store.maintenanceWindows(serviceID: serviceID)
         let rules = try await store.eventRules(serviceID: serviceID)
-        let others = try await store.services(ServiceFilter(), page: PageRequest(limit: PageRequest.maximumLimit)).items.filter { $0.id != serviceID }
+        let others = try await Page.all { try await store.services(ServiceFilter(), page: $0) }.filter { $0.id != serviceID }
         let names = Dictionary(uniqueKeysWithValues: others.map { ($0.id, $0.name) })
         let manage = me.role.allows(.manageCatalog)
         let csrf = Pages.csrfField(context.principal?.csrfToken ?? "")

@@ -283,7 +283,7 @@ struct SchedulePages {
 
     func form(_ context: TocsinRequestContext, schedule: OnCallSchedule?, view: FormView, status: HTTPResponse.Status = .ok) async throws -> Response {
         _ = try context.require(.manageCatalog)
-        let teams = try await store.teams(query: nil, page: PageRequest(limit: PageRequest.maximumLimit)).items
+        let teams = try await Page.all { try await store.teams(query: nil, page: $0) }
         let title = schedule.map { "Edit \($0.name)" } ?? "New schedule"
         let action = schedule.map { "/schedules/\($0.id.db)/edit" } ?? "/schedules/new"
         // The count comes back from the browser: clamped, so no value can draw more fieldsets than a schedule may hold.

@@ -51,7 +51,7 @@ struct SilencePages {
         let me = try context.require(.read)
         let now = env.now()
         let silences = try await env.store.silences(activeAt: nil)
-        let services = try await env.store.services(ServiceFilter(), page: PageRequest(limit: PageRequest.maximumLimit)).items
+        let services = try await Page.all { try await env.store.services(ServiceFilter(), page: $0) }
         let names = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0.name) })
         let people = try await env.store.users(ids: Array(Set(silences.compactMap(\.createdBy))))
         let who = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0.name) })
