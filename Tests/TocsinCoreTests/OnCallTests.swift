@@ -49,6 +49,28 @@ struct OnCallTableTests {
         #expect(Weekday(name: "Monday") == .mon && Weekday(name: "MON") == .mon && Weekday(name: "mo") == nil && Weekday(name: "monster") == nil)
     }
 
+    @Test("a daily 02:30 hand-off in Berlin: the skipped hour moves it forward by the gap, the repeated hour means the first 02:30")
+    func handoffInTheChangedHour() {
+        let utc = ISO8601DateFormatter()
+        func z(_ text: String) -> Date { utc.date(from: text)! }
+        // Spring: 2027-03-28 has no 02:30 (02:00 CET jumps to 03:00 CEST); the hand-off is at 03:30 CEST, 01:30Z.
+        let spring = schedule("Europe/Berlin", [layer("2027-03-26T02:30", 1, .day, [alice, bob])])
+        #expect(OnCallCalculator(from: z("2027-03-27T00:00:00Z"), to: z("2027-03-30T00:00:00Z")).timeline(spring, overrides: []) == [
+            OnCallSpan(userID: alice, start: z("2027-03-27T00:00:00Z"), end: z("2027-03-27T01:30:00Z")),
+            OnCallSpan(userID: bob, start: z("2027-03-27T01:30:00Z"), end: z("2027-03-28T01:30:00Z")),
+            OnCallSpan(userID: alice, start: z("2027-03-28T01:30:00Z"), end: z("2027-03-29T00:30:00Z")),  // 23 hours
+            OnCallSpan(userID: bob, start: z("2027-03-29T00:30:00Z"), end: z("2027-03-30T00:00:00Z")),
+        ])
+        // Autumn: 2026-10-25 has 02:30 twice (CEST, then CET); the hand-off is the first, 00:30Z, so that shift is 25 hours.
+        let autumn = schedule("Europe/Berlin", [layer("2026-10-23T02:30", 1, .day, [alice, bob])])
+        #expect(OnCallCalculator(from: z("2026-10-24T00:00:00Z"), to: z("2026-10-27T00:00:00Z")).timeline(autumn, overrides: []) == [
+            OnCallSpan(userID: alice, start: z("2026-10-24T00:00:00Z"), end: z("2026-10-24T00:30:00Z")),
+            OnCallSpan(userID: bob, start: z("2026-10-24T00:30:00Z"), end: z("2026-10-25T00:30:00Z")),
+            OnCallSpan(userID: alice, start: z("2026-10-25T00:30:00Z"), end: z("2026-10-26T01:30:00Z")),  // 25 hours
+            OnCallSpan(userID: bob, start: z("2026-10-26T01:30:00Z"), end: z("2026-10-27T00:00:00Z")),
+        ])
+    }
+
     @Test("a weekly rotation hands off every Monday at 09:00, member after member, clipped to the interval")
     func weekly() {
         let s = schedule([layer("2026-11-02T09:00", 1, .week, [alice, bob, carol])])
@@ -195,18 +217,18 @@ struct OnCallTableTests {
 
 private let zones = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Auckland", "America/Santiago"]
 
-/// Random layers: start in 2025–2027, 1–4 members, any unit, maybe restricted (restriction edges avoid 01:00–04:00, the hours
-/// clocks jump over in these zones, where a local time can be missing or twice).
+/// Random layers: start in 2025–2027, 1–4 members, any unit, maybe restricted, with restriction edges at any hour, 01:00–04:00
+/// included: the hours clocks jump over in these zones, where a local time can be missing or happen twice.
 private let layerGen = zip(
     Gen.int(in: 0...1000), Gen.int(in: 0...23), Gen.int(in: 1...4), Gen.element(of: Rotation.Unit.allCases), Gen.int(in: 1...3),
-    Gen.element(of: zones), Gen.bool(0.5), Gen.int(in: 4...22), Gen.int(in: 1...10), Gen.int(in: 0...127)
+    Gen.element(of: zones), Gen.bool(0.5), Gen.int(in: 0...23), Gen.int(in: 1...10), Gen.int(in: 0...127)
 ).map { day, hour, members, unitChoice, length, zoneChoice, restricted, startHour, hours, dayBits -> (ScheduleLayer, String) in
     let (unit, zone) = (unitChoice ?? .day, zoneChoice ?? "UTC")
     let start = LocalDateTime(wallSeconds: LocalDateTime(parsing: "2025-06-01T00:00")!.wallSeconds + Int64(day) * 86_400 + Int64(hour) * 3600)
     var restrictions: [LayerRestriction] = []
     if restricted {
         let end = (startHour + hours) % 24
-        let endMinute = end == 0 ? 1440 : ((1...3).contains(end) ? 4 * 60 : end * 60)
+        let endMinute = end == 0 ? 1440 : end * 60
         let days = Set(Weekday.allCases.filter { dayBits & (1 << ($0.rawValue - 1)) != 0 })
         restrictions = [LayerRestriction(days: days.isEmpty ? [.mon] : days, startMinute: startHour * 60, endMinute: endMinute)]
     }
@@ -245,19 +267,31 @@ struct OnCallPropertyTests {
             calendar.timeZone = TimeZone(identifier: zone)!
             let s = layer.start
             let first = calendar.date(from: DateComponents(year: s.year, month: s.month, day: s.day, hour: s.hour, minute: s.minute))!
+            // The documented rule, read through the calendar: a restriction's edges are local times on a given day;
+            // one that does not exist moves forward by the gap, one that happens twice is its first occurrence.
+            func instant(_ day: DateComponents, plusDays: Int, minute: Int) -> Date {
+                let midnight = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!
+                let date = calendar.dateComponents([.year, .month, .day], from: calendar.date(byAdding: .day, value: plusDays, to: midnight)!)
+                return calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day, hour: minute / 60, minute: minute % 60))!
+            }
+            func restricted(_ t: Date) -> Bool {
+                guard !layer.restrictions.isEmpty else { return true }
+                let today = calendar.dateComponents([.year, .month, .day], from: t)
+                return [-1, 0].contains { offset in
+                    let noon = calendar.date(byAdding: .day, value: offset, to: calendar.date(from: DateComponents(year: today.year, month: today.month, day: today.day, hour: 12))!)!
+                    let day = calendar.dateComponents([.year, .month, .day, .weekday], from: noon)
+                    return layer.restrictions.contains { r in
+                        guard r.days.contains(Weekday(rawValue: day.weekday!)!) else { return false }
+                        let start = instant(day, plusDays: 0, minute: r.startMinute)
+                        let end = r.endMinute > r.startMinute ? instant(day, plusDays: 0, minute: r.endMinute) : instant(day, plusDays: 1, minute: r.endMinute)
+                        return start <= t && t < end
+                    }
+                }
+            }
             for sample in samples {
                 let t = interval.0.addingTimeInterval(interval.1.timeIntervalSince(interval.0) * Double(sample) / 1000)
                 let covered = spans.contains { $0.start <= t && t < $0.end }
-                let parts = calendar.dateComponents([.weekday, .hour, .minute], from: t)
-                let minute = parts.hour! * 60 + parts.minute!
-                let weekday = Weekday(rawValue: parts.weekday!)!
-                let yesterday = Weekday(rawValue: weekday.rawValue == 1 ? 7 : weekday.rawValue - 1)!
-                let restricted = layer.restrictions.isEmpty || layer.restrictions.contains { r in
-                    r.endMinute > r.startMinute
-                        ? r.days.contains(weekday) && minute >= r.startMinute && minute < r.endMinute
-                        : (r.days.contains(weekday) && minute >= r.startMinute) || (r.days.contains(yesterday) && minute < r.endMinute)
-                }
-                #expect(covered == (t >= first && restricted), "at \(t) in \(zone)")
+                #expect(covered == (t >= first && restricted(t)), "at \(t) in \(zone)")
             }
         }
     }
