@@ -103,9 +103,9 @@ public protocol AlertRepository: Sendable {
 
     func eventRules(serviceID: UUID) async throws -> [EventRule]
     /// Replaces the service's rules, in order.
-    func replaceEventRules(_ rules: [EventRule], serviceID: UUID) async throws
+    func replaceEventRules(_ rules: [EventRule], serviceID: UUID, now: Date) async throws
     /// Reads the rules, applies `change` and saves the result, in one transaction: edits do not undo each other.
-    func updateEventRules(serviceID: UUID, _ change: @Sendable ([EventRule]) throws -> [EventRule]) async throws -> [EventRule]
+    func updateEventRules(serviceID: UUID, now: Date, _ change: @Sendable ([EventRule]) throws -> [EventRule]) async throws -> [EventRule]
 
     func createSilence(_ silence: Silence) async throws
     func silences(activeAt: Date?) async throws -> [Silence]

@@ -76,7 +76,7 @@ public protocol CredentialRepository: Sendable {
     func deleteSessions(userID: UUID) async throws
 
     /// Replaces every token of that purpose (and user) with this one.
-    func replaceOneTimeToken(_ token: OneTimeToken, secretHash: String) async throws
+    func replaceOneTimeToken(_ token: OneTimeToken, secretHash: String, now: Date) async throws
     func oneTimeToken(secretHash: String, now: Date) async throws -> OneTimeToken?
     /// Takes the token away and returns it, in one step, so a link works exactly once even when used twice at once.
     func consumeOneTimeToken(secretHash: String, now: Date) async throws -> OneTimeToken?

@@ -103,7 +103,7 @@ extension SQLStore: CredentialRepository {
         }
     }
 
-    public func replaceOneTimeToken(_ token: OneTimeToken, secretHash: String) async throws {
+    public func replaceOneTimeToken(_ token: OneTimeToken, secretHash: String, now: Date) async throws {
         try await database.write { db in
             if let user = token.userID {
                 try await db.raw("""
@@ -116,7 +116,7 @@ extension SQLStore: CredentialRepository {
             }
             try await db.raw("""
                 INSERT INTO one_time_tokens (secret_hash, purpose, user_id, created_at, expires_at)
-                VALUES (\(bind: secretHash), \(bind: token.purpose.rawValue), \(bind: token.userID?.db), \(bind: Date()), \(bind: token.expiresAt))
+                VALUES (\(bind: secretHash), \(bind: token.purpose.rawValue), \(bind: token.userID?.db), \(bind: now), \(bind: token.expiresAt))
                 """).run()
         }
     }

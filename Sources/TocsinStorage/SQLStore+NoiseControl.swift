@@ -110,11 +110,11 @@ extension SQLStore {
         try await database.read { db in try await Self.eventRules(of: serviceID, db) }
     }
 
-    public func replaceEventRules(_ rules: [EventRule], serviceID: UUID) async throws {
-        _ = try await updateEventRules(serviceID: serviceID) { _ in rules }
+    public func replaceEventRules(_ rules: [EventRule], serviceID: UUID, now: Date) async throws {
+        _ = try await updateEventRules(serviceID: serviceID, now: now) { _ in rules }
     }
 
-    public func updateEventRules(serviceID: UUID, _ change: @Sendable ([EventRule]) throws -> [EventRule]) async throws -> [EventRule] {
+    public func updateEventRules(serviceID: UUID, now: Date, _ change: @Sendable ([EventRule]) throws -> [EventRule]) async throws -> [EventRule] {
         try await database.write { db in
             // The service row is locked (PostgreSQL) so two edits of one list run one after the other.
             guard try await db.raw("SELECT id FROM services WHERE id = \(bind: serviceID.db)" + forUpdate).first() != nil else {
@@ -140,7 +140,7 @@ extension SQLStore {
                 try await db.raw("""
                     INSERT INTO event_rules (id, service_id, position, conditions, action, severity, route_to, created_at)
                     VALUES (\(bind: rule.id.db), \(bind: serviceID.db), \(bind: position), \(bind: try Self.json(rule.conditions)), \(bind: action),
-                            \(bind: severity), \(bind: route), \(bind: Date()))
+                            \(bind: severity), \(bind: route), \(bind: now))
                     """).run()
             }
             return rules

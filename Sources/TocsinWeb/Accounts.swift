@@ -41,9 +41,10 @@ public struct Accounts: Sendable {
 
     func invite(_ user: User) async throws -> String {
         let secret = Secrets.generate(prefix: "inv_")
+        let time = now()
         try await store.replaceOneTimeToken(
-            OneTimeToken(purpose: .invitation, userID: user.id, expiresAt: now().addingTimeInterval(Self.invitationLifetime)),
-            secretHash: Secrets.hash(secret))
+            OneTimeToken(purpose: .invitation, userID: user.id, expiresAt: time.addingTimeInterval(Self.invitationLifetime)),
+            secretHash: Secrets.hash(secret), now: time)
         return secret
     }
 
@@ -51,9 +52,10 @@ public struct Accounts: Sendable {
     public func prepareSetup() async throws -> String? {
         guard try await store.countUsers() == 0 else { return nil }
         let secret = Secrets.generate(prefix: "setup_")
+        let time = now()
         try await store.replaceOneTimeToken(
-            OneTimeToken(purpose: .setup, userID: nil, expiresAt: now().addingTimeInterval(Self.setupLifetime)),
-            secretHash: Secrets.hash(secret))
+            OneTimeToken(purpose: .setup, userID: nil, expiresAt: time.addingTimeInterval(Self.setupLifetime)),
+            secretHash: Secrets.hash(secret), now: time)
         return secret
     }
 

@@ -352,7 +352,7 @@ struct EventRuleConformanceTests {
                 for i in 0..<20 {
                     group.addTask {
                         let rule = EventRule(id: UUID(), conditions: [AlertMatcher(name: "n", op: .equal, value: String(i))], action: .drop)
-                        _ = try await store.updateEventRules(serviceID: service.id) { $0 + [rule] }
+                        _ = try await store.updateEventRules(serviceID: service.id, now: Date()) { $0 + [rule] }
                     }
                 }
                 try await group.waitForAll()
@@ -373,7 +373,7 @@ struct EventRuleConformanceTests {
                 EventRule(id: UUID(), conditions: [AlertMatcher(name: "component", op: .equal, value: "postgres")], action: .route(db.id)),
                 EventRule(id: UUID(), conditions: [AlertMatcher(name: "severity", op: .equal, value: "info")], action: .setSeverity(.warning)),
             ]
-            try await store.replaceEventRules(rules, serviceID: shared.id)
+            try await store.replaceEventRules(rules, serviceID: shared.id, now: Date())
             #expect(try await store.eventRules(serviceID: shared.id).map(\.action) == rules.map(\.action))
             let now = Date(timeIntervalSince1970: 1_800_000_000)
             let dropped = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "x", labels: ["env": "dev"]), serviceID: shared.id,
@@ -404,7 +404,9 @@ struct IngestionRegressionTests {
             try await store.replaceEventRules([
                 EventRule(id: UUID(), conditions: [AlertMatcher(name: "team", op: .equal, value: "b")], action: .route(b.id)),
                 EventRule(id: UUID(), conditions: [AlertMatcher(name: "env", op: .notEqual, value: "prod")], action: .drop),
-            ], serviceID: a.id)
+            ], serviceID: a.id, now: t0)
+            let stamped = try await database.read { db in try await db.raw("SELECT created_at FROM event_rules").all(decodingColumn: "created_at", as: Date.self) }
+            #expect(stamped == [t0, t0], "rows are stamped with the clock passed in, not the wall clock")
             _ = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "k", labels: ["team": "b", "env": "prod"]), serviceID: a.id,
                                        integrationKeyID: nil, now: t0)
             // The resolve has no labels: the drop rule (env != prod) must not swallow it, and it must reach Team B.

@@ -179,8 +179,8 @@ struct StoreConformanceTests {
             #expect(try await store.session(secretHash: "s1", now: now)?.1.id == user.id)
             #expect(try await store.session(secretHash: "s1", now: now.addingTimeInterval(61)) == nil)
 
-            try await store.replaceOneTimeToken(OneTimeToken(purpose: .invitation, userID: user.id, expiresAt: now.addingTimeInterval(3600)), secretHash: "i1")
-            try await store.replaceOneTimeToken(OneTimeToken(purpose: .invitation, userID: user.id, expiresAt: now.addingTimeInterval(3600)), secretHash: "i2")
+            try await store.replaceOneTimeToken(OneTimeToken(purpose: .invitation, userID: user.id, expiresAt: now.addingTimeInterval(3600)), secretHash: "i1", now: now)
+            try await store.replaceOneTimeToken(OneTimeToken(purpose: .invitation, userID: user.id, expiresAt: now.addingTimeInterval(3600)), secretHash: "i2", now: now)
             #expect(try await store.oneTimeToken(secretHash: "i1", now: now) == nil, "a new invitation voids the old one")
             #expect(try await store.oneTimeToken(secretHash: "i2", now: now)?.userID == user.id)
             #expect(try await store.oneTimeToken(secretHash: "i2", now: now.addingTimeInterval(3601)) == nil)

@@ -185,7 +185,7 @@ extension APIRoutes {
             var v = Validator()
             let rules = body.rules.enumerated().compactMap { index, rule in rule.rule(at: index, into: &v) }
             try v.throwIfInvalid()
-            try await store.replaceEventRules(rules, serviceID: serviceID)
+            try await store.replaceEventRules(rules, serviceID: serviceID, now: now())
             return try JSONBody.response(EventRulesJSON(rules: rules.map(EventRuleJSON.init)))
         }
         api.on(.post, "silences") { request, context in

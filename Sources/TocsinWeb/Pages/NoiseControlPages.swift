@@ -217,7 +217,7 @@ struct NoiseControlPages {
             }
             try v.throwIfInvalid()
             let rule = EventRule(id: UUID(), conditions: conditions, action: action)
-            _ = try await store.updateEventRules(serviceID: serviceID) { $0 + [rule] }
+            _ = try await store.updateEventRules(serviceID: serviceID, now: env.now()) { $0 + [rule] }
             return Response.seeOther("/services/\(serviceID.db)/noise-control")
         } catch let error as DomainError {
             var view = FormView(form: form, error: error)
@@ -237,7 +237,7 @@ struct NoiseControlPages {
         _ = try await Form.read(request, context: context)
         let serviceID = try context.id()
         let ruleID = try context.id("rule_id")
-        _ = try await store.updateEventRules(serviceID: serviceID) { current in
+        _ = try await store.updateEventRules(serviceID: serviceID, now: env.now()) { current in
             var rules = current
             guard let index = rules.firstIndex(where: { $0.id == ruleID }) else {
                 throw DomainError.notFound("That rule is gone; the page was out of date.")
