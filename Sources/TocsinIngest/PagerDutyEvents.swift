@@ -196,14 +196,3 @@ public enum PagerDutyEvents {
     }
 }
 
-/// ISO 8601 / RFC 3339 instants, with or without fractional seconds, in the years `Instants` accepts.
-public enum ISO8601 {
-    public static func parse(_ text: String) -> Date? {
-        guard text.utf8.count <= 64 else { return nil }
-        let plain = ISO8601DateFormatter()
-        if let date = plain.date(from: text) { return Instants.isPlausible(date) ? date : nil }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text).flatMap { Instants.isPlausible($0) ? $0 : nil }
-    }
-}

@@ -20,22 +20,12 @@ struct NoiseReports {
     func query(_ request: Request) throws -> Query {
         var v = Validator()
         let now = env.now()
-        let to = try Self.instant(request.query("to"), "to", &v) ?? now
-        let from = try Self.instant(request.query("from"), "from", &v) ?? to.addingTimeInterval(-7 * 86400)
-        v.check(from < to, "from", "must be before to")
-        v.check(to.timeIntervalSince(from) <= Double(Self.maximumDays) * 86400, "to", "must be at most \(Self.maximumDays) days after from")
+        let to = v.instant(request.query("to"), "to") ?? now
+        let from = v.instant(request.query("from"), "from") ?? to.addingTimeInterval(-7 * 86400)
+        v.checkInterval(from, to, startField: "from", endField: "to", maximumDays: Self.maximumDays)
         let service = try request.queryID("service_id")
         try v.throwIfInvalid()
         return Query(from: from, to: to, serviceID: service)
-    }
-
-    private static func instant(_ text: String?, _ field: String, _ v: inout Validator) throws -> Date? {
-        guard let text, !text.isEmpty else { return nil }
-        guard let date = ISO8601.parse(text) else {
-            v.add(field, "must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z")
-            return nil
-        }
-        return date
     }
 
     func report(_ q: Query, timeZone: String) async throws -> NoiseReport {

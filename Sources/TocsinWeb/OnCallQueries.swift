@@ -78,8 +78,7 @@ public struct OnCallQueries: Sendable {
     /// An interval a question may cover: `until` after `since`, and at most `maximumDays` long.
     public static func checkInterval(_ since: Date, _ until: Date, maximumDays: Int = 366) throws {
         var v = Validator()
-        v.check(until > since, "until", "must be after since")
-        v.check(until.timeIntervalSince(since) <= Double(maximumDays) * 86_400, "until", "must be within \(maximumDays) days of since")
+        v.checkInterval(since, until, startField: "since", endField: "until", maximumDays: maximumDays)
         try v.throwIfInvalid()
     }
 

@@ -286,7 +286,7 @@ struct OnCall: AsyncParsableCommand {
     func run() async throws {
         func instant(_ text: String?, _ name: String) throws -> Date? {
             guard let text else { return nil }
-            guard let date = ISO8601DateFormatter().date(from: text), Instants.isPlausible(date) else { throw ValidationError("--\(name) must be an ISO 8601 instant, e.g. 2026-11-23T09:00:00Z") }
+            guard let date = ISO8601.parse(text) else { throw ValidationError("--\(name) must be an ISO 8601 instant, e.g. 2026-11-23T09:00:00Z") }
             return date
         }
         let since = try instant(since, "since") ?? Date()

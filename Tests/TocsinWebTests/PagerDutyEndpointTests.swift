@@ -207,6 +207,9 @@ struct NoiseControlAPITests {
             let once = try await app.request(.post, "/api/v1/services/\(service)/maintenance-windows", token: token,
                                              json: #"{"name":"Migration","starts_at":"2027-01-01T02:00:00Z","ends_at":"2027-01-01T01:00:00Z"}"#)
             #expect(once.errorFields == ["ends_at"])
+            let empty = try await app.request(.post, "/api/v1/services/\(service)/maintenance-windows", token: token,
+                                              json: #"{"name":"Migration","starts_at":"","ends_at":""}"#)
+            #expect(empty.status == .unprocessableContent && empty.errorFields == ["starts_at", "ends_at"])
             let listed = try await app.request(.get, "/api/v1/services/\(service)/maintenance-windows", token: token)
             let id = try #require(listed.json["data"]?.arrayValue?.first?["id"]?.stringValue)
             #expect(try await app.request(.delete, "/api/v1/services/\(service)/maintenance-windows/\(id)", token: token).status == .noContent)

@@ -103,6 +103,9 @@ struct ScheduleAPITests {
             let (eve, _) = try await app.user("Eve", role: .responder)
             #expect(try await app.request(.post, "/api/v1/schedules/\(id)/overrides", token: admin,
                                           json: #"{"user_id":"\#(eve.id.db)","start":"2026-11-24T12:00:00Z","end":"2026-11-24T13:00:00Z"}"#).status == .created)
+            let blank = try await app.request(.post, "/api/v1/schedules/\(id)/overrides", token: admin,
+                                              json: #"{"user_id":"\#(eve.id.db)","start":"","end":"0001-01-01T00:00:00Z"}"#)
+            #expect(blank.status == .unprocessableContent && blank.errorFields == ["start", "end"], "an empty or out-of-range instant is refused, not trusted")
             let eveNow = try await app.request(.get, "/api/v1/oncalls?user_id=\(eve.id.db)&since=2026-11-24T12:00:00Z", token: admin)
             #expect(eveNow.json["data"]?[at: 0]?["start"]?.stringValue == "2026-11-24T13:00:00+01:00")
             let overrideID = try #require(override.json["id"]?.stringValue)

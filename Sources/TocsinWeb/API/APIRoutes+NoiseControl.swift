@@ -158,15 +158,6 @@ extension APIRoutes {
         }
     }
 
-    static func instant(_ text: String?, _ field: String, _ v: inout Validator) -> Date? {
-        guard let text else { return nil }
-        guard let date = ISO8601.parse(text) else {
-            v.add(field, "must be an ISO 8601 date-time with an offset, e.g. 2026-11-23T02:00:00Z")
-            return nil
-        }
-        return date
-    }
-
     func registerNoiseControl(_ api: APIRegistrar) {
         let store = env.store
         let now = env.now
@@ -201,13 +192,11 @@ extension APIRoutes {
                 return AlertMatcher(name: m.name.trimmed, op: op, value: m.value)
             }
             let time = now()
-            let starts = Self.instant(body.startsAt, "starts_at", &v) ?? time
-            let ends = Self.instant(body.endsAt, "ends_at", &v) ?? time
+            let starts = v.instant(body.startsAt, "starts_at") ?? time
+            let ends = v.instant(body.endsAt, "ends_at") ?? time
             try v.throwIfInvalid()
-            let silence = Silence(id: UUID(), serviceID: body.serviceID, matchers: matchers, startsAt: starts, endsAt: ends,
-                                  createdBy: me.id, comment: body.comment.trimmed, createdAt: time)
-            try silence.validate()
-            try await store.createSilence(silence)
+            let silence = try await Silences.create(in: store, serviceID: body.serviceID, matchers: matchers, startsAt: starts, endsAt: ends,
+                                                    by: me.id, comment: body.comment, now: time)
             return try JSONBody.response(SilenceJSON(silence: silence, now: time), status: .created)
         }
         api.on(.get, "silences") { request, context in
@@ -232,10 +221,10 @@ extension APIRoutes {
             if let days = body.days {
                 schedule = MaintenanceWindow.weekly(days: days, start: body.start, end: body.end, timeZone: body.timeZone, &v)
             } else {
-                let starts = Self.instant(body.startsAt, "starts_at", &v)
-                let ends = Self.instant(body.endsAt, "ends_at", &v)
-                if body.startsAt == nil { v.add("starts_at", "is required (or give days, start and end for a weekly window)") }
-                if body.endsAt == nil { v.add("ends_at", "is required") }
+                let starts = v.instant(body.startsAt, "starts_at")
+                let ends = v.instant(body.endsAt, "ends_at")
+                if (body.startsAt ?? "").isEmpty { v.add("starts_at", "is required (or give days, start and end for a weekly window)") }
+                if (body.endsAt ?? "").isEmpty { v.add("ends_at", "is required") }
                 schedule = MaintenanceWindow.once(starts: starts, ends: ends, &v)
             }
             try v.throwIfInvalid()

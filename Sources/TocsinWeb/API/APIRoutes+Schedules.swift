@@ -246,11 +246,12 @@ extension APIRoutes {
             let schedule = try await load(context)
             let body = try await JSONBody.decode(OverrideInputJSON.self, from: request, context: context)
             var v = Validator()
-            let start = Self.instant(body.start, "start", &v)
-            let end = Self.instant(body.end, "end", &v)
+            let start = v.requiredInstant(body.start, "start")
+            let end = v.requiredInstant(body.end, "end")
             try v.throwIfInvalid()
+            guard let start, let end else { throw DomainError.invalid("start", "is required") }
             let override = ScheduleOverride(id: UUID(), scheduleID: schedule.id, userID: body.userID, replacesUserID: body.replacesUserID,
-                                            start: start!, end: end!, createdBy: me.id, createdAt: now())
+                                            start: start, end: end, createdBy: me.id, createdAt: now())
             try override.validate()
             try await store.createOverride(override)
             return try JSONBody.response(OverrideJSON(override: override, zone: schedule.timeZone), status: .created)
@@ -279,8 +280,8 @@ extension APIRoutes {
             let scheduleID = try request.queryID("schedule_id")
             let userID = try request.queryID("user_id")
             var v = Validator()
-            let since = request.query("since").flatMap { $0.isEmpty ? nil : Self.instant($0, "since", &v) } ?? now()
-            let until = request.query("until").flatMap { $0.isEmpty ? nil : Self.instant($0, "until", &v) }
+            let since = v.instant(request.query("since"), "since") ?? now()
+            let until = v.instant(request.query("until"), "until")
             try v.throwIfInvalid()
             var schedules: [OnCallSchedule]?
             if let scheduleID {
@@ -297,8 +298,8 @@ extension APIRoutes {
     static func interval(_ request: Request, now: Date, defaultLength: TimeInterval, endingNow: Bool = false,
                          maximumDays: Int = 366) throws -> (Date, Date) {
         var v = Validator()
-        let since = request.query("since").flatMap { $0.isEmpty ? nil : instant($0, "since", &v) } ?? (endingNow ? now.addingTimeInterval(-defaultLength) : now)
-        let until = request.query("until").flatMap { $0.isEmpty ? nil : instant($0, "until", &v) } ?? (endingNow ? now : since.addingTimeInterval(defaultLength))
+        let since = v.instant(request.query("since"), "since") ?? (endingNow ? now.addingTimeInterval(-defaultLength) : now)
+        let until = v.instant(request.query("until"), "until") ?? (endingNow ? now : since.addingTimeInterval(defaultLength))
         try v.throwIfInvalid()
         try OnCallQueries.checkInterval(since, until, maximumDays: maximumDays)
         return (since, until)

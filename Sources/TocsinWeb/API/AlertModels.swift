@@ -166,15 +166,4 @@ struct IncidentEventJSON: Encodable {
         data = .object(event.payload)
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(at, forKey: .at)
-        try c.encode(author, forKey: .author)
-        try c.encode(body, forKey: .body)
-        try c.encode(data, forKey: .data)
-    }
-
-    enum CodingKeys: String, CodingKey { case id, kind, at, author, body, data }
 }

@@ -114,11 +114,8 @@ struct SilencePages {
             v.check(serviceText.isEmpty || serviceID != nil, "service_id", "is not a known service")
             try v.throwIfInvalid()
             let now = env.now()
-            let silence = Silence(id: UUID(), serviceID: serviceID, matchers: matchers, startsAt: now,
-                                  endsAt: now.addingTimeInterval(Double(minutes) * 60), createdBy: me.id, comment: (form["comment"] ?? "").trimmed,
-                                  createdAt: now)
-            try silence.validate()
-            try await env.store.createSilence(silence)
+            _ = try await Silences.create(in: env.store, serviceID: serviceID, matchers: matchers, startsAt: now,
+                                          endsAt: now.addingTimeInterval(Double(minutes) * 60), by: me.id, comment: form["comment"] ?? "", now: now)
             return Response.seeOther("/silences")
         } catch let error as DomainError {
             var view = FormView(form: form, error: error)
