@@ -42,8 +42,14 @@ struct Form: Sendable {
         }
     }
 
-    /// Reads the body and checks its CSRF token: the session's, or before sign-in the pre-session cookie's.
+    /// The form of a page POST: read once, with its CSRF token checked, by `PageFormMiddleware`.
     static func read(_ request: Request, context: TocsinRequestContext) async throws -> Form {
+        if let form = context.form { return form }
+        return try await readChecked(request, context: context)
+    }
+
+    /// Reads the body and checks its CSRF token: the session's, or before sign-in the pre-session cookie's.
+    static func readChecked(_ request: Request, context: TocsinRequestContext) async throws -> Form {
         let buffer = try await JSONBody.collect(request, limit: context.maxUploadSize)
         let form = try Form(String(buffer: buffer))
         let expected = context.principal?.csrfToken ?? request.cookies[CSRF.preSessionCookie]?.value
@@ -51,6 +57,22 @@ struct Form: Sendable {
             throw DomainError.forbidden("The form expired or came from another site. Go back, reload the page and try again.")
         }
         return form
+    }
+}
+
+/// Every POST outside the machine endpoints (the API, ingestion) is a page form: its body is read and its CSRF
+/// token checked here, before routing, so no page handler can forget it and no path spelling slips past.
+struct PageFormMiddleware: RouterMiddleware {
+    typealias Context = TocsinRequestContext
+    static let machinePrefixes = ["/api/", "/integrations/", "/v2/"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post, !Self.machinePrefixes.contains(where: { request.uri.path.hasPrefix($0) }) else {
+            return try await next(request, context)
+        }
+        var context = context
+        context.form = try await Form.readChecked(request, context: context)
+        return try await next(request, context)
     }
 }
 

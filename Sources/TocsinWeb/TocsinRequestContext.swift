@@ -31,6 +31,8 @@ public struct TocsinRequestContext: RequestContext {
     public var principal: Principal?
     /// The peer's address, for rate limits.
     public let remoteAddress: String
+    /// A page POST's form, read and its CSRF token checked by `PageFormMiddleware` before any handler runs.
+    var form: Form?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

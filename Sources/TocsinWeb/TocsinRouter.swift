@@ -11,6 +11,7 @@ public enum TocsinRouter {
         router.add(middleware: HTTPMetricsMiddleware(metrics: env.metrics))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AuthMiddleware(env: env))
+        router.add(middleware: PageFormMiddleware())
 
         registerOperations(router, env)
         let table = RouteTable()

@@ -82,6 +82,23 @@ struct SecurityRegressionTests {
         }
     }
 
+    @Test("every page POST is refused without the form's CSRF token, checked before routing, whatever the handler does")
+    func everyPagePostChecksCSRF() async throws {
+        try await TestApp.run { app in
+            let (user, _) = try await app.user("Adam", role: .admin)
+            let cookies = try await app.signIn(email: user.email)
+            let paths = ["/services/new", "/teams/new", "/schedules/new", "/silences", "/users/new", "/account/tokens", "/logout",
+                         "/services/\(UUID().db)/reports", "/incidents/\(UUID().db)/acknowledge", "/a/form/added/later", "//services/new"]
+            for path in paths {
+                let reply = try await app.submit(path, fields: [("name", "Sneaky")], cookies: cookies)
+                #expect(reply.status == .forbidden, "\(path) answered \(reply.status)")
+                let wrong = try await app.submit(path, fields: [("_csrf", "not-the-token"), ("name", "Sneaky")], cookies: cookies)
+                #expect(wrong.status == .forbidden, "\(path) with a wrong token answered \(wrong.status)")
+            }
+            #expect(try await app.store.teams(query: nil, page: PageRequest()).total == 0, "nothing was written")
+        }
+    }
+
     @Test("the API's CSRF rule holds whatever the path spelling, and form bodies are not JSON")
     func csrfPathSpelling() async throws {
         try await TestApp.run { app in
