@@ -25,7 +25,7 @@ public enum TocsinRouter {
         IncidentPages(env: env).register(router)
         AlertPages(env: env).register(router)
         IntegrationKeyPages(env: env).register(router)
-        Reports(env: env).registerPages(router)
+        ProblemReports(env: env).registerPages(router)
         NoiseReports(env: env).registerPages(router)
         SilencePages(env: env).register(router)
         NoiseControlPages(env: env).register(router)

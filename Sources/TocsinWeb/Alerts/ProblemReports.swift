@@ -3,7 +3,7 @@ import Hummingbird
 import TocsinCore
 
 /// Problems reported by people: `POST /api/v1/services/{id}/reports` and the form on a service's page.
-struct Reports {
+struct ProblemReports {
     let env: WebEnvironment
 
     struct ReportJSON: Decodable {

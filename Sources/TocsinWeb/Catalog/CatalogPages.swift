@@ -147,7 +147,7 @@ struct CatalogPages {
         <div class="card"><p><strong>Now:</strong> \(Self.status(health, serviceID: service.id))</p>
         \(Self.openIncidentList(openIncidents, serviceID: service.id, now: now))
         \(Self.mutedList(muted, serviceID: service.id, now: now))</div>
-        \(me.role.allows(.respond) ? Reports.form(serviceID: service.id, view: report, csrf: csrf) : HTML.empty)
+        \(me.role.allows(.respond) ? ProblemReports.form(serviceID: service.id, view: report, csrf: csrf) : HTML.empty)
         <div class="card"><dl class="facts">
           <dt>Tier</dt><dd><span class="tier tier-\(service.tier)">Tier \(service.tier)</span></dd>
           <dt>Team</dt><dd>\(teamHTML)</dd>
