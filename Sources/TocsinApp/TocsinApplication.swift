@@ -30,16 +30,28 @@ public enum TocsinApplication {
     public static func build(config: AppConfig, database: Database, logger: Logger,
                              now: @escaping @Sendable () -> Date = { Date() },
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        make(config: config, database: database, logger: logger, now: now, onServerRunning: onServerRunning).application
+    }
+
+    /// The application with its environment and API route table: `tocsin serve` and the tests build it here,
+    /// so the tests run the same services (the background jobs among them) as the server.
+    public static func make(config: AppConfig, database: Database, logger: Logger,
+                            now: @escaping @Sendable () -> Date = { Date() },
+                            onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> (application: some ApplicationProtocol, env: WebEnvironment, routes: RouteTable) {
         let env = makeEnvironment(config: config, database: database, logger: logger, now: now)
-        let (router, _) = TocsinRouter.build(env)
-        return Application(
+        let (router, routes) = TocsinRouter.build(env)
+        let jobs = JobService(jobs: [HandoffRecorder(env: env)], now: now, logger: logger)
+        var application = Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tocsin"),
-            // Stopped in reverse order: the hand-off job before the database closes.
-            services: [DatabaseService(database: database), HandoffService(recorder: HandoffRecorder(env: env), logger: logger)],
+            // Stopped in reverse order: the jobs before the database closes.
+            services: [DatabaseService(database: database), jobs],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
             logger: logger
         )
+        application.beforeServerStarts { await jobs.firstPass() }
+        return (application, env, routes)
     }
 
     public static func makeEnvironment(config: AppConfig, database: Database, logger: Logger,
@@ -60,30 +72,5 @@ struct DatabaseService: ServiceLifecycle.Service {
     func run() async throws {
         try? await gracefulShutdown()
         await database.close()
-    }
-}
-
-/// Runs the hand-off recorder every half minute until the server shuts down.
-struct HandoffService: ServiceLifecycle.Service {
-    let recorder: HandoffRecorder
-    let logger: Logger
-
-    func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while true {
-                    do {
-                        try await recorder.run()
-                    } catch is CancellationError {
-                        throw CancellationError()
-                    } catch {
-                        logger.warning("recording on-call hand-offs failed; trying again shortly", metadata: ["error": "\(error)"])
-                    }
-                    try await Task.sleep(for: HandoffRecorder.interval)
-                }
-            }
-        } catch is CancellationError {
-            return
-        }
     }
 }

@@ -26,9 +26,8 @@ struct TestApp {
         config.bcryptCost = 4
         config.publicURL = "https://tocsin.example.com"
         try await TestDatabase.with(.sqlite) { database in
-            let env = TocsinApplication.makeEnvironment(config: config, database: database, logger: TestDatabase.logger, now: now)
-            let (router, table) = TocsinRouter.build(env)
-            let app = Application(router: router, logger: TestDatabase.logger)
+            // Built by the function `tocsin serve` uses, so its services (the background jobs) run here too.
+            let (app, env, table) = TocsinApplication.make(config: config, database: database, logger: TestDatabase.logger, now: now)
             try await app.test(.router) { client in
                 try await body(TestApp(env: env, apiRoutes: table, client: client))
             }

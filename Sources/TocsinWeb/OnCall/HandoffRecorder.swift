@@ -6,7 +6,7 @@ import TocsinCore
 /// Several servers may run it at once: each hand-off is stored once and the cursor only moves forward.
 public struct HandoffRecorder: Sendable {
     public static let cursor = "oncall-handoffs"
-    public static let interval: Duration = .seconds(30)
+    public static let runEvery: Duration = .seconds(30)
     static let maximumCatchUp: TimeInterval = 7 * 86_400
 
     let env: WebEnvironment
@@ -17,8 +17,11 @@ public struct HandoffRecorder: Sendable {
 
     /// Records the hand-offs since the last run and returns those it recorded; the first run only starts the clock.
     @discardableResult
-    public func run() async throws -> [Handoff] {
-        let now = env.now()
+    public func run() async throws -> [Handoff] { try await record(now: env.now()) }
+
+    /// One pass at `now`: what the background job does every half minute.
+    @discardableResult
+    public func record(now: Date) async throws -> [Handoff] {
         guard let since = try await env.store.jobCursor(Self.cursor) else {
             try await env.store.recordHandoffs([], cursor: Self.cursor, through: now, now: now)
             return []

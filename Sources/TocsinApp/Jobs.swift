@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TocsinWeb
+
+/// A piece of background work done again and again: hand-offs now, paging next. `runOnce(now:)` does one pass;
+/// tests call it with a clock they move by hand.
+public protocol PeriodicJob: Sendable {
+    var name: String { get }
+    var interval: Duration { get }
+    func runOnce(now: Date) async throws
+}
+
+/// Runs every job at its interval until the server shuts down. The first pass of each runs before the server
+/// takes requests (see `TocsinApplication.make`); a failed pass is logged and tried again at the next interval.
+struct JobService: ServiceLifecycle.Service {
+    let jobs: [any PeriodicJob]
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    func firstPass() async {
+        for job in jobs { await pass(job) }
+    }
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for job in jobs {
+                        group.addTask {
+                            while true {
+                                try await Task.sleep(for: job.interval)
+                                await pass(job)
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    private func pass(_ job: any PeriodicJob) async {
+        do {
+            try await job.runOnce(now: now())
+        } catch {
+            logger.warning("background job failed; trying again shortly", metadata: ["job": "\(job.name)", "error": "\(error)"])
+        }
+    }
+}
+
+extension HandoffRecorder: PeriodicJob {
+    public var name: String { "on-call hand-offs" }
+    public var interval: Duration { HandoffRecorder.runEvery }
+    public func runOnce(now: Date) async throws { _ = try await record(now: now) }
+}
