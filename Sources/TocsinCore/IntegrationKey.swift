@@ -49,7 +49,7 @@ public struct IngestOutcome: Sendable, Equatable {
     }
 }
 
-extension AlertRepository {
+extension IngestRepository {
     public func ingest(_ event: AlertEvent, serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> IngestOutcome {
         try await ingest([event], serviceID: serviceID, integrationKeyID: integrationKeyID, now: now)[0]
     }
@@ -92,47 +92,6 @@ public struct IncidentFilter: Sendable, Equatable {
     }
 }
 
-public protocol AlertRepository: Sendable {
-    func createIntegrationKey(_ key: IntegrationKey, secretHash: String) async throws
-    func integrationKey(secretHash: String) async throws -> IntegrationKey?
-    func integrationKeys(serviceID: UUID) async throws -> [IntegrationKey]
-    func deleteIntegrationKey(id: UUID, serviceID: UUID) async throws
-
-    /// Applies events in order in one transaction (all or none): dedup, each alert's state, its incident.
-    func ingest(_ events: [AlertEvent], serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> [IngestOutcome]
-
-    func eventRules(serviceID: UUID) async throws -> [EventRule]
-    /// Replaces the service's rules, in order.
-    func replaceEventRules(_ rules: [EventRule], serviceID: UUID, now: Date) async throws
-    /// Reads the rules, applies `change` and saves the result, in one transaction: edits do not undo each other.
-    func updateEventRules(serviceID: UUID, now: Date, _ change: @Sendable ([EventRule]) throws -> [EventRule]) async throws -> [EventRule]
-
-    func createSilence(_ silence: Silence) async throws
-    func silences(activeAt: Date?) async throws -> [Silence]
-    func silence(id: UUID) async throws -> Silence?
-    /// Ends a silence now (it stays on record).
-    func expireSilence(id: UUID, now: Date) async throws -> Silence
-    func createMaintenanceWindow(_ window: MaintenanceWindow) async throws
-    func maintenanceWindows(serviceID: UUID) async throws -> [MaintenanceWindow]
-    func deleteMaintenanceWindow(id: UUID, serviceID: UUID) async throws
-
-    /// What the noise report needs of each alert first seen in the period (at most `limit`).
-    func alertFacts(serviceID: UUID?, from: Date, to: Date, limit: Int) async throws -> [NoiseReport.AlertFact]
-
-    func recordChange(_ change: ChangeRecord, integrationKeyID: UUID?) async throws
-    func changes(serviceIDs: [UUID], from: Date, to: Date) async throws -> [ChangeRecord]
-
-    func alerts(_ filter: AlertFilter, page: PageRequest) async throws -> Page<Alert>
-    func incidents(_ filter: IncidentFilter, page: PageRequest) async throws -> Page<Incident>
-    func incident(id: UUID) async throws -> Incident?
-    func incidents(ids: [UUID]) async throws -> [Incident]
-    /// Open incidents and open muted alerts of each service, for status at a glance (services with none are absent).
-    func serviceHealth(serviceIDs: [UUID]) async throws -> [UUID: ServiceHealth]
-    /// Acknowledges or resolves an incident and every open alert in it, recording who (`by`, nil for Tocsin itself).
-    /// Refuses with a conflict naming who did it first when it is already in that state.
-    func setIncidentStatus(id: UUID, to status: IncidentStatus, by actor: UUID?, now: Date) async throws -> Incident
-    func alert(id: UUID) async throws -> Alert?
-}
 
 /// How a service is doing right now, from its open incidents and muted alerts.
 public struct ServiceHealth: Sendable, Equatable {

@@ -2,7 +2,7 @@ import Foundation
 import SQLKit
 import TocsinCore
 
-extension SQLStore: AlertRepository {
+extension SQLStore {
     // MARK: Integration keys
 
     public func createIntegrationKey(_ key: IntegrationKey, secretHash: String) async throws {

@@ -1,0 +1,8 @@
+import Foundation
+
+/// Everything the web layer needs from storage.
+public protocol TocsinStore: UserRepository, TeamRepository, ServiceRepository, CredentialRepository, IntegrationKeyRepository,
+    IngestRepository, NoiseControlRepository, AlertRepository, IncidentRepository, IncidentTimelineRepository, ScheduleRepository {
+    /// Whether the database answers.
+    func ping() async throws
+}
