@@ -50,8 +50,14 @@ public struct IngestOutcome: Sendable, Equatable {
 }
 
 extension IngestRepository {
-    public func ingest(_ event: AlertEvent, serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> IngestOutcome {
-        try await ingest([event], serviceID: serviceID, integrationKeyID: integrationKeyID, now: now)[0]
+    public func ingest(_ events: [AlertEvent], serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> [IngestOutcome] {
+        try await ingest(events, serviceID: serviceID, integrationKeyID: integrationKeyID, reportedBy: nil, now: now)
+    }
+
+    public func ingest(_ event: AlertEvent, serviceID: UUID, integrationKeyID: UUID?, reportedBy: UUID? = nil, now: Date) async throws -> IngestOutcome {
+        let outcomes = try await ingest([event], serviceID: serviceID, integrationKeyID: integrationKeyID, reportedBy: reportedBy, now: now)
+        guard let outcome = outcomes.first else { throw DomainError.conflict("the event was not applied") }
+        return outcome
     }
 }
 

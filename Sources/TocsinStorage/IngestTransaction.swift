@@ -85,7 +85,7 @@ final class IngestTransaction {
         for (request, events) in zip(requests, prepared) {
             var answered: [IngestOutcome] = []
             for event in events {
-                answered.append(try await decide(event, integrationKeyID: request.integrationKeyID, now: request.now))
+                answered.append(try await decide(event, integrationKeyID: request.integrationKeyID, reportedBy: request.reportedBy, now: request.now))
             }
             outcomes.append(answered)
         }
@@ -152,8 +152,8 @@ final class IngestTransaction {
         open[key] ?? nil
     }
 
-    private func decide(_ prepared: Prepared, integrationKeyID: UUID?, now: Date) async throws -> IngestOutcome {
-        let actor = integrationKeyID.map(Actor.integration) ?? .system
+    private func decide(_ prepared: Prepared, integrationKeyID: UUID?, reportedBy: UUID?, now: Date) async throws -> IngestOutcome {
+        let actor = reportedBy.map(Actor.user) ?? integrationKeyID.map(Actor.integration) ?? .system
         let event: AlertEvent
         var serviceID: UUID
         var existing: Alert?

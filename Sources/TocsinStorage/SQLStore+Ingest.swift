@@ -7,6 +7,7 @@ struct IngestRequest: Sendable {
     var events: [AlertEvent]
     var serviceID: UUID
     var integrationKeyID: UUID?
+    var reportedBy: UUID?
     var now: Date
 }
 
@@ -99,9 +100,10 @@ struct IngestSettings {
 extension SQLStore {
     // MARK: Ingestion
 
-    public func ingest(_ events: [AlertEvent], serviceID: UUID, integrationKeyID: UUID?, now: Date) async throws -> [IngestOutcome] {
+    public func ingest(_ events: [AlertEvent], serviceID: UUID, integrationKeyID: UUID?, reportedBy: UUID?, now: Date) async throws -> [IngestOutcome] {
         guard !events.isEmpty else { return [] }
-        return try await batcher.submit(IngestRequest(events: events, serviceID: serviceID, integrationKeyID: integrationKeyID, now: now))
+        return try await batcher.submit(IngestRequest(events: events, serviceID: serviceID, integrationKeyID: integrationKeyID,
+                                                      reportedBy: reportedBy, now: now))
     }
 
     /// Applies each request's events in order, all requests in one transaction.

@@ -43,6 +43,20 @@ struct IncidentTimelineTests {
         }
     }
 
+    @Test("an incident a person's report opens names that person as its author")
+    func reportAuthor() async throws {
+        try await TestApp.run { app in
+            let (_, admin) = try await app.user("Ann", role: .admin)
+            let (_, rita) = try await app.user("Rita", role: .responder)
+            let service = try #require(try await app.request(.post, "/api/v1/services", token: admin, json: #"{"name":"Shop","tier":1}"#).json["id"]?.stringValue)
+            let filed = try await app.request(.post, "/api/v1/services/\(service)/reports", token: rita, json: #"{"summary":"Checkout fails","source":"customer"}"#)
+            let incident = try #require(filed.json["incident_id"]?.stringValue)
+            let first = try await app.request(.get, "/api/v1/incidents/\(incident)/timeline", token: admin).json["data"]?[at: 0]
+            #expect(first?["author"]?["type"] == "user" && first?["author"]?["name"] == "Rita")
+            #expect(first?["body"] == "Opened from a report by Rita as SEV2")
+        }
+    }
+
     @Test("alerts joining, a worse alert, a new alert after acknowledging and the alerts resolving are all recorded")
     func rollUp() async throws {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
