@@ -210,3 +210,13 @@ public enum AlertDecision: Sendable, Equatable {
         }
     }
 }
+
+extension Alert {
+    /// A repeat of this open alert: counted, and the sender's latest content kept.
+    public mutating func recordRepeat(of event: AlertEvent, at now: Date) {
+        occurrences += 1
+        lastSeenAt = now
+        (summary, severity, source) = (event.summary, event.severity, event.source)
+        (details, labels) = (event.details, event.labels)
+    }
+}

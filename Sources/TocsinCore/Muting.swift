@@ -315,6 +315,18 @@ public struct FlapDetection: Sendable, Equatable, Codable {
     }
 
     /// `opens` and `resolves` are the key's openings and resolutions within the window, before this new opening.
+    /// Counts the openings and resolutions of one key inside the window before `now` (each alert of the key: when it
+    /// was first seen and when it resolved), and mutes a new opening when there are too many.
+    public func mute(history: some Sequence<(firstSeenAt: Date, resolvedAt: Date?)>, now: Date) -> Mute? {
+        let since = now.addingTimeInterval(-Double(windowMinutes) * 60)
+        var opens = 0, resolves = 0
+        for alert in history {
+            if alert.firstSeenAt >= since { opens += 1 }
+            if let resolved = alert.resolvedAt, resolved >= since { resolves += 1 }
+        }
+        return mute(opens: opens, resolves: resolves)
+    }
+
     public func mute(opens: Int, resolves: Int) -> Mute? {
         let total = opens + resolves + 1
         guard total > changes else { return nil }

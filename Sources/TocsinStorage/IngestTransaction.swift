@@ -192,10 +192,7 @@ final class IngestTransaction {
                 (alert.incidentID, alert.groupingReason) = (place.incidentID, place.groupingReason)
                 alert.setMute(place.mute)
             }
-            alert.occurrences += 1
-            alert.lastSeenAt = now
-            (alert.summary, alert.severity, alert.source) = (event.summary, event.severity, event.source)
-            (alert.details, alert.labels) = (event.details, event.labels)
+            alert.recordRepeat(of: event, at: now)
             stage(alert)
             return IngestOutcome(decision: decision, alertID: alert.id, incidentID: alert.incidentID)
         case .acknowledge, .resolve:
@@ -233,12 +230,9 @@ final class IngestTransaction {
                                          blocking: blocking, inhibitReports: settings.inhibitReports, now: now) {
             return (nil, nil, muted, false)
         }
-        if let flaps = settings.flaps {
-            let since = now.addingTimeInterval(-Double(flaps.windowMinutes) * 60)
-            let history = flapHistory[AlertKey(serviceID: serviceID, dedupKey: event.dedupKey)]?.values ?? [:].values
-            let opens = history.filter { $0.firstSeenAt >= since }.count
-            let resolves = history.filter { ($0.resolvedAt ?? .distantPast) >= since }.count
-            if let flapping = flaps.mute(opens: opens, resolves: resolves) { return (nil, nil, flapping, false) }
+        if let flaps = settings.flaps,
+           let flapping = flaps.mute(history: flapHistory[AlertKey(serviceID: serviceID, dedupKey: event.dedupKey)]?.values.map { $0 } ?? [], now: now) {
+            return (nil, nil, flapping, false)
         }
         let severity = settings.incidentSeverity(for: event)
         let candidates = try await groupingCandidates(of: serviceID, grouping: settings.grouping, event: event, now: now)

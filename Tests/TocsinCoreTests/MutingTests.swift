@@ -74,6 +74,19 @@ struct FlapDetectionTests {
         #expect((FlapDetection.standard.mute(opens: opens, resolves: resolves) != nil) == flapping)
     }
 
+    @Test("the history of a key is counted inside the window only: openings by first seen, resolutions by resolved")
+    func history() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        func ago(_ minutes: Double) -> Date { now.addingTimeInterval(-minutes * 60) }
+        let flaps = FlapDetection(changes: 4, windowMinutes: 15)
+        // Inside: 2 openings and 2 resolutions; with the new opening, 5 changes > 4.
+        let busy: [(firstSeenAt: Date, resolvedAt: Date?)] = [(ago(14), ago(12)), (ago(10), ago(5)), (ago(40), nil)]
+        #expect(flaps.mute(history: busy, now: now)?.kind == .flapping)
+        // The same changes, but the first ones just outside the window: 3 + 1 = 4, not more than 4.
+        let calm: [(firstSeenAt: Date, resolvedAt: Date?)] = [(ago(16), ago(15.5)), (ago(10), ago(5)), (ago(40), nil)]
+        #expect(flaps.mute(history: calm, now: now) == nil)
+    }
+
     @Test("limits are checked")
     func validation() {
         #expect(throws: DomainError.self) { try FlapDetection(changes: 1, windowMinutes: 0).validate() }
