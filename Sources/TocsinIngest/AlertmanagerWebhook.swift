@@ -113,8 +113,12 @@ public enum AlertmanagerWebhook {
     static func clipped(_ value: JSONValue?) -> JSONValue {
         guard let text = value?.stringValue else { return .null }
         guard text.utf8.count > envelopePartBytes else { return .string(text) }
-        var cut = Substring(text)
-        while cut.utf8.count > envelopePartBytes - 40 { cut = cut.dropLast(max(1, (cut.utf8.count - envelopePartBytes + 40) / 4)) }
+        // Whole characters, leaving room for the mark.
+        var kept = 0
+        let cut = text.prefix { character in
+            kept += character.utf8.count
+            return kept <= envelopePartBytes - 40
+        }
         return .string("\(cut)… (cut: \(text.utf8.count) bytes)")
     }
 

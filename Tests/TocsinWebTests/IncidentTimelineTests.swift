@@ -10,7 +10,7 @@ struct IncidentTimelineTests {
     func contract() async throws {
         try await TestApp.run { app in
             let setup = PagerDutyEndpointTests()
-            let (token, _, key) = try await setup.setUp(app)
+            let (token, serviceID, key) = try await setup.setUp(app)
             let (rita, ritaToken) = try await app.user("Rita", role: .responder)
             #expect(try await app.request(.post, "/v2/enqueue", json: setup.event(key, "trigger", severity: "warning")).status == .accepted)
             #expect(try await app.request(.post, "/v2/enqueue", json: setup.event(key, "trigger", dedupKey: "other", severity: "critical")).status == .accepted)
@@ -27,7 +27,9 @@ struct IncidentTimelineTests {
             #expect(problems.isEmpty, "\(problems)")
             let events = try #require(timeline.json["data"]?.arrayValue)
             #expect(events.map { $0["kind"]?.stringValue } == ["opened", "acknowledged", "resolved"], "a refused acknowledge records nothing")
-            #expect(events[0]["author"] == ["type": "integration", "id": .string(try #require(events[0]["author"]?["id"]?.stringValue)), "name": "pagerduty"])
+            let keys = try await app.request(.get, "/api/v1/services/\(serviceID)/integration-keys", token: token).json["data"]?.arrayValue ?? []
+            let keyID = try #require(keys.first?["id"]?.stringValue)
+            #expect(events[0]["author"] == ["type": "integration", "id": .string(keyID), "name": "pagerduty"], "the key that sent the alert")
             #expect(events[1]["author"]?["type"] == "user" && events[1]["author"]?["id"]?.stringValue == rita.id.db)
             #expect(events[1]["body"] == "Acknowledged by Rita" && events[2]["body"] == "Resolved by Rita")
             let ids = events.compactMap { event -> Double? in if case .number(let n)? = event["id"] { return n } else { return nil } }

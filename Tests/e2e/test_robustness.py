@@ -9,6 +9,7 @@ TOCSIN_FUZZ_SECONDS sets schemathesis's time budget (default 90 s); TOCSIN_FUZZ_
 """
 
 import html.parser
+import json
 import os
 import re
 import subprocess
@@ -62,10 +63,10 @@ def schemathesis(server, token, *selection, seconds):
 def seed_data(server, token):
     """A team, services with a dependency, a schedule and an incident, so that operations on ids find something."""
     status, body = call(server.base_url, "/api/v1/users/me", token=token)
-    me = __import__("json").loads(body)["id"]
+    me = json.loads(body)["id"]
     _, team = call(server.base_url, "/api/v1/teams", token=token, method="POST", body={"name": "Fuzz team", "member_ids": [me]})
     _, db = call(server.base_url, "/api/v1/services", token=token, method="POST", body={"name": "Fuzz DB", "tier": 2})
-    db_id = __import__("json").loads(db)["id"]
+    db_id = json.loads(db)["id"]
     call(server.base_url, "/api/v1/services", token=token, method="POST",
          body={"name": "Fuzz web", "tier": 1, "depends_on": [db_id]})
     call(server.base_url, "/api/v1/schedules", token=token, method="POST", body={

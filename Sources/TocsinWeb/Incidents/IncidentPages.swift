@@ -218,7 +218,8 @@ struct IncidentPages {
     /// What happened, oldest first: each event's time and its sentence.
     static func timelineList(_ events: [IncidentEvent], timeZone: String) -> HTML {
         guard !events.isEmpty else { return "<p class=\"muted\">Nothing recorded yet.</p>" }
-        return "<ol class=\"timeline-events\">\(events.map { event -> HTML in "<li data-kind=\"\(event.kind.rawValue)\"><time datetime=\"\(ISO8601DateFormatter().string(from: event.at))\">\(Pages.formatDate(event.at, timeZone: timeZone))</time> \(event.body)</li>" })</ol>"
+        let machine = ISO8601DateFormatter()
+        return "<ol class=\"timeline-events\">\(events.map { event -> HTML in "<li data-kind=\"\(event.kind.rawValue)\"><time datetime=\"\(machine.string(from: event.at))\">\(Pages.formatDate(event.at, timeZone: timeZone))</time> \(event.body)</li>" })</ol>"
     }
 
     func timelinePage(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {

@@ -37,15 +37,15 @@ struct Form: Sendable {
     /// Every value of a field of ids (checkboxes); one that is not an id refuses the form rather than being dropped.
     func ids(_ key: String) throws -> [UUID] {
         try all(key).map { text in
-            guard let id = UUID(uuidString: text) else { throw DomainError.malformed(FieldError(key, "holds a value that is not an id (\(text.prefix(40).count) characters)")) }
+            guard let id = UUID(uuidString: text) else { throw DomainError.malformed(FieldError(key, "holds a value that is not an id")) }
             return id
         }
     }
 
-    /// The form of a page POST: read once, with its CSRF token checked, by `PageFormMiddleware`.
+    /// The form of a page POST, as `PageFormMiddleware` read it and checked its CSRF token before routing.
     static func read(_ request: Request, context: TocsinRequestContext) async throws -> Form {
-        if let form = context.form { return form }
-        return try await readChecked(request, context: context)
+        guard let form = context.form else { throw DomainError.forbidden("This form was not checked. Go back, reload the page and try again.") }
+        return form
     }
 
     /// Reads the body and checks its CSRF token: the session's, or before sign-in the pre-session cookie's.
