@@ -72,9 +72,12 @@ public struct AlertFilter: Sendable, Equatable {
     public var mutedByIncidentID: UUID?
     /// Not resolved.
     public var openOnly: Bool
+    /// Only alerts of these severities.
+    public var severities: Set<AlertSeverity>?
 
     public init(serviceID: UUID? = nil, incidentID: UUID? = nil, status: AlertStatus? = nil, muted: Bool? = nil,
-                muteKind: MuteKind? = nil, mutedByIncidentID: UUID? = nil, openOnly: Bool = false) {
+                muteKind: MuteKind? = nil, mutedByIncidentID: UUID? = nil, openOnly: Bool = false, severities: Set<AlertSeverity>? = nil) {
+        self.severities = severities
         self.serviceID = serviceID
         self.incidentID = incidentID
         self.status = status

@@ -156,6 +156,9 @@ extension SQLStore {
         if let muted = filter.muted { conditions.append(muted ? "muted_reason IS NOT NULL" : "muted_reason IS NULL") }
         if let kind = filter.muteKind { conditions.append("mute_kind = \(bind: kind.rawValue)") }
         if let incident = filter.mutedByIncidentID { conditions.append("muted_by_incident_id = \(bind: incident.db)") }
+        if let severities = filter.severities {
+            conditions.append(severities.isEmpty ? "1 = 0" : "severity IN (\(binds: severities.map(\.rawValue).sorted()))")
+        }
         let whereClause = SQLText.whereClause(conditions)
         return try await database.read { db in
             let total = try await db.count("SELECT COUNT(*) AS n FROM alerts" + whereClause)
@@ -196,6 +199,18 @@ extension SQLStore {
                 found += try await Self.incidents(from: rows, db)
             }
             return found
+        }
+    }
+
+    public func mutedSummary(byIncidentID id: UUID) async throws -> [MutedCount] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT service_id, severity, COUNT(*) AS n FROM alerts WHERE muted_by_incident_id = \(bind: id.db)
+                GROUP BY service_id, severity ORDER BY service_id, severity
+                """).all().compactMap { row in
+                guard let severity = AlertSeverity(rawValue: try row.decode(column: "severity", as: String.self)) else { return nil }
+                return MutedCount(serviceID: try row.id("service_id"), severity: severity, count: try row.decode(column: "n", as: Int.self))
+            }
         }
     }
 

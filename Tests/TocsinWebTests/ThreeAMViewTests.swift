@@ -64,6 +64,26 @@ struct ThreeAMViewTests {
         }
     }
 
+    @Test("a worse muted alert behind many lesser ones is still counted and listed first")
+    func worseBehindMany() async throws {
+        try await TestApp.run(now: { Self.night }) { app in
+            let (rita, _) = try await app.user("Rita", role: .responder)
+            let outage = try await Self.outage(app)
+            for n in 1...25 {
+                _ = try await app.store.ingest(AlertEvent(action: .trigger, dedupKey: "info-\(n)", summary: "Info \(n)", severity: .info),
+                                               serviceID: outage.web.id, integrationKeyID: nil, now: Self.night)
+            }
+            _ = try await app.store.ingest(AlertEvent(action: .trigger, dedupKey: "down", summary: "www is DOWN", severity: .critical),
+                                           serviceID: outage.web.id, integrationKeyID: nil, now: Self.night)
+            let page = try await app.page("/incidents/\(outage.databaseIncident.db)", cookies: try await app.signIn(email: rita.email))
+            #expect(page.text.contains("Muting 26 alerts") && page.text.contains("1 of them would be more severe"))
+            #expect(page.text.contains("Showing 20 of 26."))
+            let flagged = try #require(page.text.range(of: "would be SEV1")), down = try #require(page.text.range(of: "www is DOWN"))
+            let firstInfo = try #require(page.text.range(of: "Info "))
+            #expect(flagged.lowerBound < down.lowerBound && down.lowerBound < firstInfo.lowerBound, "the worse one comes first")
+        }
+    }
+
     @Test("a person's report is not muted by a dependency's incident unless the service says so, and the reporter is told what happened")
     func reportsAreHeard() async throws {
         try await TestApp.run(now: { Self.night }) { app in

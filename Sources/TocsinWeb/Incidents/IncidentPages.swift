@@ -278,29 +278,31 @@ struct IncidentPages {
 
     /// The alerts this incident's inhibition is muting on dependent services; the ones that would have been more
     /// severe than this incident come first, marked, since they may be a bigger fire than this one.
-    static let mutedExamined = 5000
-
     private func mutedByThis(_ incident: Incident, me: User, now: Date) async throws -> HTML {
-        let filter = AlertFilter(mutedByIncidentID: incident.id)
-        // Every muted alert is looked at (up to `mutedExamined`), so one worse than this incident is flagged
-        // however many lesser ones came after it; 20 are listed, the worse ones first.
-        var examined: [Alert] = []
-        var total = 0
-        repeat {
-            let page = try await store.alerts(filter, page: PageRequest(limit: PageRequest.maximumLimit, offset: examined.count))
-            total = page.total
-            examined += page.items
-            if page.items.isEmpty { break }
-        } while examined.count < min(total, Self.mutedExamined)
+        // Counted per service and severity in the database, so every muted alert worse than this incident is
+        // counted however many there are; 20 are listed, the worse ones first.
+        let summary = try await store.mutedSummary(byIncidentID: incident.id)
+        let total = summary.reduce(0) { $0 + $1.count }
         guard total > 0 else { return "" }
-        let services = Dictionary(try await store.services(ids: Array(Set(examined.map(\.serviceID)))).map { ($0.id, $0) },
+        let services = Dictionary(try await store.services(ids: Array(Set(summary.map(\.serviceID)))).map { ($0.id, $0) },
                                   uniquingKeysWith: { first, _ in first })
-        func wouldBe(_ alert: Alert) -> IncidentSeverity? {
-            services[alert.serviceID].map { SeverityMatrix.standard.severity(for: alert.severity, tier: $0.tier, overrides: $0.severityOverrides) }
+        func wouldBe(_ serviceID: UUID, _ severity: AlertSeverity) -> IncidentSeverity {
+            services[serviceID].map { SeverityMatrix.standard.severity(for: severity, tier: $0.tier, overrides: $0.severityOverrides) } ?? .sev4
         }
-        let worse = examined.filter { (wouldBe($0) ?? .sev4) > incident.severity }.sorted { (wouldBe($0) ?? .sev4) > (wouldBe($1) ?? .sev4) }
-        let ordered = Array((worse + examined.filter { (wouldBe($0) ?? .sev4) <= incident.severity }).prefix(20))
-        let page = (items: ordered, total: total)
+        func wouldBe(_ alert: Alert) -> IncidentSeverity? { wouldBe(alert.serviceID, alert.severity) }
+        let worseGroups = summary.filter { wouldBe($0.serviceID, $0.severity) > incident.severity }
+            .sorted { wouldBe($0.serviceID, $0.severity) > wouldBe($1.serviceID, $1.severity) }
+        let worseCount = worseGroups.reduce(0) { $0 + $1.count }
+        var ordered: [Alert] = []
+        for group in worseGroups where ordered.count < 20 {
+            let filter = AlertFilter(serviceID: group.serviceID, mutedByIncidentID: incident.id, severities: [group.severity])
+            ordered += try await store.alerts(filter, page: PageRequest(limit: 20 - ordered.count)).items
+        }
+        if ordered.count < 20 {
+            let shown = Set(ordered.map(\.id))
+            let rest = try await store.alerts(AlertFilter(mutedByIncidentID: incident.id), page: PageRequest(limit: 20 + ordered.count)).items
+            ordered += rest.filter { !shown.contains($0.id) && (wouldBe($0) ?? .sev4) <= incident.severity }.prefix(20 - ordered.count)
+        }
         let items = ordered.map { alert -> HTML in
             let service = services[alert.serviceID]
             let severity = wouldBe(alert)
@@ -311,14 +313,12 @@ struct IncidentPages {
             \(alert.summary.isEmpty ? alert.dedupKey : alert.summary) <small>(\(alert.severity.rawValue), \(alert.status.rawValue), \(Ages.ago(alert.lastSeenAt, now: now)))</small></li>
             """
         }
-        let more: HTML = total > ordered.count
-            ? " Showing \(ordered.count) of \(total)\(total > examined.count ? HTML(", the worse ones counted among the first \(examined.count)") : HTML.empty)."
-            : ""
-        let box = worse.isEmpty ? "warning" : "alert"
+        let more: HTML = total > ordered.count ? " Showing \(ordered.count) of \(total)." : ""
+        let box = worseCount == 0 ? "warning" : "alert"
         return """
         <section class="\(box)" aria-labelledby="muting-title">
-          <h2 id="muting-title">Muting \(page.total) alert\(page.total == 1 ? "" : "s") on services that depend on this one</h2>
-          <p>While this incident is open, new alerts on dependent services page nobody.\(worse.isEmpty ? HTML.empty : HTML(" <strong>\(worse.count) of them would be more severe than this incident: look at them now.</strong>"))\(more)
+          <h2 id="muting-title">Muting \(total) alert\(total == 1 ? "" : "s") on services that depend on this one</h2>
+          <p>While this incident is open, new alerts on dependent services page nobody.\(worseCount == 0 ? HTML.empty : HTML(" <strong>\(worseCount) of them would be more severe than this incident: look at them now.</strong>"))\(more)
           <a href="/alerts?muted_by_incident_id=\(incident.id.db)">See every alert it mutes</a>.</p>
           <ul>\(items)</ul>
         </section>
