@@ -289,7 +289,7 @@ struct IncidentPages {
         func wouldBe(_ serviceID: UUID, _ severity: AlertSeverity) -> IncidentSeverity {
             services[serviceID].map { SeverityMatrix.standard.severity(for: severity, tier: $0.tier, overrides: $0.severityOverrides) } ?? .sev4
         }
-        func wouldBe(_ alert: Alert) -> IncidentSeverity? { wouldBe(alert.serviceID, alert.severity) }
+        func wouldBe(_ alert: Alert) -> IncidentSeverity { wouldBe(alert.serviceID, alert.severity) }
         let worseGroups = summary.filter { wouldBe($0.serviceID, $0.severity) > incident.severity }
             .sorted { wouldBe($0.serviceID, $0.severity) > wouldBe($1.serviceID, $1.severity) }
         let worseCount = worseGroups.reduce(0) { $0 + $1.count }
@@ -301,15 +301,15 @@ struct IncidentPages {
         if ordered.count < 20 {
             let shown = Set(ordered.map(\.id))
             let rest = try await store.alerts(AlertFilter(mutedByIncidentID: incident.id), page: PageRequest(limit: 20 + ordered.count)).items
-            ordered += rest.filter { !shown.contains($0.id) && (wouldBe($0) ?? .sev4) <= incident.severity }.prefix(20 - ordered.count)
+            ordered += rest.filter { !shown.contains($0.id) && wouldBe($0) <= incident.severity }.prefix(20 - ordered.count)
         }
         let items = ordered.map { alert -> HTML in
             let service = services[alert.serviceID]
             let severity = wouldBe(alert)
-            let flag: HTML = (severity ?? .sev4) > incident.severity
-                ? " <strong class=\"sev sev-sev1\">would be \(severity?.rawValue ?? "")</strong>" : ""
+            let worse = severity > incident.severity
+            let flag: HTML = worse ? " <strong class=\"sev sev-sev1\">would be \(severity.rawValue)</strong>" : ""
             return """
-            <li\((severity ?? .sev4) > incident.severity ? HTML(" class=\"worse\"") : HTML.empty)>\(flag) <a href="/services/\(alert.serviceID.db)">\(service?.name ?? "service")</a>:
+            <li\(worse ? HTML(" class=\"worse\"") : HTML.empty)>\(flag) <a href="/services/\(alert.serviceID.db)">\(service?.name ?? "service")</a>:
             \(alert.summary.isEmpty ? alert.dedupKey : alert.summary) <small>(\(alert.severity.rawValue), \(alert.status.rawValue), \(Ages.ago(alert.lastSeenAt, now: now)))</small></li>
             """
         }
