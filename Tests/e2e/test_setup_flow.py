@@ -9,6 +9,7 @@ import re
 import pytest
 from urllib.parse import urlparse
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -70,7 +71,17 @@ def submit(driver, form_css: str = "form[method=post]"):
     wait_ready(driver)
     old_html = driver.find_element(By.TAG_NAME, "html")
     click(driver, f"{form_css} button[type=submit]")
-    wait(driver).until(EC.staleness_of(old_html))
+
+    def gone(_):
+        # Chromium reports a node of the replaced document as stale, or sometimes as "does not belong to the
+        # document" (an unknown error): either way the old page has gone.
+        try:
+            old_html.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    wait(driver).until(gone)
 
 
 def fill(driver, field_id: str, text: str):
