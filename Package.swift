@@ -56,12 +56,32 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The application layer: what the pages, the API, the CLI and the jobs do, each written once. No HTTP, no SQL.
+        .target(
+            name: "TocsinUseCases",
+            dependencies: [
+                "TocsinCore", "TocsinIngest",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Background work: one periodic job service and its jobs.
+        .target(
+            name: "TocsinJobs",
+            dependencies: [
+                "TocsinCore", "TocsinUseCases",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TocsinWeb",
             dependencies: [
-                "TocsinCore", "TocsinIngest",
+                "TocsinCore", "TocsinIngest", "TocsinUseCases",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -73,7 +93,7 @@ let package = Package(
         .target(
             name: "TocsinApp",
             dependencies: [
-                "TocsinCore", "TocsinStorage", "TocsinWeb",
+                "TocsinCore", "TocsinStorage", "TocsinUseCases", "TocsinJobs", "TocsinWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "tocsin",
             dependencies: [
-                "TocsinApp", "TocsinCore", "TocsinStorage", "TocsinWeb",
+                "TocsinApp", "TocsinCore", "TocsinStorage", "TocsinUseCases",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -131,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "TocsinWebTests",
             dependencies: [
-                "TocsinApp", "TocsinCore", "TocsinStorage", "TocsinWeb", "TocsinTestSupport",
+                "TocsinApp", "TocsinCore", "TocsinStorage", "TocsinUseCases", "TocsinJobs", "TocsinWeb", "TocsinTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -3,7 +3,9 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import TocsinCore
+import TocsinJobs
 import TocsinStorage
+import TocsinUseCases
 import TocsinWeb
 
 /// The composition root: one function builds the server for both `tocsin serve` and the tests.
@@ -41,7 +43,7 @@ public enum TocsinApplication {
         -> (application: some ApplicationProtocol, env: WebEnvironment, routes: RouteTable) {
         let env = makeEnvironment(config: config, database: database, logger: logger, now: now)
         let (router, routes) = TocsinRouter.build(env)
-        let jobs = JobService(jobs: [HandoffRecorder(env: env)], now: now, logger: logger)
+        let jobs = JobService(jobs: [HandoffRecorder(store: env.store, logger: logger)], now: now, logger: logger)
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tocsin"),

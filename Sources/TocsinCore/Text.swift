@@ -11,6 +11,11 @@ extension String {
     }
 }
 
+extension UUID {
+    /// An id as text: lowercase, as it is stored on both databases and written in every answer and link.
+    public var db: String { uuidString.lowercased() }
+}
+
 enum TextRules {
     static func isPlausibleEmail(_ email: String) -> Bool {
         guard email.count <= 254, !email.contains(where: { $0.isWhitespace }) else { return false }

@@ -2,11 +2,6 @@ import Foundation
 import SQLKit
 import TocsinCore
 
-extension UUID {
-    /// Ids are stored as lowercase text on both databases, so one query serves both.
-    var db: String { uuidString.lowercased() }
-}
-
 extension SQLRow {
     func id(_ column: String) throws -> UUID {
         let text = try decode(column: column, as: String.self)

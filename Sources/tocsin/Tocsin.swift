@@ -4,7 +4,7 @@ import Logging
 import TocsinApp
 import TocsinCore
 import TocsinStorage
-import TocsinWeb
+import TocsinUseCases
 
 @main
 struct Tocsin: AsyncParsableCommand {
@@ -66,6 +66,17 @@ enum CLI {
         }
     }
 
+    /// Account actions over the database, as the server does them (the same bcrypt cost).
+    static func accounts(_ config: AppConfig, _ database: Database) -> Accounts {
+        Accounts(store: SQLStore(database: database), passwords: PasswordHasher(cost: config.bcryptCost), now: { Date() })
+    }
+
+    /// A link people open, under the server's public address.
+    static func link(_ config: AppConfig, _ path: String) -> String {
+        let base = config.effectivePublicURL
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
+    }
+
     static func fail(_ error: any Error) -> ValidationError {
         ValidationError(String(describing: error))
     }
@@ -102,8 +113,7 @@ struct Serve: AsyncParsableCommand {
         let location = try config.databaseLocation()
         logger.info("opening database", metadata: ["database": "\(location)"])
         let database = try await TocsinApplication.openDatabase(config, logger: logger)
-        let env = TocsinApplication.makeEnvironment(config: config, database: database, logger: logger)
-        let setupSecret = try await Accounts(store: env.store, passwords: env.passwords, now: env.now).prepareSetup()
+        let setupSecret = try await CLI.accounts(config, database).prepareSetup()
         let publicURL = config.effectivePublicURL
         let host = config.host
         let app = TocsinApplication.build(config: config, database: database, logger: logger, onServerRunning: { port in
@@ -172,13 +182,12 @@ struct UserCommand: AsyncParsableCommand {
             if let publicURL { config.publicURL = publicURL }
             let password = invite ? nil : try Self.readPassword()
             try await CLI.withDatabase(config) { database, logger in
-                let env = TocsinApplication.makeEnvironment(config: config, database: database, logger: logger)
-                let accounts = Accounts(store: env.store, passwords: env.passwords, now: env.now)
+                let accounts = CLI.accounts(config, database)
                 do {
                     let (user, invitation) = try await accounts.createUser(
                         NewUser(name: name, email: email, timeZone: timeZone, role: role, password: password), by: nil)
                     print("created \(user.role.rawValue) \(user.email) (\(user.id.uuidString.lowercased()))")
-                    if let invitation { print(env.link("/invite?token=" + invitation)) }
+                    if let invitation { print(CLI.link(config, "/invite?token=" + invitation)) }
                 } catch let error as DomainError {
                     throw CLI.fail(error)
                 }
@@ -229,11 +238,9 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let config = try database.config()
             try await CLI.withDatabase(config) { database, logger in
-                let env = TocsinApplication.makeEnvironment(config: config, database: database, logger: logger)
-                guard let user = try await env.store.user(email: email) else { throw ValidationError("no account has the e-mail \(email)") }
+                guard let user = try await SQLStore(database: database).user(email: email) else { throw ValidationError("no account has the e-mail \(email)") }
                 do {
-                    let (_, secret) = try await Accounts(store: env.store, passwords: env.passwords, now: env.now)
-                        .createToken(for: user, name: name, readOnly: readOnly)
+                    let (_, secret) = try await CLI.accounts(config, database).createToken(for: user, name: name, readOnly: readOnly)
                     print(secret)
                 } catch let error as DomainError {
                     throw CLI.fail(error)
@@ -253,11 +260,10 @@ struct SetupLink: AsyncParsableCommand {
         var config = try database.config()
         if let publicURL { config.publicURL = publicURL }
         try await CLI.withDatabase(config) { database, logger in
-            let env = TocsinApplication.makeEnvironment(config: config, database: database, logger: logger)
-            guard let secret = try await Accounts(store: env.store, passwords: env.passwords, now: env.now).prepareSetup() else {
+            guard let secret = try await CLI.accounts(config, database).prepareSetup() else {
                 throw ValidationError("Tocsin already has accounts; sign in instead")
             }
-            print(env.link("/setup?token=" + secret))
+            print(CLI.link(config, "/setup?token=" + secret))
         }
     }
 }

@@ -93,7 +93,8 @@ struct APIAccessTests {
             #expect(refused.status == .forbidden)
             let account = try await app.page("/account", cookies: cookies)
             var withCSRF = cookieHeader
-            withCSRF[HTTPField.Name("X-CSRF-Token")!] = try #require(account.csrf)
+            let csrf = try #require(account.csrf)
+            withCSRF[HTTPField.Name("X-CSRF-Token")!] = csrf
             #expect(try await app.request(.post, "/api/v1/teams", json: #"{"name":"Web"}"#, headers: withCSRF).status == .created)
         }
     }

@@ -3,6 +3,8 @@ import HTTPTypes
 import Synchronization
 import Testing
 import TocsinCore
+import TocsinJobs
+import TocsinUseCases
 @testable import TocsinWeb
 
 @Suite("Schedules and on-call API")
@@ -263,13 +265,13 @@ struct HandoffTests {
             let id = try #require(created.json["id"]?.stringValue)
             // The server's own job made its first pass before the server took requests: it started the clock.
             #expect(try await app.store.jobCursor(HandoffRecorder.cursor) == clock.now, "background jobs run under test as in the server")
-            let recorder = HandoffRecorder(env: app.env)
-            #expect(try await recorder.run().isEmpty, "nothing has happened since")
+            let recorder = HandoffRecorder(store: app.store, logger: app.env.logger)
+            #expect(try await recorder.record(now: clock.now).isEmpty, "nothing has happened since")
             clock.advance(by: 2 * 86_400) // Wednesday 12:00 UTC: hand-offs on Tuesday and Wednesday at 08:00 UTC
-            let noted = try await recorder.run()
+            let noted = try await recorder.record(now: clock.now)
             #expect(noted.count == 4)
             #expect(Set(noted.map(\.at)) == [Date(timeIntervalSince1970: 1_795_507_200), Date(timeIntervalSince1970: 1_795_593_600)])
-            #expect(try await recorder.run().isEmpty, "nothing new at the same moment")
+            #expect(try await recorder.record(now: clock.now).isEmpty, "nothing new at the same moment")
             #expect(try await app.store.recordHandoffs(noted, cursor: HandoffRecorder.cursor, through: clock.now, now: clock.now).isEmpty,
                     "offered again (as by a second server), nothing is recorded twice")
             let listed = try await app.request(.get, "/api/v1/schedules/\(id)/handoffs", token: admin)

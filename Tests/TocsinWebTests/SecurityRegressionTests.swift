@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 import TocsinCore
+import TocsinUseCases
 @testable import TocsinWeb
 
 /// Each test here is a way in that was found and closed; it must stay closed.

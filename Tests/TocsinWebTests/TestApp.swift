@@ -7,6 +7,7 @@ import NIOCore
 import Testing
 import TocsinApp
 import TocsinCore
+import TocsinUseCases
 import TocsinStorage
 import TocsinTestSupport
 import TocsinWeb
@@ -18,7 +19,7 @@ struct TestApp {
     let client: any TestClientProtocol
 
     var store: any TocsinStore { env.store }
-    var accounts: Accounts { Accounts(store: env.store, passwords: env.passwords, now: env.now) }
+    var accounts: Accounts { env.accounts }
 
     /// `now` is the server's clock; tests that depend on time windows pin it instead of racing the wall clock.
     static func run(now: @escaping @Sendable () -> Date = { Date() }, _ body: @Sendable (TestApp) async throws -> Void) async throws {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 import TocsinCore
+import TocsinUseCases
 @testable import TocsinWeb
 
 /// What the engineer woken at night relies on: landing on the incidents, reaching every page from the bar, tables
@@ -122,7 +123,7 @@ struct UsabilityPageTests {
             let world = try await Self.world(app)
             let page = try await app.page("/reports/oncall?days=7", cookies: world.cookies)
             let total = try #require(page.text.components(separatedBy: "<tr class=\"total\">").dropFirst().first?.components(separatedBy: "</tr>").first)
-            let report = try await OnCallBurdenReports(env: app.env).report(teamID: nil, from: Self.now.addingTimeInterval(-7 * 86_400), to: Self.now)
+            let report = try await app.env.reports.onCallBurden(teamID: nil, from: Self.now.addingTimeInterval(-7 * 86_400), to: Self.now)
             #expect(report.rows.count >= 2)
             #expect(total.contains("All listed (\(report.rows.count))"))
             #expect(total.contains("<td data-label=\"Hours on call\">\(String(format: "%.1f", report.total.onCall / 3600))</td>"))

@@ -1,5 +1,6 @@
 import Foundation
 import TocsinCore
+import TocsinUseCases
 
 /// Admits an event by its integration key: the key must exist, speak this format, and be within its rate.
 /// Each endpoint turns a refusal into its own sender's wording.

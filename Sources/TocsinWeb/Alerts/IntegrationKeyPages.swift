@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 /// Connecting monitoring from a service's page: make a key (shown once, with a snippet to paste), list, revoke.
 struct IntegrationKeyPages {

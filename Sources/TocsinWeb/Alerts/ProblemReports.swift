@@ -41,18 +41,13 @@ struct ProblemReports {
         }
     }
 
-    func file(_ report: ProblemReport, serviceID: UUID, by person: UUID) async throws -> IngestOutcome {
-        guard try await env.store.service(id: serviceID) != nil else { throw DomainError.notFound("service \(serviceID.db) not found") }
-        return try await env.store.ingest(report.event(id: UUID()), serviceID: serviceID, integrationKeyID: nil, reportedBy: person, now: env.now())
-    }
-
     func registerAPI(_ api: APIRegistrar) {
         api.on(.post, "services/:id/reports") { request, context in
             let me = try context.require(.respond)
             let body = try await JSONBody.decode(ReportJSON.self, from: request, context: context)
             let report = try ProblemReport.parse(summary: body.summary, details: body.details, reporter: body.reporter, source: body.source,
                                                  severity: body.severity, defaultReporter: me.name)
-            let outcome = try await file(report, serviceID: try context.id(), by: me.id)
+            let outcome = try await env.reports.fileProblem(report, serviceID: try context.id(), by: me.id)
             guard let alertID = outcome.alertID, let alert = try await env.store.alert(id: alertID) else {
                 throw DomainError.conflict("the report was not recorded")
             }
@@ -72,7 +67,7 @@ struct ProblemReports {
             do {
                 let report = try ProblemReport.parse(summary: form["summary"] ?? "", details: form["details"], reporter: form["reporter"],
                                                      source: form["source"], severity: form["severity"], defaultReporter: me.name)
-                let outcome = try await file(report, serviceID: serviceID, by: me.id)
+                let outcome = try await env.reports.fileProblem(report, serviceID: serviceID, by: me.id)
                 guard let alertID = outcome.alertID else { throw DomainError.conflict("the report was not recorded") }
                 // The next page says what happened to it: opened, joined, or muted and why.
                 if let incident = outcome.incidentID {

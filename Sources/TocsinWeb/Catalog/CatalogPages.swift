@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 /// Services and teams.
 struct CatalogPages {
     let env: WebEnvironment
 
     var store: any TocsinStore { env.store }
-    var catalog: Catalog { Catalog(store: env.store, now: env.now) }
+    var catalog: Catalog { env.catalog }
 
     func register(_ router: Router<TocsinRequestContext>) {
         router.get("/services") { request, context in try await serviceList(request, context) }

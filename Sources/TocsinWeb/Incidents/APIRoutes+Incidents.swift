@@ -6,7 +6,6 @@ extension APIRoutes {
     /// Incidents: the list, one incident, the changes before it, its timeline, acknowledge and resolve.
     func registerIncidents(_ api: APIRegistrar) {
         let store = env.store
-        let now = env.now
         api.on(.get, "incidents") { request, context in
             _ = try context.require(.read)
             var filter = IncidentFilter(serviceID: try request.queryID("service_id"))
@@ -24,14 +23,12 @@ extension APIRoutes {
         api.on(.get, "incidents/:id") { _, context in
             _ = try context.require(.read)
             let id = try context.id()
-            guard let incident = try await store.incident(id: id) else { throw DomainError.notFound("incident \(id.db) not found") }
-            return try JSONBody.response(IncidentJSON(incident: incident))
+            return try JSONBody.response(IncidentJSON(incident: try await env.incidents.incident(id)))
         }
         api.on(.get, "incidents/:id/changes") { _, context in
             _ = try context.require(.read)
             let id = try context.id()
-            guard let incident = try await store.incident(id: id) else { throw DomainError.notFound("incident \(id.db) not found") }
-            let (changes, names) = try await IncidentPages.recentChanges(of: incident, store)
+            let (changes, names) = try await env.incidents.recentChanges(of: try await env.incidents.incident(id))
             return try JSONBody.response(DataJSON(data: changes.map { ChangeJSON(change: $0, serviceName: names[$0.serviceID]) }))
         }
         api.on(.get, "incidents/:id/timeline") { request, context in
@@ -42,7 +39,7 @@ extension APIRoutes {
         for (action, status) in [("acknowledge", IncidentStatus.acknowledged), ("resolve", .resolved)] {
             api.on(.post, "incidents/:id/\(action)") { _, context in
                 let me = try context.require(.respond)
-                let incident = try await store.setIncidentStatus(id: try context.id(), to: status, by: me.id, now: now())
+                let incident = try await env.incidents.apply(status, to: try context.id(), by: me.id)
                 return try JSONBody.response(IncidentJSON(incident: incident))
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 /// Incidents: the list with the fire on top, and one incident with its alerts, who has it, who is on call,
 /// what it mutes, and the changes made shortly before it began.
@@ -10,20 +11,8 @@ struct IncidentPages {
 
     var store: any TocsinStore { env.store }
 
-    /// How far back a change counts as context for an incident.
-    static let changeWindow: TimeInterval = 3600
     /// Seconds between the open-incident list's refreshes (an HTTP `Refresh`, so no script is needed).
     static let listRefreshSeconds = 30
-
-    /// Changes on the incident's services and on what they depend on, in the hour before it began,
-    /// with the names of every service involved.
-    static func recentChanges(of incident: Incident, _ store: any TocsinStore) async throws -> (changes: [ChangeRecord], names: [UUID: String]) {
-        let services = try await store.services(ids: incident.serviceIDs)
-        let related = Array(Set(incident.serviceIDs + services.flatMap(\.dependsOn)))
-        let changes = try await store.changes(serviceIDs: related, from: incident.createdAt.addingTimeInterval(-changeWindow), to: incident.createdAt)
-        let names = Dictionary(uniqueKeysWithValues: try await store.services(ids: related).map { ($0.id, $0.name) })
-        return (changes, names)
-    }
 
     func register(_ router: Router<TocsinRequestContext>) {
         router.get("/incidents") { request, context in try await list(request, context) }
@@ -36,7 +25,7 @@ struct IncidentPages {
                 let form = try await Form.read(request, context: context)
                 let id = try context.id()
                 do {
-                    _ = try await store.setIncidentStatus(id: id, to: status, by: me.id, now: env.now())
+                    _ = try await env.incidents.apply(status, to: id, by: me.id)
                 } catch DomainError.conflict {
                     // Someone else was quicker: the incident's page says who, and when.
                     return Response.seeOther("/incidents/\(id.db)?already=\(status.rawValue)")
@@ -160,7 +149,7 @@ struct IncidentPages {
         let now = env.now()
         let alertPage = try await store.alerts(AlertFilter(incidentID: id), page: try request.pageRequest)
         let services = try await store.services(ids: incident.serviceIDs)
-        let (changes, names) = try await Self.recentChanges(of: incident, store)
+        let (changes, names) = try await env.incidents.recentChanges(of: incident)
         let people = try await store.users(ids: [incident.acknowledgedBy, incident.resolvedBy].compactMap { $0 })
         let who = Dictionary(people.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let when = { (date: Date?) -> String in date.map { Pages.formatDate($0, timeZone: me.timeZone) } ?? "—" }
@@ -263,7 +252,7 @@ struct IncidentPages {
         var schedules: [OnCallSchedule] = []
         for team in teams.sorted(by: { $0.db < $1.db }) { schedules += try await store.allSchedules(ScheduleFilter(teamID: team)) }
         guard !schedules.isEmpty else { return "<span class=\"muted\">The owning team has no on-call schedule.</span>" }
-        let entries = try await OnCallQueries(store: store).at(now, schedules)
+        let entries = try await env.onCall.at(now, schedules)
         let people = Dictionary(try await store.users(ids: entries.map(\.userID)).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let items = schedules.map { schedule -> HTML in
             let here = entries.filter { $0.schedule.id == schedule.id }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 import TocsinIngest
 
 /// A layer as the API writes and reads it.
@@ -175,8 +176,8 @@ extension APIRoutes {
     func registerSchedules(_ api: APIRegistrar) {
         let store = env.store
         let now = env.now
-        let feeds = CalendarFeeds(env: env)
-        let oncall = OnCallQueries(store: store)
+        let feeds = env.calendarFeeds
+        let oncall = env.onCall
         @Sendable func answer(_ schedule: OnCallSchedule, status: HTTPResponse.Status = .ok) async throws -> Response {
             try JSONBody.response(ScheduleJSON(schedule: schedule, icalURL: try await feeds.url(.schedules, schedule.id)), status: status)
         }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import TocsinCore
+import TocsinUseCases
 
 /// `GET /calendar/schedules/{id}/{token}.ics` and `GET /calendar/users/{id}/{token}.ics`: the final on-call timeline
 /// (two weeks back, 90 days ahead) as an iCalendar feed. The token in the link is the only key; a wrong or
@@ -19,14 +20,14 @@ struct CalendarFeedEndpoint {
             guard let kind = context.parameters.get("kind").flatMap(CalendarFeeds.Kind.init(rawValue:)),
                   let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
                   let file = context.parameters.get("file"), file.hasSuffix(".ics"),
-                  try await CalendarFeeds(env: env).accepts(kind, id, token: String(file.dropLast(4)))
+                  try await env.calendarFeeds.accepts(kind, id, token: String(file.dropLast(4)))
             else { throw notFound }
             let now = env.now()
             // Computed from further back and then cut to shifts that reach the window, so the first shift keeps its
             // real start (and its UID) from one fetch to the next.
             let (from, to) = (now.addingTimeInterval(-Self.past - Self.lookBehind), now.addingTimeInterval(Self.ahead))
             let windowStart = now.addingTimeInterval(-Self.past)
-            let queries = OnCallQueries(store: env.store)
+            let queries = env.onCall
             let calendar: ICalendar
             switch kind {
             case .schedules:

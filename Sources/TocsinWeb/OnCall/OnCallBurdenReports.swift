@@ -1,49 +1,12 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 /// `GET /api/v1/reports/oncall-burden` and the page `/reports/oncall`: hours on call per person (and for a
 /// team's members), how much of it fell outside working hours, and who carries more than their share.
 struct OnCallBurdenReports {
     let env: WebEnvironment
-
-    struct Report {
-        var from: Date
-        var to: Date
-        var rows: [(user: User, burden: OnCallBurden)]
-        var overloaded: Set<UUID>
-        var meanHours: Double
-
-        /// Everyone listed together: the team's load when a team was asked for.
-        var total: OnCallBurden {
-            rows.reduce(OnCallBurden(userID: UUID(), onCall: 0, outsideWorkingHours: 0, night: 0, weekend: 0, shifts: 0)) { sum, row in
-                OnCallBurden(userID: sum.userID, onCall: sum.onCall + row.burden.onCall,
-                             outsideWorkingHours: sum.outsideWorkingHours + row.burden.outsideWorkingHours,
-                             night: sum.night + row.burden.night, weekend: sum.weekend + row.burden.weekend, shifts: sum.shifts + row.burden.shifts)
-            }
-        }
-    }
-
-    /// Everyone with on-call time in the period, or a team's members (with or without time).
-    func report(teamID: UUID?, from: Date, to: Date) async throws -> Report {
-        let queries = OnCallQueries(store: env.store)
-        var people: [UUID]? = nil
-        if let teamID {
-            guard let team = try await env.store.team(id: teamID) else { throw DomainError.notFound("team \(teamID.db) not found") }
-            people = team.memberIDs
-        }
-        let entries = try await queries.timeline(try await queries.allSchedules(), from: from, to: to)
-            .filter { people == nil || people!.contains($0.userID) }
-        let users = try await env.store.users(ids: Array(Set((people ?? []) + entries.map(\.userID))))
-        let zones = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.timeZone) })
-        let burdens = OnCallBurden.compute(spans: entries.map { OnCallSpan(userID: $0.userID, start: $0.start, end: $0.end) },
-                                           people: zones, from: from, to: to)
-        let byID = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0) })
-        let rows = burdens.compactMap { b in byID[b.userID].map { (user: $0, burden: b) } }
-            .sorted { ($0.burden.onCall, $1.user.name.lowercased()) > ($1.burden.onCall, $0.user.name.lowercased()) }
-        let mean = burdens.isEmpty ? 0 : burdens.reduce(0) { $0 + $1.onCall } / Double(burdens.count) / 3600
-        return Report(from: from, to: to, rows: rows, overloaded: OnCallBurden.overloaded(burdens), meanHours: mean)
-    }
 
     static func hours(_ seconds: TimeInterval) -> Double { (seconds / 36).rounded() / 100 }
 
@@ -51,7 +14,7 @@ struct OnCallBurdenReports {
         api.on(.get, "reports/oncall-burden") { request, context in
             _ = try context.require(.read)
             let (from, to) = try APIRoutes.interval(request, now: env.now(), defaultLength: 28 * 86_400, endingNow: true, maximumDays: 92)
-            let report = try await report(teamID: try request.queryID("team_id"), from: from, to: to)
+            let report = try await env.reports.onCallBurden(teamID: try request.queryID("team_id"), from: from, to: to)
             let rows: [JSONValue] = report.rows.map { row in
                 [
                     "user_id": .string(row.user.id.db), "name": .string(row.user.name), "time_zone": .string(row.user.timeZone),
@@ -82,7 +45,7 @@ struct OnCallBurdenReports {
             let days = Int(request.query("days") ?? "") ?? 28
             guard [7, 28, 90].contains(days) else { throw DomainError.invalid("days", "must be 7, 28 or 90") }
             let now = env.now()
-            let report = try await report(teamID: teamID, from: now.addingTimeInterval(-Double(days) * 86_400), to: now)
+            let report = try await env.reports.onCallBurden(teamID: teamID, from: now.addingTimeInterval(-Double(days) * 86_400), to: now)
             let teams = try await Page.all { try await env.store.teams(query: nil, page: $0) }
             func h(_ seconds: TimeInterval) -> String { String(format: "%.1f", seconds / 3600) }
             let rows = report.rows.map { row -> HTML in

@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 /// On-call pages: who is on call now across schedules, each schedule's timeline with its overrides, the
 /// schedule form, and a person's own shifts with their calendar link.
 struct SchedulePages {
     let env: WebEnvironment
     var store: any TocsinStore { env.store }
-    var queries: OnCallQueries { OnCallQueries(store: env.store) }
+    var queries: OnCallQueries { env.onCall }
 
     /// How many layer fieldsets the form offers beyond those a schedule has.
     static let spareLayers = 1
@@ -18,7 +19,7 @@ struct SchedulePages {
         router.post("/my/calendar-feed/revoke") { request, context in
             let me = try context.require(.read)
             _ = try await Form.read(request, context: context)
-            _ = try await CalendarFeeds(env: env).revoke(.users, me.id)
+            _ = try await env.calendarFeeds.revoke(.users, me.id)
             return Response.seeOther("/my/shifts")
         }
         router.get("/schedules/new") { _, context in
@@ -108,7 +109,7 @@ struct SchedulePages {
         let (from, to) = (Self.startOfDay(now, timeZone: me.timeZone), now.addingTimeInterval(30 * 86_400))
         let schedules = try await queries.schedules(ids: nil, userID: me.id, from: from, to: to)
         let shifts = try await queries.timeline(schedules, userID: me.id, from: from, to: to).filter { $0.end > now }
-        let link = try await CalendarFeeds(env: env).url(.users, me.id)
+        let link = try await env.calendarFeeds.url(.users, me.id)
         let rows = shifts.map { entry -> HTML in
             let state: HTML = entry.start <= now ? "<strong>now</strong>" : ""
             return """
@@ -198,7 +199,7 @@ struct SchedulePages {
         </form>
         """))
         """ : ""
-        let link = try await CalendarFeeds(env: env).url(.schedules, schedule.id)
+        let link = try await env.calendarFeeds.url(.schedules, schedule.id)
         let handoffs = try await store.handoffs(scheduleID: schedule.id, userID: nil, from: now.addingTimeInterval(-7 * 86_400), to: now.addingTimeInterval(1))
         let handoffRows = handoffs.suffix(10).reversed().map { h -> HTML in
             "<li>\(Pages.formatDate(h.at, timeZone: me.timeZone)): \(who[h.userID] ?? "Unknown") \(h.kind == .start ? "came on call" : "went off call")</li>"

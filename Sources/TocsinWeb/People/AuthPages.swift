@@ -2,12 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 /// Sign-in, sign-out, first-owner setup and accepting an invitation.
 struct AuthPages {
     let env: WebEnvironment
 
-    var accounts: Accounts { Accounts(store: env.store, passwords: env.passwords, now: env.now) }
+    var accounts: Accounts { env.accounts }
 
     func register(_ router: Router<TocsinRequestContext>) {
         router.get("/login") { request, context in try await loginPage(request, context) }

@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 /// People (users) and one's own account: profile, password and API tokens.
 struct PeoplePages {
     let env: WebEnvironment
 
     var store: any TocsinStore { env.store }
-    var accounts: Accounts { Accounts(store: env.store, passwords: env.passwords, now: env.now) }
+    var accounts: Accounts { env.accounts }
 
     func register(_ router: Router<TocsinRequestContext>) {
         router.get("/users") { request, context in try await userList(request, context) }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 /// The operations the API serves, recorded as they are registered so a test can hold the
 /// OpenAPI document and the router together.
@@ -66,7 +67,7 @@ extension Request {
 struct APIRoutes {
     let env: WebEnvironment
 
-    var accounts: Accounts { Accounts(store: env.store, passwords: env.passwords, now: env.now) }
+    var accounts: Accounts { env.accounts }
 
     func register(_ api: APIRegistrar) {
         registerUsers(api)
@@ -139,7 +140,7 @@ struct APIRoutes {
 
     private func registerTeams(_ api: APIRegistrar) {
         let store = env.store
-        let catalog = Catalog(store: env.store, now: env.now)
+        let catalog = env.catalog
         api.on(.get, "teams") { request, context in
             _ = try context.require(.read)
             let page = try await store.teams(query: request.query("q"), page: try request.pageRequest)
@@ -171,7 +172,7 @@ struct APIRoutes {
 
     private func registerServices(_ api: APIRegistrar) {
         let store = env.store
-        let catalog = Catalog(store: env.store, now: env.now)
+        let catalog = env.catalog
         api.on(.get, "services") { request, context in
             _ = try context.require(.read)
             var filter = ServiceFilter(teamID: try request.queryID("team_id"), query: request.query("q"))
@@ -236,8 +237,4 @@ struct APIRoutes {
             return Response(status: .noContent)
         }
     }
-}
-
-extension UUID {
-    var db: String { uuidString.lowercased() }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 /// Finds out who is calling: a Bearer token (the API) or a session cookie (the browser).
 /// It only identifies; each route decides what the caller may do.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 /// A submitted `application/x-www-form-urlencoded` body.
 struct Form: Sendable {

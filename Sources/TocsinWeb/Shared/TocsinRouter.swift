@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import TocsinCore
+import TocsinUseCases
 
 /// Builds the whole HTTP face: middleware, operations endpoints, the API and the pages.
 public enum TocsinRouter {

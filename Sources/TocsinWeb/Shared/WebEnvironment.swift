@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TocsinCore
+import TocsinUseCases
 
 /// What the web layer is given by the composition root.
 public struct WebEnvironment: Sendable {
@@ -37,4 +38,12 @@ public struct WebEnvironment: Sendable {
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
 
     public func link(_ path: String) -> String { publicURL + path }
+
+    // The application layer, over this environment's store and clock.
+    public var accounts: Accounts { Accounts(store: store, passwords: passwords, now: now) }
+    public var catalog: Catalog { Catalog(store: store, now: now) }
+    public var incidents: Incidents { Incidents(store: store, now: now) }
+    public var onCall: OnCallQueries { OnCallQueries(store: store) }
+    public var calendarFeeds: CalendarFeeds { CalendarFeeds(store: store, publicURL: publicURL) }
+    public var reports: Reports { Reports(store: store, now: now) }
 }

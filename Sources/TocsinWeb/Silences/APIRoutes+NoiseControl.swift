@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 import TocsinIngest
 
 struct SilenceJSON: Encodable {

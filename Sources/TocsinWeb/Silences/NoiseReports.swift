@@ -1,14 +1,12 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 import TocsinIngest
 
 /// `GET /api/v1/reports/noise` and the page `/reports/noise`.
 struct NoiseReports {
     let env: WebEnvironment
-
-    static let maximumDays = 92
-    static let maximumAlerts = 200_000
 
     struct Query {
         var from: Date
@@ -22,15 +20,14 @@ struct NoiseReports {
         let now = env.now()
         let to = v.instant(request.query("to"), "to") ?? now
         let from = v.instant(request.query("from"), "from") ?? to.addingTimeInterval(-7 * 86400)
-        v.checkInterval(from, to, startField: "from", endField: "to", maximumDays: Self.maximumDays)
+        v.checkInterval(from, to, startField: "from", endField: "to", maximumDays: Reports.noiseMaximumDays)
         let service = try request.queryID("service_id")
         try v.throwIfInvalid()
         return Query(from: from, to: to, serviceID: service)
     }
 
     func report(_ q: Query, timeZone: String) async throws -> NoiseReport {
-        let facts = try await env.store.alertFacts(serviceID: q.serviceID, from: q.from, to: q.to, limit: Self.maximumAlerts)
-        return NoiseReport.compute(facts, from: q.from, to: q.to, timeZone: TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!)
+        try await env.reports.noise(serviceID: q.serviceID, from: q.from, to: q.to, timeZone: timeZone)
     }
 
     struct ReportJSON: Encodable {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 /// Silences: those in force and recently ended, a form to make one, and a button to end one.
 struct SilencePages {

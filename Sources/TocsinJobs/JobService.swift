@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import TocsinWeb
 
 /// A piece of background work done again and again: hand-offs now, paging next. `runOnce(now:)` does one pass;
 /// tests call it with a clock they move by hand.
@@ -12,17 +11,23 @@ public protocol PeriodicJob: Sendable {
 }
 
 /// Runs every job at its interval until the server shuts down. The first pass of each runs before the server
-/// takes requests (see `TocsinApplication.make`); a failed pass is logged and tried again at the next interval.
-struct JobService: ServiceLifecycle.Service {
+/// takes requests (`TocsinApplication.make` in TocsinApp); a failed pass is logged and tried again at the next interval.
+public struct JobService: ServiceLifecycle.Service {
     let jobs: [any PeriodicJob]
     let now: @Sendable () -> Date
     let logger: Logger
 
-    func firstPass() async {
+    public init(jobs: [any PeriodicJob], now: @escaping @Sendable () -> Date, logger: Logger) {
+        self.jobs = jobs
+        self.now = now
+        self.logger = logger
+    }
+
+    public func firstPass() async {
         for job in jobs { await pass(job) }
     }
 
-    func run() async throws {
+    public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in

@@ -128,20 +128,11 @@ public struct Accounts: Sendable {
     }
 
     /// Owners are made only by owners; admins make everyone else.
-    static func checkMayAssign(_ role: Role, actor: User) throws {
+    public static func checkMayAssign(_ role: Role, actor: User) throws {
         if role == .owner {
             guard actor.role.allows(.manageOwners) else { throw DomainError.forbidden("only an owner can create or change an owner") }
         } else {
             guard actor.role.allows(.manageUsers) else { throw DomainError.forbidden("only an admin or owner can manage accounts") }
-        }
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        switch self {
-        case .some(let value): return try await transform(value)
-        case .none: return nil
         }
     }
 }

@@ -19,7 +19,7 @@ public struct OnCallQueries: Sendable {
 
     /// The longest interval one question may cover.
     /// How far either side of an instant "who is on call now" looks for the start and end of each shift.
-    static let instantReach: TimeInterval = 14 * 86_400
+    public static let instantReach: TimeInterval = 14 * 86_400
 
     /// Every schedule, or these, or those a person takes part in.
     public func schedules(ids: [UUID]?, userID: UUID?, from: Date, to: Date) async throws -> [OnCallSchedule] {
