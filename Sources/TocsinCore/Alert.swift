@@ -53,14 +53,12 @@ public struct AlertImage: Sendable, Equatable, Codable {
     }
 }
 
-/// An incoming event after decoding, whatever format it came in.
-public struct AlertEvent: Sendable, Equatable {
-    public var action: EventAction
+/// What a monitoring tool says about a problem: the part an incoming event and the alert it opens share.
+public struct AlertContent: Sendable, Equatable {
     public var dedupKey: String
     public var summary: String
     public var source: String
     public var severity: AlertSeverity
-    public var occurredAt: Date?
     public var component: String?
     public var group: String?
     public var eventClass: String?
@@ -72,16 +70,14 @@ public struct AlertEvent: Sendable, Equatable {
     public var clientURL: String?
     public var detectionSource: DetectionSource
 
-    public init(action: EventAction, dedupKey: String, summary: String = "", source: String = "", severity: AlertSeverity = .error,
-                occurredAt: Date? = nil, component: String? = nil, group: String? = nil, eventClass: String? = nil,
+    public init(dedupKey: String, summary: String = "", source: String = "", severity: AlertSeverity = .error,
+                component: String? = nil, group: String? = nil, eventClass: String? = nil,
                 labels: [String: String] = [:], details: JSONValue = .null, links: [AlertLink] = [], images: [AlertImage] = [],
                 client: String? = nil, clientURL: String? = nil, detectionSource: DetectionSource = .monitoring) {
-        self.action = action
         self.dedupKey = dedupKey
         self.summary = summary
         self.source = source
         self.severity = severity
-        self.occurredAt = occurredAt
         self.component = component
         self.group = group
         self.eventClass = eventClass
@@ -93,11 +89,9 @@ public struct AlertEvent: Sendable, Equatable {
         self.clientURL = clientURL
         self.detectionSource = detectionSource
     }
-}
 
-extension AlertEvent {
-    /// The event without NUL characters, which PostgreSQL refuses in text (senders do send them).
-    public var withoutNULs: AlertEvent {
+    /// The content without NUL characters, which PostgreSQL refuses in text (senders do send them).
+    public var withoutNULs: AlertContent {
         func clean(_ text: String) -> String { text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "") : text }
         var copy = self
         copy.dedupKey = clean(dedupKey)
@@ -115,26 +109,51 @@ extension AlertEvent {
     }
 }
 
-/// One problem a monitoring tool reported, deduplicated: repeats raise `occurrences`.
+/// An incoming event after decoding, whatever format it came in: an action on the content it carries.
+@dynamicMemberLookup
+public struct AlertEvent: Sendable, Equatable {
+    public var action: EventAction
+    public var occurredAt: Date?
+    public var content: AlertContent
+
+    public init(action: EventAction, occurredAt: Date? = nil, content: AlertContent) {
+        self.action = action
+        self.occurredAt = occurredAt
+        self.content = content
+    }
+
+    public init(action: EventAction, dedupKey: String, summary: String = "", source: String = "", severity: AlertSeverity = .error,
+                occurredAt: Date? = nil, component: String? = nil, group: String? = nil, eventClass: String? = nil,
+                labels: [String: String] = [:], details: JSONValue = .null, links: [AlertLink] = [], images: [AlertImage] = [],
+                client: String? = nil, clientURL: String? = nil, detectionSource: DetectionSource = .monitoring) {
+        self.init(action: action, occurredAt: occurredAt, content: AlertContent(
+            dedupKey: dedupKey, summary: summary, source: source, severity: severity, component: component, group: group,
+            eventClass: eventClass, labels: labels, details: details, links: links, images: images, client: client,
+            clientURL: clientURL, detectionSource: detectionSource))
+    }
+
+    public subscript<Value>(dynamicMember path: WritableKeyPath<AlertContent, Value>) -> Value {
+        get { content[keyPath: path] }
+        set { content[keyPath: path] = newValue }
+    }
+
+    /// The event without NUL characters, which PostgreSQL refuses in text (senders do send them).
+    public var withoutNULs: AlertEvent {
+        var copy = self
+        copy.content = content.withoutNULs
+        return copy
+    }
+}
+
+/// One problem a monitoring tool reported, deduplicated: repeats raise `occurrences`. Its content is what the
+/// latest event said; the rest is what Tocsin made of it.
+@dynamicMemberLookup
 public struct Alert: Sendable, Equatable, Identifiable {
     public var id: UUID
     public var serviceID: UUID
     public var integrationKeyID: UUID?
-    public var dedupKey: String
+    public var content: AlertContent
     public var status: AlertStatus
-    public var severity: AlertSeverity
-    public var summary: String
-    public var source: String
-    public var component: String?
-    public var group: String?
-    public var eventClass: String?
-    public var labels: [String: String]
-    public var details: JSONValue
-    public var links: [AlertLink]
-    public var images: [AlertImage]
-    public var client: String?
-    public var clientURL: String?
-    public var detectionSource: DetectionSource
     public var incidentID: UUID?
     public var occurrences: Int
     public var firstSeenAt: Date
@@ -149,35 +168,21 @@ public struct Alert: Sendable, Equatable, Identifiable {
     /// Why it joined its incident, or why it opened one.
     public var groupingReason: String?
 
-    public init(id: UUID, serviceID: UUID, integrationKeyID: UUID?, event: AlertEvent, incidentID: UUID?, now: Date) {
+    public init(id: UUID, serviceID: UUID, integrationKeyID: UUID?, content: AlertContent, incidentID: UUID?, now: Date) {
         self.id = id
         self.serviceID = serviceID
         self.integrationKeyID = integrationKeyID
-        dedupKey = event.dedupKey
+        self.content = content
         status = .triggered
-        severity = event.severity
-        summary = event.summary
-        source = event.source
-        component = event.component
-        group = event.group
-        eventClass = event.eventClass
-        labels = event.labels
-        details = event.details
-        links = event.links
-        images = event.images
-        client = event.client
-        clientURL = event.clientURL
-        detectionSource = event.detectionSource
         self.incidentID = incidentID
         occurrences = 1
         firstSeenAt = now
         lastSeenAt = now
-        acknowledgedAt = nil
-        resolvedAt = nil
-        mutedReason = nil
-        muteKind = nil
-        mutedByIncidentID = nil
-        groupingReason = nil
+    }
+
+    public subscript<Value>(dynamicMember path: WritableKeyPath<AlertContent, Value>) -> Value {
+        get { content[keyPath: path] }
+        set { content[keyPath: path] = newValue }
     }
 }
 
@@ -216,7 +221,7 @@ extension Alert {
     public mutating func recordRepeat(of event: AlertEvent, at now: Date) {
         occurrences += 1
         lastSeenAt = now
-        (summary, severity, source) = (event.summary, event.severity, event.source)
-        (details, labels) = (event.details, event.labels)
+        (content.summary, content.severity, content.source) = (event.summary, event.severity, event.source)
+        (content.details, content.labels) = (event.details, event.labels)
     }
 }

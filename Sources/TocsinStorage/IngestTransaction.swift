@@ -173,7 +173,7 @@ final class IngestTransaction {
         switch decision {
         case .open:
             let place = try await placement(for: event, serviceID: serviceID, actor: actor, now: now)
-            var alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, event: event, incidentID: place.incidentID, now: now)
+            var alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, content: event.content, incidentID: place.incidentID, now: now)
             alert.groupingReason = place.groupingReason
             alert.setMute(place.mute)
             stage(alert)

@@ -282,23 +282,25 @@ extension SQLStore {
     }
 
     static func alert(from row: any SQLRow) throws -> Alert {
+        let content = AlertContent(
+            dedupKey: try row.decode(column: "dedup_key", as: String.self),
+            summary: try row.decode(column: "summary", as: String.self),
+            source: try row.decode(column: "source", as: String.self),
+            severity: AlertSeverity(rawValue: try row.decode(column: "severity", as: String.self)) ?? .error,
+            component: try row.decode(column: "component", as: String?.self),
+            group: try row.decode(column: "group_name", as: String?.self),
+            eventClass: try row.decode(column: "class", as: String?.self),
+            labels: try decodeJSON([String: String].self, row, "labels"),
+            details: try decodeJSON(JSONValue.self, row, "details"),
+            links: try decodeJSON([AlertLink].self, row, "links"),
+            images: try decodeJSON([AlertImage].self, row, "images"),
+            client: try row.decode(column: "client", as: String?.self),
+            clientURL: try row.decode(column: "client_url", as: String?.self),
+            detectionSource: DetectionSource(rawValue: try row.decode(column: "detection_source", as: String.self)) ?? .monitoring)
         var alert = Alert(id: try row.id("id"), serviceID: try row.id("service_id"), integrationKeyID: try row.optionalID("integration_key_id"),
-                          event: AlertEvent(action: .trigger, dedupKey: try row.decode(column: "dedup_key", as: String.self)),
-                          incidentID: try row.optionalID("incident_id"), now: try row.decode(column: "first_seen_at", as: Date.self))
+                          content: content, incidentID: try row.optionalID("incident_id"),
+                          now: try row.decode(column: "first_seen_at", as: Date.self))
         alert.status = AlertStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .triggered
-        alert.severity = AlertSeverity(rawValue: try row.decode(column: "severity", as: String.self)) ?? .error
-        alert.summary = try row.decode(column: "summary", as: String.self)
-        alert.source = try row.decode(column: "source", as: String.self)
-        alert.component = try row.decode(column: "component", as: String?.self)
-        alert.group = try row.decode(column: "group_name", as: String?.self)
-        alert.eventClass = try row.decode(column: "class", as: String?.self)
-        alert.labels = try decodeJSON([String: String].self, row, "labels")
-        alert.details = try decodeJSON(JSONValue.self, row, "details")
-        alert.links = try decodeJSON([AlertLink].self, row, "links")
-        alert.images = try decodeJSON([AlertImage].self, row, "images")
-        alert.client = try row.decode(column: "client", as: String?.self)
-        alert.clientURL = try row.decode(column: "client_url", as: String?.self)
-        alert.detectionSource = DetectionSource(rawValue: try row.decode(column: "detection_source", as: String.self)) ?? .monitoring
         alert.occurrences = try row.decode(column: "occurrences", as: Int.self)
         alert.lastSeenAt = try row.decode(column: "last_seen_at", as: Date.self)
         alert.acknowledgedAt = try row.decode(column: "acknowledged_at", as: Date?.self)

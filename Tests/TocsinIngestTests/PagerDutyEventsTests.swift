@@ -96,7 +96,7 @@ struct AlertDecisionTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     func alert(_ status: AlertStatus) -> Alert {
-        var alert = Alert(id: UUID(), serviceID: UUID(), integrationKeyID: nil, event: AlertEvent(action: .trigger, dedupKey: "k"), incidentID: nil, now: now)
+        var alert = Alert(id: UUID(), serviceID: UUID(), integrationKeyID: nil, content: AlertContent(dedupKey: "k"), incidentID: nil, now: now)
         alert.status = status
         return alert
     }

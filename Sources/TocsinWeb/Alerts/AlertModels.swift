@@ -3,26 +3,29 @@ import TocsinCore
 import TocsinIngest
 
 struct IntegrationKeyJSON: Encodable {
-    var key: IntegrationKey
+    var id: String
+    var serviceID: String
+    var type: String
+    var name: String
+    var hint: String
+    var rateLimitPerMinute: Int
+    var createdAt: Date
     /// The secret; only in the answer that creates it.
-    var secret: String?
+    var key: String?
+    /// Only on generic webhook keys: their field mapping (`null` when none is set; `.some(.null)` is written).
+    var mapping: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case id, type, name, hint, key, mapping
         case serviceID = "service_id", rateLimitPerMinute = "rate_limit_per_minute", createdAt = "created_at"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(key.id.db, forKey: .id)
-        try c.encode(key.serviceID.db, forKey: .serviceID)
-        try c.encode(key.type.rawValue, forKey: .type)
-        try c.encode(key.name, forKey: .name)
-        try c.encode(key.hint, forKey: .hint)
-        try c.encode(key.rateLimitPerMinute ?? IntegrationKey.defaultRateLimitPerMinute, forKey: .rateLimitPerMinute)
-        try c.encode(key.createdAt, forKey: .createdAt)
-        try c.encodeIfPresent(secret, forKey: .key)
-        if key.type == .generic { try c.encode(key.settings["mapping"] ?? .null, forKey: .mapping) }
+    init(key: IntegrationKey, secret: String? = nil) {
+        (id, serviceID, type, name, hint) = (key.id.db, key.serviceID.db, key.type.rawValue, key.name, key.hint)
+        rateLimitPerMinute = key.rateLimitPerMinute ?? IntegrationKey.defaultRateLimitPerMinute
+        createdAt = key.createdAt
+        self.key = secret
+        mapping = key.type == .generic ? key.settings["mapping"] ?? .null : nil
     }
 }
 
@@ -39,7 +42,33 @@ struct CreateIntegrationKeyJSON: Decodable {
 }
 
 struct AlertJSON: Encodable {
-    var alert: Alert
+    var id: String
+    var serviceID: String
+    var dedupKey: String
+    var status: String
+    var severity: String
+    var summary: String
+    var source: String
+    @Nullable var component: String?
+    @Nullable var group: String?
+    @Nullable var eventClass: String?
+    var labels: [String: String]
+    var details: JSONValue
+    var links: [AlertLink]
+    var images: [AlertImage]
+    @Nullable var client: String?
+    @Nullable var clientURL: String?
+    var detectionSource: String
+    @Nullable var incidentID: String?
+    var occurrences: Int
+    var firstSeenAt: Date
+    var lastSeenAt: Date
+    @Nullable var acknowledgedAt: Date?
+    @Nullable var resolvedAt: Date?
+    @Nullable var mutedReason: String?
+    @Nullable var muteKind: String?
+    @Nullable var mutedByIncidentID: String?
+    @Nullable var groupingReason: String?
 
     enum CodingKeys: String, CodingKey {
         case id, status, severity, summary, source, component, group, labels, details, links, images, client, occurrences
@@ -49,62 +78,54 @@ struct AlertJSON: Encodable {
         case groupingReason = "grouping_reason", muteKind = "mute_kind", mutedByIncidentID = "muted_by_incident_id"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(alert.id.db, forKey: .id)
-        try c.encode(alert.serviceID.db, forKey: .serviceID)
-        try c.encode(alert.dedupKey, forKey: .dedupKey)
-        try c.encode(alert.status.rawValue, forKey: .status)
-        try c.encode(alert.severity.rawValue, forKey: .severity)
-        try c.encode(alert.summary, forKey: .summary)
-        try c.encode(alert.source, forKey: .source)
-        try c.encode(alert.component, forKey: .component)
-        try c.encode(alert.group, forKey: .group)
-        try c.encode(alert.eventClass, forKey: .eventClass)
-        try c.encode(alert.labels, forKey: .labels)
-        try c.encode(alert.details, forKey: .details)
-        try c.encode(alert.links, forKey: .links)
-        try c.encode(alert.images, forKey: .images)
-        try c.encode(alert.client, forKey: .client)
-        try c.encode(alert.clientURL, forKey: .clientURL)
-        try c.encode(alert.detectionSource.rawValue, forKey: .detectionSource)
-        try c.encode(alert.incidentID?.db, forKey: .incidentID)
-        try c.encode(alert.occurrences, forKey: .occurrences)
-        try c.encode(alert.firstSeenAt, forKey: .firstSeenAt)
-        try c.encode(alert.lastSeenAt, forKey: .lastSeenAt)
-        try c.encode(alert.acknowledgedAt, forKey: .acknowledgedAt)
-        try c.encode(alert.resolvedAt, forKey: .resolvedAt)
-        try c.encode(alert.mutedReason, forKey: .mutedReason)
-        try c.encode(alert.muteKind?.rawValue, forKey: .muteKind)
-        try c.encode(alert.mutedByIncidentID?.db, forKey: .mutedByIncidentID)
-        try c.encode(alert.groupingReason, forKey: .groupingReason)
+    init(alert: Alert) {
+        let c = alert.content
+        (id, serviceID, dedupKey, status, severity) = (alert.id.db, alert.serviceID.db, c.dedupKey, alert.status.rawValue, c.severity.rawValue)
+        (summary, source, component, group, eventClass) = (c.summary, c.source, c.component, c.group, c.eventClass)
+        (labels, details, links, images, client, clientURL) = (c.labels, c.details, c.links, c.images, c.client, c.clientURL)
+        (detectionSource, incidentID, occurrences) = (c.detectionSource.rawValue, alert.incidentID?.db, alert.occurrences)
+        (firstSeenAt, lastSeenAt, acknowledgedAt, resolvedAt) = (alert.firstSeenAt, alert.lastSeenAt, alert.acknowledgedAt, alert.resolvedAt)
+        (mutedReason, muteKind, mutedByIncidentID) = (alert.mutedReason, alert.muteKind?.rawValue, alert.mutedByIncidentID?.db)
+        groupingReason = alert.groupingReason
     }
 }
 
 struct ChangeJSON: Encodable {
-    var change: ChangeRecord
-    var serviceName: String?
+    var id: String
+    var serviceID: String
+    @Nullable var serviceName: String?
+    var summary: String
+    @Nullable var source: String?
+    var occurredAt: Date
+    var details: JSONValue
+    var links: [AlertLink]
 
     enum CodingKeys: String, CodingKey {
         case id, summary, source, details, links
         case serviceID = "service_id", serviceName = "service_name", occurredAt = "occurred_at"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(change.id.db, forKey: .id)
-        try c.encode(change.serviceID.db, forKey: .serviceID)
-        try c.encode(serviceName, forKey: .serviceName)
-        try c.encode(change.summary, forKey: .summary)
-        try c.encode(change.source, forKey: .source)
-        try c.encode(change.occurredAt, forKey: .occurredAt)
-        try c.encode(change.details, forKey: .details)
-        try c.encode(change.links, forKey: .links)
+    init(change: ChangeRecord, serviceName: String?) {
+        (id, serviceID, self.serviceName, summary, source) = (change.id.db, change.serviceID.db, serviceName, change.summary, change.source)
+        (occurredAt, details, links) = (change.occurredAt, change.details, change.links)
     }
 }
 
 struct IncidentJSON: Encodable {
-    var incident: Incident
+    var id: String
+    var number: Int
+    var title: String
+    var status: String
+    var severity: String
+    var serviceIDs: [String]
+    var alertCount: Int
+    var detectionSource: String
+    var createdAt: Date
+    @Nullable var acknowledgedAt: Date?
+    @Nullable var resolvedAt: Date?
+    @Nullable var acknowledgedBy: String?
+    @Nullable var resolvedBy: String?
+    var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, number, title, status, severity
@@ -113,22 +134,11 @@ struct IncidentJSON: Encodable {
         case acknowledgedBy = "acknowledged_by", resolvedBy = "resolved_by"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(incident.id.db, forKey: .id)
-        try c.encode(incident.number, forKey: .number)
-        try c.encode(incident.title, forKey: .title)
-        try c.encode(incident.status.rawValue, forKey: .status)
-        try c.encode(incident.severity.rawValue, forKey: .severity)
-        try c.encode(incident.serviceIDs.map(\.db), forKey: .serviceIDs)
-        try c.encode(incident.alertCount, forKey: .alertCount)
-        try c.encode(incident.detectionSource.rawValue, forKey: .detectionSource)
-        try c.encode(incident.createdAt, forKey: .createdAt)
-        try c.encode(incident.acknowledgedAt, forKey: .acknowledgedAt)
-        try c.encode(incident.resolvedAt, forKey: .resolvedAt)
-        try c.encode(incident.acknowledgedBy?.db, forKey: .acknowledgedBy)
-        try c.encode(incident.resolvedBy?.db, forKey: .resolvedBy)
-        try c.encode(incident.updatedAt, forKey: .updatedAt)
+    init(incident: Incident) {
+        (id, number, title, status, severity) = (incident.id.db, incident.number, incident.title, incident.status.rawValue, incident.severity.rawValue)
+        (serviceIDs, alertCount, detectionSource) = (incident.serviceIDs.map(\.db), incident.alertCount, incident.detectionSource.rawValue)
+        (createdAt, acknowledgedAt, resolvedAt, updatedAt) = (incident.createdAt, incident.acknowledgedAt, incident.resolvedAt, incident.updatedAt)
+        (acknowledgedBy, resolvedBy) = (incident.acknowledgedBy?.db, incident.resolvedBy?.db)
     }
 }
 
@@ -136,18 +146,9 @@ struct IncidentJSON: Encodable {
 struct IncidentEventJSON: Encodable {
     struct Author: Encodable {
         var type: String
-        var id: String?
+        /// Always present: null for Tocsin itself.
+        @Nullable var id: String?
         var name: String
-
-        /// `id` is always present: null for Tocsin itself.
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(type, forKey: .type)
-            try c.encode(id, forKey: .id)
-            try c.encode(name, forKey: .name)
-        }
-
-        enum CodingKeys: String, CodingKey { case type, id, name }
     }
 
     var id: Int

@@ -18,26 +18,15 @@ struct ProblemReports {
     /// who reports a problem is always told which.
     struct CreatedJSON: Encodable {
         var alertID: String
-        var incidentID: String?
-        var incidentNumber: Int?
+        @Nullable var incidentID: String?
+        @Nullable var incidentNumber: Int?
         var outcome: String
-        var mutedReason: String?
+        @Nullable var mutedReason: String?
         var detectionSource: String
 
         enum CodingKeys: String, CodingKey {
             case alertID = "alert_id", incidentID = "incident_id", incidentNumber = "incident_number", outcome
             case mutedReason = "muted_reason", detectionSource = "detection_source"
-        }
-
-        /// Every key is always present: an absent incident or reason is `null`, as documented.
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(alertID, forKey: .alertID)
-            try c.encode(incidentID, forKey: .incidentID)
-            try c.encode(incidentNumber, forKey: .incidentNumber)
-            try c.encode(outcome, forKey: .outcome)
-            try c.encode(mutedReason, forKey: .mutedReason)
-            try c.encode(detectionSource, forKey: .detectionSource)
         }
     }
 

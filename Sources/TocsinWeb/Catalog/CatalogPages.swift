@@ -216,7 +216,7 @@ struct CatalogPages {
             "links": service.links.map { "\($0.title) | \($0.url)" }.joined(separator: "\n"),
             "grouping_mode": service.alertGrouping.mode,
             "grouping_window_minutes": AlertGroupingJSON(service.alertGrouping).windowMinutes.map(String.init) ?? "",
-            "grouping_labels": (AlertGroupingJSON(service.alertGrouping).labels ?? []).joined(separator: ", "),
+            "grouping_labels": AlertGroupingJSON(service.alertGrouping).labels.joined(separator: ", "),
             "inhibit_reports": service.inhibitReports ? "on" : "",
         ])
         view.values["depends_on"] = service.dependsOn.map(\.db)

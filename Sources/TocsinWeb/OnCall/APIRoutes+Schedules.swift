@@ -4,7 +4,8 @@ import TocsinCore
 import TocsinUseCases
 import TocsinIngest
 
-/// A layer as the API writes and reads it.
+/// A layer as the API writes and reads it. Its encoding is written by hand: members are read as UUIDs (a bad
+/// one is refused by the decoder) and written in the API's lowercase form, and absent restrictions are `[]`.
 struct LayerJSON: Codable {
     struct RotationJSON: Codable {
         var length: Int
@@ -98,25 +99,25 @@ struct ScheduleInputJSON: Decodable {
 }
 
 struct ScheduleJSON: Encodable {
-    var schedule: OnCallSchedule
+    var id: String
+    var name: String
+    var description: String
+    var timeZone: String
+    @Nullable var teamID: String?
+    var layers: [LayerJSON]
     var icalURL: String
+    var createdAt: Date
+    var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, name, description, layers
         case timeZone = "time_zone", teamID = "team_id", icalURL = "ical_url", createdAt = "created_at", updatedAt = "updated_at"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schedule.id.db, forKey: .id)
-        try c.encode(schedule.name, forKey: .name)
-        try c.encode(schedule.description, forKey: .description)
-        try c.encode(schedule.timeZone, forKey: .timeZone)
-        try c.encode(schedule.teamID?.db, forKey: .teamID)
-        try c.encode(schedule.layers.map(LayerJSON.init), forKey: .layers)
-        try c.encode(icalURL, forKey: .icalURL)
-        try c.encode(schedule.createdAt, forKey: .createdAt)
-        try c.encode(schedule.updatedAt, forKey: .updatedAt)
+    init(schedule: OnCallSchedule, icalURL: String) {
+        (id, name, description, timeZone) = (schedule.id.db, schedule.name, schedule.description, schedule.timeZone)
+        (teamID, layers, self.icalURL) = (schedule.teamID?.db, schedule.layers.map(LayerJSON.init), icalURL)
+        (createdAt, updatedAt) = (schedule.createdAt, schedule.updatedAt)
     }
 }
 
@@ -133,42 +134,44 @@ struct OverrideInputJSON: Decodable {
 }
 
 struct OverrideJSON: Encodable {
-    var override: ScheduleOverride
-    var zone: String
+    var id: String
+    var scheduleID: String
+    var userID: String
+    @Nullable var replacesUserID: String?
+    /// In the schedule's zone, with its offset.
+    var start: String
+    var end: String
+    @Nullable var createdBy: String?
+    var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, start, end
         case scheduleID = "schedule_id", userID = "user_id", replacesUserID = "replaces_user_id", createdBy = "created_by", createdAt = "created_at"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(override.id.db, forKey: .id)
-        try c.encode(override.scheduleID.db, forKey: .scheduleID)
-        try c.encode(override.userID.db, forKey: .userID)
-        try c.encode(override.replacesUserID?.db, forKey: .replacesUserID)
-        try c.encode(override.start.iso8601(in: zone), forKey: .start)
-        try c.encode(override.end.iso8601(in: zone), forKey: .end)
-        try c.encode(override.createdBy?.db, forKey: .createdBy)
-        try c.encode(override.createdAt, forKey: .createdAt)
+    init(override: ScheduleOverride, zone: String) {
+        (id, scheduleID, userID, replacesUserID) = (override.id.db, override.scheduleID.db, override.userID.db, override.replacesUserID?.db)
+        (start, end) = (override.start.iso8601(in: zone), override.end.iso8601(in: zone))
+        (createdBy, createdAt) = (override.createdBy?.db, override.createdAt)
     }
 }
 
 struct OnCallJSON: Encodable {
-    var entry: OnCallEntry
+    var scheduleID: String
+    var scheduleName: String
+    var userID: String
+    /// In the schedule's zone, with its offset.
+    var start: String
+    var end: String
 
     enum CodingKeys: String, CodingKey {
         case start, end
         case scheduleID = "schedule_id", scheduleName = "schedule_name", userID = "user_id"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(entry.schedule.id.db, forKey: .scheduleID)
-        try c.encode(entry.schedule.name, forKey: .scheduleName)
-        try c.encode(entry.userID.db, forKey: .userID)
-        try c.encode(entry.start.iso8601(in: entry.schedule.timeZone), forKey: .start)
-        try c.encode(entry.end.iso8601(in: entry.schedule.timeZone), forKey: .end)
+    init(entry: OnCallEntry) {
+        (scheduleID, scheduleName, userID) = (entry.schedule.id.db, entry.schedule.name, entry.userID.db)
+        (start, end) = (entry.start.iso8601(in: entry.schedule.timeZone), entry.end.iso8601(in: entry.schedule.timeZone))
     }
 }
 

@@ -1,6 +1,23 @@
 import Foundation
 import TocsinCore
 
+/// An optional field written as `null` when absent. Synthesized `Encodable` leaves absent optionals out; the
+/// API's answers carry every documented field, so wire types mark theirs `@Nullable` instead of hand-writing
+/// `encode(to:)`.
+@propertyWrapper
+struct Nullable<Value: Encodable>: Encodable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let value = wrappedValue { try c.encode(value) } else { try c.encodeNil() }
+    }
+}
+
+extension Nullable: Sendable where Value: Sendable {}
+
 struct UserJSON: Encodable {
     var id: String
     var name: String
@@ -98,7 +115,20 @@ struct TeamInputJSON: Decodable {
 }
 
 struct ServiceJSON: Encodable {
-    var service: Service
+    var id: String
+    var name: String
+    var description: String
+    /// Null when the service has no team.
+    @Nullable var teamID: String?
+    var tier: Int
+    var links: [ServiceLink]
+    var dependsOn: [String]
+    var alertGrouping: AlertGroupingJSON
+    @Nullable var flapDetection: FlapDetection?
+    var severityOverrides: [String: String]
+    var inhibitReports: Bool
+    var createdAt: Date
+    var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, name, description, tier, links
@@ -107,21 +137,12 @@ struct ServiceJSON: Encodable {
         case inhibitReports = "inhibit_reports"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(service.id.db, forKey: .id)
-        try c.encode(service.name, forKey: .name)
-        try c.encode(service.description, forKey: .description)
-        try c.encode(service.teamID?.db, forKey: .teamID)  // null when the service has no team
-        try c.encode(service.tier, forKey: .tier)
-        try c.encode(service.links, forKey: .links)
-        try c.encode(service.dependsOn.map(\.db), forKey: .dependsOn)
-        try c.encode(AlertGroupingJSON(service.alertGrouping), forKey: .alertGrouping)
-        try c.encode(service.flapDetection, forKey: .flapDetection)
-        try c.encode(Dictionary(uniqueKeysWithValues: service.severityOverrides.map { ($0.key.rawValue, $0.value.rawValue) }), forKey: .severityOverrides)
-        try c.encode(service.inhibitReports, forKey: .inhibitReports)
-        try c.encode(service.createdAt, forKey: .createdAt)
-        try c.encode(service.updatedAt, forKey: .updatedAt)
+    init(service: Service) {
+        (id, name, description, teamID, tier) = (service.id.db, service.name, service.description, service.teamID?.db, service.tier)
+        (links, dependsOn, alertGrouping) = (service.links, service.dependsOn.map(\.db), AlertGroupingJSON(service.alertGrouping))
+        flapDetection = service.flapDetection
+        severityOverrides = Dictionary(uniqueKeysWithValues: service.severityOverrides.map { ($0.key.rawValue, $0.value.rawValue) })
+        (inhibitReports, createdAt, updatedAt) = (service.inhibitReports, service.createdAt, service.updatedAt)
     }
 }
 
@@ -137,7 +158,7 @@ struct ServiceInputJSON: Decodable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let grouping = try c.decodeIfPresent(AlertGroupingJSON.self, forKey: .alertGrouping)
+        let grouping = try c.decodeIfPresent(AlertGroupingInputJSON.self, forKey: .alertGrouping)
         input = ServiceInput(
             name: try c.decodeIfPresent(String.self, forKey: .name),
             description: try c.decodeIfPresent(String.self, forKey: .description),
@@ -170,10 +191,10 @@ struct ServiceInputJSON: Decodable {
 }
 
 /// `{"mode": "per_alert" | "time_window" | "labels", "window_minutes": N, "labels": [...]}`
-struct AlertGroupingJSON: Codable {
+struct AlertGroupingJSON: Encodable {
     var mode: String
-    var windowMinutes: Int?
-    var labels: [String]?
+    @Nullable var windowMinutes: Int?
+    var labels: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case mode, labels
@@ -188,35 +209,39 @@ struct AlertGroupingJSON: Codable {
         case .sharedLabels(let names): labels = names
         }
     }
+}
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(mode, forKey: .mode)
-        try c.encode(windowMinutes, forKey: .windowMinutes)
-        try c.encode(labels ?? [], forKey: .labels)
+/// The grouping a create or change asks for; what is missing is checked by `AlertGrouping.parse`.
+struct AlertGroupingInputJSON: Decodable {
+    var mode: String
+    var windowMinutes: Int?
+    var labels: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case mode, labels
+        case windowMinutes = "window_minutes"
     }
 }
 
 struct TokenJSON: Encodable {
-    var token: APIToken
+    var id: String
+    var userID: String
+    var name: String
+    var readOnly: Bool
+    var hint: String
+    var createdAt: Date
+    @Nullable var lastUsedAt: Date?
     /// Present only in the answer that creates the token.
-    var secret: String?
+    var token: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name, hint, token
         case userID = "user_id", readOnly = "read_only", createdAt = "created_at", lastUsedAt = "last_used_at"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(token.id.db, forKey: .id)
-        try c.encode(token.userID.db, forKey: .userID)
-        try c.encode(token.name, forKey: .name)
-        try c.encode(token.readOnly, forKey: .readOnly)
-        try c.encode(token.hint, forKey: .hint)
-        try c.encode(token.createdAt, forKey: .createdAt)
-        try c.encode(token.lastUsedAt, forKey: .lastUsedAt)
-        try c.encodeIfPresent(secret, forKey: .token)
+    init(token: APIToken, secret: String? = nil) {
+        (id, userID, name, readOnly, hint) = (token.id.db, token.userID.db, token.name, token.readOnly, token.hint)
+        (createdAt, lastUsedAt, self.token) = (token.createdAt, token.lastUsedAt, secret)
     }
 }
 
@@ -236,19 +261,11 @@ struct ListJSON<Item: Encodable>: Encodable {
         var limit: Int
         var offset: Int
         var total: Int
-        var nextOffset: Int?
+        @Nullable var nextOffset: Int?
 
         enum CodingKeys: String, CodingKey {
             case limit, offset, total
             case nextOffset = "next_offset"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(limit, forKey: .limit)
-            try c.encode(offset, forKey: .offset)
-            try c.encode(total, forKey: .total)
-            try c.encode(nextOffset, forKey: .nextOffset)
         }
     }
 

@@ -5,57 +5,69 @@ import TocsinUseCases
 import TocsinIngest
 
 struct SilenceJSON: Encodable {
-    var silence: Silence
-    var now: Date
+    struct Matcher: Encodable {
+        var name: String
+        var op: String
+        var value: String
+    }
+
+    var id: String
+    @Nullable var serviceID: String?
+    var matchers: [Matcher]
+    var startsAt: Date
+    var endsAt: Date
+    @Nullable var createdBy: String?
+    var comment: String
+    var active: Bool
+    var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, matchers, comment, active
         case serviceID = "service_id", startsAt = "starts_at", endsAt = "ends_at", createdBy = "created_by", createdAt = "created_at"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(silence.id.db, forKey: .id)
-        try c.encode(silence.serviceID?.db, forKey: .serviceID)
-        try c.encode(silence.matchers.map { ["name": $0.name, "op": $0.op.rawValue, "value": $0.value] }, forKey: .matchers)
-        try c.encode(silence.startsAt, forKey: .startsAt)
-        try c.encode(silence.endsAt, forKey: .endsAt)
-        try c.encode(silence.createdBy?.db, forKey: .createdBy)
-        try c.encode(silence.comment, forKey: .comment)
-        try c.encode(silence.isActive(at: now), forKey: .active)
-        try c.encode(silence.createdAt, forKey: .createdAt)
+    init(silence: Silence, now: Date) {
+        (id, serviceID, startsAt, endsAt) = (silence.id.db, silence.serviceID?.db, silence.startsAt, silence.endsAt)
+        matchers = silence.matchers.map { Matcher(name: $0.name, op: $0.op.rawValue, value: $0.value) }
+        (createdBy, comment, active, createdAt) = (silence.createdBy?.db, silence.comment, silence.isActive(at: now), silence.createdAt)
     }
 }
 
+/// A one-off window has `starts_at` and `ends_at`; a weekly one `days`, `start`, `end` and `time_zone`.
 struct MaintenanceWindowJSON: Encodable {
-    var window: MaintenanceWindow
-    var now: Date
+    var id: String
+    var serviceID: String
+    var name: String
+    var startsAt: Date?
+    var endsAt: Date?
+    var days: [String]?
+    var start: String?
+    var end: String?
+    var timeZone: String?
+    var active: Bool
+    var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, name, days, start, end, active
         case serviceID = "service_id", startsAt = "starts_at", endsAt = "ends_at", timeZone = "time_zone", createdAt = "created_at"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(window.id.db, forKey: .id)
-        try c.encode(window.serviceID.db, forKey: .serviceID)
-        try c.encode(window.name, forKey: .name)
+    init(window: MaintenanceWindow, now: Date) {
+        (id, serviceID, name, active, createdAt) = (window.id.db, window.serviceID.db, window.name, window.isActive(at: now), window.createdAt)
         switch window.schedule {
         case .once(let start, let end):
-            try c.encode(start, forKey: .startsAt)
-            try c.encode(end, forKey: .endsAt)
-        case .weekly(let days, let start, let end, let zone):
-            try c.encode(days.sorted().map { MaintenanceWindow.dayNames[$0 - 1] }, forKey: .days)
-            try c.encode(String(format: "%02d:%02d", start / 60, start % 60), forKey: .start)
-            try c.encode(String(format: "%02d:%02d", end / 60, end % 60), forKey: .end)
-            try c.encode(zone, forKey: .timeZone)
+            (startsAt, endsAt) = (start, end)
+        case .weekly(let weekdays, let start, let end, let zone):
+            days = weekdays.sorted().map { MaintenanceWindow.dayNames[$0 - 1] }
+            self.start = String(format: "%02d:%02d", start / 60, start % 60)
+            self.end = String(format: "%02d:%02d", end / 60, end % 60)
+            timeZone = zone
         }
-        try c.encode(window.isActive(at: now), forKey: .active)
-        try c.encode(window.createdAt, forKey: .createdAt)
     }
 }
 
+/// Written by hand: `route_to` is read as a UUID (so a bad one is refused by the decoder) and written in the
+/// API's lowercase form, which synthesized `Codable` cannot do with one property.
 struct EventRuleJSON: Codable {
     struct Condition: Codable {
         var name: String

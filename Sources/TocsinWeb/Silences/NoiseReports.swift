@@ -31,27 +31,59 @@ struct NoiseReports {
     }
 
     struct ReportJSON: Encodable {
-        var report: NoiseReport
-        var timeZone: String
+        struct Day: Encodable {
+            var date: String
+            var alerts: Int
+        }
 
-        func encode(to encoder: any Encoder) throws {
-            let services: [JSONValue] = report.services.map { s in
-                [
-                    "service_id": .string(s.serviceID.db), "alerts": .number(Double(s.alerts)), "occurrences": .number(Double(s.occurrences)),
-                    "muted": .number(Double(s.muted)), "auto_resolved_share": s.autoResolvedShare.map { .number(($0 * 1000).rounded() / 1000) } ?? .null,
-                    "per_day": .array(s.perDay.map { ["date": .string($0.day), "alerts": .number(Double($0.alerts))] }),
-                ]
+        struct ServiceJSON: Encodable {
+            var serviceID: String
+            var alerts: Int
+            var occurrences: Int
+            var muted: Int
+            /// Rounded to three places; null when nothing resolved.
+            @Nullable var autoResolvedShare: Double?
+            var perDay: [Day]
+
+            enum CodingKeys: String, CodingKey {
+                case alerts, occurrences, muted
+                case serviceID = "service_id", autoResolvedShare = "auto_resolved_share", perDay = "per_day"
             }
-            let keys: [JSONValue] = report.noisiestKeys.map { k in
-                ["service_id": .string(k.serviceID.db), "dedup_key": .string(k.dedupKey), "alerts": .number(Double(k.alerts)),
-                 "occurrences": .number(Double(k.occurrences))]
+        }
+
+        struct KeyJSON: Encodable {
+            var serviceID: String
+            var dedupKey: String
+            var alerts: Int
+            var occurrences: Int
+
+            enum CodingKeys: String, CodingKey {
+                case alerts, occurrences
+                case serviceID = "service_id", dedupKey = "dedup_key"
             }
-            let formatter = ISO8601DateFormatter()
-            let value: JSONValue = [
-                "from": .string(formatter.string(from: report.from)), "to": .string(formatter.string(from: report.to)),
-                "time_zone": .string(timeZone), "services": .array(services), "noisiest_keys": .array(keys),
-            ]
-            try value.encode(to: encoder)
+        }
+
+        var from: Date
+        var to: Date
+        var timeZone: String
+        var services: [ServiceJSON]
+        var noisiestKeys: [KeyJSON]
+
+        enum CodingKeys: String, CodingKey {
+            case from, to, services
+            case timeZone = "time_zone", noisiestKeys = "noisiest_keys"
+        }
+
+        init(report: NoiseReport, timeZone: String) {
+            (from, to, self.timeZone) = (report.from, report.to, timeZone)
+            services = report.services.map { s in
+                ServiceJSON(serviceID: s.serviceID.db, alerts: s.alerts, occurrences: s.occurrences, muted: s.muted,
+                            autoResolvedShare: s.autoResolvedShare.map { ($0 * 1000).rounded() / 1000 },
+                            perDay: s.perDay.map { Day(date: $0.day, alerts: $0.alerts) })
+            }
+            noisiestKeys = report.noisiestKeys.map {
+                KeyJSON(serviceID: $0.serviceID.db, dedupKey: $0.dedupKey, alerts: $0.alerts, occurrences: $0.occurrences)
+            }
         }
     }
 
