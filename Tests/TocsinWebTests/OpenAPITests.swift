@@ -29,6 +29,16 @@ struct OpenAPITests {
         }
     }
 
+    @Test("each area's fragment defines its own paths and schemas: none is defined twice, so none is silently dropped")
+    func fragmentsDoNotOverlap() {
+        for (fragments, merged) in [(OpenAPIDocument.pathFragments, OpenAPIDocument.paths), (OpenAPIDocument.schemaFragments, OpenAPIDocument.schemas)] {
+            let keys = fragments.flatMap { ($0.objectValue ?? [:]).keys }
+            #expect(keys.count == Set(keys).count, "defined twice: \(Dictionary(grouping: keys, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted())")
+            #expect(merged.objectValue?.count == keys.count)
+        }
+        #expect(OpenAPIDocument.pathFragments.count == 7)
+    }
+
     @Test("real answers fit their documented schemas")
     func answersFitSchemas() async throws {
         try await TestApp.run { app in

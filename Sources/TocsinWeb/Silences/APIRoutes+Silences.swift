@@ -171,7 +171,7 @@ extension APIRoutes {
         }
     }
 
-    func registerNoiseControl(_ api: APIRegistrar) {
+    func registerSilences(_ api: APIRegistrar) {
         let store = env.store
         let now = env.now
         api.on(.get, "services/:id/event-rules") { _, context in
