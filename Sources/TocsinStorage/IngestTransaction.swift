@@ -173,7 +173,7 @@ final class IngestTransaction {
         switch decision {
         case .open:
             let place = try await placement(for: event, serviceID: serviceID, actor: actor, now: now)
-            var alert = Alert(id: UUID(), serviceID: serviceID, integrationKeyID: integrationKeyID, content: event.content, incidentID: place.incidentID, now: now)
+            var alert = Alert(id: .timeOrdered(at: now), serviceID: serviceID, integrationKeyID: integrationKeyID, content: event.content, incidentID: place.incidentID, now: now)
             alert.groupingReason = place.groupingReason
             alert.setMute(place.mute)
             stage(alert)
@@ -331,7 +331,7 @@ final class IngestTransaction {
         let title = Self.summary(of: event)
         let (state, events) = IncidentTransitions.open(title: title, severity: severity, detectionSource: event.detectionSource,
                                                        alertSummary: event.detectionSource == .monitoring ? title : nil, by: actor, now: now)
-        let incident = NewIncident(id: UUID(), number: number, title: title, severity: state.severity,
+        let incident = NewIncident(id: .timeOrdered(at: now), number: number, title: title, severity: state.severity,
                                    detectionSource: event.detectionSource, groupKey: groupKey, serviceID: serviceID, createdAt: now, updatedAt: now)
         unwrittenIncidents[incident.id] = incident
         unwrittenIncidentOrder.append(incident.id)

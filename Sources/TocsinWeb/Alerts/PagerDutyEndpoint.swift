@@ -100,7 +100,7 @@ struct PagerDutyEndpoint {
         }
         let now = env.now()
         try await env.store.recordChange(
-            ChangeRecord(id: UUID(), serviceID: key.serviceID, summary: change.summary, source: change.source,
+            ChangeRecord(id: .timeOrdered(at: now), serviceID: key.serviceID, summary: change.summary, source: change.source,
                          occurredAt: change.occurredAt ?? now, details: change.details, links: change.links, createdAt: now),
             integrationKeyID: key.id)
         return try JSONBody.response(Answer(status: "success", message: "Change event processed"), status: .accepted)
