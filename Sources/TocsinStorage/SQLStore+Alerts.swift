@@ -49,32 +49,29 @@ extension SQLStore {
         return key
     }
 
-    public func setIncidentStatus(id: UUID, to status: IncidentStatus, by actor: UUID?, now: Date) async throws -> Incident {
+    public func changeIncident(id: UUID, _ command: IncidentCommand, by actor: UUID?, now: Date) async throws -> Incident {
         let kind = database.kind
         return try await database.write { db in
             guard let state = try await Self.incidentState(id, db, kind: kind) else { throw DomainError.notFound("incident \(id.db) not found") }
-            let command: IncidentCommand
-            switch status {
-            case .acknowledged: command = .acknowledge
-            case .resolved: command = .resolve
-            case .triggered: throw DomainError.invalid("status", "an incident cannot be set back to triggered")
-            }
             let (next, events): (IncidentState, [IncidentEventDraft])
             do {
                 (next, events) = try IncidentTransitions.apply(command, to: state, by: actor.map(Actor.user) ?? .system, now: now)
             } catch let refusal as IncidentRefusal {
                 throw try await Self.refusal(refusal, state: state, db)
             }
-            if status == .acknowledged {
+            switch command {
+            case .acknowledge:
                 try await db.raw("""
                     UPDATE alerts SET status = 'acknowledged', acknowledged_at = \(bind: now) WHERE incident_id = \(bind: id.db) AND status = 'triggered'
                     """).run()
-            } else {
+            case .resolve:
                 // A person resolved these: they count as handled (acknowledged), not as resolving themselves.
                 try await db.raw("""
                     UPDATE alerts SET status = 'resolved', resolved_at = \(bind: now), acknowledged_at = COALESCE(acknowledged_at, \(bind: now))
                     WHERE incident_id = \(bind: id.db) AND status <> 'resolved'
                     """).run()
+            default:
+                break
             }
             try await Self.writeIncidentState(id, next, db)
             try await Self.insertEvents(events.map { (id, $0) }, db)

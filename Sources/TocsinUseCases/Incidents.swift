@@ -20,6 +20,24 @@ public struct Incidents: Sendable {
         try await store.setIncidentStatus(id: id, to: status, by: person, now: now())
     }
 
+    /// Reopens a resolved incident (it was not fixed after all); refused (conflict) when it is not resolved.
+    public func reopen(_ id: UUID, by person: UUID) async throws -> Incident {
+        try await store.changeIncident(id: id, .reopen, by: person, now: now())
+    }
+
+    /// Sets the severity, up or down; the same severity again changes nothing and records nothing.
+    public func setSeverity(_ severity: IncidentSeverity, of id: UUID, by person: UUID) async throws -> Incident {
+        try await store.changeIncident(id: id, .setSeverity(severity), by: person, now: now())
+    }
+
+    /// A severity as a person typed it ("SEV2", "sev2"), or a field error.
+    public static func severity(_ text: String?, field: String = "severity") throws -> IncidentSeverity {
+        guard let text, let severity = IncidentSeverity(rawValue: text.trimmingCharacters(in: .whitespaces).uppercased()) else {
+            throw DomainError.invalid(field, "must be SEV1, SEV2, SEV3 or SEV4")
+        }
+        return severity
+    }
+
     public func incident(_ id: UUID) async throws -> Incident {
         guard let incident = try await store.incident(id: id) else { throw DomainError.notFound("incident \(id.db) not found") }
         return incident

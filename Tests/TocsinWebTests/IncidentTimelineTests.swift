@@ -45,6 +45,51 @@ struct IncidentTimelineTests {
         }
     }
 
+    @Test("a responder sets the severity and reopens a resolved incident, by the API and on the page; each is on the timeline, and a refused one records nothing")
+    func severityAndReopen() async throws {
+        try await TestApp.run { app in
+            let setup = PagerDutyEndpointTests()
+            let (token, _, key) = try await setup.setUp(app)
+            let (rita, ritaToken) = try await app.user("Rita", role: .responder)
+            let (_, observer) = try await app.user("Olga", role: .observer)
+            #expect(try await app.request(.post, "/v2/enqueue", json: setup.event(key, "trigger", severity: "warning")).status == .accepted)
+            let incident = try #require(try await app.request(.get, "/api/v1/incidents", token: token).json["data"]?[at: 0]?["id"]?.stringValue)
+
+            let raised = try await app.request(.patch, "/api/v1/incidents/\(incident)", token: ritaToken, json: #"{"severity":"SEV1"}"#)
+            #expect(raised.status == .ok && raised.json["severity"] == "SEV1")
+            let problems = SchemaCheck.problems(raised.json, against: try #require(OpenAPITests.responseSchema("PATCH /api/v1/incidents/{id}", "200")),
+                                                root: OpenAPITests.document)
+            #expect(problems.isEmpty, "\(problems)")
+            #expect(try await app.request(.patch, "/api/v1/incidents/\(incident)", token: ritaToken, json: #"{"severity":"SEV1"}"#).status == .ok)
+            let bad = try await app.request(.patch, "/api/v1/incidents/\(incident)", token: ritaToken, json: #"{"severity":"P1"}"#)
+            #expect(bad.status.code == 422 && bad.json["error"]?["fields"]?[at: 0]?["field"] == "severity")
+            #expect(try await app.request(.patch, "/api/v1/incidents/\(incident)", token: observer, json: #"{"severity":"SEV4"}"#).status == .forbidden)
+            #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/reopen", token: ritaToken).status == .conflict, "it is not resolved")
+            #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/resolve", token: ritaToken).status == .ok)
+            let reopened = try await app.request(.post, "/api/v1/incidents/\(incident)/reopen", token: ritaToken)
+            #expect(reopened.status == .ok && reopened.json["status"] == "triggered" && reopened.json["resolved_at"] == .null)
+            #expect(reopened.json["acknowledged_at"] != .null, "the first acknowledgement still counts for the time to acknowledge")
+
+            let cookies = try await app.signIn(email: rita.email)
+            let page = try await app.page("/incidents/\(incident)", cookies: cookies)
+            #expect(page.text.contains("name=\"severity\"") && page.text.contains("<option value=\"SEV1\" selected>"))
+            #expect(try await app.submit("/incidents/\(incident)/severity", fields: [("_csrf", page.csrf!), ("severity", "SEV3")], cookies: cookies).status == .seeOther)
+            #expect(try await app.submit("/incidents/\(incident)/severity", fields: [("_csrf", page.csrf!), ("severity", "high")], cookies: cookies).status.code == 422)
+            #expect(try await app.submit("/incidents/\(incident)/resolve", fields: [("_csrf", page.csrf!)], cookies: cookies).status == .seeOther)
+            let resolvedPage = try await app.page("/incidents/\(incident)", cookies: cookies)
+            #expect(resolvedPage.text.contains("/incidents/\(incident)/reopen"), "a resolved incident offers Reopen")
+            #expect(try await app.submit("/incidents/\(incident)/reopen", fields: [("_csrf", page.csrf!)], cookies: cookies).status == .seeOther)
+            let twice = try await app.submit("/incidents/\(incident)/reopen", fields: [("_csrf", page.csrf!)], cookies: cookies)
+            #expect(twice.status == .seeOther && twice.headers[.location]?.hasSuffix("?already=open") == true)
+
+            let events = try await app.request(.get, "/api/v1/incidents/\(incident)/timeline", token: token).json["data"]?.arrayValue ?? []
+            #expect(events.map { $0["kind"]?.stringValue ?? "" } == ["opened", "severity_changed", "resolved", "reopened", "severity_changed", "resolved", "reopened"],
+                    "the same severity again and the refused commands record nothing")
+            #expect(events[1]["body"]?.stringValue?.hasSuffix("→ SEV1 by Rita") == true)
+            #expect(events[3]["body"] == "Reopened by Rita")
+        }
+    }
+
     @Test("an incident a person's report opens names that person as its author")
     func reportAuthor() async throws {
         try await TestApp.run { app in

@@ -5,7 +5,19 @@ public protocol IncidentRepository: Sendable {
     func incidents(_ filter: IncidentFilter, page: PageRequest) async throws -> Page<Incident>
     func incident(id: UUID) async throws -> Incident?
     func incidents(ids: [UUID]) async throws -> [Incident]
-    /// Acknowledges or resolves an incident and every open alert in it, recording who (`by`, nil for Tocsin itself).
-    /// Refuses with a conflict naming who did it first when it is already in that state.
-    func setIncidentStatus(id: UUID, to status: IncidentStatus, by actor: UUID?, now: Date) async throws -> Incident
+    /// A person's command (`by`, nil for Tocsin itself) through `IncidentTransitions`, with its events, in one
+    /// transaction. Acknowledging or resolving does the same to every open alert in it. A refusal is a conflict
+    /// that names who got there first ("already acknowledged by Ana Lima at …").
+    func changeIncident(id: UUID, _ command: IncidentCommand, by actor: UUID?, now: Date) async throws -> Incident
+}
+
+extension IncidentRepository {
+    /// Acknowledges or resolves.
+    public func setIncidentStatus(id: UUID, to status: IncidentStatus, by actor: UUID?, now: Date) async throws -> Incident {
+        switch status {
+        case .acknowledged: return try await changeIncident(id: id, .acknowledge, by: actor, now: now)
+        case .resolved: return try await changeIncident(id: id, .resolve, by: actor, now: now)
+        case .triggered: throw DomainError.invalid("status", "an incident cannot be set back to triggered; reopen it")
+        }
+    }
 }

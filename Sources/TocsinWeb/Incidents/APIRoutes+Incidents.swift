@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinUseCases
 
 extension APIRoutes {
-    /// Incidents: the list, one incident, the changes before it, its timeline, acknowledge and resolve.
+    /// Incidents: the list, one incident, the changes before it, its timeline, acknowledge, resolve, reopen and severity.
     func registerIncidents(_ api: APIRegistrar) {
         let store = env.store
         api.on(.get, "incidents") { request, context in
@@ -43,5 +44,21 @@ extension APIRoutes {
                 return try JSONBody.response(IncidentJSON(incident: incident))
             }
         }
+        api.on(.post, "incidents/:id/reopen") { _, context in
+            let me = try context.require(.respond)
+            return try JSONBody.response(IncidentJSON(incident: try await env.incidents.reopen(try context.id(), by: me.id)))
+        }
+        api.on(.patch, "incidents/:id") { request, context in
+            let me = try context.require(.respond)
+            let id = try context.id()
+            let body = try await JSONBody.decode(IncidentChangeJSON.self, from: request, context: context)
+            let severity = try Incidents.severity(body.severity)
+            return try JSONBody.response(IncidentJSON(incident: try await env.incidents.setSeverity(severity, of: id, by: me.id)))
+        }
     }
+}
+
+/// `PATCH /api/v1/incidents/{id}`: what a responder may change. Today the severity; the response workspace adds more.
+struct IncidentChangeJSON: Decodable {
+    var severity: String?
 }

@@ -33,6 +33,23 @@ struct IncidentPages {
                 return Response.seeOther(form["from"] == "list" ? "/incidents" : "/incidents/\(id.db)")
             }
         }
+        router.post("/incidents/:id/reopen") { _, context in
+            let me = try context.require(.respond)
+            let id = try context.id()
+            do {
+                _ = try await env.incidents.reopen(id, by: me.id)
+            } catch DomainError.conflict {
+                return Response.seeOther("/incidents/\(id.db)?already=open")
+            }
+            return Response.seeOther("/incidents/\(id.db)")
+        }
+        router.post("/incidents/:id/severity") { request, context in
+            let me = try context.require(.respond)
+            let form = try await Form.read(request, context: context)
+            let id = try context.id()
+            _ = try await env.incidents.setSeverity(try Incidents.severity(form["severity"]), of: id, by: me.id)
+            return Response.seeOther("/incidents/\(id.db)")
+        }
     }
 
     static func badge(_ status: IncidentStatus) -> HTML {
@@ -55,8 +72,24 @@ struct IncidentPages {
         }
         if incident.status != .resolved {
             buttons.append("<a class=\"button secondary\" href=\"/incidents/\(incident.id.db)/resolve\">Resolve…</a>")
+        } else if !fromList {
+            buttons.append("""
+            <form method="post" action="/incidents/\(incident.id.db)/reopen" class="inline">\(Pages.csrfField(csrf))<button type="submit" class="secondary">Reopen</button></form>
+            """)
         }
         return buttons.joined(separator: " ")
+    }
+
+    /// A responder changes the severity: a select and a button, on the incident's page.
+    static func severityForm(_ incident: Incident, me: User, csrf: String) -> HTML {
+        guard me.role.allows(.respond) else { return "" }
+        let options = IncidentSeverity.allCases.map { severity -> HTML in
+            "<option value=\"\(severity.rawValue)\"\(severity == incident.severity ? HTML(" selected") : HTML.empty)>\(severity.rawValue)</option>"
+        }
+        return """
+        <form method="post" action="/incidents/\(incident.id.db)/severity" class="inline">\(Pages.csrfField(csrf))
+          <label>Severity <select name="severity">\(options.joined(separator: ""))</select></label> <button type="submit" class="secondary">Set</button></form>
+        """
     }
 
     func list(_ request: Request, _ context: TocsinRequestContext) async throws -> Response {
@@ -164,6 +197,8 @@ struct IncidentPages {
             let state = incident.resolvedAt != nil ? "resolved" : "acknowledged"
             let text = state == "resolved" ? byWhom(incident.resolvedAt, incident.resolvedBy) : byWhom(incident.acknowledgedAt, incident.acknowledgedBy)
             notice = "<p class=\"notice\" role=\"status\">Already \(state) \(text). Nothing was changed.</p>"
+        case "open":
+            notice = "<p class=\"notice\" role=\"status\">#\(incident.number) is not resolved: someone reopened it already. Nothing was changed.</p>"
         default:
             notice = try await reportNotice(request, incident: incident)
         }
@@ -179,7 +214,8 @@ struct IncidentPages {
         \(notice)
         <h1>#\(incident.number) \(incident.title)</h1>
         <div class="actions">\(Self.badge(incident.severity)) \(Self.badge(incident.status)) \(Self.actions(incident, me: me, csrf: context.principal?.csrfToken ?? "", fromList: false))
-          \(me.role.allows(.respond) ? silenceLink(incident, alert: alertPage.items.first) : HTML.empty)</div>
+          \(me.role.allows(.respond) ? silenceLink(incident, alert: alertPage.items.first) : HTML.empty)
+          \(Self.severityForm(incident, me: me, csrf: context.principal?.csrfToken ?? ""))</div>
         <div class="card"><dl class="facts">
           <dt>Services</dt><dd>\(serviceLinks.joined(separator: ", "))</dd>
           <dt>Opened</dt><dd>\(when(incident.createdAt)) (\(Ages.ago(incident.createdAt, now: now)))</dd>

@@ -14,6 +14,8 @@ extension OpenAPIDocument {
         "/api/v1/incidents/{id}": [
             "parameters": [idParam],
             "get": operation("getIncident", "One incident", tag: "incidents", ok: ref("Incident")),
+            "patch": operation("updateIncident", "Set an incident's severity, up or down (responder); recorded on its timeline",
+                               tag: "incidents", body: "IncidentChange", ok: ref("Incident")),
         ],
         "/api/v1/incidents/{id}/changes": [
             "parameters": [idParam],
@@ -40,9 +42,18 @@ extension OpenAPIDocument {
             "post": operation("resolveIncident", "Resolve an incident and all its open alerts (responder); 409 if already resolved",
                               tag: "incidents", ok: ref("Incident"), conflict: true),
         ],
+        "/api/v1/incidents/{id}/reopen": [
+            "parameters": [idParam],
+            "post": operation("reopenIncident", "Reopen a resolved incident: it needs someone again (responder); 409 if it is not resolved",
+                              tag: "incidents", ok: ref("Incident"), conflict: true),
+        ],
     ]
 
     static let incidentsSchemas: JSONValue = [
+        "IncidentChange": [
+            "type": "object", "required": ["severity"],
+            "properties": ["severity": ["type": "string", "enum": ["SEV1", "SEV2", "SEV3", "SEV4"]]],
+        ],
         "Incident": [
             "type": "object",
             "required": ["id", "number", "title", "status", "severity", "service_ids", "alert_count", "detection_source", "created_at", "updated_at"],
