@@ -67,9 +67,12 @@ def test_pages_fit_the_screen_and_the_navigation_stays_one_line(server, browser)
     fill(driver, "summary", "Customers-cannot-pay-with-any-card-since-03:00-in-every-country")
     submit(driver, f'form[action="{web}/reports"]')
     schedule = make_schedule(driver, server)
+    driver.get(server.base_url + "/incidents")
+    wait_ready(driver)
+    incident = driver.find_element(By.CSS_SELECTOR, 'a[href^="/incidents/"]').get_attribute("href").replace(server.base_url, "")
 
     shots = tempfile.mkdtemp(prefix="tocsin-phone-layout-")
-    pages = {"incidents": "/incidents", "alerts": "/alerts", "services": "/services", "service": database,
+    pages = {"incidents": "/incidents", "incident": incident, "alerts": "/alerts", "services": "/services", "service": database,
              "schedule": schedule, "burden": "/reports/oncall"}
     problems = []
     for width in WIDTHS:

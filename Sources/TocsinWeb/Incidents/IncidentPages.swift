@@ -87,8 +87,8 @@ struct IncidentPages {
             "<option value=\"\(severity.rawValue)\"\(severity == incident.severity ? HTML(" selected") : HTML.empty)>\(severity.rawValue)</option>"
         }
         return """
-        <form method="post" action="/incidents/\(incident.id.db)/severity" class="inline">\(Pages.csrfField(csrf))
-          <label>Severity <select name="severity">\(options.joined(separator: ""))</select></label> <button type="submit" class="secondary">Set</button></form>
+        <form method="post" action="/incidents/\(incident.id.db)/severity" class="inline-field">\(Pages.csrfField(csrf))
+          <label for="severity">Severity</label> <select id="severity" name="severity">\(options.joined(separator: ""))</select> <button type="submit" class="secondary">Set</button></form>
         """
     }
 

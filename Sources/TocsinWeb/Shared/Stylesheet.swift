@@ -29,6 +29,10 @@ enum Stylesheet {
     form.stack { display: grid; gap: .35rem; max-width: 34rem; }
     form.stack button { justify-self: start; margin-top: .75rem; }
     form.inline { display: inline; }
+    /* A one-field form beside the buttons: label, field and button on one line. */
+    form.inline-field { display: inline-flex; gap: .4rem; align-items: center; }
+    form.inline-field label { margin: 0; }
+    form.inline-field select { width: auto; }
     form.filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-bottom: 1rem; }
     label { font-weight: 600; margin-top: .5rem; }
     form.stack label { margin-top: 1rem; }
