@@ -81,6 +81,7 @@ struct PagerDutyEndpointTests {
             let keys = try await app.request(.get, "/api/v1/services/\(serviceID)/integration-keys", token: token)
             #expect(!keys.text.contains(key), "the key is never listed")
             let keyID = try #require(keys.json["data"]?.arrayValue?.first?["id"]?.stringValue)
+            #expect(keys.json["data"]?.arrayValue?.first?.objectValue?.keys.contains("mapping") == false, "only generic keys carry a mapping")
             #expect(try await app.request(.delete, "/api/v1/services/\(serviceID)/integration-keys/\(keyID)", token: token).status == .noContent)
             #expect(try await app.request(.post, "/v2/enqueue", json: event(key, "trigger")).status == .badRequest)
             #expect(try await app.request(.get, "/api/v1/alerts", token: token).json["pagination"]?["total"] == 0, "nothing was stored")

@@ -12,7 +12,8 @@ struct IntegrationKeyJSON: Encodable {
     var createdAt: Date
     /// The secret; only in the answer that creates it.
     var key: String?
-    /// Only on generic webhook keys: their field mapping (`null` when none is set; `.some(.null)` is written).
+    /// Only on generic webhook keys: their field mapping (`null` when none is set). Other keys leave the field out:
+    /// `Optional.none` is omitted, `.some(.null)` is written.
     var mapping: JSONValue?
 
     enum CodingKeys: String, CodingKey {
@@ -25,7 +26,8 @@ struct IntegrationKeyJSON: Encodable {
         rateLimitPerMinute = key.rateLimitPerMinute ?? IntegrationKey.defaultRateLimitPerMinute
         createdAt = key.createdAt
         self.key = secret
-        mapping = key.type == .generic ? key.settings["mapping"] ?? .null : nil
+        // Spelled `.none`: a bare `nil` here would become `JSONValue.null` (it is ExpressibleByNilLiteral) and be written.
+        mapping = key.type == .generic ? .some(key.settings["mapping"] ?? .null) : .none
     }
 }
 

@@ -51,7 +51,8 @@ extension OpenAPIDocument {
                 "hint": ["type": "string", "description": "The first characters of the key"],
                 "key": ["type": "string", "minLength": 32, "maxLength": 32, "description": "The key; only in the answer that creates it"],
                 "rate_limit_per_minute": ["type": "integer"], "created_at": dateTime,
-                "mapping": ref("GenericMapping"),
+                "mapping": ["description": "Only on generic webhook keys; null when none is set",
+                            "oneOf": [ref("GenericMapping"), ["type": "null"]]],
             ],
         ],
         "GenericMapping": [
