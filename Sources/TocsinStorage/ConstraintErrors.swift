@@ -1,6 +1,5 @@
 import Foundation
 import PostgresNIO
-import SQLiteNIO
 import TocsinCore
 
 /// Turns a database's constraint violation into the domain error a caller can act on.
@@ -14,20 +13,9 @@ enum ConstraintErrors {
         ("schedules_name_key", "schedules_name_key", "name", "a schedule with that name already exists"),
     ]
 
-    /// sqlite-nio reports extended result codes, so each kind of constraint failure is its own reason.
-    static func isConstraint(_ reason: SQLiteError.Reason) -> Bool {
-        switch reason {
-        case .constraint, .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintForeignKeyFailed,
-             .constraintCheckFailed, .constraintNotNullFailed, .constraintTriggerFailed:
-            return true
-        default:
-            return false
-        }
-    }
-
     static func map(_ error: any Error) -> any Error {
         if error is DomainError { return error }
-        if let error = error as? SQLiteError, isConstraint(error.reason) {
+        if let error = error as? SQLiteError, error.isConstraint {
             for entry in unique where error.message.contains(entry.sqliteColumn) || error.message.contains(entry.index) {
                 return DomainError.conflict(entry.message, field: entry.field)
             }
