@@ -4,7 +4,9 @@
 # Every 202 from Tocsin is committed; Alertmanager keeps alerts in memory. Only 127.0.0.1; stops by itself.
 #
 #   Benchmarks/ingest.sh
-#   TOCSIN_BENCH_BASELINE_BIN=path/to/earlier/tocsin Benchmarks/ingest.sh   # an earlier build beside it
+#   TOCSIN_BENCH_BASELINE_BIN=path/to/earlier/tocsin[,another] Benchmarks/ingest.sh   # earlier builds beside it
+#   TOCSIN_BENCH_ORDER=baseline-first ...        # the earlier builds first (alternate runs to see the order's effect)
+#   TOCSIN_BENCH_CONNECTION_LIST="32 128"        # the connection counts (default 32 and 128)
 #
 # Needs: a release build (made here, --scratch-path .build-release), curl, wrk, prometheus-alertmanager.
 set -euo pipefail
@@ -13,8 +15,6 @@ cd "$(dirname "$0")/.."
 source Benchmarks/common.sh
 port=18281
 am_port=18282
-
-row() { printf '| %s | %s | %s | %s / %s | %s |\n' "$@"; }
 
 measure_tocsin() {
   local label=$1; shift
@@ -32,25 +32,40 @@ measure_tocsin() {
     "http://127.0.0.1:$port/api/v1/services/$service/integration-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
   for keys in unique repeated; do
     read -r rps p50 p99 errors < <(ROUTING_KEY=$key KEYS=$keys load "http://127.0.0.1:$port" -s Benchmarks/enqueue.lua)
-    row "Tocsin, $label" "$keys" "$rps" "$p50" "$p99" "$errors"
+    row "Tocsin, $label" "$connections" "$keys" "$rps" "$p50" "$p99" "$errors"
   done
   kill -TERM "$server"; wait "$server" 2>/dev/null || true
 }
 
-header_line
-echo
-echo '| receiver | dedup keys | events/s | p50 / p99 | non-2xx |'
-echo '|---|---|---|---|---|'
-start_alertmanager "$am_port"
-for keys in unique repeated; do
-  read -r rps p50 p99 errors < <(KEYS=$keys load "http://127.0.0.1:$am_port" -s Benchmarks/alertmanager.lua)
-  row "Alertmanager $("$am" --version 2>&1 | awk 'NR==1 { print $3 }') (memory)" "$keys" "$rps" "$p50" "$p99" "$errors"
+# Each build runs in turn at every connection count; TOCSIN_BENCH_ORDER=baseline-first runs the earlier builds first,
+# so a run of each order shows what the position in the run costs on a noisy machine.
+builds=("SQLite|$bin")
+IFS=',' read -r -a baselines <<<"${TOCSIN_BENCH_BASELINE_BIN:-}"
+for baseline in "${baselines[@]}"; do
+  [ -n "$baseline" ] && builds+=("SQLite, $(basename "$baseline")|$baseline")
 done
-measure_tocsin "SQLite" --data-dir "$work/sqlite"
-# With TOCSIN_BENCH_BASELINE_BIN, a release `tocsin` of an earlier commit, loaded the same way in the same run.
-if [ -n "${TOCSIN_BENCH_BASELINE_BIN:-}" ]; then
-  TOCSIN_BIN=$TOCSIN_BENCH_BASELINE_BIN measure_tocsin "SQLite, before" --data-dir "$work/sqlite-before"
+if [ "${TOCSIN_BENCH_ORDER:-}" = baseline-first ]; then
+  reversed=(); for ((i=${#builds[@]}-1; i>=0; i--)); do reversed+=("${builds[i]}"); done; builds=("${reversed[@]}")
 fi
-if [ -n "${TOCSIN_BENCH_DATABASE_URL:-}" ]; then
-  measure_tocsin "PostgreSQL" --database-url "$TOCSIN_BENCH_DATABASE_URL"
-fi
+
+echo "tocsin $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, wrk -t2 -d${duration}s at ${TOCSIN_BENCH_CONNECTION_LIST:-32 128} connections, $(date -u +%Y-%m-%d)"
+echo
+echo '| receiver | connections | dedup keys | events/s | p50 / p99 | non-2xx |'
+echo '|---|---|---|---|---|---|'
+row() { printf '| %s | %s | %s | %s | %s / %s | %s |\n' "$@"; }
+start_alertmanager "$am_port"
+am_label="Alertmanager $("$am" --version 2>&1 | awk 'NR==1 { print $3 }') (memory)"
+for connections in ${TOCSIN_BENCH_CONNECTION_LIST:-32 128}; do
+  for keys in unique repeated; do
+    read -r rps p50 p99 errors < <(KEYS=$keys load "http://127.0.0.1:$am_port" -s Benchmarks/alertmanager.lua)
+    row "$am_label" "$connections" "$keys" "$rps" "$p50" "$p99" "$errors"
+  done
+  n=0
+  for build in "${builds[@]}"; do
+    n=$((n + 1))
+    TOCSIN_BIN=${build#*|} measure_tocsin "${build%%|*}" --data-dir "$work/sqlite-$connections-$n"
+  done
+  if [ -n "${TOCSIN_BENCH_DATABASE_URL:-}" ]; then
+    measure_tocsin "PostgreSQL" --database-url "$TOCSIN_BENCH_DATABASE_URL"
+  fi
+done
