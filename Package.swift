@@ -14,8 +14,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
-        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
-        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -48,8 +46,6 @@ let package = Package(
             name: "TocsinStorage",
             dependencies: [
                 "TocsinCore", "CSQLite",
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -117,7 +113,6 @@ let package = Package(
             dependencies: [
                 "TocsinCore", "TocsinStorage",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Tests/TocsinTestSupport",
             swiftSettings: swiftSettings
@@ -147,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TocsinStorageTests",
-            dependencies: ["TocsinCore", "TocsinStorage", "TocsinTestSupport", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: ["TocsinCore", "TocsinStorage", "TocsinTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

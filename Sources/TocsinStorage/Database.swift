@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import SQLKit
 import TocsinCore
 
 public enum DatabaseKind: String, Sendable {
@@ -22,8 +21,8 @@ public struct DatabasePoolStats: Sendable, Equatable {
 }
 
 protocol DatabaseBackend: Sendable {
-    func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
-    func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
+    func read<T: Sendable>(_ body: (any DatabaseSession) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: (any DatabaseSession) async throws -> T) async throws -> T
     var stats: DatabasePoolStats { get }
     func close() async
 }
@@ -50,7 +49,7 @@ public final class Database: Sendable {
         }
     }
 
-    public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: (any DatabaseSession) async throws -> T) async throws -> T {
         do {
             return try await backend.read(body)
         } catch {
@@ -59,7 +58,7 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in one transaction: all of it is committed, or none of it.
-    public func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: (any DatabaseSession) async throws -> T) async throws -> T {
         do {
             return try await backend.write(body)
         } catch {
@@ -82,19 +81,4 @@ public struct SQLTypes: Sendable {
     public var time: String { kind == .postgres ? "TIMESTAMPTZ" : "REAL" }
     public var bool: String { kind == .postgres ? "BOOLEAN" : "INTEGER" }
     public var bigint: String { kind == .postgres ? "BIGINT" : "INTEGER" }
-}
-
-extension SQLDatabase {
-    /// Runs `body` between `begin` and COMMIT; any error rolls everything back.
-    func inTransaction<T>(begin: String, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await raw(SQLQueryString(begin)).run()
-        do {
-            let result = try await body(self)
-            try await raw("COMMIT").run()
-            return result
-        } catch {
-            try? await raw("ROLLBACK").run()
-            throw error
-        }
-    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import TocsinCore
 
 /// One ingestion transaction over a batch of events. It reads what the batch needs up front (each service's
@@ -40,7 +39,7 @@ final class IngestTransaction {
     /// Rows per multi-row statement: well under SQLite's and PostgreSQL's limits on bound values.
     static let rowsPerStatement = 200
 
-    private let db: any SQLDatabase
+    private let db: any DatabaseSession
     private let kind: DatabaseKind
     /// The earliest clock reading in the batch: silences that ended before it cannot matter.
     private let earliest: Date
@@ -65,7 +64,7 @@ final class IngestTransaction {
     private var changedStates: [UUID] = []
     private var unwrittenEvents: [(incidentID: UUID, draft: IncidentEventDraft)] = []
 
-    init(db: any SQLDatabase, kind: DatabaseKind, earliest: Date) {
+    init(db: any DatabaseSession, kind: DatabaseKind, earliest: Date) {
         self.db = db
         self.kind = kind
         self.earliest = earliest
@@ -119,7 +118,7 @@ final class IngestTransaction {
             case .follow(let event, let candidates): for service in candidates { keys[service, default: []].insert(event.dedupKey) }
             }
         }
-        let lock: SQLQueryString = kind == .postgres ? " ORDER BY id FOR UPDATE" : ""
+        let lock: SQL = kind == .postgres ? " ORDER BY id FOR UPDATE" : ""
         for (service, dedupKeys) in keys {
             for chunk in Array(dedupKeys).chunks(of: Self.rowsPerStatement) {
                 for key in chunk { open[AlertKey(serviceID: service, dedupKey: key)] = .some(nil) }
@@ -270,7 +269,7 @@ final class IngestTransaction {
     /// one with the same group key. One this batch opened is newer than any in the database, so it is looked
     /// for first; never all open incidents, so a backlog of them does not slow ingestion.
     private func groupingCandidates(of serviceID: UUID, grouping: AlertGrouping, event: AlertEvent, now: Date) async throws -> [OpenIncident] {
-        let condition: SQLQueryString
+        let condition: SQL
         let here = openedHere[serviceID] ?? []
         switch grouping {
         case .perAlert:
@@ -407,11 +406,11 @@ final class IngestTransaction {
         for chunk in incidents.chunks(of: Self.rowsPerStatement) {
             try await db.raw("""
                 INSERT INTO incidents (id, number, title, status, severity, detection_source, group_key, created_at, updated_at) VALUES
-                """ + SQLQueryString.joined(chunk.map { i in
+                """ + SQL.joined(chunk.map { i in
                     "(\(bind: i.id.db), \(bind: i.number), \(bind: i.title), 'triggered', \(bind: i.severity.rawValue), \(bind: i.detectionSource.rawValue), \(bind: i.groupKey), \(bind: i.createdAt), \(bind: i.updatedAt))"
                 })).run()
             try await db.raw("INSERT INTO incident_services (incident_id, service_id) VALUES "
-                + SQLQueryString.joined(chunk.map { "(\(bind: $0.id.db), \(bind: $0.serviceID.db))" })).run()
+                + SQL.joined(chunk.map { "(\(bind: $0.id.db), \(bind: $0.serviceID.db))" })).run()
         }
         (unwrittenIncidents, unwrittenIncidentOrder) = ([:], [])
         let alerts = unwrittenAlertOrder.compactMap { unwrittenAlerts[$0] }
@@ -420,7 +419,7 @@ final class IngestTransaction {
                 INSERT INTO alerts (id, service_id, integration_key_id, dedup_key, status, severity, summary, source, component, group_name, class,
                     labels, details, links, images, client, client_url, detection_source, incident_id, occurrences, first_seen_at, last_seen_at,
                     acknowledged_at, resolved_at, muted_reason, mute_kind, muted_by_incident_id, grouping_reason) VALUES
-                """ + SQLQueryString.joined(try chunk.map(Self.values(of:))) + """
+                """ + SQL.joined(try chunk.map(Self.values(of:))) + """
                  ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity, summary = excluded.summary,
                     source = excluded.source, labels = excluded.labels, details = excluded.details, incident_id = excluded.incident_id,
                     occurrences = excluded.occurrences, last_seen_at = excluded.last_seen_at, acknowledged_at = excluded.acknowledged_at,
@@ -437,7 +436,7 @@ final class IngestTransaction {
         unwrittenEvents = []
     }
 
-    private static func values(of alert: Alert) throws -> SQLQueryString {
+    private static func values(of alert: Alert) throws -> SQL {
         """
         (\(bind: alert.id.db), \(bind: alert.serviceID.db), \(bind: alert.integrationKeyID?.db), \(bind: alert.dedupKey),
          \(bind: alert.status.rawValue), \(bind: alert.severity.rawValue), \(bind: alert.summary), \(bind: alert.source),
@@ -448,13 +447,6 @@ final class IngestTransaction {
          \(bind: alert.resolvedAt), \(bind: alert.mutedReason), \(bind: alert.muteKind?.rawValue), \(bind: alert.mutedByIncidentID?.db),
          \(bind: alert.groupingReason))
         """
-    }
-}
-
-extension SQLQueryString {
-    /// Parts separated by commas, as in a VALUES list.
-    static func joined(_ parts: [SQLQueryString]) -> SQLQueryString {
-        parts.dropFirst().reduce(parts.first ?? "") { $0 + ", " + $1 }
     }
 }
 

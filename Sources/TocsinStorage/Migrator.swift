@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import SQLKit
 import TocsinCore
 
 /// Brings a database to the schema this binary expects. Safe to run from several processes at once:
@@ -47,7 +46,7 @@ public struct Migrator: Sendable {
             for migration in migrations where !applied.contains(migration.version) {
                 if let target, migration.version > target { break }
                 for statement in migration.statements(types) {
-                    try await db.raw(SQLQueryString(statement)).run()
+                    try await db.raw(SQL(unsafe: statement)).run()
                 }
                 try await db.raw("""
                     INSERT INTO schema_migrations (version, name, applied_at)

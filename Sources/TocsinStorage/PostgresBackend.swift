@@ -1,9 +1,7 @@
 import Foundation
 import Logging
 import NIOSSL
-import PostgresKit
 import PostgresNIO
-import SQLKit
 import Synchronization
 
 /// PostgreSQL through postgres-nio's connection pool; each write is one transaction on one connection.
@@ -13,8 +11,11 @@ final class PostgresBackend: DatabaseBackend {
     private let counters = Mutex(DatabasePoolStats())
     static let maximumConnections = 20
 
-    private init(client: PostgresClient) {
+    let logger: Logger
+
+    private init(client: PostgresClient, logger: Logger) {
         self.client = client
+        self.logger = logger
         self.runner = Task { await client.run() }
     }
 
@@ -31,7 +32,7 @@ final class PostgresBackend: DatabaseBackend {
         )
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
-        let backend = PostgresBackend(client: PostgresClient(configuration: configuration, backgroundLogger: logger))
+        let backend = PostgresBackend(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
         do {
             // Fail at start, with the server's reason, rather than on the first request.
             try await backend.read { db in try await db.raw("SELECT 1").run() }
@@ -59,15 +60,25 @@ final class PostgresBackend: DatabaseBackend {
         }
     }
 
-    func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: (any DatabaseSession) async throws -> T) async throws -> T {
         try await withTrackedConnection { connection in
-            try await body(connection.sql(queryLogLevel: .trace))
+            try await body(PostgresSession(connection: connection, logger: logger))
         }
     }
 
-    func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    /// BEGIN, the body, COMMIT; any error rolls everything back.
+    func write<T: Sendable>(_ body: (any DatabaseSession) async throws -> T) async throws -> T {
         try await withTrackedConnection { connection in
-            try await connection.sql(queryLogLevel: .trace).inTransaction(begin: "BEGIN", body)
+            let session = PostgresSession(connection: connection, logger: logger)
+            try await session.raw("BEGIN").run()
+            do {
+                let result = try await body(session)
+                try await session.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await session.raw("ROLLBACK").run()
+                throw error
+            }
         }
     }
 

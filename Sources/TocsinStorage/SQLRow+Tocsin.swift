@@ -1,8 +1,7 @@
 import Foundation
-import SQLKit
 import TocsinCore
 
-extension SQLRow {
+extension Row {
     func id(_ column: String) throws -> UUID {
         let text = try decode(column: column, as: String.self)
         guard let id = UUID(uuidString: text) else {
@@ -28,11 +27,11 @@ enum SQLText {
         return "%" + escaped + "%"
     }
 
-    static func whereClause(_ conditions: [SQLQueryString]) -> SQLQueryString {
+    static func whereClause(_ conditions: [SQL]) -> SQL {
         conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
     }
 
-    static func page(_ page: PageRequest) -> SQLQueryString {
+    static func page(_ page: PageRequest) -> SQL {
         " LIMIT \(literal: page.limit) OFFSET \(literal: page.offset)"
     }
 }

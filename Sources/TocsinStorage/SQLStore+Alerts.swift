@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import TocsinCore
 
 extension SQLStore {
@@ -38,7 +37,7 @@ extension SQLStore {
         integrationKeyCache.forget { $0.id == id }
     }
 
-    static func integrationKey(from row: any SQLRow) throws -> IntegrationKey {
+    static func integrationKey(from row: Row) throws -> IntegrationKey {
         var key = IntegrationKey(
             id: try row.id("id"), serviceID: try row.id("service_id"),
             type: IntegrationType(rawValue: try row.decode(column: "type", as: String.self)) ?? .generic,
@@ -83,7 +82,7 @@ extension SQLStore {
     }
 
     /// "the incident is already acknowledged by Ana Lima at 2026-12-01T03:12:00Z": the second responder learns who has it.
-    private static func refusal(_ refusal: IncidentRefusal, state: IncidentState, _ db: any SQLDatabase) async throws -> DomainError {
+    private static func refusal(_ refusal: IncidentRefusal, state: IncidentState, _ db: any DatabaseSession) async throws -> DomainError {
         func already(_ what: String, _ who: UUID?, _ when: Date?) async throws -> DomainError {
             var name: String?
             if let who { name = try await db.raw("SELECT name FROM users WHERE id = \(bind: who.db)").first(decodingColumn: "name", as: String.self) }
@@ -98,7 +97,7 @@ extension SQLStore {
     }
 
     public func alertFacts(serviceID: UUID?, from: Date, to: Date, limit: Int) async throws -> [NoiseReport.AlertFact] {
-        let service: SQLQueryString = serviceID.map { " AND service_id = \(bind: $0.db)" } ?? ""
+        let service: SQL = serviceID.map { " AND service_id = \(bind: $0.db)" } ?? ""
         return try await database.read { db in
             try await db.raw("""
                 SELECT service_id, dedup_key, first_seen_at, occurrences, status, acknowledged_at, muted_reason FROM alerts
@@ -145,7 +144,7 @@ extension SQLStore {
     // MARK: Reading
 
     public func alerts(_ filter: AlertFilter, page: PageRequest) async throws -> Page<Alert> {
-        var conditions: [SQLQueryString] = []
+        var conditions: [SQL] = []
         if let service = filter.serviceID { conditions.append("service_id = \(bind: service.db)") }
         if let incident = filter.incidentID { conditions.append("incident_id = \(bind: incident.db)") }
         if let status = filter.status { conditions.append("status = \(bind: status.rawValue)") }
@@ -165,7 +164,7 @@ extension SQLStore {
     }
 
     public func incidents(_ filter: IncidentFilter, page: PageRequest) async throws -> Page<Incident> {
-        var conditions: [SQLQueryString] = []
+        var conditions: [SQL] = []
         if let service = filter.serviceID {
             conditions.append("id IN (SELECT incident_id FROM incident_services WHERE service_id = \(bind: service.db))")
         }
@@ -173,7 +172,7 @@ extension SQLStore {
         if filter.openOnly { conditions.append("status <> 'resolved'") }
         let whereClause = SQLText.whereClause(conditions)
         // Open incidents: the worst first (SEV1 sorts before SEV2), then the one burning longest. Other lists: newest first.
-        let order: SQLQueryString = filter.openOnly ? " ORDER BY severity, created_at, number" : " ORDER BY number DESC"
+        let order: SQL = filter.openOnly ? " ORDER BY severity, created_at, number" : " ORDER BY number DESC"
         return try await database.read { db in
             let total = try await db.count("SELECT COUNT(*) AS n FROM incidents" + whereClause)
             let rows = try await db.raw("SELECT * FROM incidents" + whereClause + order + SQLText.page(page)).all()
@@ -249,7 +248,7 @@ extension SQLStore {
         }
     }
 
-    private static func incidents(from rows: [any SQLRow], _ db: any SQLDatabase) async throws -> [Incident] {
+    private static func incidents(from rows: [Row], _ db: any DatabaseSession) async throws -> [Incident] {
         guard !rows.isEmpty else { return [] }
         let ids = try rows.map { try $0.id("id") }
         var services: [UUID: [UUID]] = [:]
@@ -278,7 +277,7 @@ extension SQLStore {
         }
     }
 
-    static func alert(from row: any SQLRow) throws -> Alert {
+    static func alert(from row: Row) throws -> Alert {
         let content = AlertContent(
             dedupKey: try row.decode(column: "dedup_key", as: String.self),
             summary: try row.decode(column: "summary", as: String.self),
@@ -318,7 +317,7 @@ extension SQLStore {
         return String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 
-    static func decodeJSON<T: Decodable>(_ type: T.Type, _ row: any SQLRow, _ column: String) throws -> T {
+    static func decodeJSON<T: Decodable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T {
         let data = Data(try row.decode(column: column, as: String.self).utf8)
         // Free-form JSON (an alert's details) is read by the JSON reader: JSONDecoder into JSONValue is slow.
         if T.self == JSONValue.self, let value = try JSONValue.parse(data) as? T { return value }

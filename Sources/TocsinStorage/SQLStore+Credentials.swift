@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import TocsinCore
 
 extension SQLStore: CredentialRepository {
@@ -44,7 +43,7 @@ extension SQLStore: CredentialRepository {
     }
 
     public func tokens(userID: UUID?) async throws -> [APIToken] {
-        let condition: SQLQueryString = userID.map { "WHERE user_id = \(bind: $0.db)" } ?? ""
+        let condition: SQL = userID.map { "WHERE user_id = \(bind: $0.db)" } ?? ""
         return try await database.read { db in
             try await db.raw("SELECT * FROM api_tokens " + condition + " ORDER BY created_at, id").all().map(Self.token(from:))
         }
@@ -144,7 +143,7 @@ extension SQLStore: CredentialRepository {
         }
     }
 
-    static func token(from row: any SQLRow) throws -> APIToken {
+    static func token(from row: Row) throws -> APIToken {
         APIToken(
             id: try row.id("id"),
             userID: try row.id("user_id"),

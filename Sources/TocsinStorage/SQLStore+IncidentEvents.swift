@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import TocsinCore
 
 /// The incident event stream: append-only rows written in the transaction of the transition that made them,
@@ -32,10 +31,10 @@ extension SQLStore {
     }
 
     /// Appends events, many rows to a statement.
-    static func insertEvents(_ events: [(incidentID: UUID, draft: IncidentEventDraft)], _ db: any SQLDatabase) async throws {
+    static func insertEvents(_ events: [(incidentID: UUID, draft: IncidentEventDraft)], _ db: any DatabaseSession) async throws {
         for chunk in events.chunks(of: IngestTransaction.rowsPerStatement) {
             try await db.raw("INSERT INTO incident_events (incident_id, kind, at, actor_type, actor_id, payload) VALUES "
-                + SQLQueryString.joined(chunk.map { e in
+                + SQL.joined(chunk.map { e in
                     "(\(bind: e.incidentID.db), \(bind: e.draft.kind.rawValue), \(bind: e.draft.at), \(bind: e.draft.actor.type), \(bind: e.draft.actor.id?.db), \(bind: JSONValue.object(e.draft.payload).jsonText))"
                 })).run()
         }
@@ -43,8 +42,8 @@ extension SQLStore {
 
     /// What transitions decide about an incident, as stored. Read to be written back in the same transaction, so
     /// on PostgreSQL the row is locked until commit (SQLite has one writer): a concurrent acknowledge cannot be lost.
-    static func incidentState(_ id: UUID, _ db: any SQLDatabase, kind: DatabaseKind) async throws -> IncidentState? {
-        let lock: SQLQueryString = kind == .postgres ? " FOR UPDATE" : ""
+    static func incidentState(_ id: UUID, _ db: any DatabaseSession, kind: DatabaseKind) async throws -> IncidentState? {
+        let lock: SQL = kind == .postgres ? " FOR UPDATE" : ""
         guard let row = try await db.raw("""
             SELECT status, severity, acknowledged_at, acknowledged_by, resolved_at, resolved_by, updated_at FROM incidents WHERE id = \(bind: id.db)
             """ + lock).first() else { return nil }
@@ -55,7 +54,7 @@ extension SQLStore {
                              updatedAt: try row.decode(column: "updated_at", as: Date.self))
     }
 
-    static func writeIncidentState(_ id: UUID, _ state: IncidentState, _ db: any SQLDatabase) async throws {
+    static func writeIncidentState(_ id: UUID, _ state: IncidentState, _ db: any DatabaseSession) async throws {
         try await db.raw("""
             UPDATE incidents SET status = \(bind: state.status.rawValue), severity = \(bind: state.severity.rawValue),
                 acknowledged_at = \(bind: state.acknowledgedAt), acknowledged_by = \(bind: state.acknowledgedBy?.db),

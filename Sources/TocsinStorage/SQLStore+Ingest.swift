@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import TocsinCore
 
 /// One caller's events: applied in order, all or none, answered after their transaction commits.

@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import TocsinCore
 
 extension SQLStore {
@@ -22,7 +21,7 @@ extension SQLStore {
     }
 
     public func silences(activeAt: Date?) async throws -> [Silence] {
-        let condition: SQLQueryString = activeAt.map { " WHERE starts_at <= \(bind: $0) AND ends_at > \(bind: $0)" } ?? ""
+        let condition: SQL = activeAt.map { " WHERE starts_at <= \(bind: $0) AND ends_at > \(bind: $0)" } ?? ""
         return try await database.read { db in
             try await db.raw("SELECT * FROM silences" + condition + " ORDER BY ends_at DESC, id LIMIT 500").all().map(Self.silence(from:))
         }
@@ -81,7 +80,7 @@ extension SQLStore {
         try await deleteServiceRow("maintenance_windows", id: id, serviceID: serviceID, what: "maintenance window")
     }
 
-    static func silence(from row: any SQLRow) throws -> Silence {
+    static func silence(from row: Row) throws -> Silence {
         Silence(id: try row.id("id"), serviceID: try row.optionalID("service_id"),
                 matchers: try decodeJSON([AlertMatcher].self, row, "matchers"),
                 startsAt: try row.decode(column: "starts_at", as: Date.self), endsAt: try row.decode(column: "ends_at", as: Date.self),
@@ -89,7 +88,7 @@ extension SQLStore {
                 createdAt: try row.decode(column: "created_at", as: Date.self))
     }
 
-    static func window(from row: any SQLRow) throws -> MaintenanceWindow {
+    static func window(from row: Row) throws -> MaintenanceWindow {
         let schedule: MaintenanceWindow.Schedule
         if try row.decode(column: "kind", as: String.self) == "weekly" {
             schedule = .weekly(days: Set(try decodeJSON([Int].self, row, "days")),
@@ -147,7 +146,7 @@ extension SQLStore {
         }
     }
 
-    static func eventRules(of serviceID: UUID, _ db: any SQLDatabase) async throws -> [EventRule] {
+    static func eventRules(of serviceID: UUID, _ db: any DatabaseSession) async throws -> [EventRule] {
         try await db.raw("SELECT * FROM event_rules WHERE service_id = \(bind: serviceID.db) ORDER BY position").all().map { row in
             let action: EventRule.Action
             switch try row.decode(column: "action", as: String.self) {

@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import TocsinCore
 
 extension SQLStore: ScheduleRepository {
@@ -68,8 +67,8 @@ extension SQLStore: ScheduleRepository {
         }
     }
 
-    private static func whereClause(_ filter: ScheduleFilter) -> SQLQueryString {
-        var conditions: [SQLQueryString] = []
+    private static func whereClause(_ filter: ScheduleFilter) -> SQL {
+        var conditions: [SQL] = []
         if let team = filter.teamID { conditions.append("team_id = \(bind: team.db)") }
         if let member = filter.memberID {
             conditions.append("id IN (SELECT schedule_id FROM schedule_members WHERE user_id = \(bind: member.db))")
@@ -114,7 +113,7 @@ extension SQLStore: ScheduleRepository {
         }
     }
 
-    private static func checkReferences(of schedule: OnCallSchedule, _ db: any SQLDatabase) async throws {
+    private static func checkReferences(of schedule: OnCallSchedule, _ db: any DatabaseSession) async throws {
         var v = Validator()
         if let team = schedule.teamID, try await !db.missingIDs([team], in: "teams").isEmpty {
             v.add("team_id", "team \(team.db) does not exist")
@@ -127,14 +126,14 @@ extension SQLStore: ScheduleRepository {
         try v.throwIfInvalid()
     }
 
-    private static func saveMembers(of schedule: OnCallSchedule, _ db: any SQLDatabase) async throws {
+    private static func saveMembers(of schedule: OnCallSchedule, _ db: any DatabaseSession) async throws {
         let members = schedule.layers.flatMap(\.members).uniqued()
         guard !members.isEmpty else { return }
         try await db.raw("INSERT INTO schedule_members (schedule_id, user_id) VALUES "
-            + SQLQueryString.joined(members.map { "(\(bind: schedule.id.db), \(bind: $0.db))" })).run()
+            + SQL.joined(members.map { "(\(bind: schedule.id.db), \(bind: $0.db))" })).run()
     }
 
-    static func schedule(from row: any SQLRow) throws -> OnCallSchedule {
+    static func schedule(from row: Row) throws -> OnCallSchedule {
         OnCallSchedule(
             id: try row.id("id"), name: try row.decode(column: "name", as: String.self),
             description: try row.decode(column: "description", as: String.self), timeZone: try row.decode(column: "time_zone", as: String.self),
@@ -269,7 +268,7 @@ extension SQLStore: ScheduleRepository {
             var recorded: [Handoff] = []
             for chunk in kept.chunks(of: 200) {
                 recorded += try await db.raw("INSERT INTO oncall_handoffs (schedule_id, user_id, kind, at, recorded_at) VALUES "
-                    + SQLQueryString.joined(chunk.map { "(\(bind: $0.scheduleID.db), \(bind: $0.userID.db), \(bind: $0.kind.rawValue), \(bind: $0.at), \(bind: now))" })
+                    + SQL.joined(chunk.map { "(\(bind: $0.scheduleID.db), \(bind: $0.userID.db), \(bind: $0.kind.rawValue), \(bind: $0.at), \(bind: now))" })
                     + " ON CONFLICT DO NOTHING RETURNING schedule_id, user_id, kind, at").all().map(Self.handoff(from:))
             }
             // Never backwards: two servers running the job at once leave the later cursor.
@@ -281,14 +280,14 @@ extension SQLStore: ScheduleRepository {
         }
     }
 
-    private static func handoff(from row: any SQLRow) throws -> Handoff {
+    private static func handoff(from row: Row) throws -> Handoff {
         Handoff(scheduleID: try row.id("schedule_id"), userID: try row.id("user_id"),
                 kind: Handoff.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .start,
                 at: try row.decode(column: "at", as: Date.self))
     }
 
     public func handoffs(scheduleID: UUID?, userID: UUID?, from: Date, to: Date) async throws -> [Handoff] {
-        var conditions: [SQLQueryString] = ["at >= \(bind: from)", "at < \(bind: to)"]
+        var conditions: [SQL] = ["at >= \(bind: from)", "at < \(bind: to)"]
         if let scheduleID { conditions.append("schedule_id = \(bind: scheduleID.db)") }
         if let userID { conditions.append("user_id = \(bind: userID.db)") }
         return try await database.read { db in

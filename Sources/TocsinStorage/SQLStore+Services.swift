@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import TocsinCore
 
 extension SQLStore: ServiceRepository {
@@ -25,7 +24,7 @@ extension SQLStore: ServiceRepository {
     }
 
     public func services(_ filter: ServiceFilter, page: PageRequest) async throws -> Page<Service> {
-        var conditions: [SQLQueryString] = []
+        var conditions: [SQL] = []
         if let team = filter.teamID { conditions.append("team_id = \(bind: team.db)") }
         if let tier = filter.tier { conditions.append("tier = \(bind: tier)") }
         if let query = filter.query?.nonBlank {
@@ -90,12 +89,12 @@ extension SQLStore: ServiceRepository {
     }
 
     /// The owning team and every dependency must exist, and the dependencies must not close a cycle.
-    private func checkReferences(of service: Service, _ db: any SQLDatabase) async throws {
+    private func checkReferences(of service: Service, _ db: any DatabaseSession) async throws {
         if !service.dependsOn.isEmpty { try await lock(.serviceDependencies, db) }
         try await Self.checkReferences(of: service, db)
     }
 
-    private static func checkReferences(of service: Service, _ db: any SQLDatabase) async throws {
+    private static func checkReferences(of service: Service, _ db: any DatabaseSession) async throws {
         var v = Validator()
         if let team = service.teamID, try await !db.missingIDs([team], in: "teams").isEmpty {
             v.add("team_id", "team \(team.db) does not exist")
@@ -121,7 +120,7 @@ extension SQLStore: ServiceRepository {
         }
     }
 
-    private static func saveDependencies(of service: Service, _ db: any SQLDatabase) async throws {
+    private static func saveDependencies(of service: Service, _ db: any DatabaseSession) async throws {
         for dependency in service.dependsOn {
             try await db.raw("""
                 INSERT INTO service_dependencies (service_id, depends_on_id) VALUES (\(bind: service.id.db), \(bind: dependency.db))
@@ -143,7 +142,7 @@ extension SQLStore: ServiceRepository {
         Dictionary(uniqueKeysWithValues: overrides.map { ($0.key.rawValue, $0.value.rawValue) })
     }
 
-    static func severityOverrides(from row: any SQLRow) throws -> [AlertSeverity: IncidentSeverity] {
+    static func severityOverrides(from row: Row) throws -> [AlertSeverity: IncidentSeverity] {
         var out: [AlertSeverity: IncidentSeverity] = [:]
         for (key, value) in try decodeJSON([String: String].self, row, "severity_overrides") {
             if let alert = AlertSeverity(rawValue: key), let incident = IncidentSeverity(rawValue: value) { out[alert] = incident }
@@ -151,19 +150,19 @@ extension SQLStore: ServiceRepository {
         return out
     }
 
-    static func flapDetection(from row: any SQLRow) throws -> FlapDetection? {
+    static func flapDetection(from row: Row) throws -> FlapDetection? {
         guard let changes = try row.decode(column: "flap_changes", as: Int?.self),
               let minutes = try row.decode(column: "flap_window_minutes", as: Int?.self) else { return nil }
         return FlapDetection(changes: changes, windowMinutes: minutes)
     }
 
-    static func grouping(from row: any SQLRow) throws -> AlertGrouping {
+    static func grouping(from row: Row) throws -> AlertGrouping {
         (try? AlertGrouping.parse(mode: try row.decode(column: "grouping_mode", as: String.self),
                                   windowMinutes: try row.decode(column: "grouping_window_minutes", as: Int?.self),
                                   labels: try decodeJSON([String].self, row, "grouping_labels"))) ?? .perAlert
     }
 
-    private static func services(from rows: [any SQLRow], _ db: any SQLDatabase) async throws -> [Service] {
+    private static func services(from rows: [Row], _ db: any DatabaseSession) async throws -> [Service] {
         guard !rows.isEmpty else { return [] }
         let ids = try rows.map { try $0.id("id") }
         var dependencies: [UUID: [UUID]] = [:]

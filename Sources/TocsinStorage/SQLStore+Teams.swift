@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import TocsinCore
 
 extension SQLStore: TeamRepository {
@@ -19,7 +18,7 @@ extension SQLStore: TeamRepository {
     }
 
     public func teams(query: String?, page: PageRequest) async throws -> Page<Team> {
-        var conditions: [SQLQueryString] = []
+        var conditions: [SQL] = []
         if let query = query?.nonBlank {
             conditions.append("lower(name) LIKE \(bind: SQLText.containsPattern(query)) ESCAPE '\\'")
         }
@@ -73,14 +72,14 @@ extension SQLStore: TeamRepository {
         }
     }
 
-    private static func requireUsers(_ ids: [UUID], _ db: any SQLDatabase) async throws {
+    private static func requireUsers(_ ids: [UUID], _ db: any DatabaseSession) async throws {
         let missing = try await db.missingIDs(ids, in: "users")
         if !missing.isEmpty {
             throw DomainError.validation(missing.map { FieldError("member_ids", "user \($0.db) does not exist") })
         }
     }
 
-    private static func saveMembers(of team: Team, _ db: any SQLDatabase) async throws {
+    private static func saveMembers(of team: Team, _ db: any DatabaseSession) async throws {
         for (position, member) in team.memberIDs.enumerated() {
             try await db.raw("""
                 INSERT INTO team_members (team_id, user_id, position) VALUES (\(bind: team.id.db), \(bind: member.db), \(bind: position))
@@ -88,7 +87,7 @@ extension SQLStore: TeamRepository {
         }
     }
 
-    private static func teams(from rows: [any SQLRow], _ db: any SQLDatabase) async throws -> [Team] {
+    private static func teams(from rows: [Row], _ db: any DatabaseSession) async throws -> [Team] {
         guard !rows.isEmpty else { return [] }
         let ids = try rows.map { try $0.id("id") }
         var members: [UUID: [UUID]] = [:]

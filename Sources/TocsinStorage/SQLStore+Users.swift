@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import TocsinCore
 
 extension SQLStore: UserRepository {
@@ -30,7 +29,7 @@ extension SQLStore: UserRepository {
     }
 
     public func users(_ filter: UserFilter, page: PageRequest) async throws -> Page<User> {
-        var conditions: [SQLQueryString] = []
+        var conditions: [SQL] = []
         if let role = filter.role { conditions.append("role = \(bind: role.rawValue)") }
         if let team = filter.teamID {
             conditions.append("id IN (SELECT user_id FROM team_members WHERE team_id = \(bind: team.db))")
@@ -93,14 +92,14 @@ extension SQLStore: UserRepository {
         }
     }
 
-    private static func requireAnotherOwner(_ db: any SQLDatabase, than id: UUID) async throws {
+    private static func requireAnotherOwner(_ db: any DatabaseSession, than id: UUID) async throws {
         let others = try await db.count("SELECT COUNT(*) AS n FROM users WHERE role = 'owner' AND id <> \(bind: id.db)")
         if others == 0 {
             throw DomainError.conflict("Tocsin needs at least one owner: make someone else an owner first", field: "role")
         }
     }
 
-    static func user(from row: any SQLRow) throws -> User {
+    static func user(from row: Row) throws -> User {
         let roleText = try row.decode(column: "role", as: String.self)
         return User(
             id: try row.id("id"),

@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import Synchronization
 import TocsinCore
 
@@ -28,7 +27,7 @@ enum InvariantLock: Int64 {
 }
 
 extension SQLStore {
-    func lock(_ invariant: InvariantLock, _ db: any SQLDatabase) async throws {
+    func lock(_ invariant: InvariantLock, _ db: any DatabaseSession) async throws {
         guard database.kind == .postgres else { return }
         try await db.raw("SELECT pg_advisory_xact_lock(\(bind: invariant.rawValue))").run()
     }
@@ -44,10 +43,10 @@ extension SQLStore {
     }
 
     /// Locks the rows read on PostgreSQL, so a read-modify-write is not lost to a concurrent one.
-    var forUpdate: SQLQueryString { database.kind == .postgres ? " FOR UPDATE" : "" }
+    var forUpdate: SQL { database.kind == .postgres ? " FOR UPDATE" : "" }
 }
 
-extension SQLDatabase {
+extension DatabaseSession {
     /// The ids among `ids` that have no row in `table`.
     func missingIDs(_ ids: [UUID], in table: String) async throws -> [UUID] {
         guard !ids.isEmpty else { return [] }
@@ -56,7 +55,7 @@ extension SQLDatabase {
         return ids.filter { !found.contains($0.db) }
     }
 
-    func count(_ query: SQLQueryString) async throws -> Int {
+    func count(_ query: SQL) async throws -> Int {
         try await raw(query).first(decodingColumn: "n", as: Int.self) ?? 0
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import Testing
 import TocsinTestSupport
 @testable import TocsinStorage
@@ -47,9 +46,9 @@ struct SQLiteDriverTests {
             #expect(try row.decode(column: "h", as: Data.self) == Data([0, 1, 255]))
             #expect(row.allColumns == ["a", "b", "c", "d", "e", "f", "g", "h"])
             // A mismatch is an error the caller sees, never a trap.
-            #expect(throws: SQLiteDecodingError.self) { try row.decode(column: "b", as: Int.self) }
-            #expect(throws: SQLiteDecodingError.self) { try row.decode(column: "g", as: String.self) }
-            #expect(throws: SQLiteDecodingError.self) { try row.decode(column: "missing", as: String.self) }
+            #expect(throws: RowDecodingError.self) { try row.decode(column: "b", as: Int.self) }
+            #expect(throws: RowDecodingError.self) { try row.decode(column: "g", as: String.self) }
+            #expect(throws: RowDecodingError.self) { try row.decode(column: "missing", as: String.self) }
         }
     }
 
@@ -61,7 +60,7 @@ struct SQLiteDriverTests {
         #expect(connection.cachedStatementCount == 2, "one statement per distinct text, whatever the values")
         let capacity = SQLiteConnection.statementCacheCapacity
         for k in 0..<(capacity + 40) {
-            var seen: [SQLiteValue] = []
+            var seen: [DatabaseValue] = []
             try connection.run("SELECT COUNT(*) + \(k) AS c FROM n", []) { _, values in seen = values }
             #expect(seen == [.integer(Int64(50 + k))])
         }

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import NIOPosix
-import SQLKit
 
 /// SQLite in WAL mode on the system library: one writer connection (SQLite allows one writer at a time anyway, and a
 /// shared connection cannot carry concurrent transactions) and a few readers.
@@ -69,17 +68,17 @@ final class SQLiteBackend: DatabaseBackend {
         return connection
     }
 
-    func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: (any DatabaseSession) async throws -> T) async throws -> T {
         try await readers.withConnection { connection in
-            try await body(SQLiteSQLDatabase(connection: connection, logger: logger))
+            try await body(SQLiteSession(connection: connection))
         }
     }
 
-    func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: (any DatabaseSession) async throws -> T) async throws -> T {
         try await writer.withConnection { connection in
             try await begin(connection)
             do {
-                let result = try await body(SQLiteSQLDatabase(connection: connection, logger: logger))
+                let result = try await body(SQLiteSession(connection: connection))
                 try await thread.runIfActive { try connection.run("COMMIT", []) }
                 return result
             } catch {

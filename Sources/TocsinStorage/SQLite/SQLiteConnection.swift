@@ -1,15 +1,6 @@
 import CSQLite
 import Foundation
 
-/// A value as SQLite stores it.
-enum SQLiteValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
-}
-
 /// A failure SQLite reported, with its extended result code and its message.
 struct SQLiteError: Error, CustomStringConvertible {
     var code: Int32
@@ -70,7 +61,7 @@ final class SQLiteConnection: @unchecked Sendable {
     var cachedStatementCount: Int { statements.count }
 
     /// Runs one statement with its bound values, handing each result row to `onRow` (column names, values).
-    func run(_ sql: String, _ binds: [SQLiteValue], onRow: (SQLiteColumns, [SQLiteValue]) throws -> Void = { _, _ in }) throws {
+    func run(_ sql: String, _ binds: [DatabaseValue], onRow: (RowColumns, [DatabaseValue]) throws -> Void = { _, _ in }) throws {
         let statement = try prepared(sql)
         defer {
             // Reset at once: a statement left mid-way would hold its read transaction open.
@@ -82,16 +73,16 @@ final class SQLiteConnection: @unchecked Sendable {
             throw SQLiteError(code: SQLITE_RANGE, message: "the statement takes \(parameters) values, \(binds.count) were given")
         }
         for (index, value) in binds.enumerated() { try bind(value, at: Int32(index + 1), in: statement) }
-        var columns: SQLiteColumns?
+        var columns: RowColumns?
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { return }
             guard code == SQLITE_ROW else { throw error(code) }
             let count = Int(sqlite3_column_count(statement))
             if columns == nil {
-                columns = SQLiteColumns(names: (0..<count).map { String(cString: sqlite3_column_name(statement, Int32($0))) })
+                columns = RowColumns(names: (0..<count).map { String(cString: sqlite3_column_name(statement, Int32($0))) })
             }
-            var values: [SQLiteValue] = []
+            var values: [DatabaseValue] = []
             values.reserveCapacity(count)
             for column in 0..<Int32(count) { values.append(value(at: column, in: statement)) }
             try onRow(columns!, values)
@@ -99,8 +90,8 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// The first column of the first row, for `PRAGMA` checks.
-    func scalar(_ sql: String) throws -> SQLiteValue? {
-        var first: SQLiteValue?
+    func scalar(_ sql: String) throws -> DatabaseValue? {
+        var first: DatabaseValue?
         try run(sql, []) { _, values in if first == nil { first = values.first } }
         return first
     }
@@ -134,12 +125,14 @@ final class SQLiteConnection: @unchecked Sendable {
         return statement
     }
 
-    private func bind(_ value: SQLiteValue, at index: Int32, in statement: OpaquePointer) throws {
+    private func bind(_ value: DatabaseValue, at index: Int32, in statement: OpaquePointer) throws {
         let code: Int32
         switch value {
         case .null: code = sqlite3_bind_null(statement, index)
         case .integer(let v): code = sqlite3_bind_int64(statement, index, v)
         case .real(let v): code = sqlite3_bind_double(statement, index, v)
+        case .bool(let v): code = sqlite3_bind_int64(statement, index, v ? 1 : 0)
+        case .date(let v): code = sqlite3_bind_double(statement, index, v.timeIntervalSince1970)
         case .text(let v):
             var text = v
             code = text.withUTF8 { bytes in
@@ -157,7 +150,7 @@ final class SQLiteConnection: @unchecked Sendable {
         guard code == SQLITE_OK else { throw error(code) }
     }
 
-    private func value(at column: Int32, in statement: OpaquePointer) -> SQLiteValue {
+    private func value(at column: Int32, in statement: OpaquePointer) -> DatabaseValue {
         switch sqlite3_column_type(statement, column) {
         case SQLITE_INTEGER:
             return .integer(sqlite3_column_int64(statement, column))
@@ -178,19 +171,6 @@ final class SQLiteConnection: @unchecked Sendable {
 
     private func error(_ code: Int32) -> SQLiteError {
         SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
-    }
-}
-
-/// A result's column names, shared by its rows, with the position of each name (the first, where names repeat).
-final class SQLiteColumns: Sendable {
-    let names: [String]
-    let positions: [String: Int]
-
-    init(names: [String]) {
-        self.names = names
-        var positions: [String: Int] = [:]
-        for (index, name) in names.enumerated() where positions[name] == nil { positions[name] = index }
-        self.positions = positions
     }
 }
 
