@@ -4,6 +4,7 @@
 # static file in the same run. Talks only to 127.0.0.1 and stops by itself.
 #
 #   Benchmarks/foundation.sh            # SQLite; add PostgreSQL with TOCSIN_BENCH_DATABASE_URL=postgres://…
+#   TOCSIN_BENCH_BASELINE_BIN=path/to/earlier/tocsin Benchmarks/foundation.sh   # an earlier build beside it
 #
 # Needs: a release build (built here with --scratch-path .build-release), curl, wrk, nginx (Debian: wrk nginx-light).
 set -euo pipefail
@@ -35,6 +36,8 @@ rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 measure() {
   local label=$1; shift
+  # TOCSIN_BIN: another build measured the same way (start_tocsin sees this local).
+  local bin=${TOCSIN_BIN:-$bin}
   # Ready time: median of five cold starts on an existing, migrated database.
   local first ready=()
   start_tocsin "$@"; first=$ready_ms; stop_tocsin
@@ -88,6 +91,13 @@ echo
 echo '| database | ready (median of 5) | idle RSS | RSS after load | services returned | tocsin req/s | p50 / p99 | nginx static req/s | tocsin ÷ nginx |'
 echo '|---|---|---|---|---|---|---|---|---|'
 measure "SQLite" --data-dir "$work/sqlite"
+# TOCSIN_BENCH_BASELINE_BIN=a[,b]: release builds of earlier commits, measured the same way in the same run.
+IFS=',' read -r -a baselines <<<"${TOCSIN_BENCH_BASELINE_BIN:-}"
+n=0
+for baseline in "${baselines[@]}"; do
+  n=$((n + 1))
+  [ -n "$baseline" ] && TOCSIN_BIN=$baseline measure "SQLite, $(basename "$baseline")" --data-dir "$work/sqlite-before-$n"
+done
 if [ -n "${TOCSIN_BENCH_DATABASE_URL:-}" ]; then
   measure "PostgreSQL" --database-url "$TOCSIN_BENCH_DATABASE_URL"
 fi

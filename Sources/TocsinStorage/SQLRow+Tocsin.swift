@@ -4,7 +4,7 @@ import TocsinCore
 extension Row {
     func id(_ column: String) throws -> UUID {
         let text = try decode(column: column, as: String.self)
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUID(text: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "column \(column) holds \(text), not a UUID"))
         }
         return id
@@ -12,7 +12,7 @@ extension Row {
 
     func optionalID(_ column: String) throws -> UUID? {
         guard let text = try decode(column: column, as: String?.self) else { return nil }
-        return UUID(uuidString: text)
+        return UUID(text: text)
     }
 }
 

@@ -317,10 +317,9 @@ extension SQLStore {
         return String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 
+    /// A stored JSON column, read by the JSON reader and decoded from its value: `JSONDecoder` is several times slower,
+    /// and lists of services and schedules read one of these per row.
     static func decodeJSON<T: Decodable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T {
-        let data = Data(try row.decode(column: column, as: String.self).utf8)
-        // Free-form JSON (an alert's details) is read by the JSON reader: JSONDecoder into JSONValue is slow.
-        if T.self == JSONValue.self, let value = try JSONValue.parse(data) as? T { return value }
-        return try JSONDecoder().decode(T.self, from: data)
+        try JSONValueDecoder().decode(T.self, from: try row.decode(column: column, as: String.self))
     }
 }

@@ -46,3 +46,22 @@ struct IdentifierTests {
         #expect(UUID.timeOrdered(at: .distantPast).db.hasPrefix("00000000-0000-7"))
     }
 }
+
+@Suite("Identifier text")
+struct IdentifierTextTests {
+    @Test("an id's text reads back as Foundation reads it, in either case; anything else is not an id (stricter than sscanf)")
+    func parse() {
+        for _ in 0..<1_000 {
+            let id = UUID()
+            #expect(UUID(text: id.db) == id)
+            #expect(UUID(text: id.uuidString) == id)
+        }
+        let id = UUID()
+        let text = id.db
+        for bad in ["", text.dropLast().description, text + "0", text.replacingOccurrences(of: "-", with: ""),
+                    " " + text.dropFirst(), String(text.prefix(8)) + "_" + text.dropFirst(9), text.replacingOccurrences(of: "a", with: "g"),
+                    String(text.prefix(35)) + "é", "{" + text + "}"] {
+            #expect(UUID(text: bad) == nil, "\(bad)")
+        }
+    }
+}

@@ -180,7 +180,7 @@ extension Date: DatabaseReadable {
 extension UUID: DatabaseReadable {
     public init?(databaseValue value: DatabaseValue) {
         guard case .text(let text) = value else { return nil }
-        self.init(uuidString: text)
+        self.init(text: text)
     }
 }
 

@@ -5,12 +5,8 @@ import TocsinCore
 import TocsinIngest
 
 enum JSONBody {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    /// Sorted keys, slashes as they are, instants in ISO 8601: what `JSONEncoder` would write, at a fraction of the cost.
+    static let encoder = JSONTextEncoder(dates: .iso8601)
 
     /// Reads a bounded body and decodes it, turning every decoding failure into a field error.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
@@ -89,11 +85,11 @@ enum JSONBody {
     }
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try encoder.encode(value)
+        let text = try encoder.encode(value)
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
+            body: .init(byteBuffer: ByteBuffer(string: text))
         )
     }
 }
