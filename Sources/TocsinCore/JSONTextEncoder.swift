@@ -108,11 +108,11 @@ private enum JSONTextEncoding {
         return encoder.result ?? .object(JSONNode.ObjectBox())
     }
 
-    static func number(_ value: Double, _ path: @autoclosure () -> [any CodingKey]) throws -> JSONNode {
+    /// As JSONEncoder writes a number: its own shortest text (a `Float` as a `Float`), less a trailing ".0".
+    static func number<F: BinaryFloatingPoint & CustomStringConvertible>(_ value: F, _ path: @autoclosure () -> [any CodingKey]) throws -> JSONNode {
         guard value.isFinite else {
             throw EncodingError.invalidValue(value, .init(codingPath: path(), debugDescription: "\(value) is not a JSON number"))
         }
-        // As JSONEncoder writes a number: Swift's shortest text for it, less a trailing ".0".
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         return .scalar(text)
@@ -216,7 +216,7 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     mutating func encode(_ value: UInt16, forKey key: Key) throws { box.set(key.stringValue, .scalar(String(value))) }
     mutating func encode(_ value: UInt32, forKey key: Key) throws { box.set(key.stringValue, .scalar(String(value))) }
     mutating func encode(_ value: UInt64, forKey key: Key) throws { box.set(key.stringValue, .scalar(String(value))) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { try encode(Double(value), forKey: key) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { box.set(key.stringValue, try JSONTextEncoding.number(value, codingPath + [key])) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         box.set(key.stringValue, try JSONTextEncoding.node(for: value, path: codingPath, dates: dates))
@@ -264,7 +264,7 @@ private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt16) throws { box.items.append(.scalar(String(value))) }
     mutating func encode(_ value: UInt32) throws { box.items.append(.scalar(String(value))) }
     mutating func encode(_ value: UInt64) throws { box.items.append(.scalar(String(value))) }
-    mutating func encode(_ value: Float) throws { try encode(Double(value)) }
+    mutating func encode(_ value: Float) throws { box.items.append(try JSONTextEncoding.number(value, codingPath)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         box.items.append(try JSONTextEncoding.node(for: value, path: codingPath, dates: dates))
@@ -309,7 +309,7 @@ private struct SingleNodeContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt16) throws { encoder.result = .scalar(String(value)) }
     mutating func encode(_ value: UInt32) throws { encoder.result = .scalar(String(value)) }
     mutating func encode(_ value: UInt64) throws { encoder.result = .scalar(String(value)) }
-    mutating func encode(_ value: Float) throws { try encode(Double(value)) }
+    mutating func encode(_ value: Float) throws { encoder.result = try JSONTextEncoding.number(value, codingPath) }
     mutating func encode<T: Encodable>(_ value: T) throws {
         encoder.result = try JSONTextEncoding.node(for: value, path: codingPath, dates: encoder.dates)
     }

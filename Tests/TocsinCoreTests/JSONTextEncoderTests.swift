@@ -83,6 +83,7 @@ struct JSONTextEncoderTests {
         }
         for ratio in ratios {
             #expect(try JSONTextEncoder().encode(["r": ratio]) == foundation(["r": ratio]), "\(ratio)")
+            #expect(try JSONTextEncoder().encode([Float(ratio)]) == foundation([Float(ratio)]), "\(ratio) as a Float")
         }
         #expect(try JSONTextEncoder().encode([Link]()) == "[]")
         #expect(try JSONTextEncoder().encode([String: Int]()) == "{}")
