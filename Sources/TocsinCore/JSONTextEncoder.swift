@@ -71,14 +71,16 @@ private enum JSONNode {
             out.append(UInt8(ascii: "{"))
             // Keys in byte order (code point order, as JSONEncoder's .sortedKeys); a stable sort keeps a repeated key's
             // encodings in order, and only the last of them is written.
-            let sorted = box.members.indices.sorted { a, b in
-                let (x, y) = (box.members[a].key, box.members[b].key)
-                return x == y ? a < b : x.utf8.lexicographicallyPrecedes(y.utf8)
+            // Insertion sort: an object has a handful of members, often nearly in order.
+            var sorted = box.members
+            for i in sorted.indices.dropFirst() {
+                var j = i
+                while j > 0, sorted[i].key.utf8.lexicographicallyPrecedes(sorted[j - 1].key.utf8) { j -= 1 }
+                if j < i { sorted.insert(sorted.remove(at: i), at: j) }
             }
             var first = true
-            for (position, index) in sorted.enumerated() {
-                let member = box.members[index]
-                if position + 1 < sorted.count, box.members[sorted[position + 1]].key == member.key { continue }
+            for (position, member) in sorted.enumerated() {
+                if position + 1 < sorted.count, sorted[position + 1].key == member.key { continue }
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 JSONValue.quote(member.key, into: &out)
@@ -121,14 +123,19 @@ private enum JSONTextEncoding {
     static func date(_ date: Date, _ path: [any CodingKey], _ style: JSONTextEncoder.DateStyle) throws -> JSONNode {
         switch style {
         case .secondsSinceReferenceDate: return try number(date.timeIntervalSinceReferenceDate, path)
-        case .iso8601: return .scalar("\"" + iso8601(date) + "\"")
+        case .iso8601: return .scalar(iso8601(date, quoted: true))
         }
     }
 
-    /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, the second rounded down, computed from the day count (proleptic Gregorian).
-    static func iso8601(_ date: Date) -> String {
+    /// `yyyy-MM-ddTHH:mm:ssZ` in UTC (in JSON quotes if `quoted`), the second rounded down, computed from the day
+    /// count (proleptic Gregorian).
+    static func iso8601(_ date: Date, quoted: Bool = false) -> String {
+        func foundation() -> String {
+            let text = ISO8601DateFormatter().string(from: date)
+            return quoted ? "\"" + text + "\"" : text
+        }
         let seconds = date.timeIntervalSince1970
-        guard seconds.isFinite, abs(seconds) < 1e14 else { return ISO8601DateFormatter().string(from: date) }
+        guard seconds.isFinite, abs(seconds) < 1e14 else { return foundation() }
         let whole = Int64(seconds.rounded(.down))
         let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
         let secondOfDay = whole - days * 86_400
@@ -142,12 +149,21 @@ private enum JSONTextEncoding {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ n: Int64) -> String { n < 10 ? "0" + String(n) : String(n) }
-        var yearText = String(abs(year))
-        if yearText.count < 4 { yearText = String(repeating: "0", count: 4 - yearText.count) + yearText }
-        if year < 0 { yearText = "-" + yearText }
-        return yearText + "-" + two(month) + "-" + two(day) + "T" + two(secondOfDay / 3600) + ":" + two(secondOfDay / 60 % 60) + ":"
-            + two(secondOfDay % 60) + "Z"
+        // Outside four digits (Tocsin refuses such instants on input): Foundation writes it.
+        guard (0...9999).contains(year) else { return foundation() }
+        // Written in place, byte by byte.
+        let length = quoted ? 22 : 20
+        return String(unsafeUninitializedCapacity: length) { out in
+            var at = 0
+            func put(_ byte: UInt8) { out[at] = byte; at += 1 }
+            func two(_ n: Int64) { put(UInt8(ascii: "0") + UInt8(n / 10)); put(UInt8(ascii: "0") + UInt8(n % 10)) }
+            if quoted { put(UInt8(ascii: "\"")) }
+            two(year / 100); two(year % 100); put(UInt8(ascii: "-")); two(month); put(UInt8(ascii: "-")); two(day)
+            put(UInt8(ascii: "T")); two(secondOfDay / 3600); put(UInt8(ascii: ":")); two(secondOfDay / 60 % 60)
+            put(UInt8(ascii: ":")); two(secondOfDay % 60); put(UInt8(ascii: "Z"))
+            if quoted { put(UInt8(ascii: "\"")) }
+            return at
+        }
     }
 
     static func jsonValue(_ value: JSONValue) -> JSONNode {

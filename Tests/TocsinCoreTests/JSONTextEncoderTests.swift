@@ -103,6 +103,23 @@ struct JSONTextEncoderTests {
         }
     }
 
+    private struct Twice: Encodable {
+        enum Key: String, CodingKey { case b, a, c }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(1, forKey: .b)
+            try c.encode("first", forKey: .a)
+            try c.encode(3, forKey: .c)
+            try c.encode("second", forKey: .a)
+        }
+    }
+
+    @Test("a key encoded twice keeps its last value, as with JSONEncoder")
+    func repeatedKey() throws {
+        #expect(try JSONTextEncoder().encode(Twice()) == foundation(Twice()))
+        #expect(try JSONTextEncoder().encode(Twice()) == #"{"a":"second","b":1,"c":3}"#)
+    }
+
     @Test("a number JSON cannot hold is refused, as JSONEncoder refuses it")
     func nonFinite() {
         #expect(throws: EncodingError.self) { try JSONTextEncoder().encode([Double.nan]) }
