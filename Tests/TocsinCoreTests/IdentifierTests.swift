@@ -65,3 +65,15 @@ struct IdentifierTextTests {
         }
     }
 }
+
+@Suite("Trimming")
+struct TrimmingTests {
+    @Test("trimmed drops the white space and newlines Foundation drops, and keeps text with none as it is")
+    func sameAsFoundation() {
+        let samples = ["", " ", "plain", "  both  ", "\ttab\n", "\u{00A0}no-break\u{00A0}", "\u{2028}line\u{3000}", "inner  space",
+                       "é", " é ", "\r\n", "x\u{200B}", "\u{FEFF}bom"]
+        for text in samples {
+            #expect(text.trimmed == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.debugDescription)")
+        }
+    }
+}
