@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TocsinCore
 
 /// One caller's events: applied in order, all or none, answered after their transaction commits.
@@ -13,18 +14,25 @@ struct IngestRequest: Sendable {
 /// Group commit. Ingestions that arrive while a transaction runs wait for it and then share the next one,
 /// so a storm of events costs one commit (one fsync) per batch instead of one per event, and each service's
 /// settings are read once per batch. Nobody is answered before the transaction holding their events commits.
-actor IngestBatcher {
+///
+/// A lock, not an actor, guards the queue: a caller appends itself and waits once, for its answer, with no hop
+/// onto an actor's executor first.
+final class IngestBatcher: Sendable {
     /// A bound on one transaction, so a burst cannot build a transaction that holds the writer for long.
     static let maximumEventsPerTransaction = 500
 
-    private struct Waiting {
+    private struct Waiting: Sendable {
         var request: IngestRequest
         var continuation: CheckedContinuation<[IngestOutcome], any Error>
     }
 
+    private struct Queue {
+        var waiting: [Waiting] = []
+        var draining = false
+    }
+
     private let database: Database
-    private var waiting: [Waiting] = []
-    private var draining = false
+    private let queue = Mutex(Queue())
 
     init(database: Database) {
         self.database = database
@@ -32,28 +40,40 @@ actor IngestBatcher {
 
     func submit(_ request: IngestRequest) async throws -> [IngestOutcome] {
         try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Waiting(request: request, continuation: continuation))
-            if !draining {
-                draining = true
-                Task(priority: .high) { await drain() }
+            let startsDraining = queue.withLock { queue in
+                queue.waiting.append(Waiting(request: request, continuation: continuation))
+                guard !queue.draining else { return false }
+                queue.draining = true
+                return true
             }
+            if startsDraining { Task(priority: .high) { await self.drain() } }
         }
     }
 
     private func drain() async {
-        while !waiting.isEmpty {
+        // While a batch runs, new arrivals queue up for the next one.
+        while let batch = nextBatch() { await run(batch) }
+    }
+
+    /// The next batch, or nil when nobody waits, which ends the drain. Decided under the lock, so an arrival either
+    /// joins a later batch of this drain or starts a drain of its own.
+    private func nextBatch() -> [Waiting]? {
+        queue.withLock { queue in
+            guard !queue.waiting.isEmpty else {
+                queue.draining = false
+                return nil
+            }
             var taken = 0
             var events = 0
-            while taken < waiting.count && (taken == 0 || events + waiting[taken].request.events.count <= Self.maximumEventsPerTransaction) {
-                events += waiting[taken].request.events.count
+            while taken < queue.waiting.count
+                && (taken == 0 || events + queue.waiting[taken].request.events.count <= Self.maximumEventsPerTransaction) {
+                events += queue.waiting[taken].request.events.count
                 taken += 1
             }
-            let batch = Array(waiting.prefix(taken))
-            waiting.removeFirst(taken)
-            // While this runs, new arrivals queue up for the next batch.
-            await run(batch)
+            let batch = Array(queue.waiting.prefix(taken))
+            queue.waiting.removeFirst(taken)
+            return batch
         }
-        draining = false
     }
 
     private func run(_ batch: [Waiting]) async {
