@@ -59,7 +59,7 @@ struct IdentifierTextTests {
         let id = UUID()
         let text = id.db
         for bad in ["", text.dropLast().description, text + "0", text.replacingOccurrences(of: "-", with: ""),
-                    " " + text.dropFirst(), String(text.prefix(8)) + "_" + text.dropFirst(9), text.replacingOccurrences(of: "a", with: "g"),
+                    " " + text.dropFirst(), String(text.prefix(8)) + "_" + text.dropFirst(9), "g" + text.dropFirst(),
                     String(text.prefix(35)) + "é", "{" + text + "}"] {
             #expect(UUID(text: bad) == nil, "\(bad)")
         }
