@@ -58,6 +58,7 @@ extension JSONValue {
             case 0x09: out += [0x5C, 0x74]
             case 0x08: out += [0x5C, 0x62]
             case 0x0C: out += [0x5C, 0x66]
+            // Below 0x20 the high nibble is 0 or 1 and the low one under 16: both index the sixteen digits.
             case ..<0x20: out += [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
             default: out.append(byte)
             }
@@ -66,39 +67,6 @@ extension JSONValue {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
-}
-
-extension JSONValue {
-    /// The value as compact JSON text, object keys sorted; numbers as `JSONEncoder` writes them here.
-    public var jsonText: String {
-        var out = ""
-        write(into: &out)
-        return out
-    }
-
-    private func write(into out: inout String) {
-        switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += n.rounded() == n && abs(n) < 1e15 ? String(Int64(n)) : "\(n)"
-        case .string(let s): out += JSONValue.quoted(s)
-        case .array(let items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                item.write(into: &out)
-            }
-            out += "]"
-        case .object(let members):
-            out += "{"
-            for (i, key) in members.keys.sorted().enumerated() {
-                if i > 0 { out += "," }
-                out += JSONValue.quoted(key) + ":"
-                members[key]!.write(into: &out)
-            }
-            out += "}"
-        }
-    }
 }
 
 private struct JSONReader {

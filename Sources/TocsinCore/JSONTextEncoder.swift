@@ -33,6 +33,15 @@ public struct JSONTextEncoder: Sendable {
     }
 }
 
+extension JSONValue {
+    /// The value as compact JSON text, object keys sorted, numbers as `JSONEncoder` writes them: the API's writer.
+    public var jsonText: String {
+        var out: [UInt8] = []
+        JSONTextEncoding.jsonValue(self).write(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
 /// The tree of one encoding: scalars already written as JSON text (or a string to quote when written), arrays and
 /// objects filled in by their containers.
 private enum JSONNode {
@@ -94,16 +103,17 @@ private enum JSONNode {
 
 private enum JSONTextEncoding {
     static func node<T: Encodable>(for value: T, path: [any CodingKey], dates: JSONTextEncoder.DateStyle) throws -> JSONNode {
-        // The types JSON writes specially, checked by their type rather than by a cast of each value.
-        if T.self == String.self { return .string(value as! String) }
-        if T.self == Int.self { return .scalar(String(value as! Int)) }
-        if T.self == Bool.self { return .scalar((value as! Bool) ? "true" : "false") }
-        if T.self == Double.self { return try number(value as! Double, path) }
-        if T.self == Date.self { return try date(value as! Date, path, dates) }
-        if T.self == JSONValue.self { return jsonValue(value as! JSONValue) }
-        if T.self == URL.self { return .string((value as! URL).absoluteString) }
-        if T.self == Data.self { return .string((value as! Data).base64EncodedString()) }
-        if T.self == Decimal.self { return .scalar((value as! Decimal).description) }
+        // The types JSON writes specially. A comparison of metadata picks the case, then the cast (which cannot fail
+        // there) reads the value: no chain of failing dynamic casts for every nested struct.
+        if T.self == String.self, let text = value as? String { return .string(text) }
+        if T.self == Int.self, let integer = value as? Int { return .scalar(String(integer)) }
+        if T.self == Bool.self, let flag = value as? Bool { return .scalar(flag ? "true" : "false") }
+        if T.self == Double.self, let real = value as? Double { return try number(real, path) }
+        if T.self == Date.self, let instant = value as? Date { return try date(instant, path, dates) }
+        if T.self == JSONValue.self, let json = value as? JSONValue { return jsonValue(json) }
+        if T.self == URL.self, let url = value as? URL { return .string(url.absoluteString) }
+        if T.self == Data.self, let data = value as? Data { return .string(data.base64EncodedString()) }
+        if T.self == Decimal.self, let decimal = value as? Decimal { return .scalar(decimal.description) }
         let encoder = NodeEncoder(codingPath: path, dates: dates)
         try value.encode(to: encoder)
         // A value that encoded nothing is an empty object, as with JSONEncoder.
@@ -167,7 +177,21 @@ private enum JSONTextEncoding {
     }
 
     static func jsonValue(_ value: JSONValue) -> JSONNode {
-        .scalar(value.jsonText)
+        switch value {
+        case .null: return .scalar("null")
+        case .bool(let flag): return .scalar(flag ? "true" : "false")
+        // A JSON text has no NaN or infinity; one made in code is written as null rather than as invalid JSON.
+        case .number(let real): return (try? number(real, [])) ?? .scalar("null")
+        case .string(let text): return .string(text)
+        case .array(let items):
+            let box = JSONNode.ArrayBox()
+            box.items = items.map(jsonValue)
+            return .array(box)
+        case .object(let members):
+            let box = JSONNode.ObjectBox()
+            box.members = members.map { ($0.key, jsonValue($0.value)) }
+            return .object(box)
+        }
     }
 }
 

@@ -32,8 +32,8 @@ private struct ValueDecoder: Decoder {
     }
 
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
-        if T.self == JSONValue.self { return value as! T }
-        if T.self == String.self { return try string() as! T }
+        if T.self == JSONValue.self, let json = value as? T { return json }
+        if T.self == String.self, let text = try string() as? T { return text }
         return try T(from: self)
     }
 
