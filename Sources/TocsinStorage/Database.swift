@@ -43,7 +43,7 @@ public final class Database: Sendable {
     public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
         switch location {
         case .sqlite(let path):
-            return Database(kind: .sqlite, location: location, backend: try await SQLiteBackend.open(path: path, logger: logger))
+            return Database(kind: .sqlite, location: location, backend: try await SQLiteBackend.open(path: path))
         case .postgres(let url):
             return Database(kind: .postgres, location: location, backend: try await PostgresBackend.open(url, logger: logger))
         }

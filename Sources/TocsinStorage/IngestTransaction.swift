@@ -40,7 +40,6 @@ final class IngestTransaction {
     static let rowsPerStatement = 200
 
     private let db: any DatabaseSession
-    private let kind: DatabaseKind
     /// The earliest clock reading in the batch: silences that ended before it cannot matter.
     private let earliest: Date
     private var settings: [UUID: IngestSettings?] = [:]
@@ -64,9 +63,8 @@ final class IngestTransaction {
     private var changedStates: [UUID] = []
     private var unwrittenEvents: [(incidentID: UUID, draft: IncidentEventDraft)] = []
 
-    init(db: any DatabaseSession, kind: DatabaseKind, earliest: Date) {
+    init(db: any DatabaseSession, earliest: Date) {
         self.db = db
-        self.kind = kind
         self.earliest = earliest
     }
 
@@ -118,7 +116,7 @@ final class IngestTransaction {
             case .follow(let event, let candidates): for service in candidates { keys[service, default: []].insert(event.dedupKey) }
             }
         }
-        let lock: SQL = kind == .postgres ? " ORDER BY id FOR UPDATE" : ""
+        let lock: SQL = db.kind == .postgres ? " ORDER BY id FOR UPDATE" : ""
         for (service, dedupKeys) in keys {
             for chunk in Array(dedupKeys).chunks(of: Self.rowsPerStatement) {
                 for key in chunk { open[AlertKey(serviceID: service, dedupKey: key)] = .some(nil) }
@@ -319,7 +317,7 @@ final class IngestTransaction {
 
     private func state(of id: UUID) async throws -> IncidentState? {
         if let known = states[id] { return known }
-        let loaded = try await SQLStore.incidentState(id, db, kind: kind)
+        let loaded = try await SQLStore.incidentState(id, db)
         states[id] = loaded
         return loaded
     }

@@ -49,9 +49,8 @@ extension SQLStore {
     }
 
     public func changeIncident(id: UUID, _ command: IncidentCommand, by actor: UUID?, now: Date) async throws -> Incident {
-        let kind = database.kind
         return try await database.write { db in
-            guard let state = try await Self.incidentState(id, db, kind: kind) else { throw DomainError.notFound("incident \(id.db) not found") }
+            guard let state = try await Self.incidentState(id, db) else { throw DomainError.notFound("incident \(id.db) not found") }
             let (next, events): (IncidentState, [IncidentEventDraft])
             do {
                 (next, events) = try IncidentTransitions.apply(command, to: state, by: actor.map(Actor.user) ?? .system, now: now)

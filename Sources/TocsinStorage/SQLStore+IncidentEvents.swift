@@ -42,8 +42,8 @@ extension SQLStore {
 
     /// What transitions decide about an incident, as stored. Read to be written back in the same transaction, so
     /// on PostgreSQL the row is locked until commit (SQLite has one writer): a concurrent acknowledge cannot be lost.
-    static func incidentState(_ id: UUID, _ db: any DatabaseSession, kind: DatabaseKind) async throws -> IncidentState? {
-        let lock: SQL = kind == .postgres ? " FOR UPDATE" : ""
+    static func incidentState(_ id: UUID, _ db: any DatabaseSession) async throws -> IncidentState? {
+        let lock: SQL = db.kind == .postgres ? " FOR UPDATE" : ""
         guard let row = try await db.raw("""
             SELECT status, severity, acknowledged_at, acknowledged_by, resolved_at, resolved_by, updated_at FROM incidents WHERE id = \(bind: id.db)
             """ + lock).first() else { return nil }

@@ -127,15 +127,14 @@ extension SQLStore {
 
     /// Applies each request's events in order, all requests in one transaction.
     static func ingest(_ requests: [IngestRequest], database: Database) async throws -> [[IngestOutcome]] {
-        let kind = database.kind
         let earliest = requests.map(\.now).min() ?? Date()
         return try await database.write { db in
-            if kind == .postgres {
+            if db.kind == .postgres {
                 // One ingestion at a time, as SQLite's single writer does: no lock-order deadlocks between batches,
                 // and two alerts cannot both find "no incident to join" at once.
                 try await db.raw("SELECT pg_advisory_xact_lock(7262820)").run()
             }
-            return try await IngestTransaction(db: db, kind: kind, earliest: earliest).apply(requests)
+            return try await IngestTransaction(db: db, earliest: earliest).apply(requests)
         }
     }
 }

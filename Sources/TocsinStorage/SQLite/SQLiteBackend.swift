@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import NIOPosix
 
 /// SQLite in WAL mode on the system library: one writer connection (SQLite allows one writer at a time anyway, and a
@@ -16,18 +15,16 @@ final class SQLiteBackend: DatabaseBackend {
 
     let writer: ConnectionPool<SQLiteConnection>
     let readers: ConnectionPool<SQLiteConnection>
-    let logger: Logger
     /// Where commits and lock waits run.
     let thread: NIOThreadPool
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], thread: NIOThreadPool, logger: Logger) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], thread: NIOThreadPool) {
         self.writer = ConnectionPool(connections: [writer])
         self.readers = ConnectionPool(connections: readers)
         self.thread = thread
-        self.logger = logger
     }
 
-    static func open(path: String, logger: Logger) async throws -> SQLiteBackend {
+    static func open(path: String) async throws -> SQLiteBackend {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -41,7 +38,7 @@ final class SQLiteBackend: DatabaseBackend {
             }
             // The writer waits for nobody inside the process; a lock held by another process is waited for on `thread`.
             connections[0].setBusyTimeout(milliseconds: 0)
-            return SQLiteBackend(writer: connections[0], readers: Array(connections.dropFirst()), thread: thread, logger: logger)
+            return SQLiteBackend(writer: connections[0], readers: Array(connections.dropFirst()), thread: thread)
         } catch {
             try? await thread.shutdownGracefully()
             throw error

@@ -17,9 +17,7 @@ struct AuthMiddleware: RouterMiddleware {
         let now = env.now()
         // Other schemes (Opsgenie's GenieKey, Grafana's Basic) belong to the integration endpoints that read them.
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            // Spaces and tabs around the token are not part of it (trimmed by hand: Foundation's character sets are slow).
-            guard case let secret = String(header.dropFirst(7).drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()),
-                  !secret.isEmpty,
+            guard case let secret = String(header.dropFirst(7)).trimmed, !secret.isEmpty,
                   let (token, user) = try await env.store.authenticateToken(secretHash: Secrets.hash(secret), now: now)
             else {
                 throw DomainError.unauthenticated("the API token is not valid (it may have been revoked)")
