@@ -87,7 +87,7 @@ struct SQLiteDriverTests {
         #expect(try connection.scalar("SELECT COUNT(*) FROM n") == .integer(2))
     }
 
-    @Test("every connection runs with WAL, synchronous=FULL and foreign keys, read back; a file that cannot have WAL is refused")
+    @Test("every connection runs with WAL, synchronous=FULL and foreign keys, read back (the writer keeps temporary data in memory); a file that cannot have WAL is refused")
     func settingsVerified() async throws {
         try await withDatabase { database, path in
             for _ in 0..<SQLiteBackend.readerCount {
@@ -98,10 +98,13 @@ struct SQLiteDriverTests {
                 }
                 #expect(mode == "wal" && synchronous == 2 && keys == 1)
             }
-            let writerSynchronous = try await database.write { db in
-                try await db.raw("PRAGMA synchronous").first(decodingColumn: "synchronous", as: Int.self)
+            let (writerSynchronous, writerTempStore) = try await database.write { db in
+                (try await db.raw("PRAGMA synchronous").first(decodingColumn: "synchronous", as: Int.self),
+                 try await db.raw("PRAGMA temp_store").first(decodingColumn: "temp_store", as: Int.self))
             }
             #expect(writerSynchronous == 2)
+            // 2 = MEMORY: an ingestion batch's statement journals stay off the disk (no temporary file per batch).
+            #expect(writerTempStore == 2)
         }
         // An in-memory database has no WAL: the durability promise cannot be kept, so it is refused, saying why.
         let refused = #expect(throws: DatabaseSettingError.self) { try SQLiteBackend.configured(SQLiteConnection(path: ":memory:")) }

@@ -58,6 +58,9 @@ final class SQLiteBackend: DatabaseBackend {
         guard try connection.scalar("PRAGMA synchronous") == .integer(2) else {
             throw DatabaseSettingError("SQLite refused synchronous=FULL; Tocsin will not answer events it cannot promise are on disk")
         }
+        // A multi-row statement keeps a statement journal (to undo itself if it fails half-way); past 64 KiB it
+        // would spill to a new temporary file, created and unlinked in every ingestion batch. In memory instead.
+        _ = try connection.scalar("PRAGMA temp_store = MEMORY")
         _ = try connection.scalar("PRAGMA foreign_keys = ON")
         guard try connection.scalar("PRAGMA foreign_keys") == .integer(1) else {
             throw DatabaseSettingError("this SQLite library has no foreign key support (foreign_keys=ON is refused)")
