@@ -6,8 +6,9 @@ import TocsinCore
 /// new and changed rows with a few multi-row statements. Flap counts and inhibition combine what was read
 /// with what the batch changed; only rolling up an incident from its alerts writes the batch's rows first.
 ///
-/// What it read cannot change under it: the transaction holds SQLite's single writer, or on PostgreSQL the
-/// ingestion lock and row locks on the open alerts it loaded.
+/// What it read cannot change under it: the transaction holds SQLite's single writer, or on PostgreSQL the row
+/// lock on the incident counter (taken first, so batches run one at a time) and row locks on the open alerts it loaded.
+/// Each service's settings come from `IngestSettingsCache` while the database's settings version stays the same.
 final class IngestTransaction {
     struct AlertKey: Hashable {
         var serviceID: UUID
@@ -42,6 +43,9 @@ final class IngestTransaction {
     private let db: any DatabaseSession
     /// The earliest clock reading in the batch: silences that ended before it cannot matter.
     private let earliest: Date
+    private let settingsCache: IngestSettingsCache
+    /// The database's `ingest_settings` counter as the batch began; nil (nothing cached) if it is missing.
+    private var settingsVersion: Int64?
     private var settings: [UUID: IngestSettings?] = [:]
     /// The open alert of each key the batch touches; a key mapped to nil has none.
     private var open: [AlertKey: Alert?] = [:]
@@ -54,7 +58,7 @@ final class IngestTransaction {
     private var openedHere: [UUID: [OpenIncident]] = [:]
     /// Recent openings and resolutions of each key on a service with flap detection, as the batch changes them.
     private var flapHistory: [AlertKey: [UUID: (firstSeenAt: Date, resolvedAt: Date?)]] = [:]
-    /// The incident counter, once read: numbers are handed out here and the counter written with the rows.
+    /// The incident counter, read as the batch begins: numbers are handed out here and the counter written with the rows.
     private var lastNumber: Int?
     private var counterUnwritten = false
     /// Each incident the batch touched, as `IncidentTransitions` left it; the changed ones of those already
@@ -63,14 +67,16 @@ final class IngestTransaction {
     private var changedStates: [UUID] = []
     private var unwrittenEvents: [(incidentID: UUID, draft: IncidentEventDraft)] = []
 
-    init(db: any DatabaseSession, earliest: Date) {
+    init(db: any DatabaseSession, earliest: Date, settingsCache: IngestSettingsCache) {
         self.db = db
         self.earliest = earliest
+        self.settingsCache = settingsCache
     }
 
     // MARK: The batch
 
     func apply(_ requests: [IngestRequest]) async throws -> [[IngestOutcome]] {
+        try await begin()
         var prepared: [[Prepared]] = []
         for request in requests {
             var events: [Prepared] = []
@@ -88,6 +94,19 @@ final class IngestTransaction {
         }
         try await flush()
         return outcomes
+    }
+
+    /// Reads the incident counter and the settings version in one statement. On PostgreSQL it is a no-op update that
+    /// locks the counter's row until commit: batches run one at a time, as SQLite's single writer runs them, so two
+    /// alerts cannot both find "no incident to join", and every later statement sees what the batch before committed.
+    private func begin() async throws {
+        let version: SQL = "(SELECT s.value FROM counters s WHERE s.name = 'ingest_settings') AS settings_version"
+        let statement: SQL = db.kind == .postgres
+            ? "UPDATE counters SET value = value WHERE name = 'incident_number' RETURNING value, " + version
+            : "SELECT value, " + version + " FROM counters WHERE name = 'incident_number'"
+        guard let row = try await db.raw(statement).first() else { throw DomainError.conflict("the incident counter is missing") }
+        lastNumber = try row.decode(column: "value", as: Int.self)
+        settingsVersion = try row.decode(column: "settings_version", as: Int64?.self)
     }
 
     private func prepare(_ event: AlertEvent, serviceID: UUID) async throws -> Prepared {
@@ -324,7 +343,7 @@ final class IngestTransaction {
 
     private func openIncident(for event: AlertEvent, serviceID: UUID, severity: IncidentSeverity, groupKey: String?,
                               actor: Actor, now: Date) async throws -> UUID {
-        let number = try await nextIncidentNumber()
+        let number = try nextIncidentNumber()
         let title = Self.summary(of: event)
         let (state, events) = IncidentTransitions.open(title: title, severity: severity, detectionSource: event.detectionSource,
                                                        alertSummary: event.detectionSource == .monitoring ? title : nil, by: actor, now: now)
@@ -338,17 +357,11 @@ final class IngestTransaction {
         return incident.id
     }
 
-    private func nextIncidentNumber() async throws -> Int {
-        if lastNumber == nil {
-            // A no-op update: it returns the value and, on PostgreSQL, locks the row until commit.
-            guard let value = try await db.raw("UPDATE counters SET value = value WHERE name = 'incident_number' RETURNING value")
-                .first(decodingColumn: "value", as: Int.self)
-            else { throw DomainError.conflict("the incident counter is missing") }
-            lastNumber = value
-        }
-        lastNumber! += 1
+    private func nextIncidentNumber() throws -> Int {
+        guard let last = lastNumber else { throw DomainError.conflict("the incident counter is missing") }
+        lastNumber = last + 1
         counterUnwritten = true
-        return lastNumber!
+        return last + 1
     }
 
     /// An incident is resolved when none of its alerts is open, acknowledged when none is still triggered
@@ -371,8 +384,13 @@ final class IngestTransaction {
     /// Nil for a service that no longer exists.
     private func settings(of serviceID: UUID) async throws -> IngestSettings? {
         if let known = settings[serviceID] { return known }
+        if let version = settingsVersion, let kept = settingsCache.settings(of: serviceID, version: version, earliest: earliest) {
+            settings[serviceID] = .some(kept)
+            return kept
+        }
         let loaded = try await loadSettings(serviceID)
         settings[serviceID] = .some(loaded)
+        if let version = settingsVersion { settingsCache.keep(loaded, of: serviceID, version: version, earliest: earliest) }
         return loaded
     }
 
@@ -394,26 +412,29 @@ final class IngestTransaction {
     }
 
     /// Writes what the batch has decided so far: the counter, new incidents, then new and changed alerts in the
-    /// order they were first touched (an alert resolved here is written before the one that replaces its key).
+    /// order they were first touched (an alert resolved here is written before the one that replaces its key), the
+    /// incidents that changed and the events of it all. No two of these statements touch the same row, so PostgreSQL
+    /// takes them as one.
     private func flush() async throws {
+        var writes: [SQL] = []
         if counterUnwritten, let value = lastNumber {
-            try await db.raw("UPDATE counters SET value = \(bind: value) WHERE name = 'incident_number'").run()
+            writes.append("UPDATE counters SET value = \(bind: value) WHERE name = 'incident_number'")
             counterUnwritten = false
         }
         let incidents = unwrittenIncidentOrder.compactMap { unwrittenIncidents[$0] }
         for chunk in incidents.chunks(of: Self.rowsPerStatement) {
-            try await db.raw("""
+            writes.append("""
                 INSERT INTO incidents (id, number, title, status, severity, detection_source, group_key, created_at, updated_at) VALUES
                 """ + SQL.joined(chunk.map { i in
                     "(\(bind: i.id.db), \(bind: i.number), \(bind: i.title), 'triggered', \(bind: i.severity.rawValue), \(bind: i.detectionSource.rawValue), \(bind: i.groupKey), \(bind: i.createdAt), \(bind: i.updatedAt))"
-                })).run()
-            try await db.raw("INSERT INTO incident_services (incident_id, service_id) VALUES "
-                + SQL.joined(chunk.map { "(\(bind: $0.id.db), \(bind: $0.serviceID.db))" })).run()
+                }))
+            writes.append("INSERT INTO incident_services (incident_id, service_id) VALUES "
+                + SQL.joined(chunk.map { "(\(bind: $0.id.db), \(bind: $0.serviceID.db))" }))
         }
         (unwrittenIncidents, unwrittenIncidentOrder) = ([:], [])
         let alerts = unwrittenAlertOrder.compactMap { unwrittenAlerts[$0] }
         for chunk in alerts.chunks(of: Self.rowsPerStatement) {
-            try await db.raw("""
+            writes.append("""
                 INSERT INTO alerts (id, service_id, integration_key_id, dedup_key, status, severity, summary, source, component, group_name, class,
                     labels, details, links, images, client, client_url, detection_source, incident_id, occurrences, first_seen_at, last_seen_at,
                     acknowledged_at, resolved_at, muted_reason, mute_kind, muted_by_incident_id, grouping_reason) VALUES
@@ -423,15 +444,16 @@ final class IngestTransaction {
                     occurrences = excluded.occurrences, last_seen_at = excluded.last_seen_at, acknowledged_at = excluded.acknowledged_at,
                     resolved_at = excluded.resolved_at, muted_reason = excluded.muted_reason, mute_kind = excluded.mute_kind,
                     muted_by_incident_id = excluded.muted_by_incident_id, grouping_reason = excluded.grouping_reason
-                """).run()
+                """)
         }
         (unwrittenAlerts, unwrittenAlertOrder) = ([:], [])
         for id in changedStates {
-            if let state = states[id] { try await SQLStore.writeIncidentState(id, state, db) }
+            if let state = states[id] { writes.append(SQLStore.incidentStateUpdate(id, state)) }
         }
         changedStates = []
-        try await SQLStore.insertEvents(unwrittenEvents, db)
+        writes += SQLStore.eventInserts(unwrittenEvents)
         unwrittenEvents = []
+        try await db.runWrites(writes)
     }
 
     private static func values(of alert: Alert) throws -> SQL {

@@ -43,6 +43,33 @@ struct PostgresSession: DatabaseSession {
         }
     }
 
+    /// At most this many values bound in one combined statement (PostgreSQL takes 65,535).
+    static let maximumBindsPerStatement = 30_000
+
+    /// The writes as data-modifying `WITH` parts of as few statements as the bound values allow.
+    func runWrites(_ statements: [SQL]) async throws {
+        var group: [SQL] = []
+        var binds = 0
+        func send() async throws {
+            defer { (group, binds) = ([], 0) }
+            guard group.count > 1 else {
+                if let only = group.first { try await execute(only) { _ in } }
+                return
+            }
+            var combined = SQL(unsafe: "WITH ")
+            for (index, statement) in group.enumerated() {
+                combined += SQL(unsafe: (index > 0 ? ", " : "") + "w\(index) AS (") + statement + SQL(unsafe: ")")
+            }
+            try await execute(combined + SQL(unsafe: " SELECT 1")) { _ in }
+        }
+        for statement in statements {
+            if !group.isEmpty && binds + statement.binds.count > Self.maximumBindsPerStatement { try await send() }
+            group.append(statement)
+            binds += statement.binds.count
+        }
+        try await send()
+    }
+
     /// A cell as the repositories read it; a type Tocsin does not store is read as its text.
     private static func value(of cell: PostgresCell) throws -> DatabaseValue {
         guard cell.bytes != nil else { return .null }

@@ -32,11 +32,16 @@ extension SQLStore {
 
     /// Appends events, many rows to a statement.
     static func insertEvents(_ events: [(incidentID: UUID, draft: IncidentEventDraft)], _ db: any DatabaseSession) async throws {
-        for chunk in events.chunks(of: IngestTransaction.rowsPerStatement) {
-            try await db.raw("INSERT INTO incident_events (incident_id, kind, at, actor_type, actor_id, payload) VALUES "
+        try await db.runWrites(eventInserts(events))
+    }
+
+    /// The multi-row inserts that append `events`, for a caller that runs them with other writes.
+    static func eventInserts(_ events: [(incidentID: UUID, draft: IncidentEventDraft)]) -> [SQL] {
+        events.chunks(of: IngestTransaction.rowsPerStatement).map { chunk in
+            "INSERT INTO incident_events (incident_id, kind, at, actor_type, actor_id, payload) VALUES "
                 + SQL.joined(chunk.map { e in
                     "(\(bind: e.incidentID.db), \(bind: e.draft.kind.rawValue), \(bind: e.draft.at), \(bind: e.draft.actor.type), \(bind: e.draft.actor.id?.db), \(bind: JSONValue.object(e.draft.payload).jsonText))"
-                })).run()
+                })
         }
     }
 
@@ -55,11 +60,15 @@ extension SQLStore {
     }
 
     static func writeIncidentState(_ id: UUID, _ state: IncidentState, _ db: any DatabaseSession) async throws {
-        try await db.raw("""
-            UPDATE incidents SET status = \(bind: state.status.rawValue), severity = \(bind: state.severity.rawValue),
-                acknowledged_at = \(bind: state.acknowledgedAt), acknowledged_by = \(bind: state.acknowledgedBy?.db),
-                resolved_at = \(bind: state.resolvedAt), resolved_by = \(bind: state.resolvedBy?.db), updated_at = \(bind: state.updatedAt)
-            WHERE id = \(bind: id.db)
-            """).run()
+        try await db.raw(incidentStateUpdate(id, state)).run()
+    }
+
+    static func incidentStateUpdate(_ id: UUID, _ state: IncidentState) -> SQL {
+        """
+        UPDATE incidents SET status = \(bind: state.status.rawValue), severity = \(bind: state.severity.rawValue),
+            acknowledged_at = \(bind: state.acknowledgedAt), acknowledged_by = \(bind: state.acknowledgedBy?.db),
+            resolved_at = \(bind: state.resolvedAt), resolved_by = \(bind: state.resolvedBy?.db), updated_at = \(bind: state.updatedAt)
+        WHERE id = \(bind: id.db)
+        """
     }
 }

@@ -33,6 +33,7 @@ final class IngestBatcher: Sendable {
 
     private let database: Database
     private let queue = Mutex(Queue())
+    private let settingsCache = IngestSettingsCache()
 
     init(database: Database) {
         self.database = database
@@ -78,13 +79,13 @@ final class IngestBatcher: Sendable {
 
     private func run(_ batch: [Waiting]) async {
         do {
-            let outcomes = try await SQLStore.ingest(batch.map(\.request), database: database)
+            let outcomes = try await SQLStore.ingest(batch.map(\.request), database: database, settingsCache: settingsCache)
             for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
         } catch where batch.count > 1 {
             // One caller's failure must not fail the others: each gets a transaction of its own.
             for waiting in batch {
                 do {
-                    waiting.continuation.resume(returning: try await SQLStore.ingest([waiting.request], database: database)[0])
+                    waiting.continuation.resume(returning: try await SQLStore.ingest([waiting.request], database: database, settingsCache: settingsCache)[0])
                 } catch {
                     waiting.continuation.resume(throwing: error)
                 }
@@ -96,7 +97,7 @@ final class IngestBatcher: Sendable {
 }
 
 /// What ingestion reads about a service, read at most once per transaction.
-struct IngestSettings {
+struct IngestSettings: Sendable {
     var name: String
     var tier: Int
     var severityOverrides: [AlertSeverity: IncidentSeverity]
@@ -126,15 +127,10 @@ extension SQLStore {
     }
 
     /// Applies each request's events in order, all requests in one transaction.
-    static func ingest(_ requests: [IngestRequest], database: Database) async throws -> [[IngestOutcome]] {
+    static func ingest(_ requests: [IngestRequest], database: Database, settingsCache: IngestSettingsCache) async throws -> [[IngestOutcome]] {
         let earliest = requests.map(\.now).min() ?? Date()
         return try await database.write { db in
-            if db.kind == .postgres {
-                // One ingestion at a time, as SQLite's single writer does: no lock-order deadlocks between batches,
-                // and two alerts cannot both find "no incident to join" at once.
-                try await db.raw("SELECT pg_advisory_xact_lock(7262820)").run()
-            }
-            return try await IngestTransaction(db: db, earliest: earliest).apply(requests)
+            try await IngestTransaction(db: db, earliest: earliest, settingsCache: settingsCache).apply(requests)
         }
     }
 }

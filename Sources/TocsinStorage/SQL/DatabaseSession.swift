@@ -6,9 +6,17 @@ public protocol DatabaseSession: Sendable {
     var kind: DatabaseKind { get }
     /// Runs one statement, handing each result row to `onRow` as it is read.
     func execute(_ sql: SQL, _ onRow: (Row) throws -> Void) async throws
+    /// Runs statements that change rows and return none, in order. PostgreSQL sends them as one statement (one round
+    /// trip): its parts share one snapshot, so none may need to read what another writes, nor change a row another
+    /// changes; a foreign key to a row another part inserts is checked at the end, and holds.
+    func runWrites(_ statements: [SQL]) async throws
 }
 
 extension DatabaseSession {
+    public func runWrites(_ statements: [SQL]) async throws {
+        for statement in statements { try await execute(statement) { _ in } }
+    }
+
     public func raw(_ sql: SQL) -> Statement {
         Statement(session: self, sql: sql)
     }
