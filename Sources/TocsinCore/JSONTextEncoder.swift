@@ -384,3 +384,10 @@ struct JSONIndexKey: CodingKey {
     init?(stringValue: String) { return nil }
     init?(intValue: Int) { self.intValue = intValue }
 }
+
+extension JSONTextEncoder {
+    /// An instant as `.iso8601` writes it, in JSON quotes (for `JSONWriter`).
+    static func quotedInstant(_ date: Date) -> String {
+        JSONTextEncoding.iso8601(date, quoted: true)
+    }
+}

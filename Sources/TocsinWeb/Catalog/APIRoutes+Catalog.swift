@@ -48,7 +48,7 @@ extension APIRoutes {
                 filter.tier = n
             }
             let page = try await store.services(filter, page: try request.pageRequest)
-            return try JSONBody.response(ListJSON(page) { ServiceJSON(service: $0) })
+            return JSONBody.written(ListJSON(page) { ServiceJSON(service: $0) })
         }
         api.on(.post, "services") { request, context in
             _ = try context.require(.manageCatalog)

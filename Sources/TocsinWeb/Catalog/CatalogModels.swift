@@ -69,6 +69,50 @@ struct ServiceJSON: Encodable {
     }
 }
 
+/// The services list is the catalog's hot read: each service writes itself, keys in the order `JSONTextEncoder` sorts them.
+extension ServiceJSON: JSONWritable {
+    func write(into w: inout JSONWriter) {
+        w.beginObject()
+        w.key("alert_grouping")
+        alertGrouping.write(into: &w)
+        w.key("created_at"); w.date(createdAt)
+        w.key("depends_on"); w.strings(dependsOn)
+        w.key("description"); w.string(description)
+        w.key("flap_detection")
+        if let flaps = flapDetection {
+            w.beginObject()
+            w.key("changes"); w.integer(flaps.changes)
+            w.key("window_minutes"); w.integer(flaps.windowMinutes)
+            w.endObject()
+        } else {
+            w.null()
+        }
+        w.key("id"); w.string(id)
+        w.key("inhibit_reports"); w.bool(inhibitReports)
+        w.key("links")
+        w.beginArray()
+        for link in links {
+            w.element()
+            w.beginObject()
+            w.key("title"); w.string(link.title)
+            w.key("url"); w.string(link.url)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("name"); w.string(name)
+        w.key("severity_overrides")
+        w.beginObject()
+        for (key, value) in severityOverrides.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            w.key(key); w.string(value)
+        }
+        w.endObject()
+        w.key("team_id"); w.string(teamID)
+        w.key("tier"); w.integer(tier)
+        w.key("updated_at"); w.date(updatedAt)
+        w.endObject()
+    }
+}
+
 /// Create and change share one shape; on change, absent fields stay as they are and `team_id: null` clears the team.
 struct ServiceInputJSON: Decodable {
     var input: ServiceInput
@@ -114,7 +158,7 @@ struct ServiceInputJSON: Decodable {
 }
 
 /// `{"mode": "per_alert" | "time_window" | "labels", "window_minutes": N, "labels": [...]}`
-struct AlertGroupingJSON: Encodable {
+struct AlertGroupingJSON: Encodable, JSONWritable {
     var mode: String
     @Nullable var windowMinutes: Int?
     var labels: [String] = []
@@ -131,6 +175,15 @@ struct AlertGroupingJSON: Encodable {
         case .timeWindow(let minutes): windowMinutes = minutes
         case .sharedLabels(let names): labels = names
         }
+    }
+
+    func write(into w: inout JSONWriter) {
+        w.beginObject()
+        w.key("labels"); w.strings(labels)
+        w.key("mode"); w.string(mode)
+        w.key("window_minutes")
+        if let minutes = windowMinutes { w.integer(minutes) } else { w.null() }
+        w.endObject()
     }
 }
 

@@ -41,6 +41,28 @@ struct ListJSON<Item: Encodable>: Encodable {
     }
 }
 
+extension ListJSON: JSONWritable where Item: JSONWritable {
+    func write(into w: inout JSONWriter) {
+        w.beginObject()
+        w.key("data")
+        w.beginArray()
+        for item in data {
+            w.element()
+            item.write(into: &w)
+        }
+        w.endArray()
+        w.key("pagination")
+        w.beginObject()
+        w.key("limit"); w.integer(pagination.limit)
+        w.key("next_offset")
+        if let next = pagination.nextOffset { w.integer(next) } else { w.null() }
+        w.key("offset"); w.integer(pagination.offset)
+        w.key("total"); w.integer(pagination.total)
+        w.endObject()
+        w.endObject()
+    }
+}
+
 struct DataJSON<Item: Encodable>: Encodable {
     var data: [Item]
 }

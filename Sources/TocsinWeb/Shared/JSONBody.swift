@@ -85,8 +85,18 @@ enum JSONBody {
     }
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let bytes = try encoder.encodeBytes(value)
-        return Response(
+        response(bytes: try encoder.encodeBytes(value), status: status)
+    }
+
+    /// The same bytes as `response(_:)` for a value that writes itself: the hot lists.
+    static func written(_ value: some JSONWritable, status: HTTPResponse.Status = .ok) -> Response {
+        var writer = JSONWriter(capacity: 16 * 1024)
+        value.write(into: &writer)
+        return response(bytes: writer.bytes, status: status)
+    }
+
+    private static func response(bytes: [UInt8], status: HTTPResponse.Status) -> Response {
+        Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes))
