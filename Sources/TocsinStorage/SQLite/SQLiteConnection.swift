@@ -60,7 +60,8 @@ final class SQLiteConnection: @unchecked Sendable {
 
     var cachedStatementCount: Int { statements.count }
 
-    /// Runs one statement with its bound values, handing each result row to `onRow` (column names, values).
+    /// Runs one statement with its bound values, handing each result row to `onRow` (column names, values). The text
+    /// marks each value's place with `?` or with `SQL.placeholder`.
     func run(_ sql: String, _ binds: [DatabaseValue], onRow: (RowColumns, [DatabaseValue]) throws -> Void = { _, _ in }) throws {
         let statement = try prepared(sql)
         defer {
@@ -96,15 +97,18 @@ final class SQLiteConnection: @unchecked Sendable {
         return first
     }
 
+    /// The statement for `sql`, which may mark its bound values with `SQL.placeholder`: kept by that text, so a
+    /// statement that runs again is found without writing its `?`s anew.
     private func prepared(_ sql: String) throws -> OpaquePointer {
         uses &+= 1
         if let cached = statements[sql] {
             cached.lastUse = uses
             return cached.pointer
         }
+        let rendered = String(decoding: sql.utf8.map { $0 == SQL.placeholder ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
         var statement: OpaquePointer?
         var tail: UnsafePointer<CChar>?
-        let code = sql.withCString { text in
+        let code = rendered.withCString { text in
             let code = sqlite3_prepare_v3(handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
             if code == SQLITE_OK, let tail, tail.pointee != 0, !String(cString: tail).allSatisfy(\.isWhitespace) {
                 // One statement per call: a second one would silently not run.

@@ -8,7 +8,6 @@ struct SQLiteSession: DatabaseSession {
     var kind: DatabaseKind { .sqlite }
 
     func execute(_ sql: SQL, _ onRow: (Row) throws -> Void) async throws {
-        let text = sql.rendered { out, _ in out.append(UInt8(ascii: "?")) }
-        try connection.run(text, sql.binds) { columns, values in try onRow(Row(columns: columns, values: values)) }
+        try connection.run(sql.text, sql.binds) { columns, values in try onRow(Row(columns: columns, values: values)) }
     }
 }
