@@ -29,7 +29,7 @@ public struct JSONWriter {
     }
 
     /// Names the next member with a key from data, escaped as needed.
-    public mutating func key(_ name: String) {
+    public mutating func key(text name: String) {
         separate()
         JSONValue.quote(name, into: &bytes)
         bytes.append(UInt8(ascii: ":"))

@@ -157,7 +157,11 @@ extension SQLStore: ServiceRepository {
     // per column cost a sixth of the list.
 
     private static func jsonColumn(_ row: Row, _ column: String) throws -> JSONValue {
-        try JSONValue.parse(Data(try row.decode(column: column, as: String.self).utf8))
+        let text = try row.decode(column: column, as: String.self)
+        // Most services have no links, labels or overrides.
+        if text == "[]" { return .array([]) }
+        if text == "{}" { return .object([:]) }
+        return try JSONValue.parse(Data(text.utf8))
     }
 
     private static func shapeError(_ column: String) -> RowDecodingError {

@@ -103,7 +103,7 @@ extension ServiceJSON: JSONWritable {
         w.key("severity_overrides")
         w.beginObject()
         for (key, value) in severityOverrides.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-            w.key(key); w.string(value)
+            w.key(text: key); w.string(value)
         }
         w.endObject()
         w.key("team_id"); w.string(teamID)
