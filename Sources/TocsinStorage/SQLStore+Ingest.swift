@@ -34,9 +34,11 @@ final class IngestBatcher: Sendable {
     private let database: Database
     private let queue = Mutex(Queue())
     private let settingsCache = IngestSettingsCache()
+    let statistics: PlannerStatistics
 
     init(database: Database) {
         self.database = database
+        self.statistics = PlannerStatistics(database: database)
     }
 
     func submit(_ request: IngestRequest) async throws -> [IngestOutcome] {
@@ -81,6 +83,7 @@ final class IngestBatcher: Sendable {
         do {
             let outcomes = try await SQLStore.ingest(batch.map(\.request), database: database, settingsCache: settingsCache)
             for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
+            statistics.applied(events: batch.reduce(0) { $0 + $1.request.events.count })
         } catch where batch.count > 1 {
             // One caller's failure must not fail the others: each gets a transaction of its own.
             for waiting in batch {

@@ -144,4 +144,42 @@ struct IngestBatchTests {
         #expect(missing != nil && missing! == nil, "a missing service is kept as missing")
         #expect(cache.settings(of: UUID(), version: 8, earliest: t0) == nil)
     }
+
+    @Test("on PostgreSQL a storm refreshes the planner's statistics itself: after 1,000 events, then after twice as many",
+          arguments: TestBackend.available)
+    func plannerStatistics(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let statistics = PlannerStatistics(database: database)
+            statistics.applied(events: PlannerStatistics.firstThreshold - 1)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(statistics.refreshes == 0, "not yet")
+            statistics.applied(events: 1)
+            guard database.kind == .postgres else {
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(statistics.refreshes == 0, "SQLite plans without statistics")
+                return
+            }
+            for _ in 0..<100 where statistics.refreshes == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(statistics.refreshes == 1)
+            let analyzed = try await database.read { db in
+                try await db.raw("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'alerts'").first(decodingColumn: "last_analyze", as: Date?.self)
+            }
+            #expect(analyzed != nil, "alerts was analyzed")
+            statistics.applied(events: PlannerStatistics.firstThreshold)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(statistics.refreshes == 1, "the next refresh waits for twice as many events")
+            statistics.applied(events: PlannerStatistics.firstThreshold)
+            for _ in 0..<100 where statistics.refreshes == 1 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(statistics.refreshes == 2)
+
+            // Ingestion counts what it commits.
+            let store = SQLStore(database: database)
+            let service = Seed.service("Storm")
+            try await store.createService(service)
+            let storm = (0..<PlannerStatistics.firstThreshold).map { AlertEvent(action: .trigger, dedupKey: "k\($0)") }
+            _ = try await store.ingest(storm, serviceID: service.id, integrationKeyID: nil, now: t0)
+            for _ in 0..<100 where store.batcher.statistics.refreshes == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(store.batcher.statistics.refreshes == 1)
+        }
+    }
 }
