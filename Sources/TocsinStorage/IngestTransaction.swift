@@ -414,7 +414,7 @@ final class IngestTransaction {
     /// Writes what the batch has decided so far: the counter, new incidents, then new and changed alerts in the
     /// order they were first touched (an alert resolved here is written before the one that replaces its key), the
     /// incidents that changed and the events of it all. No two of these statements touch the same row, so PostgreSQL
-    /// takes them as one.
+    /// takes them as one (all but the alerts past the first chunk, whose order matters).
     private func flush() async throws {
         var writes: [SQL] = []
         if counterUnwritten, let value = lastNumber {
@@ -433,8 +433,8 @@ final class IngestTransaction {
         }
         (unwrittenIncidents, unwrittenIncidentOrder) = ([:], [])
         let alerts = unwrittenAlertOrder.compactMap { unwrittenAlerts[$0] }
-        for chunk in alerts.chunks(of: Self.rowsPerStatement) {
-            writes.append("""
+        let alertWrites = try alerts.chunks(of: Self.rowsPerStatement).map { chunk -> SQL in
+            """
                 INSERT INTO alerts (id, service_id, integration_key_id, dedup_key, status, severity, summary, source, component, group_name, class,
                     labels, details, links, images, client, client_url, detection_source, incident_id, occurrences, first_seen_at, last_seen_at,
                     acknowledged_at, resolved_at, muted_reason, mute_kind, muted_by_incident_id, grouping_reason) VALUES
@@ -444,8 +444,9 @@ final class IngestTransaction {
                     occurrences = excluded.occurrences, last_seen_at = excluded.last_seen_at, acknowledged_at = excluded.acknowledged_at,
                     resolved_at = excluded.resolved_at, muted_reason = excluded.muted_reason, mute_kind = excluded.mute_kind,
                     muted_by_incident_id = excluded.muted_by_incident_id, grouping_reason = excluded.grouping_reason
-                """)
+                """
         }
+        writes += alertWrites.prefix(1)
         (unwrittenAlerts, unwrittenAlertOrder) = ([:], [])
         for id in changedStates {
             if let state = states[id] { writes.append(SQLStore.incidentStateUpdate(id, state)) }
@@ -454,6 +455,10 @@ final class IngestTransaction {
         writes += SQLStore.eventInserts(unwrittenEvents)
         unwrittenEvents = []
         try await db.runWrites(writes)
+        // Further alert chunks each on their own, in order: a key resolved in one chunk and opened again in a later
+        // one must reach the unique index of open alerts in that order, and PostgreSQL runs the parts of one
+        // statement in no promised order.
+        for write in alertWrites.dropFirst() { try await db.runWrites([write]) }
     }
 
     private static func values(of alert: Alert) throws -> SQL {

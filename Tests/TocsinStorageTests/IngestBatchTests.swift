@@ -182,4 +182,30 @@ struct IngestBatchTests {
             #expect(store.batcher.statistics.refreshes == 1)
         }
     }
+
+    @Test("a key resolved early in a large batch and opened again at its end keeps one open alert, in both databases",
+          arguments: TestBackend.available)
+    func resolvedAndReopenedAcrossChunks(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let service = Seed.service("Queue")
+            try await store.createService(service)
+            // Muted, so resolving it rolls no incident up and writes nothing early: it waits for the batch's end.
+            try await store.createSilence(Silence(id: UUID(), serviceID: service.id, matchers: [AlertMatcher(name: "dedup_key", op: .equal, value: "k0")],
+                                                  startsAt: t0, endsAt: t0.addingTimeInterval(3_600), createdBy: nil, comment: "noisy", createdAt: t0))
+            let first = try await store.ingest(AlertEvent(action: .trigger, dedupKey: "k0"), serviceID: service.id, integrationKeyID: nil,
+                                               now: t0.addingTimeInterval(1))
+            // The resolved alert lands in the first chunk of rows written, the new one for the same key in the second.
+            let storm = (0..<IngestTransaction.rowsPerStatement).map { AlertEvent(action: .trigger, dedupKey: "x\($0)") }
+            let outcomes = try await store.ingest([AlertEvent(action: .resolve, dedupKey: "k0")] + storm + [AlertEvent(action: .trigger, dedupKey: "k0")],
+                                                  serviceID: service.id, integrationKeyID: nil, now: t0.addingTimeInterval(2))
+            #expect(outcomes.first?.alertID == first.alertID)
+            let again = try #require(outcomes.last?.alertID)
+            #expect(again != first.alertID)
+            let alerts = try await store.alerts(AlertFilter(serviceID: service.id, muted: true), page: PageRequest()).items.filter { $0.dedupKey == "k0" }
+            #expect(alerts.count == 2)
+            #expect(alerts.first { $0.id == first.alertID }?.status == .resolved)
+            #expect(alerts.first { $0.id == again }?.status == .triggered)
+        }
+    }
 }
