@@ -46,7 +46,8 @@ struct PostgresSession: DatabaseSession {
     /// At most this many values bound in one combined statement (PostgreSQL takes 65,535).
     static let maximumBindsPerStatement = 30_000
 
-    /// The writes as data-modifying `WITH` parts of as few statements as the bound values allow.
+    /// The writes as data-modifying `WITH` parts of as few statements as the bound values allow (PostgreSQL runs the
+    /// parts of one statement in no promised order: see `DatabaseSession.runWrites`).
     func runWrites(_ statements: [SQL]) async throws {
         var group: [SQL] = []
         var binds = 0

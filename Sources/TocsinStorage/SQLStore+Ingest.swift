@@ -99,7 +99,8 @@ final class IngestBatcher: Sendable {
     }
 }
 
-/// What ingestion reads about a service, read at most once per transaction.
+/// What ingestion reads about a service: read at most once per transaction, and kept between transactions by
+/// `IngestSettingsCache` while the database's settings version stays the same.
 struct IngestSettings: Sendable {
     var name: String
     var tier: Int

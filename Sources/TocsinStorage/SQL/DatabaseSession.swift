@@ -6,9 +6,10 @@ public protocol DatabaseSession: Sendable {
     var kind: DatabaseKind { get }
     /// Runs one statement, handing each result row to `onRow` as it is read.
     func execute(_ sql: SQL, _ onRow: (Row) throws -> Void) async throws
-    /// Runs statements that change rows and return none, in order. PostgreSQL sends them as one statement (one round
-    /// trip): its parts share one snapshot, so none may need to read what another writes, nor change a row another
-    /// changes; a foreign key to a row another part inserts is checked at the end, and holds.
+    /// Runs statements that change rows and return none. SQLite runs them in order; PostgreSQL sends them as one
+    /// statement (one round trip) whose parts share one snapshot and run in no promised order, so none may depend on
+    /// another: read what it writes, change a row it changes, or need a unique index to see its change first. A
+    /// foreign key to a row another part inserts is checked at the end, and holds.
     func runWrites(_ statements: [SQL]) async throws
 }
 
