@@ -11,6 +11,7 @@
 # Needs: curl, wrk, and for PostgreSQL psql. Builds nothing: give it release binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source Benchmarks/integration-key.sh
 [ $# -eq 2 ] || { echo "usage: $0 BINARY_A BINARY_B" >&2; exit 2; }
 
 port=18291
@@ -34,13 +35,8 @@ run() {
   "$bin" serve --port "$port" "${database[@]}" --log-level warning >/dev/null 2>"$work/serve.err" &
   server=$!
   wait_http "http://127.0.0.1:$port/readyz"
-  "$bin" user create --email bench@example.com --name Bench --role owner --invite "${database[@]}" >/dev/null 2>&1
-  local token service key
-  token=$("$bin" token create --email bench@example.com "${database[@]}" 2>/dev/null)
-  service=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"name":"alternate","tier":2}' \
-    "http://127.0.0.1:$port/api/v1/services" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  key=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"type":"pagerduty","rate_limit_per_minute":1000000}' \
-    "http://127.0.0.1:$port/api/v1/services/$service/integration-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+  local key
+  key=$(bench_integration_key "$bin" "$port" alternate "${database[@]}")
   ROUTING_KEY=$key KEYS=${KEYS:-unique} wrk -t2 -c"${TOCSIN_BENCH_CONNECTIONS:-32}" -d"${TOCSIN_BENCH_SECONDS:-8}s" --latency \
     -s Benchmarks/enqueue.lua "http://127.0.0.1:$port" >"$work/wrk.txt"
   kill -TERM "$server"; wait "$server" 2>/dev/null || true; server=""

@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source Benchmarks/common.sh
+source Benchmarks/integration-key.sh
 port=18281
 am_port=18282
 
@@ -23,13 +24,8 @@ measure_tocsin() {
   local server=$!
   pids+=("$server")
   wait_http "http://127.0.0.1:$port/readyz"
-  "$bin" user create --email bench@example.com --name Bench --role owner --invite "$@" >/dev/null 2>&1 || true
-  local token service key
-  token=$("$bin" token create --email bench@example.com "$@" 2>/dev/null)
-  service=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "{\"name\":\"ingest-$RANDOM\",\"tier\":2}" \
-    "http://127.0.0.1:$port/api/v1/services" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  key=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"type":"pagerduty","rate_limit_per_minute":1000000}' \
-    "http://127.0.0.1:$port/api/v1/services/$service/integration-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+  local key
+  key=$(bench_integration_key "$bin" "$port" "ingest-$RANDOM" "$@")
   for keys in unique repeated; do
     read -r rps p50 p99 errors < <(ROUTING_KEY=$key KEYS=$keys load "http://127.0.0.1:$port" -s Benchmarks/enqueue.lua)
     row "Tocsin, $label" "$connections" "$keys" "$rps" "$p50" "$p99" "$errors"
