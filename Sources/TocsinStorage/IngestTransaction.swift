@@ -125,7 +125,8 @@ final class IngestTransaction {
     }
 
     /// One query per service for the open alerts of every key in the batch (locked on PostgreSQL until commit,
-    /// so a responder's acknowledgement in another transaction is not overwritten).
+    /// so a responder's acknowledgement in another transaction is not overwritten) and, where the service detects
+    /// flapping, the keys' openings and resolutions within its window.
     private func loadOpenAlerts(_ events: [Prepared]) async throws {
         var keys: [UUID: Set<String>] = [:]
         for event in events {
@@ -137,30 +138,26 @@ final class IngestTransaction {
         }
         let lock: SQL = db.kind == .postgres ? " ORDER BY id FOR UPDATE" : ""
         for (service, dedupKeys) in keys {
+            // On a service that detects flapping, the keys' openings and resolutions within the window come in the
+            // same statement as their open alerts, marked by `in_window`.
+            let since = try await settings(of: service)?.flaps.map { earliest.addingTimeInterval(-Double($0.windowMinutes) * 60) }
+            let window: SQL = since.map { since -> SQL in "first_seen_at >= \(bind: since) OR resolved_at >= \(bind: since)" } ?? "0 = 1"
             for chunk in Array(dedupKeys).chunks(of: Self.rowsPerStatement) {
-                for key in chunk { open[AlertKey(serviceID: service, dedupKey: key)] = .some(nil) }
-                for row in try await db.raw("""
-                    SELECT * FROM alerts WHERE service_id = \(bind: service.db) AND dedup_key IN (\(binds: Array(chunk))) AND status <> 'resolved'
-                    """ + lock).all() {
-                    let alert = try SQLStore.alert(from: row)
-                    open[AlertKey(serviceID: service, dedupKey: alert.dedupKey)] = .some(alert)
+                for key in chunk {
+                    open[AlertKey(serviceID: service, dedupKey: key)] = .some(nil)
+                    if since != nil { flapHistory[AlertKey(serviceID: service, dedupKey: key)] = [:] }
                 }
-                try await loadFlapHistory(service: service, dedupKeys: Array(chunk))
+                let keysOfChunk: SQL = "service_id = \(bind: service.db) AND dedup_key IN (\(binds: Array(chunk)))"
+                for row in try await db.raw("SELECT *, (" + window + ") AS in_window FROM alerts WHERE " + keysOfChunk
+                    + " AND (status <> 'resolved' OR " + window + ")" + lock).all() {
+                    let alert = try SQLStore.alert(from: row)
+                    let key = AlertKey(serviceID: service, dedupKey: alert.dedupKey)
+                    if alert.status != .resolved { open[key] = .some(alert) }
+                    if try row.decode(column: "in_window", as: Bool?.self) == true {
+                        flapHistory[key]?[alert.id] = (alert.firstSeenAt, alert.resolvedAt)
+                    }
+                }
             }
-        }
-    }
-
-    /// The openings and resolutions within the flap window of the batch's keys on a service that detects flapping.
-    private func loadFlapHistory(service: UUID, dedupKeys: [String]) async throws {
-        guard let flaps = try await settings(of: service)?.flaps else { return }
-        for key in dedupKeys { flapHistory[AlertKey(serviceID: service, dedupKey: key)] = [:] }
-        let since = earliest.addingTimeInterval(-Double(flaps.windowMinutes) * 60)
-        for row in try await db.raw("""
-            SELECT id, dedup_key, first_seen_at, resolved_at FROM alerts WHERE service_id = \(bind: service.db)
-            AND dedup_key IN (\(binds: dedupKeys)) AND (first_seen_at >= \(bind: since) OR resolved_at >= \(bind: since))
-            """).all() {
-            flapHistory[AlertKey(serviceID: service, dedupKey: try row.decode(column: "dedup_key", as: String.self))]?[try row.id("id")] =
-                (try row.decode(column: "first_seen_at", as: Date.self), try row.decode(column: "resolved_at", as: Date?.self))
         }
     }
 
