@@ -51,20 +51,21 @@ extension UUID {
     public init?(text: String) {
         var text = text
         // Read from the contiguous UTF-8 bytes by position: rows hold hundreds of ids, and the iterator cost a
-        // visible share of reading a list.
+        // visible share of reading a list. Ids come from requests too, so every index is bounded where it is used.
         guard let bytes = text.withUTF8({ utf8 -> uuid_t? in
             guard utf8.count == 36 else { return nil }
             var out: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
             let parsed = withUnsafeMutableBytes(of: &out) { out -> Bool in
-                var at = 0
-                for index in 0..<16 {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        guard utf8[at] == UInt8(ascii: "-") else { return false }
-                        at += 1
+                var digits = 0
+                for (position, byte) in utf8.enumerated() {
+                    if position == 8 || position == 13 || position == 18 || position == 23 {
+                        guard byte == UInt8(ascii: "-") else { return false }
+                        continue
                     }
-                    guard let high = Self.nibble(utf8[at]), let low = Self.nibble(utf8[at + 1]) else { return false }
-                    out[index] = high << 4 | low
-                    at += 2
+                    // 36 bytes less 4 dashes: at most 32 digits, two to a byte of `out`.
+                    guard let value = Self.nibble(byte), digits < 2 * out.count else { return false }
+                    out[digits / 2] |= digits % 2 == 0 ? value << 4 : value
+                    digits += 1
                 }
                 return true
             }

@@ -140,20 +140,23 @@ final class IngestTransaction {
         for (service, dedupKeys) in keys {
             // On a service that detects flapping, the keys' openings and resolutions within the window come in the
             // same statement as their open alerts, marked by `in_window`.
-            let since = try await settings(of: service)?.flaps.map { earliest.addingTimeInterval(-Double($0.windowMinutes) * 60) }
-            let window: SQL = since.map { since -> SQL in "first_seen_at >= \(bind: since) OR resolved_at >= \(bind: since)" } ?? "0 = 1"
+            let window: SQL? = try await settings(of: service)?.flaps.map { flaps -> SQL in
+                let since = earliest.addingTimeInterval(-Double(flaps.windowMinutes) * 60)
+                return "first_seen_at >= \(bind: since) OR resolved_at >= \(bind: since)"
+            }
+            let columns: SQL = window.map { "SELECT *, (" + $0 + ") AS in_window" } ?? "SELECT *"
+            let wanted: SQL = window.map { "status <> 'resolved' OR " + $0 } ?? "status <> 'resolved'"
             for chunk in Array(dedupKeys).chunks(of: Self.rowsPerStatement) {
                 for key in chunk {
                     open[AlertKey(serviceID: service, dedupKey: key)] = .some(nil)
-                    if since != nil { flapHistory[AlertKey(serviceID: service, dedupKey: key)] = [:] }
+                    if window != nil { flapHistory[AlertKey(serviceID: service, dedupKey: key)] = [:] }
                 }
-                let keysOfChunk: SQL = "service_id = \(bind: service.db) AND dedup_key IN (\(binds: Array(chunk)))"
-                for row in try await db.raw("SELECT *, (" + window + ") AS in_window FROM alerts WHERE " + keysOfChunk
-                    + " AND (status <> 'resolved' OR " + window + ")" + lock).all() {
+                for row in try await db.raw(columns + " FROM alerts WHERE service_id = \(bind: service.db) AND dedup_key IN (\(binds: Array(chunk)))"
+                    + " AND (" + wanted + ")" + lock).all() {
                     let alert = try SQLStore.alert(from: row)
                     let key = AlertKey(serviceID: service, dedupKey: alert.dedupKey)
                     if alert.status != .resolved { open[key] = .some(alert) }
-                    if try row.decode(column: "in_window", as: Bool?.self) == true {
+                    if window != nil, try row.decode(column: "in_window", as: Bool?.self) == true {
                         flapHistory[key]?[alert.id] = (alert.firstSeenAt, alert.resolvedAt)
                     }
                 }
@@ -455,7 +458,7 @@ final class IngestTransaction {
         // Further alert chunks each on their own, in order: a key resolved in one chunk and opened again in a later
         // one must reach the unique index of open alerts in that order, and PostgreSQL runs the parts of one
         // statement in no promised order.
-        for write in alertWrites.dropFirst() { try await db.runWrites([write]) }
+        for write in alertWrites.dropFirst() { try await db.raw(write).run() }
     }
 
     private static func values(of alert: Alert) throws -> SQL {

@@ -63,6 +63,12 @@ struct IdentifierTextTests {
                     String(text.prefix(35)) + "é", "{" + text + "}"] {
             #expect(UUID(text: bad) == nil, "\(bad)")
         }
+        // 36 bytes each, yet no id: digits where the dashes go, a dash one place early, a character of two bytes.
+        let early: String = String(text.prefix(7)) + "-" + String(text.dropFirst(7).dropLast())
+        let wide: String = String(text.prefix(34)) + "é"
+        for bad in [String(repeating: "a", count: 36), early, wide] {
+            #expect(bad.utf8.count == 36 && UUID(text: bad) == nil, "\(bad)")
+        }
     }
 }
 

@@ -161,6 +161,7 @@ struct IngestBatchTests {
             }
             for _ in 0..<100 where statistics.refreshes == 0 { try await Task.sleep(for: .milliseconds(50)) }
             #expect(statistics.refreshes == 1)
+            // Finished is not enough: PostgreSQL must have taken it.
             let analyzed = try await database.read { db in
                 try await db.raw("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'alerts'").first(decodingColumn: "last_analyze", as: Date?.self)
             }

@@ -121,11 +121,16 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
 
     /// The text with each placeholder written by `write` (given the 1-based position of the value).
     func rendered(_ write: (inout [UInt8], Int) -> Void) -> String {
+        Self.rendered(text, write)
+    }
+
+    /// `text`, in which `placeholder` marks each bound value, with each placeholder written by `write`.
+    static func rendered(_ text: String, _ write: (inout [UInt8], Int) -> Void) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + binds.count * 3)
+        out.reserveCapacity(text.utf8.count + 16)
         var position = 0
         for byte in text.utf8 {
-            if byte == Self.placeholder {
+            if byte == placeholder {
                 position += 1
                 write(&out, position)
             } else {

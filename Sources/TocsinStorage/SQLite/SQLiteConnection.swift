@@ -105,7 +105,7 @@ final class SQLiteConnection: @unchecked Sendable {
             cached.lastUse = uses
             return cached.pointer
         }
-        let rendered = String(decoding: sql.utf8.map { $0 == SQL.placeholder ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
+        let rendered = SQL.rendered(sql) { out, _ in out.append(UInt8(ascii: "?")) }
         var statement: OpaquePointer?
         var tail: UnsafePointer<CChar>?
         let code = rendered.withCString { text in
