@@ -20,6 +20,8 @@ public struct Service: Sendable, Equatable, Identifiable {
     /// Whether a person's report is muted, like a machine's alert, while a dependency has an open incident.
     /// Off by default: someone who took the trouble to report should be heard.
     public var inhibitReports = false
+    /// Who is paged when an incident on this service opens; nil pages nobody (the incident still shows on the board).
+    public var escalationPolicyID: UUID?
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -68,6 +70,7 @@ public struct ServiceInput: Sendable, Equatable {
     public var flapDetection: FieldChange<FlapDetection?> = .keep
     public var severityOverrides: [AlertSeverity: IncidentSeverity]?
     public var inhibitReports: Bool?
+    public var escalationPolicyID: FieldChange<UUID?> = .keep
 
     public init(name: String? = nil, description: String? = nil, teamID: FieldChange<UUID?> = .keep,
                 tier: Int? = nil, links: [ServiceLink]? = nil, dependsOn: [UUID]? = nil, alertGrouping: AlertGrouping? = nil) {
@@ -120,6 +123,7 @@ public struct ServiceInput: Sendable, Equatable {
         if let alertGrouping { s.alertGrouping = alertGrouping }
         if let severityOverrides { s.severityOverrides = severityOverrides }
         if let inhibitReports { s.inhibitReports = inhibitReports }
+        if case .set(let policy) = escalationPolicyID { s.escalationPolicyID = policy }
         if case .set(let flaps) = flapDetection {
             do { try flaps?.validate() } catch DomainError.validation(let fields) { v.merge(fields) }
             s.flapDetection = flaps

@@ -11,6 +11,7 @@ enum ConstraintErrors {
         ("teams_name_key", "teams_name_key", "name", "a team with that name already exists"),
         ("services_name_key", "services_name_key", "name", "a service with that name already exists"),
         ("schedules_name_key", "schedules_name_key", "name", "a schedule with that name already exists"),
+        ("escalation_policies_name_key", "escalation_policies_name_key", "name", "an escalation policy with that name already exists"),
     ]
 
     static func map(_ error: any Error) -> any Error {

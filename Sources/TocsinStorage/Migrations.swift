@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -435,5 +435,38 @@ public enum Migrations {
             }
         }
         return statements
+    }
+
+    /// Escalation policies, owned by a team, attached to services. The levels are kept as JSON (read and written
+    /// whole); the records they name are listed beside them so a person, schedule or team a policy pages cannot be
+    /// deleted unnoticed.
+    static let escalationPolicies = Migration(version: 15, name: "escalation policies") { t in
+        [
+            """
+            CREATE TABLE escalation_policies (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                description TEXT NOT NULL DEFAULT '',
+                team_id TEXT NOT NULL REFERENCES teams (id),
+                repeat_count INTEGER NOT NULL,
+                levels TEXT NOT NULL,
+                created_at \(t.time) NOT NULL,
+                updated_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX escalation_policies_name_key ON escalation_policies (lower(name))",
+            "CREATE INDEX escalation_policies_team ON escalation_policies (team_id)",
+            """
+            CREATE TABLE escalation_policy_targets (
+                policy_id TEXT NOT NULL REFERENCES escalation_policies (id) ON DELETE CASCADE,
+                target_type TEXT NOT NULL,
+                target_id TEXT NOT NULL,
+                PRIMARY KEY (policy_id, target_type, target_id)
+            )
+            """,
+            "CREATE INDEX escalation_policy_targets_target ON escalation_policy_targets (target_id)",
+            "ALTER TABLE services ADD COLUMN escalation_policy_id TEXT REFERENCES escalation_policies (id)",
+            "CREATE INDEX services_escalation_policy ON services (escalation_policy_id)",
+        ]
     }
 }

@@ -7,13 +7,14 @@ extension SQLStore: ServiceRepository {
             try await checkReferences(of: service, db)
             try await db.raw("""
                 INSERT INTO services (id, name, description, team_id, tier, links, grouping_mode, grouping_window_minutes, grouping_labels,
-                                      flap_changes, flap_window_minutes, severity_overrides, inhibit_reports, created_at, updated_at)
+                                      flap_changes, flap_window_minutes, severity_overrides, inhibit_reports, escalation_policy_id,
+                                      created_at, updated_at)
                 VALUES (\(bind: service.id.db), \(bind: service.name), \(bind: service.description), \(bind: service.teamID?.db),
                         \(bind: service.tier), \(bind: try Self.json(service.links)), \(bind: service.alertGrouping.mode),
                         \(bind: Self.windowMinutes(service.alertGrouping)), \(bind: try Self.json(Self.labels(service.alertGrouping))),
                         \(bind: service.flapDetection?.changes), \(bind: service.flapDetection?.windowMinutes),
                         \(bind: try Self.json(Self.overridesText(service.severityOverrides))), \(bind: service.inhibitReports ? 1 : 0),
-                        \(bind: service.createdAt), \(bind: service.updatedAt))
+                        \(bind: service.escalationPolicyID?.db), \(bind: service.createdAt), \(bind: service.updatedAt))
                 """).run()
             try await Self.saveDependencies(of: service, db)
         }
@@ -69,7 +70,8 @@ extension SQLStore: ServiceRepository {
                     grouping_labels = \(bind: try Self.json(Self.labels(service.alertGrouping))),
                     flap_changes = \(bind: service.flapDetection?.changes), flap_window_minutes = \(bind: service.flapDetection?.windowMinutes),
                     severity_overrides = \(bind: try Self.json(Self.overridesText(service.severityOverrides))),
-                    inhibit_reports = \(bind: service.inhibitReports ? 1 : 0), updated_at = \(bind: service.updatedAt)
+                    inhibit_reports = \(bind: service.inhibitReports ? 1 : 0),
+                    escalation_policy_id = \(bind: service.escalationPolicyID?.db), updated_at = \(bind: service.updatedAt)
                 WHERE id = \(bind: service.id.db)
                 """).run()
             try await db.raw("DELETE FROM service_dependencies WHERE service_id = \(bind: service.id.db)").run()
@@ -98,6 +100,9 @@ extension SQLStore: ServiceRepository {
         var v = Validator()
         if let team = service.teamID, try await !db.missingIDs([team], in: "teams").isEmpty {
             v.add("team_id", "team \(team.db) does not exist")
+        }
+        if let policy = service.escalationPolicyID, try await !db.missingIDs([policy], in: "escalation_policies").isEmpty {
+            v.add("escalation_policy_id", "escalation policy \(policy.db) does not exist")
         }
         for missing in try await db.missingIDs(service.dependsOn, in: "services") {
             v.add("depends_on", "service \(missing.db) does not exist")
@@ -224,6 +229,7 @@ extension SQLStore: ServiceRepository {
             service.flapDetection = try flapDetection(from: row)
             service.severityOverrides = try severityOverrides(from: row)
             service.inhibitReports = try row.decode(column: "inhibit_reports", as: Int.self) != 0
+            service.escalationPolicyID = try row.optionalID("escalation_policy_id")
             return service
         }
     }

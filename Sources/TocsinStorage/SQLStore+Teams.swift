@@ -68,6 +68,16 @@ extension SQLStore: TeamRepository {
             guard try await db.count("SELECT COUNT(*) AS n FROM teams WHERE id = \(bind: id.db)") == 1 else {
                 throw DomainError.notFound("team \(id.db) not found")
             }
+            let owned = try await db.raw("""
+                SELECT name FROM escalation_policies WHERE team_id = \(bind: id.db) ORDER BY lower(name)
+                """).all(decodingColumn: "name", as: String.self)
+            if !owned.isEmpty {
+                throw DomainError.conflict("it owns the escalation policies \(owned.joined(separator: ", ")): give them to another team first")
+            }
+            let policies = try await Self.policiesPaging(id, db)
+            if !policies.isEmpty {
+                throw DomainError.conflict("the escalation policies \(policies.joined(separator: ", ")) page it: take it out of those policies first")
+            }
             try await db.raw("DELETE FROM teams WHERE id = \(bind: id.db)").run()
         }
     }

@@ -88,6 +88,10 @@ extension SQLStore: UserRepository {
             if !rotations.isEmpty {
                 throw DomainError.conflict("they are on call in \(rotations.joined(separator: ", ")): take them out of those rotations first")
             }
+            let policies = try await Self.policiesPaging(id, db)
+            if !policies.isEmpty {
+                throw DomainError.conflict("the escalation policies \(policies.joined(separator: ", ")) page them: take them out of those policies first")
+            }
             try await db.raw("DELETE FROM users WHERE id = \(bind: id.db)").run()
         }
     }

@@ -36,4 +36,17 @@ public struct Catalog: Sendable {
         try await store.updateTeam(team)
         return team
     }
+
+    public func createEscalationPolicy(_ input: EscalationPolicyInput) async throws -> EscalationPolicy {
+        let policy = try input.created(id: UUID(), now: now())
+        try await store.createEscalationPolicy(policy)
+        return policy
+    }
+
+    public func updateEscalationPolicy(id: UUID, _ input: EscalationPolicyInput) async throws -> EscalationPolicy {
+        guard let current = try await store.escalationPolicy(id: id) else { throw DomainError.notFound("escalation policy \(id.db) not found") }
+        let policy = try input.applied(to: current, now: now())
+        try await store.updateEscalationPolicy(policy)
+        return policy
+    }
 }

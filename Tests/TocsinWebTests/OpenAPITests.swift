@@ -36,7 +36,7 @@ struct OpenAPITests {
             #expect(keys.count == Set(keys).count, "defined twice: \(Dictionary(grouping: keys, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted())")
             #expect(merged.objectValue?.count == keys.count)
         }
-        #expect(OpenAPIDocument.pathFragments.count == 7)
+        #expect(OpenAPIDocument.pathFragments.count == 8)
     }
 
     @Test("real answers fit their documented schemas")
@@ -50,12 +50,25 @@ struct OpenAPITests {
             let serviceID = try #require(service.json["id"]?.stringValue)
             let invited = try await app.request(.post, "/api/v1/users", token: token, json: #"{"name":"Ivy","email":"ivy@example.com"}"#)
             let newToken = try await app.request(.post, "/api/v1/tokens", token: token, json: #"{"name":"ci"}"#)
+            let policy = try await app.request(.post, "/api/v1/escalation-policies", token: token, json: """
+                {"name":"Primary","team_id":"\(teamID)","levels":[{"delay_minutes":5,"targets":[{"type":"user","id":"\(user.id.db)"},
+                 {"type":"team","id":"\(teamID)","mode":"round_robin"}]}]}
+                """)
+            let policyID = try #require(policy.json["id"]?.stringValue)
+            let attached = try await app.request(.patch, "/api/v1/services/\(serviceID)", token: token, json: #"{"escalation_policy_id":"\#(policyID)"}"#)
 
             let checks: [(String, String, TestApp.Reply)] = [
                 ("POST /api/v1/teams", "201", team),
                 ("POST /api/v1/services", "201", service),
                 ("POST /api/v1/users", "201", invited),
                 ("POST /api/v1/tokens", "201", newToken),
+                ("POST /api/v1/escalation-policies", "201", policy),
+                ("PATCH /api/v1/services/{id}", "200", attached),
+                ("GET /api/v1/escalation-policies", "200", try await app.request(.get, "/api/v1/escalation-policies", token: token)),
+                ("GET /api/v1/escalation-policies/{id}", "200", try await app.request(.get, "/api/v1/escalation-policies/\(policyID)", token: token)),
+                ("PATCH /api/v1/escalation-policies/{id}", "200",
+                 try await app.request(.patch, "/api/v1/escalation-policies/\(policyID)", token: token, json: #"{"repeat":1}"#)),
+                ("POST /api/v1/escalation-policies", "422", try await app.request(.post, "/api/v1/escalation-policies", token: token, json: #"{"levels":[]}"#)),
                 ("GET /api/v1/teams", "200", try await app.request(.get, "/api/v1/teams", token: token)),
                 ("GET /api/v1/teams/{id}", "200", try await app.request(.get, "/api/v1/teams/\(teamID)", token: token)),
                 ("GET /api/v1/services", "200", try await app.request(.get, "/api/v1/services", token: token)),

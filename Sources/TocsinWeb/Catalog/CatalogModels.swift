@@ -50,6 +50,8 @@ struct ServiceJSON: Encodable {
     @Nullable var flapDetection: FlapDetection?
     var severityOverrides: [String: String]
     var inhibitReports: Bool
+    /// Null when nobody is paged for the service's incidents.
+    @Nullable var escalationPolicyID: String?
     var createdAt: Date
     var updatedAt: Date
 
@@ -57,7 +59,7 @@ struct ServiceJSON: Encodable {
         case id, name, description, tier, links
         case teamID = "team_id", dependsOn = "depends_on", createdAt = "created_at", updatedAt = "updated_at"
         case alertGrouping = "alert_grouping", flapDetection = "flap_detection", severityOverrides = "severity_overrides"
-        case inhibitReports = "inhibit_reports"
+        case inhibitReports = "inhibit_reports", escalationPolicyID = "escalation_policy_id"
     }
 
     init(service: Service) {
@@ -66,6 +68,7 @@ struct ServiceJSON: Encodable {
         flapDetection = service.flapDetection
         severityOverrides = Dictionary(uniqueKeysWithValues: service.severityOverrides.map { ($0.key.rawValue, $0.value.rawValue) })
         (inhibitReports, createdAt, updatedAt) = (service.inhibitReports, service.createdAt, service.updatedAt)
+        escalationPolicyID = service.escalationPolicyID?.db
     }
 }
 
@@ -78,6 +81,7 @@ extension ServiceJSON: JSONWritable {
         w.key("created_at"); w.date(createdAt)
         w.key("depends_on"); w.strings(dependsOn)
         w.key("description"); w.string(description)
+        w.key("escalation_policy_id"); w.string(escalationPolicyID)
         w.key("flap_detection")
         if let flaps = flapDetection {
             w.beginObject()
@@ -120,7 +124,7 @@ struct ServiceInputJSON: Decodable {
     enum CodingKeys: String, CodingKey {
         case name, description, tier, links
         case teamID = "team_id", dependsOn = "depends_on", alertGrouping = "alert_grouping", flapDetection = "flap_detection"
-        case severityOverrides = "severity_overrides", inhibitReports = "inhibit_reports"
+        case severityOverrides = "severity_overrides", inhibitReports = "inhibit_reports", escalationPolicyID = "escalation_policy_id"
     }
 
     init(from decoder: any Decoder) throws {
@@ -136,6 +140,7 @@ struct ServiceInputJSON: Decodable {
             alertGrouping: try grouping.map { try AlertGrouping.parse(mode: $0.mode, windowMinutes: $0.windowMinutes, labels: $0.labels) }
         )
         input.inhibitReports = try c.decodeIfPresent(Bool.self, forKey: .inhibitReports)
+        if c.contains(.escalationPolicyID) { input.escalationPolicyID = .set(try c.decode(UUID?.self, forKey: .escalationPolicyID)) }
         if c.contains(.flapDetection) { input.flapDetection = .set(try c.decode(FlapDetection?.self, forKey: .flapDetection)) }
         if let overrides = try c.decodeIfPresent([String: String].self, forKey: .severityOverrides) {
             var v = Validator()

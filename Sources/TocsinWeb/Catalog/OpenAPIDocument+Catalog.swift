@@ -16,6 +16,8 @@ extension OpenAPIDocument {
         "propertyNames": ["enum": ["critical", "error", "warning", "info"]],
         "additionalProperties": ["type": "string", "enum": ["SEV1", "SEV2", "SEV3", "SEV4"]],
     ]
+    static let escalationPolicyID: JSONValue = ["type": ["string", "null"], "format": "uuid",
+                                                "description": "The escalation policy that pages for this service's incidents; null pages nobody"]
     static let tier: JSONValue = ["type": "integer", "minimum": 1, "maximum": 4, "description": "1 is the most critical"]
     static let linkInput: JSONValue = [
         "type": "object", "required": ["title", "url"],
@@ -69,7 +71,7 @@ extension OpenAPIDocument {
             "properties": ["name": name(200), "description": text(10_000, multiline: true), "member_ids": ids(1000)],
         ],
         "Service": [
-            "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "alert_grouping", "flap_detection", "severity_overrides", "created_at", "updated_at"],
+            "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "alert_grouping", "flap_detection", "severity_overrides", "inhibit_reports", "escalation_policy_id", "created_at", "updated_at"],
             "properties": [
                 "id": uuid, "name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
                 "tier": tier, "links": ["type": "array", "items": link],
@@ -77,6 +79,7 @@ extension OpenAPIDocument {
                 "alert_grouping": ref("AlertGrouping"),
                 "flap_detection": flapDetection,
                 "severity_overrides": severityOverrides, "inhibit_reports": inhibitReports,
+                "escalation_policy_id": escalationPolicyID,
                 "created_at": dateTime, "updated_at": dateTime,
             ],
         ],
@@ -94,14 +97,14 @@ extension OpenAPIDocument {
             "properties": ["name": name(200), "description": text(10_000, multiline: true), "team_id": ["type": ["string", "null"], "format": "uuid"],
                            "tier": tier, "links": ["type": "array", "items": linkInput, "maxItems": 50], "depends_on": ids(100),
                            "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides,
-                           "inhibit_reports": inhibitReports],
+                           "inhibit_reports": inhibitReports, "escalation_policy_id": escalationPolicyID],
         ],
         "ServiceUpdate": [
             "type": "object",
             "properties": ["name": name(200), "description": text(10_000, multiline: true), "team_id": ["type": ["string", "null"], "format": "uuid"],
                            "tier": tier, "links": ["type": "array", "items": linkInput, "maxItems": 50], "depends_on": ids(100),
                            "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides,
-                           "inhibit_reports": inhibitReports],
+                           "inhibit_reports": inhibitReports, "escalation_policy_id": escalationPolicyID],
         ],
     ]
 }

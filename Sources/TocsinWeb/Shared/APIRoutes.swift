@@ -79,6 +79,7 @@ struct APIRoutes {
         ProblemReports(env: env).registerAPI(api)
         registerSilences(api)
         registerSchedules(api)
+        registerEscalationPolicies(api)
         OnCallBurdenReports(env: env).registerAPI(api)
         NoiseReports(env: env).registerAPI(api)
         api.on(.get, "openapi.json") { _, _ in

@@ -27,8 +27,8 @@ enum OpenAPIDocument {
 
     /// Each area's fragment lives beside its routes (`Incidents/OpenAPIDocument+Incidents.swift`, …); this file holds
     /// what they share: the document, the error and pagination schemas, scalar shapes and builders.
-    static let pathFragments = [sharedPaths, peoplePaths, catalogPaths, alertsPaths, silencesPaths, incidentsPaths, schedulePaths]
-    static let schemaFragments = [sharedSchemas, peopleSchemas, catalogSchemas, alertsSchemas, silencesSchemas, incidentsSchemas, scheduleSchemas]
+    static let pathFragments = [sharedPaths, peoplePaths, catalogPaths, alertsPaths, silencesPaths, incidentsPaths, schedulePaths, pagingPaths]
+    static let schemaFragments = [sharedSchemas, peopleSchemas, catalogSchemas, alertsSchemas, silencesSchemas, incidentsSchemas, scheduleSchemas, pagingSchemas]
     static let paths = merged(pathFragments)
     static let schemas = merged(schemaFragments)
 

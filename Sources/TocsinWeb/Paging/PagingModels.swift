@@ -1,0 +1,87 @@
+import Foundation
+import TocsinCore
+
+/// `{"type": "user" | "schedule" | "team", "id", "mode": "all" | "round_robin"}` (mode only for teams).
+struct EscalationTargetJSON: Codable {
+    var type: String
+    var id: String
+    var mode: String?
+
+    init(_ target: EscalationTarget) {
+        (type, id, mode) = (target.kind.rawValue, target.id.db, target.teamMode?.rawValue)
+    }
+}
+
+struct EscalationLevelJSON: Codable {
+    var delayMinutes: Int
+    var targets: [EscalationTargetJSON]
+
+    enum CodingKeys: String, CodingKey {
+        case targets
+        case delayMinutes = "delay_minutes"
+    }
+}
+
+struct EscalationPolicyJSON: Encodable {
+    var id: String
+    var name: String
+    var description: String
+    var teamID: String
+    var repeatCount: Int
+    var levels: [EscalationLevelJSON]
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, description, levels
+        case teamID = "team_id", repeatCount = "repeat", createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    init(_ policy: EscalationPolicy) {
+        (id, name, description, teamID, repeatCount) = (policy.id.db, policy.name, policy.description, policy.teamID.db, policy.repeatCount)
+        levels = policy.levels.map { EscalationLevelJSON(delayMinutes: $0.delayMinutes, targets: $0.targets.map(EscalationTargetJSON.init)) }
+        (createdAt, updatedAt) = (policy.createdAt, policy.updatedAt)
+    }
+}
+
+/// A policy to create or change. Each target is checked here with its place (`levels[1].targets[0].type`), so a
+/// sender sees every mistake at once.
+struct EscalationPolicyInputJSON: Decodable {
+    var input: EscalationPolicyInput
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, levels
+        case teamID = "team_id", repeatCount = "repeat"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        input = EscalationPolicyInput(
+            name: try c.decodeIfPresent(String.self, forKey: .name),
+            description: try c.decodeIfPresent(String.self, forKey: .description),
+            teamID: try c.decodeIfPresent(UUID.self, forKey: .teamID),
+            repeatCount: try c.decodeIfPresent(Int.self, forKey: .repeatCount))
+        guard let levels = try c.decodeIfPresent([EscalationLevelJSON].self, forKey: .levels) else { return }
+        var v = Validator()
+        // Bounded before anything is done per element; the count itself is reported by the input's own checks.
+        input.levels = levels.prefix(EscalationPolicy.maximumLevels + 1).enumerated().map { index, level in
+            EscalationLevel(delayMinutes: level.delayMinutes, targets: level.targets.prefix(EscalationPolicy.maximumTargetsPerLevel + 1).enumerated()
+                .compactMap { position, target in
+                    let field = "levels[\(index)].targets[\(position)]"
+                    let kind = EscalationTarget.Kind(rawValue: target.type)
+                    let id = UUID(uuidString: target.id)
+                    v.check(kind != nil, field + ".type", "must be user, schedule or team")
+                    v.check(id != nil, field + ".id", "must be an id (UUID)")
+                    var mode: EscalationTarget.TeamMode?
+                    if let text = target.mode {
+                        mode = EscalationTarget.TeamMode(rawValue: text)
+                        v.check(kind == .team, field + ".mode", "applies only to team targets")
+                        v.check(mode != nil, field + ".mode", "must be all or round_robin")
+                    }
+                    guard let kind, let id else { return nil }
+                    return EscalationTarget(kind: kind, id: id, teamMode: mode)
+                })
+        }
+        try v.throwIfInvalid()
+    }
+}
