@@ -11,6 +11,9 @@ enum ConstraintErrors {
         ("teams_name_key", "teams_name_key", "name", "a team with that name already exists"),
         ("services_name_key", "services_name_key", "name", "a service with that name already exists"),
         ("schedules_name_key", "schedules_name_key", "name", "a schedule with that name already exists"),
+        ("contact_methods_address_key", "contact_methods.address", "address", "this person already has that contact method"),
+        ("notification_rules_key", "notification_rules.delay_minutes", "delay_minutes",
+         "this person already has a rule for that method, urgency and delay"),
         ("escalation_policies_name_key", "escalation_policies_name_key", "name", "an escalation policy with that name already exists"),
     ]
 

@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -467,6 +467,40 @@ public enum Migrations {
             "CREATE INDEX escalation_policy_targets_target ON escalation_policy_targets (target_id)",
             "ALTER TABLE services ADD COLUMN escalation_policy_id TEXT REFERENCES escalation_policies (id)",
             "CREATE INDEX services_escalation_policy ON services (escalation_policy_id)",
+        ]
+    }
+
+    /// How each person is reached, and when. A method's verification code is kept only as a hash.
+    static let contactMethods = Migration(version: 16, name: "contact methods and notification rules") { t in
+        [
+            """
+            CREATE TABLE contact_methods (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                address TEXT NOT NULL,
+                label TEXT NOT NULL DEFAULT '',
+                verified_at \(t.time),
+                code_hash TEXT,
+                code_expires_at \(t.time),
+                code_attempts INTEGER NOT NULL DEFAULT 0,
+                created_at \(t.time) NOT NULL,
+                updated_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX contact_methods_address_key ON contact_methods (user_id, kind, address)",
+            """
+            CREATE TABLE notification_rules (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                contact_method_id TEXT NOT NULL REFERENCES contact_methods (id) ON DELETE CASCADE,
+                urgency TEXT NOT NULL,
+                delay_minutes INTEGER NOT NULL,
+                created_at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX notification_rules_key ON notification_rules (contact_method_id, urgency, delay_minutes)",
+            "CREATE INDEX notification_rules_user ON notification_rules (user_id, urgency, delay_minutes)",
         ]
     }
 }

@@ -55,6 +55,9 @@ struct OpenAPITests {
                  {"type":"team","id":"\(teamID)","mode":"round_robin"}]}]}
                 """)
             let policyID = try #require(policy.json["id"]?.stringValue)
+            let method = try await app.request(.post, "/api/v1/users/me/contact-methods", token: token, json: #"{"type":"voice","address":"+14155550100"}"#)
+            let methodID = try #require(method.json["id"]?.stringValue)
+            let rule = try await app.request(.post, "/api/v1/users/me/notification-rules", token: token, json: #"{"contact_method_id":"\#(methodID)"}"#)
             let attached = try await app.request(.patch, "/api/v1/services/\(serviceID)", token: token, json: #"{"escalation_policy_id":"\#(policyID)"}"#)
 
             let checks: [(String, String, TestApp.Reply)] = [
@@ -63,6 +66,15 @@ struct OpenAPITests {
                 ("POST /api/v1/users", "201", invited),
                 ("POST /api/v1/tokens", "201", newToken),
                 ("POST /api/v1/escalation-policies", "201", policy),
+                ("POST /api/v1/users/{id}/contact-methods", "201", method),
+                ("POST /api/v1/users/{id}/notification-rules", "201", rule),
+                ("GET /api/v1/users/{id}/contact-methods", "200", try await app.request(.get, "/api/v1/users/me/contact-methods", token: token)),
+                ("GET /api/v1/users/{id}/notification-rules", "200", try await app.request(.get, "/api/v1/users/me/notification-rules", token: token)),
+                ("PATCH /api/v1/users/{id}/contact-methods/{method_id}", "200",
+                 try await app.request(.patch, "/api/v1/users/me/contact-methods/\(methodID)", token: token, json: #"{"label":"desk"}"#)),
+                // The code sent at creation is not a minute old: a new one must wait.
+                ("POST /api/v1/users/{id}/contact-methods/{method_id}/send-code", "429",
+                 try await app.request(.post, "/api/v1/users/me/contact-methods/\(methodID)/send-code", token: token, json: "{}")),
                 ("PATCH /api/v1/services/{id}", "200", attached),
                 ("GET /api/v1/escalation-policies", "200", try await app.request(.get, "/api/v1/escalation-policies", token: token)),
                 ("GET /api/v1/escalation-policies/{id}", "200", try await app.request(.get, "/api/v1/escalation-policies/\(policyID)", token: token)),

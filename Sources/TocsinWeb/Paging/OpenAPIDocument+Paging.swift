@@ -29,7 +29,48 @@ extension OpenAPIDocument {
         "description": "How many more times the levels run, from the first, after the last one (default 0)",
     ]
 
+    static let userIDParam: JSONValue = ["name": "id", "in": "path", "required": true,
+                                         "schema": ["type": "string", "description": "A user id, or `me` for the caller"]]
+    static func pathID(_ name: String) -> JSONValue { ["name": .string(name), "in": "path", "required": true, "schema": uuid] }
+    static let contactTypes: JSONValue = ["type": "string", "enum": ["email", "sms", "voice", "slack", "teams", "push", "webhook"]]
+
     static let pagingPaths: JSONValue = [
+        "/api/v1/users/{id}/contact-methods": [
+            "parameters": [userIDParam],
+            "get": operation("listContactMethods", "A person's contact methods (their own; admins see anyone's)", tag: "paging",
+                             ok: ["type": "object", "required": ["data"], "properties": ["data": ["type": "array", "items": ref("ContactMethod")]]]),
+            "post": operation("createContactMethod",
+                              "Add a contact method; a code is sent to it for verification unless an admin adds it with verified true",
+                              tag: "paging", body: "ContactMethodCreate", created: ref("ContactMethod")),
+        ],
+        "/api/v1/users/{id}/contact-methods/{method_id}": [
+            "parameters": [userIDParam, pathID("method_id")],
+            "patch": operation("updateContactMethod", "Change the label or address; a new address must be verified again", tag: "paging",
+                               body: "ContactMethodUpdate", ok: ref("ContactMethod")),
+            "delete": operation("deleteContactMethod", "Remove a contact method and the notification rules that use it", tag: "paging", noContent: true),
+        ],
+        "/api/v1/users/{id}/contact-methods/{method_id}/send-code": [
+            "parameters": [userIDParam, pathID("method_id")],
+            "post": operation("sendVerificationCode", "Send a new verification code (at most one a minute; 429 with Retry-After sooner)",
+                              tag: "paging", accepted: ["type": "object", "required": ["code_sent"], "properties": ["code_sent": ["type": "boolean"]]],
+                              conflict: true, tooManyRequests: true),
+        ],
+        "/api/v1/users/{id}/contact-methods/{method_id}/verify": [
+            "parameters": [userIDParam, pathID("method_id")],
+            "post": operation("verifyContactMethod", "Verify a contact method with the code sent to it (five tries a code, valid 15 minutes)",
+                              tag: "paging", body: "VerificationCode", ok: ref("ContactMethod")),
+        ],
+        "/api/v1/users/{id}/notification-rules": [
+            "parameters": [userIDParam],
+            "get": operation("listNotificationRules", "A person's notification rules", tag: "paging",
+                             ok: ["type": "object", "required": ["data"], "properties": ["data": ["type": "array", "items": ref("NotificationRule")]]]),
+            "post": operation("createNotificationRule", "Add a rule: reach me by this method this many minutes into a page of this urgency",
+                              tag: "paging", body: "NotificationRuleCreate", created: ref("NotificationRule")),
+        ],
+        "/api/v1/users/{id}/notification-rules/{rule_id}": [
+            "parameters": [userIDParam, pathID("rule_id")],
+            "delete": operation("deleteNotificationRule", "Remove a notification rule", tag: "paging", noContent: true),
+        ],
         "/api/v1/escalation-policies": [
             "get": operation("listEscalationPolicies", "List escalation policies", tag: "paging", query: [
                 queryParam("team_id", "Only policies owned by this team", uuid),
@@ -49,6 +90,35 @@ extension OpenAPIDocument {
     ]
 
     static let pagingSchemas: JSONValue = [
+        "ContactMethod": [
+            "type": "object", "required": ["id", "user_id", "type", "address", "label", "verified", "verified_at", "created_at", "updated_at"],
+            "properties": ["id": uuid, "user_id": uuid, "type": contactTypes,
+                           "address": ["type": "string", "description": "E-mail address, E.164 phone number, Slack member id, or URL (Teams workflow, ntfy topic, webhook)"],
+                           "label": string, "verified": ["type": "boolean"], "verified_at": ["type": ["string", "null"], "format": "date-time"],
+                           "code_sent": ["type": "boolean", "description": "In answers that may send a code: whether one went out"],
+                           "created_at": dateTime, "updated_at": dateTime],
+        ],
+        "ContactMethodCreate": [
+            "type": "object", "required": ["type", "address"],
+            "properties": ["type": contactTypes, "address": text(2000), "label": name(200),
+                           "verified": ["type": "boolean", "description": "Admins only: provision the method already verified"]],
+        ],
+        "ContactMethodUpdate": [
+            "type": "object", "properties": ["address": text(2000), "label": name(200)],
+        ],
+        "VerificationCode": [
+            "type": "object", "required": ["code"], "properties": ["code": ["type": "string", "pattern": "^[0-9]{6}$"]],
+        ],
+        "NotificationRule": [
+            "type": "object", "required": ["id", "user_id", "contact_method_id", "urgency", "delay_minutes", "created_at"],
+            "properties": ["id": uuid, "user_id": uuid, "contact_method_id": uuid, "urgency": ["type": "string", "enum": ["high", "low"]],
+                           "delay_minutes": ["type": "integer", "minimum": 0, "maximum": 1440], "created_at": dateTime],
+        ],
+        "NotificationRuleCreate": [
+            "type": "object", "required": ["contact_method_id"],
+            "properties": ["contact_method_id": uuid, "urgency": ["type": "string", "enum": ["high", "low"], "description": "Default high"],
+                           "delay_minutes": ["type": "integer", "minimum": 0, "maximum": 1440, "description": "Default 0: at once"]],
+        ],
         "EscalationPolicy": [
             "type": "object", "required": ["id", "name", "description", "team_id", "repeat", "levels", "created_at", "updated_at"],
             "properties": ["id": uuid, "name": string, "description": string, "team_id": uuid, "repeat": repeatCount,

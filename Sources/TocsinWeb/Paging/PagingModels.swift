@@ -85,3 +85,78 @@ struct EscalationPolicyInputJSON: Decodable {
         try v.throwIfInvalid()
     }
 }
+
+struct ContactMethodJSON: Encodable {
+    var id: String
+    var userID: String
+    var type: String
+    var address: String
+    var label: String
+    var verified: Bool
+    @Nullable var verifiedAt: Date?
+    /// Only in answers that may have sent a code: whether one went out.
+    var codeSent: Bool?
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, address, label, verified
+        case userID = "user_id", verifiedAt = "verified_at", codeSent = "code_sent", createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    init(_ method: ContactMethod, codeSent: Bool? = nil) {
+        (id, userID, type, address, label) = (method.id.db, method.userID.db, method.kind.rawValue, method.address, method.label)
+        (verified, verifiedAt, self.codeSent) = (method.isVerified, method.verifiedAt, codeSent)
+        (createdAt, updatedAt) = (method.createdAt, method.updatedAt)
+    }
+}
+
+struct ContactMethodInputJSON: Decodable {
+    var input: ContactMethodInput
+    var verified: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case type, address, label, verified
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        input = ContactMethodInput(kind: try c.decodeIfPresent(String.self, forKey: .type), address: try c.decodeIfPresent(String.self, forKey: .address),
+                                   label: try c.decodeIfPresent(String.self, forKey: .label))
+        verified = try c.decodeIfPresent(Bool.self, forKey: .verified)
+    }
+}
+
+struct VerificationCodeJSON: Decodable {
+    var code: String
+}
+
+struct NotificationRuleJSON: Encodable {
+    var id: String
+    var userID: String
+    var contactMethodID: String
+    var urgency: String
+    var delayMinutes: Int
+    var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, urgency
+        case userID = "user_id", contactMethodID = "contact_method_id", delayMinutes = "delay_minutes", createdAt = "created_at"
+    }
+
+    init(_ rule: NotificationRule) {
+        (id, userID, contactMethodID, urgency) = (rule.id.db, rule.userID.db, rule.contactMethodID.db, rule.urgency.rawValue)
+        (delayMinutes, createdAt) = (rule.delayMinutes, rule.createdAt)
+    }
+}
+
+struct NotificationRuleInputJSON: Decodable {
+    var contactMethodID: UUID?
+    var urgency: String?
+    var delayMinutes: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case urgency
+        case contactMethodID = "contact_method_id", delayMinutes = "delay_minutes"
+    }
+}

@@ -80,6 +80,7 @@ struct APIRoutes {
         registerSilences(api)
         registerSchedules(api)
         registerEscalationPolicies(api)
+        registerContacts(api)
         OnCallBurdenReports(env: env).registerAPI(api)
         NoiseReports(env: env).registerAPI(api)
         api.on(.get, "openapi.json") { _, _ in

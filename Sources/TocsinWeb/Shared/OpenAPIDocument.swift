@@ -118,11 +118,12 @@ enum OpenAPIDocument {
     ]
 
     static func operation(_ id: String, _ summary: String, tag: String, query: [JSONValue] = [], body: String? = nil,
-                          ok: JSONValue? = nil, created: JSONValue? = nil, noContent: Bool = false, conflict: Bool = false,
-                          secured: Bool = true) -> JSONValue {
+                          ok: JSONValue? = nil, created: JSONValue? = nil, accepted: JSONValue? = nil, noContent: Bool = false,
+                          conflict: Bool = false, tooManyRequests: Bool = false, secured: Bool = true) -> JSONValue {
         var responses: [String: JSONValue] = [:]
         if let ok { responses["200"] = response("OK", ok) }
         if let created { responses["201"] = response("Created", created) }
+        if let accepted { responses["202"] = response("Accepted", accepted) }
         if noContent { responses["204"] = ["description": "Done"] }
         let error: JSONValue = ["$ref": "#/components/responses/Error"]
         if secured {
@@ -136,6 +137,7 @@ enum OpenAPIDocument {
         // Writes can meet a state that refuses them: a taken name, the last owner, an incident already resolved.
         if body != nil || created != nil || noContent || conflict { responses["409"] = error }
         responses["404"] = error
+        if tooManyRequests { responses["429"] = error }
         var op: [String: JSONValue] = ["operationId": .string(id), "summary": .string(summary), "tags": [.string(tag)],
                                        "responses": .object(responses)]
         if !query.isEmpty { op["parameters"] = .array(query) }

@@ -15,6 +15,8 @@ public struct WebEnvironment: Sendable {
     public var eventRateLimiter: EventRateLimiter
     public var metrics: HTTPMetrics
     public var logger: Logger
+    /// Carries contact-method verification codes.
+    public var verificationCodes: any VerificationCodeSender = UndeliveredCodes()
     /// Reports database pool use at scrape time.
     public var databaseStats: @Sendable () -> (inUse: Int, idle: Int, waiting: Int)
 
@@ -46,4 +48,5 @@ public struct WebEnvironment: Sendable {
     public var onCall: OnCallQueries { OnCallQueries(store: store) }
     public var calendarFeeds: CalendarFeeds { CalendarFeeds(store: store, publicURL: publicURL) }
     public var reports: Reports { Reports(store: store, now: now) }
+    public var contactMethods: ContactMethods { ContactMethods(store: store, codes: verificationCodes, now: now) }
 }

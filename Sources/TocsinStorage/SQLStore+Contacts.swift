@@ -1,0 +1,163 @@
+import Foundation
+import TocsinCore
+
+extension SQLStore: ContactRepository {
+    public func createContactMethod(_ method: ContactMethod, codeHash: String?, codeExpiresAt: Date?) async throws {
+        try await database.write { db in
+            guard try await db.missingIDs([method.userID], in: "users").isEmpty else {
+                throw DomainError.notFound("user \(method.userID.db) not found")
+            }
+            // Counted in the writing transaction, so two requests at once cannot both pass the limit.
+            guard try await db.count("SELECT COUNT(*) AS n FROM contact_methods WHERE user_id = \(bind: method.userID.db)")
+                < ContactMethod.maximumPerUser else {
+                throw DomainError.conflict("a person may have at most \(ContactMethod.maximumPerUser) contact methods; delete one first")
+            }
+            try await db.raw("""
+                INSERT INTO contact_methods (id, user_id, kind, address, label, verified_at, code_hash, code_expires_at, created_at, updated_at)
+                VALUES (\(bind: method.id.db), \(bind: method.userID.db), \(bind: method.kind.rawValue), \(bind: method.address), \(bind: method.label),
+                        \(bind: method.verifiedAt), \(bind: codeHash), \(bind: codeExpiresAt), \(bind: method.createdAt), \(bind: method.updatedAt))
+                """).run()
+        }
+    }
+
+    public func contactMethod(id: UUID) async throws -> ContactMethod? {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM contact_methods WHERE id = \(bind: id.db)").all().map(Self.contactMethod(from:)).first
+        }
+    }
+
+    public func contactMethods(userID: UUID) async throws -> [ContactMethod] {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM contact_methods WHERE user_id = \(bind: userID.db) ORDER BY created_at, id").all()
+                .map(Self.contactMethod(from:))
+        }
+    }
+
+    public func updateContactMethod(_ method: ContactMethod, codeHash: String?, codeExpiresAt: Date?) async throws {
+        try await database.write { db in
+            try await Self.requireContactMethod(method.id, of: method.userID, db)
+            try await db.raw("""
+                UPDATE contact_methods SET address = \(bind: method.address), label = \(bind: method.label),
+                    verified_at = \(bind: method.verifiedAt), updated_at = \(bind: method.updatedAt)
+                WHERE id = \(bind: method.id.db)
+                """).run()
+            if let codeHash {
+                try await Self.replaceCode(method.id, codeHash, codeExpiresAt, db)
+            }
+        }
+    }
+
+    public func deleteContactMethod(id: UUID, userID: UUID) async throws {
+        try await database.write { db in
+            try await Self.requireContactMethod(id, of: userID, db)
+            // Its notification rules go with it (ON DELETE CASCADE).
+            try await db.raw("DELETE FROM contact_methods WHERE id = \(bind: id.db)").run()
+        }
+    }
+
+    public func setVerificationCode(contactMethodID: UUID, userID: UUID, codeHash: String, now: Date) async throws {
+        try await database.write { db in
+            try await Self.requireContactMethod(contactMethodID, of: userID, db)
+            if let expires = try await db.raw("SELECT code_expires_at FROM contact_methods WHERE id = \(bind: contactMethodID.db)")
+                .first(decodingColumn: "code_expires_at", as: Date?.self) ?? nil {
+                let issued = expires.addingTimeInterval(-ContactMethod.codeLifetime)
+                let wait = issued.addingTimeInterval(ContactMethod.codeInterval).timeIntervalSince(now)
+                if wait > 0 {
+                    throw DomainError.rateLimited("a code was sent less than a minute ago; wait for it, or try again shortly",
+                                                  retryAfterSeconds: Int(wait.rounded(.up)))
+                }
+            }
+            try await Self.replaceCode(contactMethodID, codeHash, now.addingTimeInterval(ContactMethod.codeLifetime), db)
+        }
+    }
+
+    public func verifyContactMethod(id: UUID, userID: UUID, codeHash: String, now: Date) async throws -> ContactVerification {
+        try await database.write { db in
+            try await Self.requireContactMethod(id, of: userID, db)
+            guard let row = try await db.raw("""
+                SELECT code_hash, code_expires_at, code_attempts FROM contact_methods WHERE id = \(bind: id.db)
+                """).first() else { throw DomainError.notFound("contact method \(id.db) not found") }
+            guard let stored = try row.decode(column: "code_hash", as: String?.self),
+                  let expires = try row.decode(column: "code_expires_at", as: Date?.self) else { return .noCode }
+            let attempts = try row.decode(column: "code_attempts", as: Int.self)
+            guard attempts < ContactMethod.maximumCodeAttempts else { return .tooManyAttempts }
+            guard expires > now else { return .expired }
+            // Both are hex digests of the same length: comparing them says nothing about the code itself.
+            guard stored == codeHash else {
+                try await db.raw("UPDATE contact_methods SET code_attempts = code_attempts + 1 WHERE id = \(bind: id.db)").run()
+                return .wrongCode(attemptsLeft: ContactMethod.maximumCodeAttempts - attempts - 1)
+            }
+            try await db.raw("""
+                UPDATE contact_methods SET verified_at = \(bind: now), updated_at = \(bind: now), code_hash = NULL, code_expires_at = NULL,
+                    code_attempts = 0
+                WHERE id = \(bind: id.db)
+                """).run()
+            return .verified
+        }
+    }
+
+    public func createNotificationRule(_ rule: NotificationRule) async throws {
+        try await database.write { db in
+            guard try await db.count("""
+                SELECT COUNT(*) AS n FROM contact_methods WHERE id = \(bind: rule.contactMethodID.db) AND user_id = \(bind: rule.userID.db)
+                """) == 1 else {
+                throw DomainError.invalid("contact_method_id", "is not one of this person's contact methods")
+            }
+            guard try await db.count("SELECT COUNT(*) AS n FROM notification_rules WHERE user_id = \(bind: rule.userID.db)")
+                < NotificationRule.maximumPerUser else {
+                throw DomainError.conflict("a person may have at most \(NotificationRule.maximumPerUser) notification rules; delete one first")
+            }
+            try await db.raw("""
+                INSERT INTO notification_rules (id, user_id, contact_method_id, urgency, delay_minutes, created_at)
+                VALUES (\(bind: rule.id.db), \(bind: rule.userID.db), \(bind: rule.contactMethodID.db), \(bind: rule.urgency.rawValue),
+                        \(bind: rule.delayMinutes), \(bind: rule.createdAt))
+                """).run()
+        }
+    }
+
+    public func notificationRules(userID: UUID) async throws -> [NotificationRule] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT * FROM notification_rules WHERE user_id = \(bind: userID.db) ORDER BY urgency, delay_minutes, created_at, id
+                """).all().map { row in
+                NotificationRule(id: try row.id("id"), userID: try row.id("user_id"), contactMethodID: try row.id("contact_method_id"),
+                                 urgency: Urgency(rawValue: try row.decode(column: "urgency", as: String.self)) ?? .high,
+                                 delayMinutes: try row.decode(column: "delay_minutes", as: Int.self),
+                                 createdAt: try row.decode(column: "created_at", as: Date.self))
+            }
+        }
+    }
+
+    public func deleteNotificationRule(id: UUID, userID: UUID) async throws {
+        try await database.write { db in
+            guard try await db.count("""
+                SELECT COUNT(*) AS n FROM notification_rules WHERE id = \(bind: id.db) AND user_id = \(bind: userID.db)
+                """) == 1 else { throw DomainError.notFound("notification rule \(id.db) not found") }
+            try await db.raw("DELETE FROM notification_rules WHERE id = \(bind: id.db)").run()
+        }
+    }
+
+    /// The method must exist and be this person's: another person's id is as unknown as a made-up one.
+    private static func requireContactMethod(_ id: UUID, of userID: UUID, _ db: any DatabaseSession) async throws {
+        guard try await db.count("""
+            SELECT COUNT(*) AS n FROM contact_methods WHERE id = \(bind: id.db) AND user_id = \(bind: userID.db)
+            """) == 1 else { throw DomainError.notFound("contact method \(id.db) not found") }
+    }
+
+    private static func replaceCode(_ id: UUID, _ hash: String, _ expires: Date?, _ db: any DatabaseSession) async throws {
+        try await db.raw("""
+            UPDATE contact_methods SET code_hash = \(bind: hash), code_expires_at = \(bind: expires), code_attempts = 0 WHERE id = \(bind: id.db)
+            """).run()
+    }
+
+    static func contactMethod(from row: Row) throws -> ContactMethod {
+        let kind = try row.decode(column: "kind", as: String.self)
+        guard let parsed = ContactMethod.Kind(rawValue: kind) else {
+            throw RowDecodingError(column: "kind", message: "holds an unknown contact method type \(kind)")
+        }
+        return ContactMethod(
+            id: try row.id("id"), userID: try row.id("user_id"), kind: parsed, address: try row.decode(column: "address", as: String.self),
+            label: try row.decode(column: "label", as: String.self), verifiedAt: try row.decode(column: "verified_at", as: Date?.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self))
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import TocsinCore
+import TocsinUseCases
+
+/// `/api/v1/users/{id}/contact-methods` and `/api/v1/users/{id}/notification-rules` (`me` for the caller).
+extension APIRoutes {
+    func registerContacts(_ api: APIRegistrar) {
+        let store = env.store
+        let contacts = env.contactMethods
+        let delivers = env.verificationCodes.delivers
+
+        /// The person named by the path, who must be the caller unless the caller manages users.
+        @Sendable func owner(_ context: TocsinRequestContext, _ permission: Permission) async throws -> (UUID, User) {
+            let actor = try context.require(permission)
+            let id = context.parameters.get("id") == "me" ? actor.id : try context.id()
+            guard ContactMethods.mayManage(id, actor: actor) else {
+                throw DomainError.forbidden("people see and manage their own contact methods and rules; admins manage anyone's")
+            }
+            guard try await store.user(id: id) != nil else { throw DomainError.notFound("user \(id.db) not found") }
+            return (id, actor)
+        }
+
+        api.on(.get, "users/:id/contact-methods") { _, context in
+            let (userID, _) = try await owner(context, .read)
+            return try JSONBody.response(["data": try await store.contactMethods(userID: userID).map { ContactMethodJSON($0) }])
+        }
+        api.on(.post, "users/:id/contact-methods") { request, context in
+            let (userID, actor) = try await owner(context, .read)
+            let body = try await JSONBody.decode(ContactMethodInputJSON.self, from: request, context: context)
+            let method = try await contacts.create(for: userID, body.input, verified: body.verified ?? false, by: actor)
+            return try JSONBody.response(ContactMethodJSON(method, codeSent: !method.isVerified && delivers), status: .created)
+        }
+        api.on(.patch, "users/:id/contact-methods/:method_id") { request, context in
+            let (userID, actor) = try await owner(context, .read)
+            let body = try await JSONBody.decode(ContactMethodInputJSON.self, from: request, context: context)
+            guard body.input.kind == nil else { throw DomainError.invalid("type", "cannot change; add a new contact method instead") }
+            let before = try await store.contactMethod(id: try context.id("method_id"))
+            let method = try await contacts.update(try context.id("method_id"), of: userID, body.input, by: actor)
+            return try JSONBody.response(ContactMethodJSON(method, codeSent: before?.address != method.address && delivers))
+        }
+        api.on(.delete, "users/:id/contact-methods/:method_id") { _, context in
+            let (userID, _) = try await owner(context, .read)
+            try await store.deleteContactMethod(id: try context.id("method_id"), userID: userID)
+            return Response(status: .noContent)
+        }
+        api.on(.post, "users/:id/contact-methods/:method_id/send-code") { _, context in
+            let (userID, actor) = try await owner(context, .read)
+            try await contacts.resendCode(try context.id("method_id"), of: userID, by: actor)
+            return try JSONBody.response(["code_sent": delivers], status: .accepted)
+        }
+        api.on(.post, "users/:id/contact-methods/:method_id/verify") { request, context in
+            let (userID, actor) = try await owner(context, .read)
+            let body = try await JSONBody.decode(VerificationCodeJSON.self, from: request, context: context)
+            return try JSONBody.response(ContactMethodJSON(try await contacts.verify(try context.id("method_id"), of: userID, code: body.code, by: actor)))
+        }
+
+        api.on(.get, "users/:id/notification-rules") { _, context in
+            let (userID, _) = try await owner(context, .read)
+            return try JSONBody.response(["data": try await store.notificationRules(userID: userID).map { NotificationRuleJSON($0) }])
+        }
+        api.on(.post, "users/:id/notification-rules") { request, context in
+            let (userID, actor) = try await owner(context, .read)
+            let body = try await JSONBody.decode(NotificationRuleInputJSON.self, from: request, context: context)
+            let rule = try await contacts.createRule(for: userID, contactMethodID: body.contactMethodID, urgency: body.urgency,
+                                                     delayMinutes: body.delayMinutes, by: actor)
+            return try JSONBody.response(NotificationRuleJSON(rule), status: .created)
+        }
+        api.on(.delete, "users/:id/notification-rules/:rule_id") { _, context in
+            let (userID, _) = try await owner(context, .read)
+            try await store.deleteNotificationRule(id: try context.id("rule_id"), userID: userID)
+            return Response(status: .noContent)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import TocsinCore
+import TocsinStorage
+import TocsinTestSupport
+
+@Suite("Contact method conformance")
+struct ContactConformanceTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func method(_ user: UUID, _ kind: ContactMethod.Kind, _ address: String) -> ContactMethod {
+        ContactMethod(id: UUID(), userID: user, kind: kind, address: address, createdAt: t0, updatedAt: t0)
+    }
+
+    @Test("methods belong to one person, are unique, limited to 20, and verified by the waiting code only", arguments: TestBackend.available)
+    func methods(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let (ann, ben) = (Seed.user("ann"), Seed.user("ben"))
+            try await store.createUser(ann)
+            try await store.createUser(ben)
+            let phone = method(ann.id, .sms, "+4915123456789")
+            try await store.createContactMethod(phone, codeHash: "right", codeExpiresAt: t0.addingTimeInterval(900))
+            #expect(try await store.contactMethods(userID: ann.id) == [phone])
+            await #expect(throws: DomainError.conflict("this person already has that contact method", field: "address")) {
+                try await store.createContactMethod(method(ann.id, .sms, "+4915123456789"), codeHash: nil, codeExpiresAt: nil)
+            }
+            // The same number as voice, or for someone else, is another method.
+            try await store.createContactMethod(method(ann.id, .voice, "+4915123456789"), codeHash: nil, codeExpiresAt: nil)
+            try await store.createContactMethod(method(ben.id, .sms, "+4915123456789"), codeHash: nil, codeExpiresAt: nil)
+
+            // Another person's method is as unknown as a made-up one.
+            await #expect(throws: DomainError.notFound("contact method \(phone.id.db) not found")) {
+                try await store.verifyContactMethod(id: phone.id, userID: ben.id, codeHash: "right", now: t0)
+            }
+            #expect(try await store.verifyContactMethod(id: phone.id, userID: ann.id, codeHash: "wrong", now: t0) == .wrongCode(attemptsLeft: 4))
+            #expect(try await store.verifyContactMethod(id: phone.id, userID: ann.id, codeHash: "right", now: t0.addingTimeInterval(901)) == .expired)
+            #expect(try await store.verifyContactMethod(id: phone.id, userID: ann.id, codeHash: "right", now: t0.addingTimeInterval(60)) == .verified)
+            #expect(try await store.contactMethod(id: phone.id)?.verifiedAt == t0.addingTimeInterval(60))
+            #expect(try await store.verifyContactMethod(id: phone.id, userID: ann.id, codeHash: "right", now: t0) == .noCode, "a code works once")
+
+            // Five wrong tries spend a code; a new one starts afresh, but not within a minute of the last.
+            let mail = method(ann.id, .email, "ann@example.com")
+            try await store.createContactMethod(mail, codeHash: "first", codeExpiresAt: t0.addingTimeInterval(ContactMethod.codeLifetime))
+            for left in (0..<5).reversed() {
+                #expect(try await store.verifyContactMethod(id: mail.id, userID: ann.id, codeHash: "guess", now: t0) == .wrongCode(attemptsLeft: left))
+            }
+            #expect(try await store.verifyContactMethod(id: mail.id, userID: ann.id, codeHash: "first", now: t0) == .tooManyAttempts)
+            await #expect(throws: DomainError.rateLimited("a code was sent less than a minute ago; wait for it, or try again shortly",
+                                                          retryAfterSeconds: 30)) {
+                try await store.setVerificationCode(contactMethodID: mail.id, userID: ann.id, codeHash: "second", now: t0.addingTimeInterval(30))
+            }
+            try await store.setVerificationCode(contactMethodID: mail.id, userID: ann.id, codeHash: "second", now: t0.addingTimeInterval(60))
+            #expect(try await store.verifyContactMethod(id: mail.id, userID: ann.id, codeHash: "second", now: t0.addingTimeInterval(61)) == .verified)
+
+            // The 21st method is refused.
+            for n in 0..<(ContactMethod.maximumPerUser - 3) {  // she has three already
+                try await store.createContactMethod(method(ann.id, .webhook, "https://hooks.example.com/\(n)"), codeHash: nil, codeExpiresAt: nil)
+            }
+            #expect(try await store.contactMethods(userID: ann.id).count == ContactMethod.maximumPerUser)
+            await #expect(throws: DomainError.self) {
+                try await store.createContactMethod(method(ann.id, .webhook, "https://hooks.example.com/one-more"), codeHash: nil, codeExpiresAt: nil)
+            }
+
+            // Rules name the person's own methods and go with them.
+            let rule = NotificationRule(id: UUID(), userID: ann.id, contactMethodID: phone.id, urgency: .high, delayMinutes: 5, createdAt: t0)
+            try await store.createNotificationRule(rule)
+            #expect(try await store.notificationRules(userID: ann.id) == [rule])
+            await #expect(throws: DomainError.conflict("this person already has a rule for that method, urgency and delay", field: "delay_minutes")) {
+                try await store.createNotificationRule(NotificationRule(id: UUID(), userID: ann.id, contactMethodID: phone.id, urgency: .high,
+                                                                        delayMinutes: 5, createdAt: t0))
+            }
+            await #expect(throws: DomainError.invalid("contact_method_id", "is not one of this person's contact methods")) {
+                try await store.createNotificationRule(NotificationRule(id: UUID(), userID: ben.id, contactMethodID: phone.id, urgency: .high,
+                                                                        delayMinutes: 0, createdAt: t0))
+            }
+            try await store.deleteContactMethod(id: phone.id, userID: ann.id)
+            #expect(try await store.notificationRules(userID: ann.id).isEmpty)
+            await #expect(throws: DomainError.notFound("notification rule \(rule.id.db) not found")) {
+                try await store.deleteNotificationRule(id: rule.id, userID: ann.id)
+            }
+
+            // A person's methods and rules go with them.
+            try await store.deleteUser(id: ben.id)
+            #expect(try await store.contactMethods(userID: ben.id).isEmpty)
+        }
+    }
+}
