@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -76,6 +77,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TocsinNotify",
+            dependencies: [
+                "TocsinCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TocsinWeb",
             dependencies: [
                 "TocsinCore", "TocsinIngest", "TocsinUseCases",
@@ -91,7 +102,7 @@ let package = Package(
         .target(
             name: "TocsinApp",
             dependencies: [
-                "TocsinCore", "TocsinStorage", "TocsinUseCases", "TocsinJobs", "TocsinWeb",
+                "TocsinCore", "TocsinStorage", "TocsinUseCases", "TocsinJobs", "TocsinWeb", "TocsinNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,6 +124,7 @@ let package = Package(
             dependencies: [
                 "TocsinCore", "TocsinStorage",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/TocsinTestSupport",
             swiftSettings: swiftSettings
@@ -143,6 +155,14 @@ let package = Package(
         .testTarget(
             name: "TocsinStorageTests",
             dependencies: ["TocsinCore", "TocsinStorage", "TocsinTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TocsinJobsTests",
+            dependencies: ["TocsinCore", "TocsinStorage", "TocsinUseCases", "TocsinJobs", "TocsinNotify", "TocsinTestSupport",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import TocsinCore
 import TocsinJobs
+import TocsinNotify
 import TocsinStorage
 import TocsinUseCases
 import TocsinWeb
@@ -43,7 +44,13 @@ public enum TocsinApplication {
         -> (application: some ApplicationProtocol, env: WebEnvironment, routes: RouteTable) {
         let env = makeEnvironment(config: config, database: database, logger: logger, now: now)
         let (router, routes) = TocsinRouter.build(env)
-        let jobs = JobService(jobs: [HandoffRecorder(store: env.store, logger: logger)], now: now, logger: logger)
+        // Paging: the escalation engine, and one sender per channel, each with its own queue.
+        let channels: [any NotificationChannel] = [WebhookChannel(now: now)]
+        let senders: [any PeriodicJob] = channels.map {
+            NotificationDispatcher(store: env.store, channel: $0, publicURL: env.publicURL, logger: logger)
+        }
+        let jobs = JobService(jobs: [HandoffRecorder(store: env.store, logger: logger), EscalationEngine(store: env.store, logger: logger)] + senders,
+                              now: now, logger: logger)
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tocsin"),

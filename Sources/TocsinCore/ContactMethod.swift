@@ -27,11 +27,14 @@ public struct ContactMethod: Sendable, Equatable, Identifiable {
     public var label: String
     /// When the owner proved they receive it (or an admin vouched for it); nil until then.
     public var verifiedAt: Date?
+    /// Webhooks only: the key their messages are signed with (HMAC-SHA256), shown once when the method is added.
+    public var signingSecret: String?
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: UUID, userID: UUID, kind: Kind, address: String, label: String = "", verifiedAt: Date? = nil,
+    public init(id: UUID, userID: UUID, kind: Kind, address: String, label: String = "", verifiedAt: Date? = nil, signingSecret: String? = nil,
                 createdAt: Date, updatedAt: Date) {
+        self.signingSecret = signingSecret
         self.id = id
         self.userID = userID
         self.kind = kind

@@ -48,6 +48,14 @@ public struct IncidentEventKind: RawRepresentable, Sendable, Hashable, Codable, 
     public static let resolved: IncidentEventKind = "resolved"
     public static let reopened: IncidentEventKind = "reopened"
     public static let severityChanged: IncidentEventKind = "severity_changed"
+    public static let escalationStarted: IncidentEventKind = "escalation_started"
+    public static let escalated: IncidentEventKind = "escalated"
+    public static let escalationStopped: IncidentEventKind = "escalation_stopped"
+    public static let escalationExhausted: IncidentEventKind = "escalation_exhausted"
+    public static let notificationQueued: IncidentEventKind = "notification_queued"
+    public static let notificationSent: IncidentEventKind = "notification_sent"
+    public static let notificationFailed: IncidentEventKind = "notification_failed"
+    public static let notificationCancelled: IncidentEventKind = "notification_cancelled"
 }
 
 /// One entry of an incident's append-only record, as produced by a transition (the store gives it its id).
@@ -119,6 +127,23 @@ public struct IncidentEvent: Sendable, Equatable, Identifiable {
             return "Reopened\(by)"
         case .severityChanged:
             return "Severity \(text("from") ?? "?") → \(text("to") ?? "?")\(by)" + (text("reason").map { ": \($0)" } ?? "")
+        case .escalationStarted:
+            return "Escalation started with the policy \(text("policy") ?? "?")"
+        case .escalated:
+            let level = "level \(Int(text("level") ?? "") .map { $0 + 1 } ?? 0)" + (text("round").flatMap(Int.init).map { $0 > 0 ? " (repeat \($0))" : "" } ?? "")
+            return "Escalated to \(level): paging \(text("paged") ?? "nobody")" + (text("unreachable").map { "; no verified contact method for \($0)" } ?? "")
+        case .escalationStopped:
+            return "Escalation stopped: the incident is \(text("status") ?? "no longer triggered")"
+        case .escalationExhausted:
+            return "Escalation ran out: every level was paged and nobody acknowledged"
+        case .notificationQueued:
+            return "\(text("channel") ?? "?") to \(text("user") ?? "?") queued" + (text("due_in_minutes").map { $0 == "0" ? "" : ", due in \($0) min" } ?? "")
+        case .notificationSent:
+            return "\(text("channel") ?? "?") to \(text("user") ?? "?") sent"
+        case .notificationFailed:
+            return "\(text("channel") ?? "?") to \(text("user") ?? "?") failed: \(text("reason") ?? "?")"
+        case .notificationCancelled:
+            return "\(text("channel") ?? "?") to \(text("user") ?? "?") not sent: \(text("reason") ?? "?")"
         default:
             return "\(kind.rawValue.replacingOccurrences(of: "_", with: " ").capitalizedFirst)\(by)"
         }

@@ -13,9 +13,11 @@ extension SQLStore: ContactRepository {
                 throw DomainError.conflict("a person may have at most \(ContactMethod.maximumPerUser) contact methods; delete one first")
             }
             try await db.raw("""
-                INSERT INTO contact_methods (id, user_id, kind, address, label, verified_at, code_hash, code_expires_at, created_at, updated_at)
+                INSERT INTO contact_methods (id, user_id, kind, address, label, verified_at, code_hash, code_expires_at, signing_secret, created_at,
+                                             updated_at)
                 VALUES (\(bind: method.id.db), \(bind: method.userID.db), \(bind: method.kind.rawValue), \(bind: method.address), \(bind: method.label),
-                        \(bind: method.verifiedAt), \(bind: codeHash), \(bind: codeExpiresAt), \(bind: method.createdAt), \(bind: method.updatedAt))
+                        \(bind: method.verifiedAt), \(bind: codeHash), \(bind: codeExpiresAt), \(bind: method.signingSecret), \(bind: method.createdAt),
+                        \(bind: method.updatedAt))
                 """).run()
         }
     }
@@ -158,6 +160,6 @@ extension SQLStore: ContactRepository {
         return ContactMethod(
             id: try row.id("id"), userID: try row.id("user_id"), kind: parsed, address: try row.decode(column: "address", as: String.self),
             label: try row.decode(column: "label", as: String.self), verifiedAt: try row.decode(column: "verified_at", as: Date?.self),
-            createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self))
+            signingSecret: try row.decode(column: "signing_secret", as: String?.self), createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self))
     }
 }

@@ -3,7 +3,7 @@ import TocsinCore
 
 extension SQLStore: EscalationPolicyRepository {
     /// How a level is kept in the `levels` column.
-    private struct LevelRecord: Codable {
+    struct LevelRecord: Codable {
         struct Target: Codable {
             var type: String
             var id: UUID

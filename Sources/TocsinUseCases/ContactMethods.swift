@@ -28,6 +28,7 @@ public struct ContactMethods: Sendable {
         let at = now()
         var method = try input.created(id: UUID(), userID: userID, now: at)
         if verified { method.verifiedAt = at }
+        if method.kind == .webhook { method.signingSecret = Secrets.generate(prefix: "whsec_") }
         let code = verified ? nil : Self.newCode()
         try await store.createContactMethod(method, codeHash: code.map { Self.hash($0, for: method.id) },
                                             codeExpiresAt: code == nil ? nil : at.addingTimeInterval(ContactMethod.codeLifetime))

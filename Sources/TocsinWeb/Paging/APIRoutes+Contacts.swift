@@ -29,7 +29,9 @@ extension APIRoutes {
             let (userID, actor) = try await owner(context, .read)
             let body = try await JSONBody.decode(ContactMethodInputJSON.self, from: request, context: context)
             let method = try await contacts.create(for: userID, body.input, verified: body.verified ?? false, by: actor)
-            return try JSONBody.response(ContactMethodJSON(method, codeSent: !method.isVerified && delivers), status: .created)
+            var answer = ContactMethodJSON(method, codeSent: !method.isVerified && delivers)
+            answer.signingSecret = method.signingSecret
+            return try JSONBody.response(answer, status: .created)
         }
         api.on(.patch, "users/:id/contact-methods/:method_id") { request, context in
             let (userID, actor) = try await owner(context, .read)
@@ -55,6 +57,14 @@ extension APIRoutes {
             return try JSONBody.response(ContactMethodJSON(try await contacts.verify(try context.id("method_id"), of: userID, code: body.code, by: actor)))
         }
 
+        api.on(.get, "incidents/:id/notifications") { _, context in
+            _ = try context.require(.read)
+            let incident = try context.id()
+            let notes = try await store.notifications(incidentID: incident)
+            let names = Dictionary(try await store.users(ids: notes.compactMap(\.userID).uniqued()).map { ($0.id, $0.name) },
+                                   uniquingKeysWith: { a, _ in a })
+            return try JSONBody.response(["data": notes.map { NotificationJSON($0, userName: $0.userID.flatMap { names[$0] }) }])
+        }
         api.on(.get, "users/:id/notification-rules") { _, context in
             let (userID, _) = try await owner(context, .read)
             return try JSONBody.response(["data": try await store.notificationRules(userID: userID).map { NotificationRuleJSON($0) }])

@@ -60,6 +60,12 @@ extension OpenAPIDocument {
             "post": operation("verifyContactMethod", "Verify a contact method with the code sent to it (five tries a code, valid 15 minutes)",
                               tag: "paging", body: "VerificationCode", ok: ref("ContactMethod")),
         ],
+        "/api/v1/incidents/{id}/notifications": [
+            "parameters": [idParam],
+            "get": operation("listIncidentNotifications", "Every notification of an incident's escalation: channel, person, status and times",
+                             tag: "paging",
+                             ok: ["type": "object", "required": ["data"], "properties": ["data": ["type": "array", "items": ref("Notification")]]]),
+        ],
         "/api/v1/users/{id}/notification-rules": [
             "parameters": [userIDParam],
             "get": operation("listNotificationRules", "A person's notification rules", tag: "paging",
@@ -90,12 +96,27 @@ extension OpenAPIDocument {
     ]
 
     static let pagingSchemas: JSONValue = [
+        "Notification": [
+            "type": "object",
+            "required": ["id", "channel", "user_id", "user_name", "status", "step", "attempts", "due_at", "sent_at", "last_error",
+                         "provider_message_id", "created_at"],
+            "properties": [
+                "id": uuid, "channel": contactTypes, "user_id": ["type": ["string", "null"], "format": "uuid"],
+                "user_name": ["type": ["string", "null"]],
+                "status": ["type": "string", "enum": ["queued", "sending", "sent", "failed", "cancelled"]],
+                "step": ["type": "integer", "description": "The escalation step that queued it (0 is the first level)"],
+                "attempts": ["type": "integer"], "due_at": dateTime, "sent_at": ["type": ["string", "null"], "format": "date-time"],
+                "last_error": ["type": ["string", "null"]], "provider_message_id": ["type": ["string", "null"]], "created_at": dateTime,
+            ],
+        ],
         "ContactMethod": [
             "type": "object", "required": ["id", "user_id", "type", "address", "label", "verified", "verified_at", "created_at", "updated_at"],
             "properties": ["id": uuid, "user_id": uuid, "type": contactTypes,
                            "address": ["type": "string", "description": "E-mail address, E.164 phone number, Slack member id, or URL (Teams workflow, ntfy topic, webhook)"],
                            "label": string, "verified": ["type": "boolean"], "verified_at": ["type": ["string", "null"], "format": "date-time"],
                            "code_sent": ["type": "boolean", "description": "In answers that may send a code: whether one went out"],
+                           "signing_secret": ["type": "string",
+                                              "description": "Only when a webhook is added, and only then: the HMAC-SHA256 key its messages are signed with"],
                            "created_at": dateTime, "updated_at": dateTime],
         ],
         "ContactMethodCreate": [

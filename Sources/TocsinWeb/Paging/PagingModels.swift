@@ -96,12 +96,15 @@ struct ContactMethodJSON: Encodable {
     @Nullable var verifiedAt: Date?
     /// Only in answers that may have sent a code: whether one went out.
     var codeSent: Bool?
+    /// Only when a webhook is added: the key its messages are signed with. Not shown again.
+    var signingSecret: String?
     var createdAt: Date
     var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, type, address, label, verified
         case userID = "user_id", verifiedAt = "verified_at", codeSent = "code_sent", createdAt = "created_at", updatedAt = "updated_at"
+        case signingSecret = "signing_secret"
     }
 
     init(_ method: ContactMethod, codeSent: Bool? = nil) {
@@ -158,5 +161,50 @@ struct NotificationRuleInputJSON: Decodable {
     enum CodingKeys: String, CodingKey {
         case urgency
         case contactMethodID = "contact_method_id", delayMinutes = "delay_minutes"
+    }
+}
+
+/// One notification of an incident, for `GET /api/v1/incidents/{id}/notifications`. Addresses are not shown: the
+/// incident's readers learn who was paged and how, not their phone numbers.
+struct NotificationJSON: Encodable {
+    var id: String
+    var channel: String
+    var userID: String?
+    var userName: String?
+    var status: String
+    var step: Int
+    var attempts: Int
+    var dueAt: Date
+    var sentAt: Date?
+    var lastError: String?
+    var providerMessageID: String?
+    var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, channel, status, step, attempts
+        case userID = "user_id", userName = "user_name", dueAt = "due_at", sentAt = "sent_at", lastError = "last_error"
+        case providerMessageID = "provider_message_id", createdAt = "created_at"
+    }
+
+    init(_ n: NotificationRecord, userName: String?) {
+        (id, channel, userID, self.userName, status) = (n.id.db, n.channel.rawValue, n.userID?.db, userName, n.status.rawValue)
+        (step, attempts, dueAt, sentAt, lastError) = (n.step, n.attempts, n.dueAt, n.sentAt, n.lastError)
+        (providerMessageID, createdAt) = (n.providerMessageID, n.createdAt)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(channel, forKey: .channel)
+        try c.encode(userID, forKey: .userID)
+        try c.encode(userName, forKey: .userName)
+        try c.encode(status, forKey: .status)
+        try c.encode(step, forKey: .step)
+        try c.encode(attempts, forKey: .attempts)
+        try c.encode(dueAt, forKey: .dueAt)
+        try c.encode(sentAt, forKey: .sentAt)
+        try c.encode(lastError, forKey: .lastError)
+        try c.encode(providerMessageID, forKey: .providerMessageID)
+        try c.encode(createdAt, forKey: .createdAt)
     }
 }

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Where a notification stands. `queued` waits for its due time; `sending` is claimed by a sender; the rest are final.
+public enum NotificationStatus: String, Sendable, CaseIterable, Codable {
+    case queued, sending, sent, failed, cancelled
+}
+
+/// One message of the outbox, as stored.
+public struct NotificationRecord: Sendable, Equatable, Identifiable {
+    public var id: UUID
+    public var incidentID: UUID
+    public var userID: UUID?
+    public var contactMethodID: UUID?
+    public var channel: ContactMethod.Kind
+    public var address: String
+    public var step: Int
+    public var status: NotificationStatus
+    public var dueAt: Date
+    public var attempts: Int
+    public var providerMessageID: String?
+    public var lastError: String?
+    public var createdAt: Date
+    public var sentAt: Date?
+
+    public init(id: UUID, incidentID: UUID, userID: UUID?, contactMethodID: UUID?, channel: ContactMethod.Kind, address: String, step: Int,
+                status: NotificationStatus, dueAt: Date, attempts: Int, providerMessageID: String?, lastError: String?, createdAt: Date, sentAt: Date?) {
+        self.id = id
+        self.incidentID = incidentID
+        self.userID = userID
+        self.contactMethodID = contactMethodID
+        self.channel = channel
+        self.address = address
+        self.step = step
+        self.status = status
+        self.dueAt = dueAt
+        self.attempts = attempts
+        self.providerMessageID = providerMessageID
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+    }
+}
+
+/// What one fired step pages: the people reached (with names for the timeline), and who could not be.
+public struct EscalationPaging: Sendable, Equatable {
+    public var paged: [(id: UUID, name: String)]
+    public var unreachable: [String]
+    public var drafts: [NotificationDraft]
+
+    public init(paged: [(id: UUID, name: String)], unreachable: [String], drafts: [NotificationDraft]) {
+        self.paged = paged
+        self.unreachable = unreachable
+        self.drafts = drafts
+    }
+
+    public static func == (a: EscalationPaging, b: EscalationPaging) -> Bool {
+        a.paged.map(\.id) == b.paged.map(\.id) && a.paged.map(\.name) == b.paged.map(\.name) && a.unreachable == b.unreachable && a.drafts == b.drafts
+    }
+}
+
+/// How a step's write went.
+public enum EscalationStepResult: Sendable, Equatable {
+    /// The step is recorded and its notifications queued.
+    case fired
+    /// The incident is no longer triggered: escalation stopped instead.
+    case stopped(IncidentStatus)
+    /// Another pass (another instance) fired or stopped it first: nothing was written.
+    case superseded
+}
+
+/// A notification a sender holds: only its holder, by `claim`, may record the outcome.
+public struct ClaimedNotification: Sendable, Equatable {
+    public var notification: NotificationRecord
+    public var claim: UUID
+    public var incidentNumber: Int
+    public var incidentTitle: String
+    /// As it stood when the notification was claimed: a page for an incident no longer triggered is not sent.
+    public var incidentStatus: IncidentStatus
+    public var userName: String?
+    /// A webhook method's signing key.
+    public var signingSecret: String?
+
+    public init(notification: NotificationRecord, claim: UUID, incidentNumber: Int, incidentTitle: String, incidentStatus: IncidentStatus,
+                userName: String?, signingSecret: String? = nil) {
+        self.signingSecret = signingSecret
+        self.incidentStatus = incidentStatus
+        self.notification = notification
+        self.claim = claim
+        self.incidentNumber = incidentNumber
+        self.incidentTitle = incidentTitle
+        self.userName = userName
+    }
+}
+
+/// What became of one send.
+public enum DeliveryOutcome: Sendable, Equatable {
+    case sent(providerMessageID: String?)
+    /// A transient failure: queued again at `retryAt`.
+    case retry(reason: String, retryAt: Date)
+    case failed(reason: String)
+    /// Not sent because it no longer matters (the incident was acknowledged or resolved).
+    case cancelled(reason: String)
+}
+
+/// Escalations as data: their timers live in the database, so a restart resumes them and several instances share
+/// them; and the notification outbox, written in the same transaction as the step that decided it.
+public protocol EscalationRepository: Sendable {
+    /// Starts escalation for incidents opened since the last call on services with a policy (snapshotting the
+    /// policy), at most `limit` incidents a call. Several instances may call it at once: each incident starts once.
+    func startEscalations(now: Date, limit: Int) async throws -> [Escalation]
+    func escalation(incidentID: UUID) async throws -> Escalation?
+    /// Active escalations due at `now`, earliest first.
+    func dueEscalations(now: Date, limit: Int) async throws -> [Escalation]
+    /// Records a fired step (or stops escalation when the incident is no longer triggered) and queues its
+    /// notifications, only if the escalation is still at `step.step`.
+    func applyEscalationStep(_ step: EscalationStep, paging: EscalationPaging, now: Date) async throws -> EscalationStepResult
+
+    /// Claims due notifications of a channel for `lease`; a claim past its lease may be taken again.
+    func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval) async throws -> [ClaimedNotification]
+    /// Records the outcome; false when the claim was lost (its lease ran out and another sender took it).
+    func finishNotification(id: UUID, claim: UUID, outcome: DeliveryOutcome, now: Date) async throws -> Bool
+    /// An incident's notifications, oldest first.
+    func notifications(incidentID: UUID) async throws -> [NotificationRecord]
+}

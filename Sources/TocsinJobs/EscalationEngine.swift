@@ -1,0 +1,185 @@
+import Foundation
+import Logging
+import TocsinCore
+import TocsinUseCases
+
+/// Starts escalation for new incidents and fires each due step: load (who the level names, who is on call, their
+/// rules and methods) → plan (`EscalationStep`, `NotificationDraft.plan` in the core) → apply (one transaction that
+/// records the step and queues its notifications, only if no other pass got there first). The timers are rows, so a
+/// restart picks up where the last run stopped and a step that fell due during downtime fires on start.
+public struct EscalationEngine: Sendable {
+    public static let runEvery: Duration = .seconds(1)
+    /// Bounds on one pass; what is left waits for the next (a second later), and the pass says so.
+    static let startsPerPass = 500
+    static let stepsPerPass = 500
+
+    let store: any TocsinStore
+    let logger: Logger
+
+    public init(store: any TocsinStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    public struct Pass: Sendable, Equatable {
+        public var started = 0
+        public var fired = 0
+        public var stopped = 0
+        public var exhausted = 0
+        /// Steps another instance took first.
+        public var superseded = 0
+
+        public init(started: Int = 0, fired: Int = 0, stopped: Int = 0, exhausted: Int = 0, superseded: Int = 0) {
+            (self.started, self.fired, self.stopped, self.exhausted, self.superseded) = (started, fired, stopped, exhausted, superseded)
+        }
+    }
+
+    /// One pass at `now`.
+    @discardableResult
+    public func run(now: Date) async throws -> Pass {
+        var pass = Pass()
+        pass.started = try await store.startEscalations(now: now, limit: Self.startsPerPass).count
+        let due = try await store.dueEscalations(now: now, limit: Self.stepsPerPass)
+        for escalation in due {
+            guard let step = EscalationStep.firing(escalation, at: now) else { continue }
+            let paging = try await page(step, at: now)
+            switch try await store.applyEscalationStep(step, paging: paging, now: now) {
+            case .fired:
+                if step.page == nil {
+                    pass.exhausted += 1
+                    logger.warning("escalation ran out unacknowledged", metadata: ["incident_id": "\(escalation.incidentID.db)",
+                                                                                    "policy": "\(escalation.policy.name)"])
+                } else {
+                    pass.fired += 1
+                }
+            case .stopped: pass.stopped += 1
+            case .superseded: pass.superseded += 1
+            }
+        }
+        if due.count == Self.stepsPerPass {
+            logger.warning("more escalation steps are due than one pass fires; the rest follow in the next pass", metadata: ["due": "\(due.count)"])
+        }
+        return pass
+    }
+
+    /// Whom the step's level reaches at `now`, and each person's notifications by their own rules.
+    func page(_ step: EscalationStep, at now: Date) async throws -> EscalationPaging {
+        guard let page = step.page else { return EscalationPaging(paged: [], unreachable: [], drafts: []) }
+        var people: [UUID] = []
+        let scheduleIDs = page.level.targets.filter { $0.kind == .schedule }.map(\.id)
+        let schedules = scheduleIDs.isEmpty ? [] : try await store.schedules(ids: scheduleIDs)
+        let onCall = schedules.isEmpty ? [] : try await OnCallQueries(store: store).at(now, schedules)
+        for target in page.level.targets {
+            switch target.kind {
+            case .user:
+                people.append(target.id)
+            case .schedule:
+                people += onCall.filter { $0.schedule.id == target.id }.map(\.userID)
+            case .team:
+                if let team = try await store.team(id: target.id) {
+                    people += EscalationStep.members(of: team, mode: target.teamMode ?? .all, turn: step.escalation.turn)
+                }
+            }
+        }
+        people = people.uniqued()
+        let users = Dictionary(try await store.users(ids: people).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var paged: [(id: UUID, name: String)] = []
+        var unreachable: [String] = []
+        var drafts: [NotificationDraft] = []
+        for id in people {
+            guard let user = users[id] else { continue }
+            let planned = NotificationDraft.plan(for: id, rules: try await store.notificationRules(userID: id),
+                                                 methods: try await store.contactMethods(userID: id), urgency: .high, at: now)
+            if planned.isEmpty { unreachable.append(user.name) } else { paged.append((id, user.name)) }
+            drafts += planned
+        }
+        return EscalationPaging(paged: paged, unreachable: unreachable, drafts: drafts)
+    }
+}
+
+extension EscalationEngine: PeriodicJob {
+    public var name: String { "escalations" }
+    public var interval: Duration { Self.runEvery }
+    public func runOnce(now: Date) async throws { try await run(now: now) }
+}
+
+/// Sends what the outbox holds, each channel on its own: claims due notifications (a lease, so a sender that dies
+/// does not hold them for ever), drops pages for incidents no longer triggered, sends, and records the outcome.
+/// Transient failures are retried with growing waits up to `maximumAttempts`; permanent ones fail at once.
+public struct NotificationDispatcher: Sendable {
+    public static let lease: TimeInterval = 60
+    public static let maximumAttempts = 5
+    /// Waits before the 2nd, 3rd, … attempt.
+    static let backoff: [TimeInterval] = [5, 30, 120, 600]
+
+    let store: any TocsinStore
+    let channel: any NotificationChannel
+    let publicURL: String
+    let logger: Logger
+
+    public init(store: any TocsinStore, channel: any NotificationChannel, publicURL: String, logger: Logger) {
+        self.store = store
+        self.channel = channel
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.logger = logger
+    }
+
+    /// One pass at `now`: returns how many notifications it finished.
+    @discardableResult
+    public func run(now: Date) async throws -> Int {
+        let claimed = try await store.claimNotifications(channel: channel.kind, now: now, limit: max(1, channel.concurrency) * 4, lease: Self.lease)
+        guard !claimed.isEmpty else { return 0 }
+        // At most `concurrency` sends at once, each recorded as soon as it is answered.
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            var finished = 0
+            var next = claimed.makeIterator()
+            for _ in 0..<max(1, channel.concurrency) {
+                guard let item = next.next() else { break }
+                group.addTask { try await deliver(item, now: now) }
+            }
+            while let done = try await group.next() {
+                if done { finished += 1 }
+                if let item = next.next() { group.addTask { try await deliver(item, now: now) } }
+            }
+            return finished
+        }
+    }
+
+    private func deliver(_ item: ClaimedNotification, now: Date) async throws -> Bool {
+        let outcome: DeliveryOutcome
+        if item.incidentStatus != .triggered {
+            // A page made stale by an acknowledgement or resolution is not sent.
+            outcome = .cancelled(reason: "the incident was \(item.incidentStatus.rawValue) before it was due")
+        } else {
+            let message = OutgoingMessage(notification: item.notification, incidentNumber: item.incidentNumber, incidentTitle: item.incidentTitle,
+                                          recipientName: item.userName, incidentURL: "\(publicURL)/incidents/\(item.notification.incidentID.db)",
+                                          signingSecret: item.signingSecret)
+            switch await channel.send(message) {
+            case .sent(let id):
+                outcome = .sent(providerMessageID: id)
+            case .permanent(let reason):
+                outcome = .failed(reason: reason)
+            case .transient(let reason):
+                let attempts = item.notification.attempts
+                if attempts >= Self.maximumAttempts {
+                    outcome = .failed(reason: "\(reason) (gave up after \(attempts) attempts)")
+                } else {
+                    let wait = Self.backoff[min(max(attempts - 1, 0), Self.backoff.count - 1)]
+                    outcome = .retry(reason: reason, retryAt: now.addingTimeInterval(wait))
+                }
+            }
+        }
+        let recorded = try await store.finishNotification(id: item.notification.id, claim: item.claim, outcome: outcome, now: now)
+        if !recorded {
+            logger.warning("a notification's claim ran out before its outcome was recorded",
+                           metadata: ["notification_id": "\(item.notification.id.db)", "channel": "\(channel.kind.rawValue)"])
+        }
+        return recorded
+    }
+}
+
+extension NotificationDispatcher: PeriodicJob {
+    public var name: String { "notifications: \(channel.kind.rawValue)" }
+    public var interval: Duration { .seconds(1) }
+    public func runOnce(now: Date) async throws { try await run(now: now) }
+}

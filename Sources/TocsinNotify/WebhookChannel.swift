@@ -1,0 +1,89 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import TocsinCore
+
+/// Generic webhooks: a JSON page POSTed to the method's URL, signed so the receiver can tell it came from this
+/// Tocsin and is fresh.
+///
+///     X-Tocsin-Signature: t=1800000000,v1=<hex HMAC-SHA256(signing secret, "1800000000." + body)>
+///     X-Tocsin-Delivery: <notification id>     (the same on every retry: a receiver ignores one it has seen)
+///
+/// A receiver recomputes the HMAC over the timestamp, a dot and the raw body, compares in constant time, and refuses
+/// a timestamp more than five minutes old (replay protection). 2xx is sent; 408, 429, 5xx and network errors are
+/// retried; any other answer fails the message.
+public struct WebhookChannel: NotificationChannel {
+    public let kind: ContactMethod.Kind = .webhook
+    public let concurrency: Int
+    let client: HTTPClient
+    let timeout: TimeAmount
+    let now: @Sendable () -> Date
+
+    public init(client: HTTPClient = .shared, concurrency: Int = 8, timeout: TimeAmount = .seconds(10), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.client = client
+        self.concurrency = concurrency
+        self.timeout = timeout
+        self.now = now
+    }
+
+    /// The body, keys in a fixed order so a receiver can log and compare it byte for byte.
+    public static func body(_ message: OutgoingMessage, sentAt: Date) -> String {
+        let n = message.notification
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("event"); w.string("incident.page")
+        w.key("incident")
+        w.beginObject()
+        w.key("id"); w.string(n.incidentID.db)
+        w.key("number"); w.integer(message.incidentNumber)
+        w.key("title"); w.string(message.incidentTitle)
+        w.key("url"); w.string(message.incidentURL)
+        w.endObject()
+        w.key("notification_id"); w.string(n.id.db)
+        w.key("recipient")
+        w.beginObject()
+        w.key("name"); w.string(message.recipientName)
+        w.key("user_id"); w.string(n.userID?.db)
+        w.endObject()
+        w.key("sent_at"); w.date(sentAt)
+        w.key("summary"); w.string(message.subject)
+        w.endObject()
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    /// `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>`.
+    public static func signature(secret: String, timestamp: Int, body: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    public func send(_ message: OutgoingMessage) async -> ChannelResult {
+        guard let secret = message.signingSecret else { return .permanent("the webhook has no signing key; add it again") }
+        let sentAt = now()
+        let body = Self.body(message, sentAt: sentAt)
+        var request = HTTPClientRequest(url: message.notification.address)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Tocsin")
+        request.headers.add(name: "X-Tocsin-Delivery", value: message.notification.id.db)
+        request.headers.add(name: "X-Tocsin-Signature", value: Self.signature(secret: secret, timestamp: Int(sentAt.timeIntervalSince1970), body: body))
+        request.body = .bytes(ByteBuffer(string: body))
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            // Read (at most a little of) the answer so the connection can be reused; its content is not needed.
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            return Self.result(status: Int(response.status.code))
+        } catch {
+            return .transient("could not reach the webhook: \(error)")
+        }
+    }
+
+    static func result(status: Int) -> ChannelResult {
+        switch status {
+        case 200..<300: return .sent(providerMessageID: nil)
+        case 408, 429, 500..<600: return .transient("the webhook answered \(status)")
+        default: return .permanent("the webhook answered \(status)")
+        }
+    }
+}

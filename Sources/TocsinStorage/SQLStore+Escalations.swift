@@ -1,0 +1,263 @@
+import Foundation
+import TocsinCore
+
+extension SQLStore: EscalationRepository {
+    /// The policy as an escalation keeps it.
+    private struct PolicySnapshot: Codable {
+        var id: UUID
+        var name: String
+        var teamID: UUID
+        var repeatCount: Int
+        var levels: [LevelRecord]
+    }
+
+    static let discoveryCursor = "escalation_discovery"
+
+    public func startEscalations(now: Date, limit: Int) async throws -> [Escalation] {
+        try await database.write { db in
+            // The cursor row is locked (PostgreSQL) or the writer held (SQLite) until commit: another instance waits
+            // here and then finds nothing new. Incident numbers are taken under the ingestion counter's lock, so an
+            // incident numbered past the cursor never commits after one numbered further on.
+            let lock: SQL = db.kind == .postgres ? " FOR UPDATE" : ""
+            guard let cursor = try await db.raw("SELECT value FROM counters WHERE name = \(bind: Self.discoveryCursor)" + lock)
+                .first(decodingColumn: "value", as: Int.self) else { return [] }
+            let incidents = try await db.raw("""
+                SELECT id, number, status FROM incidents WHERE number > \(bind: cursor) ORDER BY number LIMIT \(bind: max(1, limit))
+                """).all()
+            guard let last = try incidents.last?.decode(column: "number", as: Int.self) else { return [] }
+            let triggered = try incidents.filter { try $0.decode(column: "status", as: String.self) == IncidentStatus.triggered.rawValue }
+                .map { try $0.id("id") }
+            var policyOf: [UUID: UUID] = [:]
+            if !triggered.isEmpty {
+                // An incident on several services escalates by the first of them (by id) that has a policy.
+                for row in try await db.raw("""
+                    SELECT x.incident_id, s.escalation_policy_id FROM incident_services x JOIN services s ON s.id = x.service_id
+                    WHERE x.incident_id IN (\(binds: triggered.map(\.db))) AND s.escalation_policy_id IS NOT NULL ORDER BY s.id
+                    """).all() {
+                    let incident = try row.id("incident_id")
+                    if policyOf[incident] == nil { policyOf[incident] = try row.id("escalation_policy_id") }
+                }
+            }
+            var policies: [UUID: EscalationPolicy] = [:]
+            let policyIDs = Array(Set(policyOf.values))
+            if !policyIDs.isEmpty {
+                for row in try await db.raw("SELECT * FROM escalation_policies WHERE id IN (\(binds: policyIDs.map(\.db)))").all() {
+                    let policy = try Self.policy(from: row)
+                    policies[policy.id] = policy
+                }
+            }
+            var started: [Escalation] = []
+            var events: [(incidentID: UUID, draft: IncidentEventDraft)] = []
+            for incident in triggered {
+                guard let policy = policyOf[incident].flatMap({ policies[$0] }) else { continue }
+                let turn = try await db.raw("""
+                    INSERT INTO counters (name, value) VALUES (\(bind: "escalation_turn:" + policy.id.db), 0)
+                    ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value
+                    """).first(decodingColumn: "value", as: Int.self) ?? 0
+                let escalation = Escalation(incidentID: incident, policy: policy, dueAt: now, turn: turn, startedAt: now)
+                try await db.raw("""
+                    INSERT INTO incident_escalations (incident_id, policy_id, policy, step, due_at, state, turn, started_at, updated_at)
+                    VALUES (\(bind: incident.db), \(bind: policy.id.db), \(bind: try Self.snapshotText(policy)), 0, \(bind: now),
+                            \(bind: Escalation.State.active.rawValue), \(bind: turn), \(bind: now), \(bind: now))
+                    """).run()
+                events.append((incident, IncidentEventDraft(kind: .escalationStarted, at: now, actor: .system,
+                                                            payload: ["policy": .string(policy.name), "policy_id": .string(policy.id.db)])))
+                started.append(escalation)
+            }
+            for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+            try await db.raw("UPDATE counters SET value = \(bind: last) WHERE name = \(bind: Self.discoveryCursor)").run()
+            return started
+        }
+    }
+
+    public func escalation(incidentID: UUID) async throws -> Escalation? {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM incident_escalations WHERE incident_id = \(bind: incidentID.db)").first().map(Self.escalation(from:))
+        }
+    }
+
+    public func dueEscalations(now: Date, limit: Int) async throws -> [Escalation] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT * FROM incident_escalations WHERE state = \(bind: Escalation.State.active.rawValue) AND due_at <= \(bind: now)
+                ORDER BY due_at, incident_id LIMIT \(bind: max(1, limit))
+                """).all().map(Self.escalation(from:))
+        }
+    }
+
+    public func applyEscalationStep(_ step: EscalationStep, paging: EscalationPaging, now: Date) async throws -> EscalationStepResult {
+        let incidentID = step.escalation.incidentID
+        return try await database.write { db in
+            guard let state = try await Self.incidentState(incidentID, db) else { return .superseded }
+            // Only the pass that finds the escalation where it read it writes anything: a fencing check that makes
+            // each step fire once however many instances run the engine.
+            func advance(to next: Escalation) async throws -> Bool {
+                try await db.raw("""
+                    UPDATE incident_escalations SET step = \(bind: next.step), due_at = \(bind: next.dueAt), state = \(bind: next.state.rawValue),
+                        updated_at = \(bind: now)
+                    WHERE incident_id = \(bind: incidentID.db) AND step = \(bind: step.escalation.step) AND state = \(bind: Escalation.State.active.rawValue)
+                    RETURNING incident_id
+                    """).first() != nil
+            }
+            guard state.status == .triggered else {
+                var stopped = step.escalation
+                stopped.state = .stopped
+                stopped.dueAt = nil
+                guard try await advance(to: stopped) else { return .superseded }
+                for insert in Self.eventInserts([(incidentID, IncidentEventDraft(kind: .escalationStopped, at: now, actor: .system,
+                                                                                 payload: ["status": .string(state.status.rawValue)]))]) {
+                    try await db.raw(insert).run()
+                }
+                return .stopped(state.status)
+            }
+            guard try await advance(to: step.next) else { return .superseded }
+            var events: [(incidentID: UUID, draft: IncidentEventDraft)] = []
+            if let page = step.page {
+                var payload: [String: JSONValue] = [
+                    "level": .string(String(page.levelIndex)), "round": .string(String(page.round)),
+                    "paged": .string(paging.paged.isEmpty ? "nobody" : paging.paged.map(\.name).joined(separator: ", ")),
+                ]
+                if !paging.unreachable.isEmpty { payload["unreachable"] = .string(paging.unreachable.joined(separator: ", ")) }
+                events.append((incidentID, IncidentEventDraft(kind: .escalated, at: now, actor: .system, payload: payload)))
+                let names = Dictionary(paging.paged.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+                for draft in paging.drafts {
+                    let key = "\(incidentID.db):\(step.escalation.step):\(draft.contactMethod.id.db):\(draft.delayMinutes)"
+                    try await db.raw("""
+                        INSERT INTO notifications (id, incident_id, user_id, contact_method_id, channel, address, step, dedupe_key, status, due_at,
+                                                   created_at, updated_at)
+                        VALUES (\(bind: UUID.timeOrdered(at: now).db), \(bind: incidentID.db), \(bind: draft.userID.db), \(bind: draft.contactMethod.id.db),
+                                \(bind: draft.contactMethod.kind.rawValue), \(bind: draft.contactMethod.address), \(bind: step.escalation.step), \(bind: key),
+                                \(bind: NotificationStatus.queued.rawValue), \(bind: draft.dueAt), \(bind: now), \(bind: now))
+                        ON CONFLICT (dedupe_key) DO NOTHING
+                        """).run()
+                    events.append((incidentID, IncidentEventDraft(kind: .notificationQueued, at: now, actor: .system, payload: [
+                        "channel": .string(draft.contactMethod.kind.rawValue), "user": .string(names[draft.userID] ?? "?"),
+                        "due_in_minutes": .string(String(draft.delayMinutes)),
+                    ])))
+                }
+            } else {
+                events.append((incidentID, IncidentEventDraft(kind: .escalationExhausted, at: now, actor: .system,
+                                                              payload: ["policy": .string(step.escalation.policy.name)])))
+            }
+            for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+            return .fired
+        }
+    }
+
+    // MARK: The outbox
+
+    public func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval) async throws -> [ClaimedNotification] {
+        try await database.write { db in
+            // Due and waiting, or claimed by a sender whose lease ran out. On PostgreSQL rows another sender is
+            // claiming right now are skipped rather than waited for.
+            let skip: SQL = db.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+            let rows = try await db.raw("""
+                SELECT id FROM notifications
+                WHERE channel = \(bind: channel.rawValue) AND due_at <= \(bind: now)
+                  AND (status = \(bind: NotificationStatus.queued.rawValue)
+                       OR (status = \(bind: NotificationStatus.sending.rawValue) AND claimed_until <= \(bind: now)))
+                ORDER BY due_at, id LIMIT \(bind: max(1, limit))
+                """ + skip).all(decodingColumn: "id", as: String.self)
+            guard !rows.isEmpty else { return [] }
+            let claim = UUID()
+            try await db.raw("""
+                UPDATE notifications SET status = \(bind: NotificationStatus.sending.rawValue), claim = \(bind: claim.db),
+                    claimed_until = \(bind: now.addingTimeInterval(lease)), attempts = attempts + 1, updated_at = \(bind: now)
+                WHERE id IN (\(binds: rows))
+                """).run()
+            return try await db.raw("""
+                SELECT n.*, i.number AS incident_number, i.title AS incident_title, i.status AS incident_status, u.name AS user_name,
+                    c.signing_secret AS signing_secret
+                FROM notifications n JOIN incidents i ON i.id = n.incident_id LEFT JOIN users u ON u.id = n.user_id
+                    LEFT JOIN contact_methods c ON c.id = n.contact_method_id
+                WHERE n.claim = \(bind: claim.db) ORDER BY n.due_at, n.id
+                """).all().map { row in
+                ClaimedNotification(notification: try Self.notification(from: row), claim: claim,
+                                    incidentNumber: try row.decode(column: "incident_number", as: Int.self),
+                                    incidentTitle: try row.decode(column: "incident_title", as: String.self),
+                                    incidentStatus: IncidentStatus(rawValue: try row.decode(column: "incident_status", as: String.self)) ?? .triggered,
+                                    userName: try row.decode(column: "user_name", as: String?.self),
+                                    signingSecret: try row.decode(column: "signing_secret", as: String?.self))
+            }
+        }
+    }
+
+    public func finishNotification(id: UUID, claim: UUID, outcome: DeliveryOutcome, now: Date) async throws -> Bool {
+        try await database.write { db in
+            let status: NotificationStatus
+            var dueAt: Date?
+            var providerID: String?
+            var error: String?
+            var event: (IncidentEventKind, String?)
+            switch outcome {
+            case .sent(let provider):
+                (status, providerID, event) = (.sent, provider, (.notificationSent, nil))
+            case .retry(let reason, let at):
+                (status, dueAt, error, event) = (.queued, at, reason, (.notificationFailed, reason + "; trying again"))
+            case .failed(let reason):
+                (status, error, event) = (.failed, reason, (.notificationFailed, reason))
+            case .cancelled(let reason):
+                (status, error, event) = (.cancelled, reason, (.notificationCancelled, reason))
+            }
+            guard let row = try await db.raw("""
+                UPDATE notifications SET status = \(bind: status.rawValue), claim = NULL, claimed_until = NULL,
+                    due_at = COALESCE(\(bind: dueAt), due_at), provider_message_id = COALESCE(\(bind: providerID), provider_message_id),
+                    last_error = \(bind: error), updated_at = \(bind: now),
+                    sent_at = \(bind: status == .sent ? now : nil)
+                WHERE id = \(bind: id.db) AND claim = \(bind: claim.db) AND status = \(bind: NotificationStatus.sending.rawValue)
+                RETURNING incident_id, channel, user_id
+                """).first() else { return false }
+            let user = try row.optionalID("user_id")
+            let name = try await user.asyncMap { try await db.raw("SELECT name FROM users WHERE id = \(bind: $0.db)").first(decodingColumn: "name", as: String.self) } ?? nil
+            var payload: [String: JSONValue] = ["channel": .string(try row.decode(column: "channel", as: String.self)), "user": .string(name ?? "a removed user"),
+                                                "notification_id": .string(id.db)]
+            if let reason = event.1 { payload["reason"] = .string(reason) }
+            for insert in Self.eventInserts([(try row.id("incident_id"), IncidentEventDraft(kind: event.0, at: now, actor: .system, payload: payload))]) {
+                try await db.raw(insert).run()
+            }
+            return true
+        }
+    }
+
+    public func notifications(incidentID: UUID) async throws -> [NotificationRecord] {
+        try await database.read { db in
+            guard try await db.count("SELECT COUNT(*) AS n FROM incidents WHERE id = \(bind: incidentID.db)") == 1 else {
+                throw DomainError.notFound("incident \(incidentID.db) not found")
+            }
+            return try await db.raw("SELECT * FROM notifications WHERE incident_id = \(bind: incidentID.db) ORDER BY created_at, due_at, id").all()
+                .map(Self.notification(from:))
+        }
+    }
+
+    private static func snapshotText(_ policy: EscalationPolicy) throws -> String {
+        try json(PolicySnapshot(id: policy.id, name: policy.name, teamID: policy.teamID, repeatCount: policy.repeatCount,
+                                levels: policy.levels.map(LevelRecord.init)))
+    }
+
+    static func escalation(from row: Row) throws -> Escalation {
+        let snapshot = try decodeJSON(PolicySnapshot.self, row, "policy")
+        let startedAt = try row.decode(column: "started_at", as: Date.self)
+        let policy = EscalationPolicy(id: snapshot.id, name: snapshot.name, teamID: snapshot.teamID, repeatCount: snapshot.repeatCount,
+                                      levels: try snapshot.levels.map { try $0.level() }, createdAt: startedAt, updatedAt: startedAt)
+        return Escalation(incidentID: try row.id("incident_id"), policy: policy, step: try row.decode(column: "step", as: Int.self),
+                          dueAt: try row.decode(column: "due_at", as: Date?.self),
+                          state: Escalation.State(rawValue: try row.decode(column: "state", as: String.self)) ?? .stopped,
+                          turn: try row.decode(column: "turn", as: Int.self), startedAt: startedAt)
+    }
+
+    static func notification(from row: Row) throws -> NotificationRecord {
+        let channel = try row.decode(column: "channel", as: String.self)
+        guard let kind = ContactMethod.Kind(rawValue: channel) else {
+            throw RowDecodingError(column: "channel", message: "holds an unknown channel \(channel)")
+        }
+        return NotificationRecord(
+            id: try row.id("id"), incidentID: try row.id("incident_id"), userID: try row.optionalID("user_id"),
+            contactMethodID: try row.optionalID("contact_method_id"), channel: kind, address: try row.decode(column: "address", as: String.self),
+            step: try row.decode(column: "step", as: Int.self),
+            status: NotificationStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed,
+            dueAt: try row.decode(column: "due_at", as: Date.self), attempts: try row.decode(column: "attempts", as: Int.self),
+            providerMessageID: try row.decode(column: "provider_message_id", as: String?.self),
+            lastError: try row.decode(column: "last_error", as: String?.self), createdAt: try row.decode(column: "created_at", as: Date.self),
+            sentAt: try row.decode(column: "sent_at", as: Date?.self))
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import TocsinCore
+import TocsinJobs
+import TocsinStorage
+import TocsinTestSupport
+
+/// A channel that keeps what it was given, answering as told.
+final class RecordingChannel: NotificationChannel {
+    let kind: ContactMethod.Kind
+    let concurrency = 2
+    private let state = Mutex<(sent: [OutgoingMessage], answers: [ChannelResult])>(([], []))
+
+    init(_ kind: ContactMethod.Kind, answers: [ChannelResult] = []) {
+        self.kind = kind
+        state.withLock { $0.answers = answers }
+    }
+
+    var sent: [OutgoingMessage] { state.withLock { $0.sent } }
+
+    func send(_ message: OutgoingMessage) async -> ChannelResult {
+        state.withLock { s in
+            s.sent.append(message)
+            return s.answers.isEmpty ? .sent(providerMessageID: "msg-\(s.sent.count)") : s.answers.removeFirst()
+        }
+    }
+}
+
+/// Escalation told as incidents happen, on a real database with a clock moved by hand.
+@Suite("Escalation stories")
+struct EscalationStoryTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    let logger = Logger(label: "test")
+
+    struct World {
+        let store: SQLStore
+        let pat: User
+        let sam: User
+        let service: Service
+        let policy: EscalationPolicy
+        let patMail: ContactMethod
+        let patVoice: ContactMethod
+        let samSMS: ContactMethod
+    }
+
+    /// Pat (primary, e-mail at once and voice after 3 minutes) then Sam (SMS), five minutes each.
+    func world(_ database: Database, repeatCount: Int = 0) async throws -> World {
+        let store = SQLStore(database: database)
+        let (pat, sam) = (Seed.user("pat"), Seed.user("sam"))
+        try await store.createUser(pat)
+        try await store.createUser(sam)
+        let team = Team(id: UUID(), name: "SRE", description: "", memberIDs: [pat.id, sam.id], createdAt: t0, updatedAt: t0)
+        try await store.createTeam(team)
+        func method(_ user: User, _ kind: ContactMethod.Kind, _ address: String) async throws -> ContactMethod {
+            let m = ContactMethod(id: UUID(), userID: user.id, kind: kind, address: address, verifiedAt: t0, createdAt: t0, updatedAt: t0)
+            try await store.createContactMethod(m, codeHash: nil, codeExpiresAt: nil)
+            return m
+        }
+        let patMail = try await method(pat, .email, "pat@example.com")
+        let patVoice = try await method(pat, .voice, "+4915100000001")
+        let samSMS = try await method(sam, .sms, "+4915100000002")
+        try await store.createNotificationRule(NotificationRule(id: UUID(), userID: pat.id, contactMethodID: patMail.id, urgency: .high, delayMinutes: 0, createdAt: t0))
+        try await store.createNotificationRule(NotificationRule(id: UUID(), userID: pat.id, contactMethodID: patVoice.id, urgency: .high, delayMinutes: 3, createdAt: t0))
+        let policy = EscalationPolicy(id: UUID(), name: "SRE primary", teamID: team.id, repeatCount: repeatCount, levels: [
+            EscalationLevel(delayMinutes: 5, targets: [EscalationTarget(kind: .user, id: pat.id)]),
+            EscalationLevel(delayMinutes: 5, targets: [EscalationTarget(kind: .user, id: sam.id)]),
+        ], createdAt: t0, updatedAt: t0)
+        try await store.createEscalationPolicy(policy)
+        var service = Seed.service("Checkout", team: team.id)
+        service.escalationPolicyID = policy.id
+        try await store.createService(service)
+        return World(store: store, pat: pat, sam: sam, service: service, policy: policy, patMail: patMail, patVoice: patVoice, samSMS: samSMS)
+    }
+
+    func trigger(_ w: World, _ key: String, at time: Date) async throws -> UUID {
+        let outcome = try await w.store.ingest(AlertEvent(action: .trigger, dedupKey: key, summary: "Checkout \(key) failing", source: "test",
+                                                          severity: .critical),
+                                               serviceID: w.service.id, integrationKeyID: nil, now: time)
+        return try #require(outcome.incidentID)
+    }
+
+    func kinds(_ w: World, _ incident: UUID) async throws -> [String] {
+        try await w.store.incidentTimeline(incidentID: incident, page: PageRequest(limit: 200)).items.map(\.kind.rawValue)
+    }
+
+    @Test("alert → primary paged by e-mail → five minutes, no ack → secondary paged by SMS → ack: escalation stops, the stale voice call is not made",
+          arguments: TestBackend.available)
+    func primaryThenSecondary(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await world(database)
+            let engine = EscalationEngine(store: w.store, logger: logger)
+            let (mail, voice, sms) = (RecordingChannel(.email), RecordingChannel(.voice), RecordingChannel(.sms))
+            let senders = [mail, voice, sms].map { NotificationDispatcher(store: w.store, channel: $0, publicURL: "https://tocsin.example.com/", logger: logger) }
+            func send(at time: Date) async throws { for sender in senders { try await sender.run(now: time) } }
+
+            let incident = try await trigger(w, "db-down", at: t0)
+            #expect(try await engine.run(now: t0) == EscalationEngine.Pass(started: 1, fired: 1))
+            try await send(at: t0)
+            #expect(mail.sent.map(\.notification.address) == ["pat@example.com"])
+            #expect(mail.sent.first?.incidentURL == "https://tocsin.example.com/incidents/\(incident.db)")
+            #expect(mail.sent.first?.subject.hasPrefix("[Tocsin] #1 Checkout db-down failing") == true)
+            #expect(voice.sent.isEmpty, "the voice rule waits three minutes")
+
+            // Nothing is due before five minutes; the voice call is due at three.
+            #expect(try await engine.run(now: t0.addingTimeInterval(240)) == EscalationEngine.Pass())
+            try await send(at: t0.addingTimeInterval(180))
+            #expect(voice.sent.map(\.notification.address) == ["+4915100000001"])
+
+            let five = t0.addingTimeInterval(300)
+            #expect(try await engine.run(now: five).fired == 1)
+            try await send(at: five)
+            #expect(sms.sent.map(\.notification.address) == ["+4915100000002"])
+
+            // Sam acknowledges; the next pass stops the escalation instead of running out.
+            _ = try await w.store.setIncidentStatus(id: incident, to: .acknowledged, by: w.sam.id, now: five.addingTimeInterval(60))
+            #expect(try await engine.run(now: t0.addingTimeInterval(600)).stopped == 1)
+            #expect(try await w.store.escalation(incidentID: incident)?.state == .stopped)
+            #expect(try await engine.run(now: t0.addingTimeInterval(3600)) == EscalationEngine.Pass(), "a stopped escalation stays stopped")
+
+            let timeline = try await kinds(w, incident)
+            #expect(timeline.filter { $0 == "escalated" }.count == 2)
+            #expect(timeline.filter { $0 == "notification_sent" }.count == 3)
+            #expect(timeline.last == "escalation_stopped")
+            let notes = try await w.store.notifications(incidentID: incident)
+            #expect(notes.map(\.status) == [.sent, .sent, .sent])
+            #expect(notes.allSatisfy { $0.providerMessageID != nil && $0.sentAt != nil })
+        }
+    }
+
+    @Test("a page queued for later is not sent once the incident is acknowledged", arguments: TestBackend.available)
+    func stalePage(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await world(database)
+            let engine = EscalationEngine(store: w.store, logger: logger)
+            let voice = RecordingChannel(.voice)
+            let dispatcher = NotificationDispatcher(store: w.store, channel: voice, publicURL: "https://tocsin.example.com", logger: logger)
+            let incident = try await trigger(w, "stale", at: t0)
+            try await engine.run(now: t0)
+            _ = try await w.store.setIncidentStatus(id: incident, to: .acknowledged, by: w.pat.id, now: t0.addingTimeInterval(60))
+            #expect(try await dispatcher.run(now: t0.addingTimeInterval(180)) == 1)
+            #expect(voice.sent.isEmpty)
+            let call = try #require(try await w.store.notifications(incidentID: incident).first { $0.channel == .voice })
+            #expect(call.status == .cancelled)
+            #expect(try await kinds(w, incident).contains("notification_cancelled"))
+        }
+    }
+
+    @Test("nobody acknowledges: every level, every repeat, then the escalation runs out and says so", arguments: TestBackend.available)
+    func exhausted(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await world(database, repeatCount: 1)
+            let engine = EscalationEngine(store: w.store, logger: logger)
+            let incident = try await trigger(w, "ignored", at: t0)
+            var fired = 0
+            var exhausted = 0
+            // A pass a minute for an hour: four levels fire (two, twice), five minutes apart, then it runs out once.
+            for minute in 0...60 {
+                let pass = try await engine.run(now: t0.addingTimeInterval(TimeInterval(minute * 60)))
+                fired += pass.fired
+                exhausted += pass.exhausted
+            }
+            #expect(fired == 4)
+            #expect(exhausted == 1)
+            let events = try await w.store.incidentTimeline(incidentID: incident, page: PageRequest(limit: 200)).items
+            #expect(events.filter { $0.kind == .escalated }.map { $0.at.timeIntervalSince(t0) } == [0, 300, 600, 900])
+            #expect(events.last?.kind == .escalationExhausted)
+            #expect(events.last?.at == t0.addingTimeInterval(1200))
+            #expect(try await w.store.escalation(incidentID: incident)?.state == .exhausted)
+        }
+    }
+
+    @Test("editing the policy does not change an escalation under way; deleting it does not stop one", arguments: TestBackend.available)
+    func snapshot(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await world(database)
+            let engine = EscalationEngine(store: w.store, logger: logger)
+            let incident = try await trigger(w, "snap", at: t0)
+            try await engine.run(now: t0)
+            var edited = w.policy
+            edited.levels = [EscalationLevel(delayMinutes: 60, targets: [EscalationTarget(kind: .user, id: w.pat.id)])]
+            try await w.store.updateEscalationPolicy(edited)
+            #expect(try await engine.run(now: t0.addingTimeInterval(300)).fired == 1, "the second level of the policy as it was")
+            let sms = try await w.store.notifications(incidentID: incident).filter { $0.channel == .sms }
+            #expect(sms.map(\.address) == [w.samSMS.address])
+        }
+    }
+
+    @Test("two engines on one database fire each step once", arguments: TestBackend.available)
+    func twoEngines(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await world(database)
+            let other = SQLStore(database: database)
+            let (a, b) = (EscalationEngine(store: w.store, logger: logger), EscalationEngine(store: other, logger: logger))
+            var incidents: [UUID] = []
+            for n in 0..<20 { incidents.append(try await trigger(w, "many-\(n)", at: t0)) }
+            async let first = a.run(now: t0)
+            async let second = b.run(now: t0)
+            let (p, q) = try await (first, second)
+            #expect(p.started + q.started == 20)
+            #expect(p.fired + q.fired == 20)
+            async let third = a.run(now: t0.addingTimeInterval(300))
+            async let fourth = b.run(now: t0.addingTimeInterval(300))
+            let (r, s) = try await (third, fourth)
+            #expect(r.fired + s.fired == 20)
+            for incident in incidents {
+                let notes = try await w.store.notifications(incidentID: incident)
+                #expect(notes.count == 3, "e-mail and voice for Pat, SMS for Sam: each once")
+            }
+        }
+    }
+
+    @Test("a transient failure is retried with a wait; a permanent one fails at once; a lost claim records nothing", arguments: TestBackend.available)
+    func failures(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await world(database)
+            let engine = EscalationEngine(store: w.store, logger: logger)
+            let mail = RecordingChannel(.email, answers: [.transient("503 from the relay"), .sent(providerMessageID: "m-1")])
+            let dispatcher = NotificationDispatcher(store: w.store, channel: mail, publicURL: "https://tocsin.example.com", logger: logger)
+            let incident = try await trigger(w, "flaky", at: t0)
+            try await engine.run(now: t0)
+            try await dispatcher.run(now: t0)
+            var note = try #require(try await w.store.notifications(incidentID: incident).first { $0.channel == .email })
+            #expect(note.status == .queued)
+            #expect(note.dueAt == t0.addingTimeInterval(5))
+            #expect(note.lastError == "503 from the relay")
+            #expect(try await dispatcher.run(now: t0.addingTimeInterval(4)) == 0, "not before its retry time")
+            #expect(try await dispatcher.run(now: t0.addingTimeInterval(5)) == 1)
+            note = try #require(try await w.store.notifications(incidentID: incident).first { $0.channel == .email })
+            #expect(note.status == .sent)
+            #expect(note.attempts == 2)
+            #expect(mail.sent.count == 2)
+
+            let voice = RecordingChannel(.voice, answers: [.permanent("21614: not a mobile number")])
+            try await NotificationDispatcher(store: w.store, channel: voice, publicURL: "https://tocsin.example.com", logger: logger)
+                .run(now: t0.addingTimeInterval(180))
+            let call = try #require(try await w.store.notifications(incidentID: incident).first { $0.channel == .voice })
+            #expect(call.status == .failed)
+            #expect(call.lastError == "21614: not a mobile number")
+
+            // A claim held past its lease is taken by another sender; the first one's late answer is refused.
+            let step = try await engine.run(now: t0.addingTimeInterval(300))
+            #expect(step.fired == 1)
+            let first = try await w.store.claimNotifications(channel: .sms, now: t0.addingTimeInterval(300), limit: 10, lease: 60)
+            #expect(first.count == 1)
+            #expect(try await w.store.claimNotifications(channel: .sms, now: t0.addingTimeInterval(330), limit: 10, lease: 60).isEmpty, "held")
+            let second = try await w.store.claimNotifications(channel: .sms, now: t0.addingTimeInterval(361), limit: 10, lease: 60)
+            #expect(second.count == 1)
+            let id = try #require(first.first?.notification.id)
+            #expect(try await w.store.finishNotification(id: id, claim: first[0].claim, outcome: .sent(providerMessageID: "late"), now: t0.addingTimeInterval(362)) == false)
+            #expect(try await w.store.finishNotification(id: id, claim: second[0].claim, outcome: .sent(providerMessageID: "s-1"), now: t0.addingTimeInterval(362)))
+        }
+    }
+}
