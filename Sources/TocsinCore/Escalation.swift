@@ -33,7 +33,11 @@ public struct Escalation: Sendable, Equatable {
         self.startedAt = startedAt
     }
 
-    public var stepCount: Int { policy.levels.count * (policy.repeatCount + 1) }
+    /// Levels × (repeats + 1); both are bounded when a policy is saved, and the product is checked anyway.
+    public var stepCount: Int {
+        let (product, overflow) = policy.levels.count.multipliedReportingOverflow(by: max(0, policy.repeatCount) &+ 1)
+        return overflow || product < 0 ? 0 : product
+    }
 
     /// The level a step pages, with its place (`round` 0 is the first pass).
     public func level(at step: Int) -> (round: Int, index: Int, level: EscalationLevel)? {

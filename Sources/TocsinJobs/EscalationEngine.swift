@@ -11,6 +11,7 @@ public struct EscalationEngine: Sendable {
     public static let runEvery: Duration = .seconds(1)
     /// Bounds on one pass; what is left waits for the next (a second later), and the pass says so.
     static let startsPerPass = 500
+    static let startRoundsPerPass = 20
     static let stepsPerPass = 500
 
     let store: any TocsinStore
@@ -38,7 +39,12 @@ public struct EscalationEngine: Sendable {
     @discardableResult
     public func run(now: Date) async throws -> Pass {
         var pass = Pass()
-        pass.started = try await store.startEscalations(now: now, limit: Self.startsPerPass).count
+        // New incidents first, in rounds, so a storm is taken in within the pass rather than 500 a second.
+        for _ in 0..<Self.startRoundsPerPass {
+            let started = try await store.startEscalations(now: now, limit: Self.startsPerPass).count
+            pass.started += started
+            if started < Self.startsPerPass { break }
+        }
         let due = try await store.dueEscalations(now: now, limit: Self.stepsPerPass)
         for escalation in due {
             guard let step = EscalationStep.firing(escalation, at: now) else { continue }

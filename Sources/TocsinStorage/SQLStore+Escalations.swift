@@ -21,12 +21,20 @@ extension SQLStore: EscalationRepository {
             let lock: SQL = db.kind == .postgres ? " FOR UPDATE" : ""
             guard let cursor = try await db.raw("SELECT value FROM counters WHERE name = \(bind: Self.discoveryCursor)" + lock)
                 .first(decodingColumn: "value", as: Int.self) else { return [] }
-            let incidents = try await db.raw("""
-                SELECT id, number, status FROM incidents WHERE number > \(bind: cursor) ORDER BY number LIMIT \(bind: max(1, limit))
+            // Only triggered incidents on a service with a policy are read, so a storm on services nobody is paged for
+            // costs one indexed step of the cursor, not a row each. `newest` bounds the scan: on PostgreSQL each
+            // statement sees what has committed by then, and the cursor must not pass an incident it did not see.
+            guard let newest = try await db.raw("SELECT MAX(number) AS n FROM incidents").first(decodingColumn: "n", as: Int?.self) ?? nil,
+                  newest > cursor else { return [] }
+            let rows = try await db.raw("""
+                SELECT i.id, i.number FROM incidents i
+                WHERE i.number > \(bind: cursor) AND i.number <= \(bind: newest) AND i.status = \(bind: IncidentStatus.triggered.rawValue)
+                  AND EXISTS (SELECT 1 FROM incident_services x JOIN services s ON s.id = x.service_id
+                              WHERE x.incident_id = i.id AND s.escalation_policy_id IS NOT NULL)
+                ORDER BY i.number LIMIT \(bind: max(1, limit))
                 """).all()
-            guard let last = try incidents.last?.decode(column: "number", as: Int.self) else { return [] }
-            let triggered = try incidents.filter { try $0.decode(column: "status", as: String.self) == IncidentStatus.triggered.rawValue }
-                .map { try $0.id("id") }
+            let last = rows.count == max(1, limit) ? try rows.last?.decode(column: "number", as: Int.self) ?? newest : newest
+            let triggered = try rows.map { try $0.id("id") }
             var policyOf: [UUID: UUID] = [:]
             if !triggered.isEmpty {
                 // An incident on several services escalates by the first of them (by id) that has a policy.
@@ -55,11 +63,12 @@ extension SQLStore: EscalationRepository {
                     ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value
                     """).first(decodingColumn: "value", as: Int.self) ?? 0
                 let escalation = Escalation(incidentID: incident, policy: policy, dueAt: now, turn: turn, startedAt: now)
-                try await db.raw("""
+                guard try await db.raw("""
                     INSERT INTO incident_escalations (incident_id, policy_id, policy, step, due_at, state, turn, started_at, updated_at)
                     VALUES (\(bind: incident.db), \(bind: policy.id.db), \(bind: try Self.snapshotText(policy)), 0, \(bind: now),
                             \(bind: Escalation.State.active.rawValue), \(bind: turn), \(bind: now), \(bind: now))
-                    """).run()
+                    ON CONFLICT (incident_id) DO NOTHING RETURNING incident_id
+                    """).first() != nil else { continue }
                 events.append((incident, IncidentEventDraft(kind: .escalationStarted, at: now, actor: .system,
                                                             payload: ["policy": .string(policy.name), "policy_id": .string(policy.id.db)])))
                 started.append(escalation)

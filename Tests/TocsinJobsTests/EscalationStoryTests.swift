@@ -253,3 +253,43 @@ struct EscalationStoryTests {
         }
     }
 }
+
+@Suite("Escalation in a storm")
+struct EscalationStormTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("incidents nobody is paged for do not hold up the ones that page, and one pass takes in more than one round", arguments: TestBackend.available)
+    func storm(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let pat = Seed.user("pat")
+            try await store.createUser(pat)
+            let team = Team(id: UUID(), name: "SRE", description: "", memberIDs: [pat.id], createdAt: t0, updatedAt: t0)
+            try await store.createTeam(team)
+            let policy = EscalationPolicy(id: UUID(), name: "P", teamID: team.id, repeatCount: 0,
+                                          levels: [EscalationLevel(delayMinutes: 5, targets: [EscalationTarget(kind: .user, id: pat.id)])],
+                                          createdAt: t0, updatedAt: t0)
+            try await store.createEscalationPolicy(policy)
+            let quiet = Seed.service("Batch")
+            try await store.createService(quiet)
+            var paged = Seed.service("Checkout")
+            paged.escalationPolicyID = policy.id
+            try await store.createService(paged)
+            func storm(_ service: Service, _ count: Int, _ prefix: String) async throws {
+                for chunk in stride(from: 0, to: count, by: 400) {
+                    let events = (chunk..<min(count, chunk + 400)).map { AlertEvent(action: .trigger, dedupKey: "\(prefix)-\($0)", summary: "s", severity: .error) }
+                    _ = try await store.ingest(events, serviceID: service.id, integrationKeyID: nil, now: t0)
+                }
+            }
+            try await storm(quiet, 1_200, "quiet")
+            try await storm(paged, 1_100, "loud")
+            let engine = EscalationEngine(store: store, logger: Logger(label: "test"))
+            let pass = try await engine.run(now: t0)
+            #expect(pass.started == 1_100, "all of them in one pass, though a round takes 500")
+            #expect(pass.fired == 500, "steps are bounded per pass; the rest follow")
+            #expect(try await engine.run(now: t0).fired == 500)
+            #expect(try await engine.run(now: t0).fired == 100)
+            #expect(try await engine.run(now: t0) == EscalationEngine.Pass())
+        }
+    }
+}
