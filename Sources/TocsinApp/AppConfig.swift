@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TocsinCore
+import TocsinNotify
 import TocsinStorage
 
 /// Every setting, read once (flags over environment over defaults) and passed down.
@@ -15,6 +16,9 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text
     public var bcryptCost: UInt8 = 12
+    /// E-mail for pages (`TOCSIN_SMTP_URL`, `TOCSIN_SMTP_FROM`, `TOCSIN_SMTP_CA_FILE`); nil sends no e-mail, and
+    /// e-mail pages fail saying so.
+    public var smtp: SMTPSettings?
 
     public enum LogFormat: String, Sendable, CaseIterable { case text, json }
 
@@ -37,8 +41,23 @@ public struct AppConfig: Sendable {
         if let format = environment["TOCSIN_LOG_FORMAT"], !format.isEmpty {
             if let parsed = LogFormat(rawValue: format) { config.logFormat = parsed } else { v.add("TOCSIN_LOG_FORMAT", "must be text or json") }
         }
+        do {
+            try config.configureSMTP(url: nil, from: nil, environment: environment)
+        } catch DomainError.validation(let errors) {
+            v.merge(errors)
+        }
         try v.throwIfInvalid()
         return config
+    }
+
+    /// The mail server from flags (`url`, `from`) over the environment; nothing when neither names one.
+    public mutating func configureSMTP(url: String?, from: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard let url = url ?? environment["TOCSIN_SMTP_URL"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            if from != nil { throw DomainError.invalid("--smtp-from", "needs --smtp-url (or TOCSIN_SMTP_URL)") }
+            return
+        }
+        smtp = try SMTPSettings.parse(url: url, from: from ?? environment["TOCSIN_SMTP_FROM"],
+                                      trustRootsFile: environment["TOCSIN_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     public func databaseLocation() throws -> DatabaseLocation {

@@ -45,7 +45,15 @@ public enum TocsinApplication {
         let env = makeEnvironment(config: config, database: database, logger: logger, now: now)
         let (router, routes) = TocsinRouter.build(env)
         // Paging: the escalation engine, and one sender per channel, each with its own queue.
-        let channels: [any NotificationChannel] = [WebhookChannel(now: now)]
+        var channels: [any NotificationChannel] = [WebhookChannel(now: now)]
+        if let smtp = config.smtp {
+            channels.append(SMTPChannel(settings: smtp, now: now))
+        } else {
+            channels.append(UnavailableChannel(kind: .email, reason: "e-mail is not configured on this Tocsin (TOCSIN_SMTP_URL and TOCSIN_SMTP_FROM)"))
+        }
+        for kind in [ContactMethod.Kind.sms, .voice, .slack, .teams, .push] {
+            channels.append(UnavailableChannel(kind: kind, reason: "this Tocsin cannot send \(kind.rawValue) pages yet"))
+        }
         let senders: [any PeriodicJob] = channels.map {
             NotificationDispatcher(store: env.store, channel: $0, publicURL: env.publicURL, logger: logger)
         }

@@ -56,7 +56,9 @@ public struct ContactMethod: Sendable, Equatable, Identifiable {
         switch kind {
         case .email:
             let email = text.lowercased()
-            return TextRules.isPlausibleEmail(email) ? .success(email) : refuse("is not a valid e-mail address")
+            // Nothing that could end an SMTP path or header early (<, >, quotes, brackets, separators).
+            let plain = !email.contains(where: { "<>()[],;:\"\\".contains($0) })
+            return plain && TextRules.isPlausibleEmail(email) ? .success(email) : refuse("is not a valid e-mail address")
         case .sms, .voice:
             // E.164: a plus, a country code that does not start with 0, at most 15 digits in all. People write
             // numbers with spaces, dashes, dots and brackets; those go.

@@ -91,6 +91,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("public-url"), help: "The URL people reach Tocsin at, for links (env TOCSIN_PUBLIC_URL).") var publicURL: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env TOCSIN_LOG_LEVEL).") var logLevel: String?
     @Option(name: .customLong("log-format"), help: "text or json (env TOCSIN_LOG_FORMAT).") var logFormat: String?
+    @Option(name: .customLong("smtp-url"), help: "Mail server for e-mail pages: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://… (env TOCSIN_SMTP_URL).")
+    var smtpURL: String?
+    @Option(name: .customLong("smtp-from"), help: "The address e-mail pages come from (env TOCSIN_SMTP_FROM).") var smtpFrom: String?
 
     func run() async throws {
         var config = try database.config()
@@ -100,6 +103,9 @@ struct Serve: AsyncParsableCommand {
             config.port = port
         }
         if let publicURL { config.publicURL = publicURL }
+        if smtpURL != nil || smtpFrom != nil {
+            do { try config.configureSMTP(url: smtpURL, from: smtpFrom) } catch let error as DomainError { throw ValidationError(error.description) }
+        }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level must be trace, debug, info, notice, warning or error") }
             config.logLevel = level
