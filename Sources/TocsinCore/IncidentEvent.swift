@@ -128,7 +128,7 @@ public struct IncidentEvent: Sendable, Equatable, Identifiable {
         case .severityChanged:
             return "Severity \(text("from") ?? "?") → \(text("to") ?? "?")\(by)" + (text("reason").map { ": \($0)" } ?? "")
         case .escalationStarted:
-            return "Escalation started with the policy \(text("policy") ?? "?")"
+            return (text("reason") == nil ? "Escalation started" : "Escalation started again (triggered again)") + " with the policy \(text("policy") ?? "?")"
         case .escalated:
             let level = "level \(Int(text("level") ?? "") .map { $0 + 1 } ?? 0)" + (text("round").flatMap(Int.init).map { $0 > 0 ? " (repeat \($0))" : "" } ?? "")
             return "Escalated to \(level): paging \(text("paged") ?? "nobody")" + (text("unreachable").map { "; no verified contact method for \($0)" } ?? "")

@@ -133,20 +133,23 @@ public struct NotificationDispatcher: Sendable {
     /// One pass at `now`: returns how many notifications it finished.
     @discardableResult
     public func run(now: Date) async throws -> Int {
-        let claimed = try await store.claimNotifications(channel: channel.kind, now: now, limit: max(1, channel.concurrency) * 4, lease: Self.lease)
+        // No more than can be sent at once: every claimed message starts at once, so each is answered (a channel's
+        // own timeout is well under the lease) before another sender may take it over.
+        let claimed = try await store.claimNotifications(channel: channel.kind, now: now, limit: max(1, channel.concurrency), lease: Self.lease)
         guard !claimed.isEmpty else { return 0 }
-        // At most `concurrency` sends at once, each recorded as soon as it is answered.
-        return try await withThrowingTaskGroup(of: Bool.self) { group in
+        return await withTaskGroup(of: Bool.self) { group in
+            for item in claimed {
+                group.addTask {
+                    // One message's trouble recording its outcome must not cancel the others mid-send.
+                    do { return try await deliver(item, now: now) } catch {
+                        logger.warning("could not record a notification's outcome; its claim will run out and it will be tried again",
+                                       metadata: ["notification_id": "\(item.notification.id.db)", "error": "\(error)"])
+                        return false
+                    }
+                }
+            }
             var finished = 0
-            var next = claimed.makeIterator()
-            for _ in 0..<max(1, channel.concurrency) {
-                guard let item = next.next() else { break }
-                group.addTask { try await deliver(item, now: now) }
-            }
-            while let done = try await group.next() {
-                if done { finished += 1 }
-                if let item = next.next() { group.addTask { try await deliver(item, now: now) } }
-            }
+            for await done in group where done { finished += 1 }
             return finished
         }
     }
@@ -156,6 +159,9 @@ public struct NotificationDispatcher: Sendable {
         if item.incidentStatus != .triggered {
             // A page made stale by an acknowledgement or resolution is not sent.
             outcome = .cancelled(reason: "the incident was \(item.incidentStatus.rawValue) before it was due")
+        } else if !item.methodCurrent {
+            // Pages go only to verified methods, as they are now: not to an address changed or removed since it was queued.
+            outcome = .cancelled(reason: "the contact method was changed, unverified or removed after the page was queued")
         } else {
             let message = OutgoingMessage(notification: item.notification, incidentNumber: item.incidentNumber, incidentTitle: item.incidentTitle,
                                           recipientName: item.userName, incidentURL: "\(publicURL)/incidents/\(item.notification.incidentID.db)",

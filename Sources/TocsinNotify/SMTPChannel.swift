@@ -66,6 +66,14 @@ public struct SMTPChannel: NotificationChannel {
         self.now = now
     }
 
+    /// "550 5.1.1": the reply code and, when the server gave one, its enhanced status code (RFC 3463).
+    static func codes(_ code: Int, _ text: String) -> String {
+        let first = text.split(separator: " ").first.map(String.init) ?? ""
+        let parts = first.split(separator: ".")
+        let enhanced = parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) }
+        return enhanced ? "\(code) \(first)" : "\(code)"
+    }
+
     public func send(_ message: OutgoingMessage) async -> ChannelResult {
         let mail = SMTPMessage.page(message, from: settings.from, date: now())
         do {
@@ -75,10 +83,11 @@ public struct SMTPChannel: NotificationChannel {
             return .sent(providerMessageID: answer)
         } catch let error as SMTPError {
             switch error {
+            // The reply's codes only: its text often repeats the recipient's address, and the timeline is read by many.
             case .reply(let code, let text, let step) where (500..<600).contains(code):
-                return .permanent("the mail server refused \(step): \(code) \(text)")
+                return .permanent("the mail server refused \(step): \(Self.codes(code, text))")
             case .reply(let code, let text, let step):
-                return .transient("the mail server answered \(step) with \(code) \(text)")
+                return .transient("the mail server answered \(step) with \(Self.codes(code, text))")
             case .protocolError(let reason):
                 return .transient(reason)
             case .insecure(let reason):
@@ -250,7 +259,7 @@ enum SMTPMessage {
         let headers = [
             "From: Tocsin <\(from)>",
             "To: <\(n.address)>",
-            "Subject: \(encodedHeader(message.subject))",
+            "Subject: \(encodedHeader(shortened(message.subject, to: 150)))",
             "Date: \(rfc5322(date))",
             "Message-ID: <\(n.id.db)@tocsin>",
             "X-Tocsin-Incident: \(n.incidentID.db)",
@@ -263,11 +272,28 @@ enum SMTPMessage {
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + part("text/plain", text) + "\r\n" + part("text/html", html) + "\r\n--\(boundary)--"
     }
 
-    /// A header value: as it is when it is printable ASCII, otherwise RFC 2047 base64 words. Line breaks never pass.
+    /// At most `limit` characters, the cut marked: a subject stays well inside a mail line (998 bytes).
+    static func shortened(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
+    /// A header value: as it is when it is printable ASCII, otherwise RFC 2047 base64 words of at most 45 bytes of
+    /// text each (so no word passes 75 characters), folded onto continuation lines. Line breaks never pass.
     static func encodedHeader(_ value: String) -> String {
         let flat = value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
         if flat.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) { return flat }
-        return "=?UTF-8?B?\(Data(flat.utf8).base64EncodedString())?="
+        var words: [String] = []
+        var chunk = ""
+        for character in flat {
+            // Whole characters only, so no word splits one.
+            if chunk.utf8.count + String(character).utf8.count > 45 {
+                words.append(chunk)
+                chunk = ""
+            }
+            chunk.append(character)
+        }
+        if !chunk.isEmpty { words.append(chunk) }
+        return words.map { "=?UTF-8?B?\(Data($0.utf8).base64EncodedString())?=" }.joined(separator: "\r\n ")
     }
 
     static func base64Lines(_ text: String) -> String {

@@ -44,6 +44,8 @@ extension SQLStore: ContactRepository {
                 WHERE id = \(bind: method.id.db)
                 """).run()
             if let codeHash {
+                // A new address is a new code, at most one a minute like any other.
+                try await Self.requireCodeInterval(method.id, now: method.updatedAt, db)
                 try await Self.replaceCode(method.id, codeHash, codeExpiresAt, db)
             }
         }
@@ -60,15 +62,7 @@ extension SQLStore: ContactRepository {
     public func setVerificationCode(contactMethodID: UUID, userID: UUID, codeHash: String, now: Date) async throws {
         try await database.write { db in
             try await Self.requireContactMethod(contactMethodID, of: userID, db)
-            if let expires = try await db.raw("SELECT code_expires_at FROM contact_methods WHERE id = \(bind: contactMethodID.db)")
-                .first(decodingColumn: "code_expires_at", as: Date?.self) ?? nil {
-                let issued = expires.addingTimeInterval(-ContactMethod.codeLifetime)
-                let wait = issued.addingTimeInterval(ContactMethod.codeInterval).timeIntervalSince(now)
-                if wait > 0 {
-                    throw DomainError.rateLimited("a code was sent less than a minute ago; wait for it, or try again shortly",
-                                                  retryAfterSeconds: Int(wait.rounded(.up)))
-                }
-            }
+            try await Self.requireCodeInterval(contactMethodID, now: now, db)
             try await Self.replaceCode(contactMethodID, codeHash, now.addingTimeInterval(ContactMethod.codeLifetime), db)
         }
     }
@@ -81,13 +75,17 @@ extension SQLStore: ContactRepository {
                 """).first() else { throw DomainError.notFound("contact method \(id.db) not found") }
             guard let stored = try row.decode(column: "code_hash", as: String?.self),
                   let expires = try row.decode(column: "code_expires_at", as: Date?.self) else { return .noCode }
-            let attempts = try row.decode(column: "code_attempts", as: Int.self)
-            guard attempts < ContactMethod.maximumCodeAttempts else { return .tooManyAttempts }
+            guard try row.decode(column: "code_attempts", as: Int.self) < ContactMethod.maximumCodeAttempts else { return .tooManyAttempts }
             guard expires > now else { return .expired }
+            // Each try is counted before it is judged, in one statement, so guesses sent at once cannot pass the limit.
+            guard let counted = try await db.raw("""
+                UPDATE contact_methods SET code_attempts = code_attempts + 1
+                WHERE id = \(bind: id.db) AND code_hash IS NOT NULL AND code_attempts < \(bind: ContactMethod.maximumCodeAttempts)
+                RETURNING code_attempts
+                """).first(decodingColumn: "code_attempts", as: Int.self) else { return .tooManyAttempts }
             // Both are hex digests of the same length: comparing them says nothing about the code itself.
             guard stored == codeHash else {
-                try await db.raw("UPDATE contact_methods SET code_attempts = code_attempts + 1 WHERE id = \(bind: id.db)").run()
-                return .wrongCode(attemptsLeft: ContactMethod.maximumCodeAttempts - attempts - 1)
+                return .wrongCode(attemptsLeft: max(0, ContactMethod.maximumCodeAttempts - counted))
             }
             try await db.raw("""
                 UPDATE contact_methods SET verified_at = \(bind: now), updated_at = \(bind: now), code_hash = NULL, code_expires_at = NULL,
@@ -144,6 +142,19 @@ extension SQLStore: ContactRepository {
         guard try await db.count("""
             SELECT COUNT(*) AS n FROM contact_methods WHERE id = \(bind: id.db) AND user_id = \(bind: userID.db)
             """) == 1 else { throw DomainError.notFound("contact method \(id.db) not found") }
+    }
+
+    /// Refuses a new code within `ContactMethod.codeInterval` of the last one.
+    private static func requireCodeInterval(_ id: UUID, now: Date, _ db: any DatabaseSession) async throws {
+        guard let expires = try await db.raw("SELECT code_expires_at FROM contact_methods WHERE id = \(bind: id.db)")
+            .first(decodingColumn: "code_expires_at", as: Date?.self) ?? nil else { return }
+        let issued = expires.addingTimeInterval(-ContactMethod.codeLifetime)
+        let wait = issued.addingTimeInterval(ContactMethod.codeInterval).timeIntervalSince(now)
+        if wait > 0 {
+            // Whole seconds, at least one; a clock far off cannot make the count overflow.
+            throw DomainError.rateLimited("a code was sent less than a minute ago; wait for it, or try again shortly",
+                                          retryAfterSeconds: Int(min(wait, ContactMethod.codeInterval).rounded(.up)))
+        }
     }
 
     private static func replaceCode(_ id: UUID, _ hash: String, _ expires: Date?, _ db: any DatabaseSession) async throws {

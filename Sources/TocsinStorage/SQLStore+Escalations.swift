@@ -21,20 +21,39 @@ extension SQLStore: EscalationRepository {
             let lock: SQL = db.kind == .postgres ? " FOR UPDATE" : ""
             guard let cursor = try await db.raw("SELECT value FROM counters WHERE name = \(bind: Self.discoveryCursor)" + lock)
                 .first(decodingColumn: "value", as: Int.self) else { return [] }
-            // Only triggered incidents on a service with a policy are read, so a storm on services nobody is paged for
-            // costs one indexed step of the cursor, not a row each. `newest` bounds the scan: on PostgreSQL each
-            // statement sees what has committed by then, and the cursor must not pass an incident it did not see.
-            guard let newest = try await db.raw("SELECT MAX(number) AS n FROM incidents").first(decodingColumn: "n", as: Int?.self) ?? nil,
-                  newest > cursor else { return [] }
-            let rows = try await db.raw("""
-                SELECT i.id, i.number FROM incidents i
-                WHERE i.number > \(bind: cursor) AND i.number <= \(bind: newest) AND i.status = \(bind: IncidentStatus.triggered.rawValue)
-                  AND EXISTS (SELECT 1 FROM incident_services x JOIN services s ON s.id = x.service_id
-                              WHERE x.incident_id = i.id AND s.escalation_policy_id IS NOT NULL)
-                ORDER BY i.number LIMIT \(bind: max(1, limit))
-                """).all()
-            let last = rows.count == max(1, limit) ? try rows.last?.decode(column: "number", as: Int.self) ?? newest : newest
-            let triggered = try rows.map { try $0.id("id") }
+            let hasPolicy: SQL = " " + """
+                EXISTS (SELECT 1 FROM incident_services x JOIN services s ON s.id = x.service_id
+                        WHERE x.incident_id = i.id AND s.escalation_policy_id IS NOT NULL)
+                """
+            // New incidents. Only triggered ones on a service with a policy are read, so a storm on services nobody is
+            // paged for costs one indexed step of the cursor, not a row each. `newest` bounds the scan: on PostgreSQL
+            // each statement sees what has committed by then, and the cursor must not pass an incident it did not see.
+            let newest = try await db.raw("SELECT MAX(number) AS n FROM incidents").first(decodingColumn: "n", as: Int?.self) ?? nil
+            var last = cursor
+            var triggered: [UUID] = []
+            if let newest, newest > cursor {
+                let rows = try await db.raw("""
+                    SELECT i.id, i.number FROM incidents i
+                    WHERE i.number > \(bind: cursor) AND i.number <= \(bind: newest) AND i.status = \(bind: IncidentStatus.triggered.rawValue)
+                      AND
+                    """ + hasPolicy + " ORDER BY i.number LIMIT \(bind: max(1, limit))").all()
+                last = rows.count == max(1, limit) ? try rows.last?.decode(column: "number", as: Int.self) ?? newest : newest
+                triggered = try rows.map { try $0.id("id") }
+            }
+            // Incidents triggered again (a new alert after an acknowledgement, or reopened) after their escalation stopped
+            // or ran out, or before it ever started: they escalate afresh, by the service's policy as it is now.
+            let again = try await db.raw("""
+                SELECT i.id FROM incidents i LEFT JOIN incident_escalations e ON e.incident_id = i.id
+                WHERE i.status = \(bind: IncidentStatus.triggered.rawValue) AND i.number <= \(bind: cursor)
+                  AND (e.incident_id IS NULL OR e.state <> \(bind: Escalation.State.active.rawValue))
+                  AND EXISTS (SELECT 1 FROM incident_events v WHERE v.incident_id = i.id
+                              AND v.kind IN (\(bind: IncidentEventKind.retriggered.rawValue), \(bind: IncidentEventKind.reopened.rawValue))
+                              AND (e.updated_at IS NULL OR v.at > e.updated_at))
+                  AND
+                """ + hasPolicy + " ORDER BY i.number LIMIT \(bind: max(1, limit))").all().map { try $0.id("id") }
+            let restarted = Set(again)
+            triggered += again
+            guard !triggered.isEmpty || last != cursor else { return [] }
             var policyOf: [UUID: UUID] = [:]
             if !triggered.isEmpty {
                 // An incident on several services escalates by the first of them (by id) that has a policy.
@@ -63,14 +82,20 @@ extension SQLStore: EscalationRepository {
                     ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value
                     """).first(decodingColumn: "value", as: Int.self) ?? 0
                 let escalation = Escalation(incidentID: incident, policy: policy, dueAt: now, turn: turn, startedAt: now)
+                // A restart replaces the finished escalation whole; a new incident never has one (the cursor is locked).
+                let conflict: SQL = restarted.contains(incident) ? """
+                    ON CONFLICT (incident_id) DO UPDATE SET policy_id = excluded.policy_id, policy = excluded.policy, step = 0,
+                        due_at = excluded.due_at, state = excluded.state, turn = excluded.turn, started_at = excluded.started_at,
+                        updated_at = excluded.updated_at
+                    """ : "ON CONFLICT (incident_id) DO NOTHING"
                 guard try await db.raw("""
                     INSERT INTO incident_escalations (incident_id, policy_id, policy, step, due_at, state, turn, started_at, updated_at)
                     VALUES (\(bind: incident.db), \(bind: policy.id.db), \(bind: try Self.snapshotText(policy)), 0, \(bind: now),
                             \(bind: Escalation.State.active.rawValue), \(bind: turn), \(bind: now), \(bind: now))
-                    ON CONFLICT (incident_id) DO NOTHING RETURNING incident_id
-                    """).first() != nil else { continue }
-                events.append((incident, IncidentEventDraft(kind: .escalationStarted, at: now, actor: .system,
-                                                            payload: ["policy": .string(policy.name), "policy_id": .string(policy.id.db)])))
+                    """ + conflict + " RETURNING incident_id").first() != nil else { continue }
+                var payload: [String: JSONValue] = ["policy": .string(policy.name), "policy_id": .string(policy.id.db)]
+                if restarted.contains(incident) { payload["reason"] = .string("triggered again") }
+                events.append((incident, IncidentEventDraft(kind: .escalationStarted, at: now, actor: .system, payload: payload)))
                 started.append(escalation)
             }
             for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
@@ -105,6 +130,7 @@ extension SQLStore: EscalationRepository {
                     UPDATE incident_escalations SET step = \(bind: next.step), due_at = \(bind: next.dueAt), state = \(bind: next.state.rawValue),
                         updated_at = \(bind: now)
                     WHERE incident_id = \(bind: incidentID.db) AND step = \(bind: step.escalation.step) AND state = \(bind: Escalation.State.active.rawValue)
+                      AND started_at = \(bind: step.escalation.startedAt)
                     RETURNING incident_id
                     """).first() != nil
             }
@@ -130,7 +156,9 @@ extension SQLStore: EscalationRepository {
                 events.append((incidentID, IncidentEventDraft(kind: .escalated, at: now, actor: .system, payload: payload)))
                 let names = Dictionary(paging.paged.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
                 for draft in paging.drafts {
-                    let key = "\(incidentID.db):\(step.escalation.step):\(draft.contactMethod.id.db):\(draft.delayMinutes)"
+                    // One page per escalation (an incident triggered again escalates afresh), step, method and rule delay.
+                    let started = Int((step.escalation.startedAt.timeIntervalSince1970 * 1000).rounded())
+                    let key = "\(incidentID.db):\(started):\(step.escalation.step):\(draft.contactMethod.id.db):\(draft.delayMinutes)"
                     try await db.raw("""
                         INSERT INTO notifications (id, incident_id, user_id, contact_method_id, channel, address, step, dedupe_key, status, due_at,
                                                    created_at, updated_at)
@@ -176,7 +204,9 @@ extension SQLStore: EscalationRepository {
                 """).run()
             return try await db.raw("""
                 SELECT n.*, i.number AS incident_number, i.title AS incident_title, i.status AS incident_status, u.name AS user_name,
-                    c.signing_secret AS signing_secret
+                    c.signing_secret AS signing_secret,
+                    CASE WHEN c.id IS NOT NULL AND c.verified_at IS NOT NULL AND c.address = n.address AND n.user_id IS NOT NULL
+                         THEN 1 ELSE 0 END AS method_current
                 FROM notifications n JOIN incidents i ON i.id = n.incident_id LEFT JOIN users u ON u.id = n.user_id
                     LEFT JOIN contact_methods c ON c.id = n.contact_method_id
                 WHERE n.claim = \(bind: claim.db) ORDER BY n.due_at, n.id
@@ -186,7 +216,8 @@ extension SQLStore: EscalationRepository {
                                     incidentTitle: try row.decode(column: "incident_title", as: String.self),
                                     incidentStatus: IncidentStatus(rawValue: try row.decode(column: "incident_status", as: String.self)) ?? .triggered,
                                     userName: try row.decode(column: "user_name", as: String?.self),
-                                    signingSecret: try row.decode(column: "signing_secret", as: String?.self))
+                                    signingSecret: try row.decode(column: "signing_secret", as: String?.self),
+                                    methodCurrent: try row.decode(column: "method_current", as: Int.self) == 1)
             }
         }
     }

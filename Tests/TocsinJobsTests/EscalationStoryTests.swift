@@ -293,3 +293,51 @@ struct EscalationStormTests {
         }
     }
 }
+
+@Suite("Escalation after the first response")
+struct EscalationAgainTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    let logger = Logger(label: "test")
+
+    @Test("resolved, escalation stopped, then reopened: it escalates afresh from the first level, and the first page goes again",
+          arguments: TestBackend.available)
+    func reopened(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await EscalationStoryTests().world(database)
+            let engine = EscalationEngine(store: w.store, logger: logger)
+            let incident = try await EscalationStoryTests().trigger(w, "again", at: t0)
+            try await engine.run(now: t0)
+            _ = try await w.store.setIncidentStatus(id: incident, to: .resolved, by: w.pat.id, now: t0.addingTimeInterval(60))
+            #expect(try await engine.run(now: t0.addingTimeInterval(300)).stopped == 1)
+            #expect(try await engine.run(now: t0.addingTimeInterval(350)) == EscalationEngine.Pass(), "a stopped escalation stays stopped")
+            _ = try await w.store.changeIncident(id: incident, .reopen, by: w.sam.id, now: t0.addingTimeInterval(400))
+            #expect(try await engine.run(now: t0.addingTimeInterval(401)) == EscalationEngine.Pass(started: 1, fired: 1))
+            #expect(try await engine.run(now: t0.addingTimeInterval(402)) == EscalationEngine.Pass(), "started once")
+            let mails = try await w.store.notifications(incidentID: incident).filter { $0.channel == .email }
+            #expect(mails.map(\.dueAt) == [t0, t0.addingTimeInterval(401)], "Pat is paged again")
+            #expect(try await w.store.incidentTimeline(incidentID: incident, page: PageRequest(limit: 200)).items
+                .filter { $0.kind == .escalationStarted }.count == 2)
+        }
+    }
+
+    @Test("a page queued for later is not sent to an address changed since", arguments: TestBackend.available)
+    func changedAddress(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await EscalationStoryTests().world(database)
+            let engine = EscalationEngine(store: w.store, logger: logger)
+            let voice = RecordingChannel(.voice)
+            let incident = try await EscalationStoryTests().trigger(w, "moved", at: t0)
+            try await engine.run(now: t0)
+            var moved = w.patVoice
+            moved.address = "+4915199999999"
+            moved.verifiedAt = nil
+            moved.updatedAt = t0.addingTimeInterval(60)
+            try await w.store.updateContactMethod(moved, codeHash: nil, codeExpiresAt: nil)
+            try await NotificationDispatcher(store: w.store, channel: voice, publicURL: "https://tocsin.example.com", logger: logger)
+                .run(now: t0.addingTimeInterval(180))
+            #expect(voice.sent.isEmpty)
+            let call = try #require(try await w.store.notifications(incidentID: incident).first { $0.channel == .voice })
+            #expect(call.status == .cancelled)
+        }
+    }
+}

@@ -53,6 +53,16 @@ struct ContactConformanceTests {
             try await store.setVerificationCode(contactMethodID: mail.id, userID: ann.id, codeHash: "second", now: t0.addingTimeInterval(60))
             #expect(try await store.verifyContactMethod(id: mail.id, userID: ann.id, codeHash: "second", now: t0.addingTimeInterval(61)) == .verified)
 
+            // A new address is a new code, and no faster than one a minute: changing it back and forth buys no tries.
+            var moved = mail
+            (moved.address, moved.verifiedAt, moved.updatedAt) = ("ann@elsewhere.example.com", nil, t0.addingTimeInterval(120))
+            try await store.updateContactMethod(moved, codeHash: "third", codeExpiresAt: t0.addingTimeInterval(120 + ContactMethod.codeLifetime))
+            (moved.address, moved.updatedAt) = ("ann@example.com", t0.addingTimeInterval(130))
+            await #expect(throws: DomainError.self) {
+                try await store.updateContactMethod(moved, codeHash: "fourth", codeExpiresAt: t0.addingTimeInterval(130 + ContactMethod.codeLifetime))
+            }
+            #expect(try await store.contactMethod(id: mail.id)?.address == "ann@elsewhere.example.com", "the refused change wrote nothing")
+
             // The 21st method is refused.
             for n in 0..<(ContactMethod.maximumPerUser - 3) {  // she has three already
                 try await store.createContactMethod(method(ann.id, .webhook, "https://hooks.example.com/\(n)"), codeHash: nil, codeExpiresAt: nil)

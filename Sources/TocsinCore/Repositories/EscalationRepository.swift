@@ -79,10 +79,13 @@ public struct ClaimedNotification: Sendable, Equatable {
     public var userName: String?
     /// A webhook method's signing key.
     public var signingSecret: String?
+    /// Whether the contact method still exists, is verified, and has the address the page was queued for.
+    public var methodCurrent: Bool
 
     public init(notification: NotificationRecord, claim: UUID, incidentNumber: Int, incidentTitle: String, incidentStatus: IncidentStatus,
-                userName: String?, signingSecret: String? = nil) {
+                userName: String?, signingSecret: String? = nil, methodCurrent: Bool = true) {
         self.signingSecret = signingSecret
+        self.methodCurrent = methodCurrent
         self.incidentStatus = incidentStatus
         self.notification = notification
         self.claim = claim
