@@ -54,11 +54,14 @@ public enum TocsinApplication {
         for kind in [ContactMethod.Kind.sms, .voice, .slack, .teams, .push] {
             channels.append(UnavailableChannel(kind: kind, reason: "this Tocsin cannot send \(kind.rawValue) pages yet"))
         }
-        let senders: [any PeriodicJob] = channels.map {
-            NotificationDispatcher(store: env.store, channel: $0, publicURL: env.publicURL, logger: logger)
+        let senders = channels.map {
+            NotificationDispatcher(store: env.store, channel: $0, publicURL: env.publicURL, logger: logger, wakeup: Wakeup())
         }
-        let jobs = JobService(jobs: [HandoffRecorder(store: env.store, logger: logger), EscalationEngine(store: env.store, logger: logger)] + senders,
-                              now: now, logger: logger)
+        // Woken by ingestion when an incident opens, and waking the senders when it queues pages: the first page
+        // leaves in milliseconds, not at the next tick.
+        let engine = EscalationEngine(store: env.store, logger: logger, wakeup: (env.store as? SQLStore)?.incidentsOpened,
+                                      senders: senders.compactMap(\.wakeup))
+        let jobs = JobService(jobs: [HandoffRecorder(store: env.store, logger: logger), engine] + senders, now: now, logger: logger)
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tocsin"),

@@ -16,10 +16,16 @@ public struct EscalationEngine: Sendable {
 
     let store: any TocsinStore
     let logger: Logger
+    /// Signalled by ingestion when an incident opens.
+    public let wakeup: Wakeup?
+    /// The senders' wake-ups, signalled when a pass queues pages.
+    let senders: [Wakeup]
 
-    public init(store: any TocsinStore, logger: Logger) {
+    public init(store: any TocsinStore, logger: Logger, wakeup: Wakeup? = nil, senders: [Wakeup] = []) {
         self.store = store
         self.logger = logger
+        self.wakeup = wakeup
+        self.senders = senders
     }
 
     public struct Pass: Sendable, Equatable {
@@ -41,9 +47,9 @@ public struct EscalationEngine: Sendable {
         var pass = Pass()
         // New incidents first, in rounds, so a storm is taken in within the pass rather than 500 a second.
         for _ in 0..<Self.startRoundsPerPass {
-            let started = try await store.startEscalations(now: now, limit: Self.startsPerPass).count
-            pass.started += started
-            if started < Self.startsPerPass { break }
+            let (started, more) = try await store.startEscalations(now: now, limit: Self.startsPerPass)
+            pass.started += started.count
+            if !more { break }
         }
         let due = try await store.dueEscalations(now: now, limit: Self.stepsPerPass)
         for escalation in due {
@@ -62,6 +68,7 @@ public struct EscalationEngine: Sendable {
             case .superseded: pass.superseded += 1
             }
         }
+        if pass.fired > 0 { for sender in senders { sender.signal() } }
         if due.count == Self.stepsPerPass {
             logger.warning("more escalation steps are due than one pass fires; the rest follow in the next pass", metadata: ["due": "\(due.count)"])
         }
@@ -122,9 +129,12 @@ public struct NotificationDispatcher: Sendable {
     let channel: any NotificationChannel
     let publicURL: String
     let logger: Logger
+    /// Signalled by the engine when it queues pages.
+    public let wakeup: Wakeup?
 
-    public init(store: any TocsinStore, channel: any NotificationChannel, publicURL: String, logger: Logger) {
+    public init(store: any TocsinStore, channel: any NotificationChannel, publicURL: String, logger: Logger, wakeup: Wakeup? = nil) {
         self.store = store
+        self.wakeup = wakeup
         self.channel = channel
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.logger = logger

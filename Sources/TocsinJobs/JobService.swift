@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import TocsinCore
 
 /// A piece of background work done again and again: hand-offs now, paging next. `runOnce(now:)` does one pass;
 /// tests call it with a clock they move by hand.
@@ -8,11 +9,20 @@ public protocol PeriodicJob: Sendable {
     var name: String { get }
     var interval: Duration { get }
     func runOnce(now: Date) async throws
+    /// Signalled when there is work before the next interval (nil: the job only runs at its interval).
+    var wakeup: Wakeup? { get }
+}
+
+extension PeriodicJob {
+    public var wakeup: Wakeup? { nil }
 }
 
 /// Runs every job at its interval until the server shuts down. The first pass of each runs before the server
 /// takes requests (`TocsinApplication.make` in TocsinApp); a failed pass is logged and tried again at the next interval.
 public struct JobService: ServiceLifecycle.Service {
+    /// The least time between two passes of a job that was woken.
+    static let wokenSpacing: Duration = .milliseconds(50)
+
     let jobs: [any PeriodicJob]
     let now: @Sendable () -> Date
     let logger: Logger
@@ -33,8 +43,20 @@ public struct JobService: ServiceLifecycle.Service {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for job in jobs {
                         group.addTask {
+                            let clock = ContinuousClock()
+                            var last = clock.now
                             while true {
-                                try await Task.sleep(for: job.interval)
+                                if let wakeup = job.wakeup {
+                                    await wakeup.wait(upTo: job.interval)
+                                    // Woken often (a storm opens incidents in every batch), a job still runs at most
+                                    // every `wokenSpacing`, so its own transactions never crowd out ingestion's.
+                                    let since = clock.now - last
+                                    if since < Self.wokenSpacing { try await Task.sleep(for: Self.wokenSpacing - since) }
+                                    try Task.checkCancellation()
+                                    last = clock.now
+                                } else {
+                                    try await Task.sleep(for: job.interval)
+                                }
                                 await pass(job)
                             }
                         }

@@ -12,48 +12,50 @@ extension SQLStore: EscalationRepository {
     }
 
     static let discoveryCursor = "escalation_discovery"
+    /// How far back an incident triggered again is looked for (longer than any outage the engine should catch up on).
+    static let againWindow: TimeInterval = 86_400
 
-    public func startEscalations(now: Date, limit: Int) async throws -> [Escalation] {
+    public func startEscalations(now: Date, limit: Int) async throws -> (started: [Escalation], more: Bool) {
         try await database.write { db in
             // The cursor row is locked (PostgreSQL) or the writer held (SQLite) until commit: another instance waits
             // here and then finds nothing new. Incident numbers are taken under the ingestion counter's lock, so an
             // incident numbered past the cursor never commits after one numbered further on.
             let lock: SQL = db.kind == .postgres ? " FOR UPDATE" : ""
             guard let cursor = try await db.raw("SELECT value FROM counters WHERE name = \(bind: Self.discoveryCursor)" + lock)
-                .first(decodingColumn: "value", as: Int.self) else { return [] }
+                .first(decodingColumn: "value", as: Int.self) else { return ([], false) }
             let hasPolicy: SQL = " " + """
                 EXISTS (SELECT 1 FROM incident_services x JOIN services s ON s.id = x.service_id
                         WHERE x.incident_id = i.id AND s.escalation_policy_id IS NOT NULL)
                 """
-            // New incidents. Only triggered ones on a service with a policy are read, so a storm on services nobody is
-            // paged for costs one indexed step of the cursor, not a row each. `newest` bounds the scan: on PostgreSQL
-            // each statement sees what has committed by then, and the cursor must not pass an incident it did not see.
-            let newest = try await db.raw("SELECT MAX(number) AS n FROM incidents").first(decodingColumn: "n", as: Int?.self) ?? nil
-            var last = cursor
-            var triggered: [UUID] = []
-            if let newest, newest > cursor {
-                let rows = try await db.raw("""
-                    SELECT i.id, i.number FROM incidents i
-                    WHERE i.number > \(bind: cursor) AND i.number <= \(bind: newest) AND i.status = \(bind: IncidentStatus.triggered.rawValue)
-                      AND
-                    """ + hasPolicy + " ORDER BY i.number LIMIT \(bind: max(1, limit))").all()
-                last = rows.count == max(1, limit) ? try rows.last?.decode(column: "number", as: Int.self) ?? newest : newest
-                triggered = try rows.map { try $0.id("id") }
-            }
+            // New incidents, read by number only (the one index that keeps this step small while a storm leaves many
+            // incidents triggered), at most `limit` a call; whether each is triggered and paged for is read beside it.
+            // `more` tells the engine to call again at once.
+            let rows = try await db.raw("""
+                SELECT i.id, i.number, i.status,
+                    CASE WHEN
+                """ + hasPolicy + " THEN 1 ELSE 0 END AS paged FROM incidents i WHERE i.number > \(bind: cursor) ORDER BY i.number LIMIT \(bind: max(1, limit))")
+                .all()
+            let last = try rows.last?.decode(column: "number", as: Int.self) ?? cursor
+            let more = rows.count == max(1, limit)
+            var triggered = try rows.filter {
+                try $0.decode(column: "status", as: String.self) == IncidentStatus.triggered.rawValue && $0.decode(column: "paged", as: Int.self) == 1
+            }.map { try $0.id("id") }
             // Incidents triggered again (a new alert after an acknowledgement, or reopened) after their escalation stopped
-            // or ran out, or before it ever started: they escalate afresh, by the service's policy as it is now.
+            // or ran out, or before it ever started: they escalate afresh, by the service's policy as it is now. Found
+            // from their rare `retriggered`/`reopened` events of the last day (a partial index holds only those), not
+            // by reading every triggered incident, which a storm makes many. CROSS JOIN keeps SQLite's planner to that
+            // order (it would otherwise start from the triggered incidents); PostgreSQL plans it from its statistics.
             let again = try await db.raw("""
-                SELECT i.id FROM incidents i LEFT JOIN incident_escalations e ON e.incident_id = i.id
-                WHERE i.status = \(bind: IncidentStatus.triggered.rawValue) AND i.number <= \(bind: cursor)
-                  AND (e.incident_id IS NULL OR e.state <> \(bind: Escalation.State.active.rawValue))
-                  AND EXISTS (SELECT 1 FROM incident_events v WHERE v.incident_id = i.id
-                              AND v.kind IN (\(bind: IncidentEventKind.retriggered.rawValue), \(bind: IncidentEventKind.reopened.rawValue))
-                              AND (e.updated_at IS NULL OR v.at > e.updated_at))
+                SELECT DISTINCT i.id, i.number FROM incident_events v CROSS JOIN incidents i
+                    LEFT JOIN incident_escalations e ON e.incident_id = i.id
+                WHERE i.id = v.incident_id AND v.kind IN ('retriggered', 'reopened') AND v.at > \(bind: now.addingTimeInterval(-Self.againWindow))
+                  AND i.status = \(bind: IncidentStatus.triggered.rawValue) AND i.number <= \(bind: cursor)
+                  AND (e.incident_id IS NULL OR (e.state <> \(bind: Escalation.State.active.rawValue) AND v.at > e.updated_at))
                   AND
                 """ + hasPolicy + " ORDER BY i.number LIMIT \(bind: max(1, limit))").all().map { try $0.id("id") }
             let restarted = Set(again)
             triggered += again
-            guard !triggered.isEmpty || last != cursor else { return [] }
+            guard !triggered.isEmpty || last != cursor else { return ([], false) }
             var policyOf: [UUID: UUID] = [:]
             if !triggered.isEmpty {
                 // An incident on several services escalates by the first of them (by id) that has a policy.
@@ -99,8 +101,10 @@ extension SQLStore: EscalationRepository {
                 started.append(escalation)
             }
             for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
-            try await db.raw("UPDATE counters SET value = \(bind: last) WHERE name = \(bind: Self.discoveryCursor)").run()
-            return started
+            if last != cursor {
+                try await db.raw("UPDATE counters SET value = \(bind: last) WHERE name = \(bind: Self.discoveryCursor)").run()
+            }
+            return (started, more)
         }
     }
 

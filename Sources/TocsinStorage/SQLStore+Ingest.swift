@@ -35,10 +35,12 @@ final class IngestBatcher: Sendable {
     private let queue = Mutex(Queue())
     private let settingsCache = IngestSettingsCache()
     let statistics: PlannerStatistics
+    private let incidentsOpened: Wakeup
 
-    init(database: Database) {
+    init(database: Database, incidentsOpened: Wakeup) {
         self.database = database
         self.statistics = PlannerStatistics(database: database)
+        self.incidentsOpened = incidentsOpened
     }
 
     func submit(_ request: IngestRequest) async throws -> [IngestOutcome] {
@@ -82,6 +84,8 @@ final class IngestBatcher: Sendable {
     private func run(_ batch: [Waiting]) async {
         do {
             let outcomes = try await SQLStore.ingest(batch.map(\.request), database: database, settingsCache: settingsCache)
+            // Committed: the engine is told before the senders are answered, so whoever sees a 202 can count on it.
+            if outcomes.contains(where: { $0.contains(where: \.openedIncident) }) { incidentsOpened.signal() }
             for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
             statistics.applied(events: batch.reduce(0) { $0 + $1.request.events.count })
         } catch where batch.count > 1 {

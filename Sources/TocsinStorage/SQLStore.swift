@@ -8,10 +8,13 @@ public final class SQLStore: TocsinStore, Sendable {
     let batcher: IngestBatcher
     let integrationKeyCache = IntegrationKeyCache()
     let instanceSecrets = Mutex<[String: String]>([:])
+    /// Signalled after a committed ingestion batch opened an incident: the escalation engine pages without waiting
+    /// for its next tick.
+    public let incidentsOpened = Wakeup()
 
     public init(database: Database) {
         self.database = database
-        self.batcher = IngestBatcher(database: database)
+        self.batcher = IngestBatcher(database: database, incidentsOpened: incidentsOpened)
     }
 
     public func ping() async throws {

@@ -95,8 +95,16 @@ struct EscalationStoryTests {
             let senders = [mail, voice, sms].map { NotificationDispatcher(store: w.store, channel: $0, publicURL: "https://tocsin.example.com/", logger: logger) }
             func send(at time: Date) async throws { for sender in senders { try await sender.run(now: time) } }
 
+            #expect(!w.store.incidentsOpened.isPending)
             let incident = try await trigger(w, "db-down", at: t0)
-            #expect(try await engine.run(now: t0) == EscalationEngine.Pass(started: 1, fired: 1))
+            #expect(w.store.incidentsOpened.isPending, "ingestion wakes the engine when an incident opens")
+            await w.store.incidentsOpened.wait(upTo: .seconds(1))
+            _ = try await trigger(w, "db-down", at: t0)
+            #expect(!w.store.incidentsOpened.isPending, "a repeat opens nothing and wakes nobody")
+            let mailWakeup = Wakeup()
+            let woken = EscalationEngine(store: w.store, logger: logger, senders: [mailWakeup])
+            #expect(try await woken.run(now: t0) == EscalationEngine.Pass(started: 1, fired: 1))
+            #expect(mailWakeup.isPending, "queuing pages wakes the senders")
             try await send(at: t0)
             #expect(mail.sent.map(\.notification.address) == ["pat@example.com"])
             #expect(mail.sent.first?.incidentURL == "https://tocsin.example.com/incidents/\(incident.db)")

@@ -109,8 +109,9 @@ public enum DeliveryOutcome: Sendable, Equatable {
 /// them; and the notification outbox, written in the same transaction as the step that decided it.
 public protocol EscalationRepository: Sendable {
     /// Starts escalation for incidents opened since the last call on services with a policy (snapshotting the
-    /// policy), at most `limit` incidents a call. Several instances may call it at once: each incident starts once.
-    func startEscalations(now: Date, limit: Int) async throws -> [Escalation]
+    /// policy), reading at most `limit` new incidents a call (`more`: call again); and restarts the escalation of
+    /// incidents triggered again. Several instances may call it at once: each incident starts once.
+    func startEscalations(now: Date, limit: Int) async throws -> (started: [Escalation], more: Bool)
     func escalation(incidentID: UUID) async throws -> Escalation?
     /// Active escalations due at `now`, earliest first.
     func dueEscalations(now: Date, limit: Int) async throws -> [Escalation]
