@@ -52,6 +52,7 @@ public struct IncidentEventKind: RawRepresentable, Sendable, Hashable, Codable, 
     public static let escalated: IncidentEventKind = "escalated"
     public static let escalationStopped: IncidentEventKind = "escalation_stopped"
     public static let escalationExhausted: IncidentEventKind = "escalation_exhausted"
+    public static let escalationRequested: IncidentEventKind = "escalation_requested"
     public static let notificationQueued: IncidentEventKind = "notification_queued"
     public static let notificationSent: IncidentEventKind = "notification_sent"
     public static let notificationFailed: IncidentEventKind = "notification_failed"
@@ -134,6 +135,8 @@ public struct IncidentEvent: Sendable, Equatable, Identifiable {
             return "Escalated to \(level): paging \(text("paged") ?? "nobody")" + (text("unreachable").map { "; no verified contact method for \($0)" } ?? "")
         case .escalationStopped:
             return "Escalation stopped: the incident is \(text("status") ?? "no longer triggered")"
+        case .escalationRequested:
+            return "Escalation to level \(text("level") ?? "?") requested\(by)"
         case .escalationExhausted:
             return "Escalation ran out: every level was paged and nobody acknowledged"
         case .notificationQueued:

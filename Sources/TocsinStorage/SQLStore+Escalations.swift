@@ -160,9 +160,11 @@ extension SQLStore: EscalationRepository {
                 events.append((incidentID, IncidentEventDraft(kind: .escalated, at: now, actor: .system, payload: payload)))
                 let names = Dictionary(paging.paged.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
                 for draft in paging.drafts {
-                    // One page per escalation (an incident triggered again escalates afresh), step, method and rule delay.
+                    // One page per firing of a step (an incident triggered again escalates afresh; a responder may page a
+                    // level again), method and rule delay. The step's compare-and-set above is what makes it fire once.
                     let started = Int((step.escalation.startedAt.timeIntervalSince1970 * 1000).rounded())
-                    let key = "\(incidentID.db):\(started):\(step.escalation.step):\(draft.contactMethod.id.db):\(draft.delayMinutes)"
+                    let fired = Int((now.timeIntervalSince1970 * 1000).rounded())
+                    let key = "\(incidentID.db):\(started):\(step.escalation.step):\(fired):\(draft.contactMethod.id.db):\(draft.delayMinutes)"
                     try await db.raw("""
                         INSERT INTO notifications (id, incident_id, user_id, contact_method_id, channel, address, step, dedupe_key, status, due_at,
                                                    created_at, updated_at)
@@ -183,6 +185,48 @@ extension SQLStore: EscalationRepository {
             for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
             return .fired
         }
+    }
+
+    public func escalateIncident(id: UUID, toLevel level: Int?, by actor: UUID, now: Date) async throws -> Escalation {
+        let escalation = try await database.write { db -> Escalation in
+            guard let state = try await Self.incidentState(id, db) else { throw DomainError.notFound("incident \(id.db) not found") }
+            guard state.status == .triggered else {
+                throw DomainError.conflict("the incident is \(state.status.rawValue): escalation pages only while it is triggered")
+            }
+            guard let row = try await db.raw("SELECT * FROM incident_escalations WHERE incident_id = \(bind: id.db)" + forUpdate).first(),
+                  case let current = try Self.escalation(from: row), current.state == .active else {
+                throw DomainError.conflict("no escalation policy is paging this incident (its service has none, or it ran out)")
+            }
+            let levels = current.policy.levels.count
+            var next = current
+            if let level {
+                guard (1...max(1, levels)).contains(level) else {
+                    throw DomainError.invalid("level", "must be a level of the policy, from 1 to \(levels)")
+                }
+                // The chosen level of the pass the escalation is in (the last pass once it has paged every level).
+                let round = min(current.step, max(0, current.stepCount - 1)) / max(1, levels)
+                next.step = round * levels + (level - 1)
+            } else {
+                guard current.step < current.stepCount else {
+                    throw DomainError.conflict("every level of the policy has been paged; name a level to page it again")
+                }
+            }
+            next.dueAt = now
+            guard try await db.raw("""
+                UPDATE incident_escalations SET step = \(bind: next.step), due_at = \(bind: now), updated_at = \(bind: now)
+                WHERE incident_id = \(bind: id.db) AND step = \(bind: current.step) AND state = \(bind: Escalation.State.active.rawValue)
+                  AND started_at = \(bind: current.startedAt)
+                RETURNING incident_id
+                """).first() != nil else { throw DomainError.conflict("the escalation moved on meanwhile; try again") }
+            let shown = next.step % max(1, levels) + 1
+            for insert in Self.eventInserts([(id, IncidentEventDraft(kind: .escalationRequested, at: now, actor: .user(actor),
+                                                                     payload: ["level": .string(String(shown))]))]) {
+                try await db.raw(insert).run()
+            }
+            return next
+        }
+        incidentsOpened.signal()
+        return escalation
     }
 
     // MARK: The outbox

@@ -8,8 +8,8 @@ public final class SQLStore: TocsinStore, Sendable {
     let batcher: IngestBatcher
     let integrationKeyCache = IntegrationKeyCache()
     let instanceSecrets = Mutex<[String: String]>([:])
-    /// Signalled after a committed ingestion batch opened an incident: the escalation engine pages without waiting
-    /// for its next tick.
+    /// Signalled when the escalation engine has work now (an ingestion batch opened an incident, a responder asked to
+    /// escalate), so it pages without waiting for its next tick.
     public let incidentsOpened = Wakeup()
 
     public init(database: Database) {

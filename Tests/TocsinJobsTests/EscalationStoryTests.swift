@@ -349,3 +349,42 @@ struct EscalationAgainTests {
         }
     }
 }
+
+@Suite("Escalating by hand")
+struct EscalateByHandTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    let logger = Logger(label: "test")
+
+    @Test("escalate now pages the next level at once; a chosen level pages that one; not on an acknowledged incident",
+          arguments: TestBackend.available)
+    func escalate(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await EscalationStoryTests().world(database)
+            let engine = EscalationEngine(store: w.store, logger: logger)
+            let incident = try await EscalationStoryTests().trigger(w, "help", at: t0)
+            try await engine.run(now: t0)
+            let sixty = t0.addingTimeInterval(60)
+            let now = try await w.store.escalateIncident(id: incident, toLevel: nil, by: w.pat.id, now: sixty)
+            #expect(now.step == 1 && now.dueAt == sixty)
+            #expect(w.store.incidentsOpened.isPending, "the engine is woken")
+            #expect(try await engine.run(now: sixty).fired == 1)
+            #expect(try await w.store.notifications(incidentID: incident).filter { $0.channel == .sms }.map(\.dueAt) == [sixty], "Sam, four minutes early")
+            await #expect(throws: DomainError.conflict("every level of the policy has been paged; name a level to page it again")) {
+                try await w.store.escalateIncident(id: incident, toLevel: nil, by: w.pat.id, now: sixty.addingTimeInterval(1))
+            }
+            await #expect(throws: DomainError.invalid("level", "must be a level of the policy, from 1 to 2")) {
+                try await w.store.escalateIncident(id: incident, toLevel: 3, by: w.pat.id, now: sixty.addingTimeInterval(1))
+            }
+            let back = try await w.store.escalateIncident(id: incident, toLevel: 1, by: w.sam.id, now: sixty.addingTimeInterval(2))
+            #expect(back.step == 0)
+            #expect(try await engine.run(now: sixty.addingTimeInterval(2)).fired == 1)
+            #expect(try await w.store.notifications(incidentID: incident).filter { $0.channel == .email }.count == 2, "Pat paged again")
+            _ = try await w.store.setIncidentStatus(id: incident, to: .acknowledged, by: w.pat.id, now: sixty.addingTimeInterval(3))
+            await #expect(throws: DomainError.conflict("the incident is acknowledged: escalation pages only while it is triggered")) {
+                try await w.store.escalateIncident(id: incident, toLevel: nil, by: w.pat.id, now: sixty.addingTimeInterval(4))
+            }
+            let events = try await w.store.incidentTimeline(incidentID: incident, page: PageRequest(limit: 200)).items
+            #expect(events.filter { $0.kind == .escalationRequested }.map(\.body) == ["Escalation to level 2 requested by Pat", "Escalation to level 1 requested by Sam"])
+        }
+    }
+}

@@ -63,6 +63,18 @@ struct PagingStoryTests {
                 let schema = try #require(OpenAPITests.responseSchema("GET /api/v1/incidents/{id}/notifications", "200"))
                 #expect(SchemaCheck.problems(notes.json, against: schema, root: OpenAPIDocument.document).isEmpty)
                 #expect(try await app.request(.get, "/api/v1/incidents/\(UUID().uuidString)/notifications", token: token).status == .notFound)
+
+                // Escalating by hand: the one level was paged, so "next" has nowhere to go; naming it pages it again.
+                let nowhere = try await app.request(.post, "/api/v1/incidents/\(incident)/escalate", token: token)
+                #expect(nowhere.status == .conflict)
+                let again = try await app.request(.post, "/api/v1/incidents/\(incident)/escalate", token: token, json: #"{"level":1}"#)
+                #expect(again.status == .accepted)
+                #expect(again.json["level"] == 1)
+                let stateSchema = try #require(OpenAPITests.responseSchema("POST /api/v1/incidents/{id}/escalate", "202"))
+                #expect(SchemaCheck.problems(again.json, against: stateSchema, root: OpenAPIDocument.document).isEmpty)
+                #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/escalate", token: token, json: #"{"level":0}"#).errorFields == ["level"])
+                for _ in 0..<100 where receiver.received.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(100)) }
+                #expect(receiver.received.withLock { $0.count } == 2, "paged again")
                 let timeline = try await app.request(.get, "/api/v1/incidents/\(incident)/timeline", token: token)
                 let kinds = timeline.json["data"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
                 #expect(kinds.contains("escalation_started") && kinds.contains("escalated") && kinds.contains("notification_sent"))

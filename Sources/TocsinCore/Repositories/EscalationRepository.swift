@@ -119,6 +119,10 @@ public protocol EscalationRepository: Sendable {
     /// notifications, only if the escalation is still at `step.step`.
     func applyEscalationStep(_ step: EscalationStep, paging: EscalationPaging, now: Date) async throws -> EscalationStepResult
 
+    /// A responder's "escalate now": the escalation's next step (or `level`, 1-based, in the current pass through the
+    /// policy) becomes due at `now`. Refused (409) when the incident is not triggered or nothing is escalating it.
+    func escalateIncident(id: UUID, toLevel level: Int?, by actor: UUID, now: Date) async throws -> Escalation
+
     /// Claims due notifications of a channel for `lease`; a claim past its lease may be taken again.
     func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval) async throws -> [ClaimedNotification]
     /// Records the outcome; false when the claim was lost (its lease ran out and another sender took it).

@@ -57,6 +57,12 @@ extension APIRoutes {
             return try JSONBody.response(ContactMethodJSON(try await contacts.verify(try context.id("method_id"), of: userID, code: body.code, by: actor)))
         }
 
+        api.on(.post, "incidents/:id/escalate") { request, context in
+            let me = try context.require(.respond)
+            let body = try await JSONBody.decodeIfPresent(EscalateJSON.self, from: request, context: context)
+            let escalation = try await store.escalateIncident(id: try context.id(), toLevel: body?.level, by: me.id, now: env.now())
+            return try JSONBody.response(EscalationJSON(escalation), status: .accepted)
+        }
         api.on(.get, "incidents/:id/notifications") { _, context in
             _ = try context.require(.read)
             let incident = try context.id()

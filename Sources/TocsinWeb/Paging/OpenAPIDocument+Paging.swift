@@ -60,6 +60,12 @@ extension OpenAPIDocument {
             "post": operation("verifyContactMethod", "Verify a contact method with the code sent to it (five tries a code, valid 15 minutes)",
                               tag: "paging", body: "VerificationCode", ok: ref("ContactMethod")),
         ],
+        "/api/v1/incidents/{id}/escalate": [
+            "parameters": [idParam],
+            "post": operation("escalateIncident",
+                              "Page the next level now, or the given level (1-based) of the current pass; the body is optional. 409 when the incident is not triggered or nothing escalates it",
+                              tag: "paging", body: "Escalate", accepted: ref("EscalationState"), conflict: true, bodyRequired: false),
+        ],
         "/api/v1/incidents/{id}/notifications": [
             "parameters": [idParam],
             "get": operation("listIncidentNotifications", "Every notification of an incident's escalation: channel, person, status and times",
@@ -96,6 +102,15 @@ extension OpenAPIDocument {
     ]
 
     static let pagingSchemas: JSONValue = [
+        "Escalate": [
+            "type": "object", "properties": ["level": ["type": "integer", "minimum": 1, "maximum": .number(Double(EscalationPolicy.maximumLevels))]],
+        ],
+        "EscalationState": [
+            "type": "object", "required": ["incident_id", "policy_name", "level", "round", "due_at", "state"],
+            "properties": ["incident_id": uuid, "policy_name": string, "level": ["type": "integer", "minimum": 1], "round": ["type": "integer", "minimum": 0],
+                           "due_at": ["type": ["string", "null"], "format": "date-time"],
+                           "state": ["type": "string", "enum": ["active", "stopped", "exhausted"]]],
+        ],
         "Notification": [
             "type": "object",
             "required": ["id", "channel", "user_id", "user_name", "status", "step", "attempts", "due_at", "sent_at", "last_error",

@@ -208,3 +208,30 @@ struct NotificationJSON: Encodable {
         try c.encode(createdAt, forKey: .createdAt)
     }
 }
+
+/// `POST /api/v1/incidents/{id}/escalate`: optional `{"level": N}` (1-based); without it, the next level.
+struct EscalateJSON: Decodable {
+    var level: Int?
+}
+
+/// Where an incident's escalation stands.
+struct EscalationJSON: Encodable {
+    var incidentID: String
+    var policyName: String
+    /// The level the next step pages (1-based) and the pass through the policy (0 is the first).
+    var level: Int
+    var round: Int
+    var dueAt: Date?
+    var state: String
+
+    enum CodingKeys: String, CodingKey {
+        case level, round, state
+        case incidentID = "incident_id", policyName = "policy_name", dueAt = "due_at"
+    }
+
+    init(_ e: Escalation) {
+        let levels = max(1, e.policy.levels.count)
+        (incidentID, policyName, level, round) = (e.incidentID.db, e.policy.name, e.step % levels + 1, e.step / levels)
+        (dueAt, state) = (e.dueAt, e.state.rawValue)
+    }
+}

@@ -10,13 +10,21 @@ enum JSONBody {
 
     /// Reads a bounded body and decodes it, turning every decoding failure into a field error.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        guard let value = try await decodeIfPresent(type, from: request, context: context) else {
+            throw DomainError.malformed(FieldError("body", "is empty; send a JSON object"))
+        }
+        return value
+    }
+
+    /// Like `decode`, for operations whose body is optional: nil when there is none.
+    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T? {
+        let buffer = try await collect(request, limit: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return nil }
         // A form or plain-text body is not JSON; refusing it also keeps HTML forms on other pages from posting here.
         if let type = request.headers[.contentType]?.lowercased(),
            !(type.hasPrefix("application/json") || (type.hasPrefix("application/") && type.contains("+json"))) {
             throw HTTPError(.unsupportedMediaType, message: "Send the body as JSON with Content-Type: application/json.")
         }
-        let buffer = try await collect(request, limit: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else { throw DomainError.malformed(FieldError("body", "is empty; send a JSON object")) }
         let data = Data(buffer.readableBytesView)
         // Read strictly first: a syntax error is the sender's bug (400), and no list may be longer than the limit.
         let value: JSONValue

@@ -119,7 +119,7 @@ enum OpenAPIDocument {
 
     static func operation(_ id: String, _ summary: String, tag: String, query: [JSONValue] = [], body: String? = nil,
                           ok: JSONValue? = nil, created: JSONValue? = nil, accepted: JSONValue? = nil, noContent: Bool = false,
-                          conflict: Bool = false, tooManyRequests: Bool = false, secured: Bool = true) -> JSONValue {
+                          conflict: Bool = false, tooManyRequests: Bool = false, bodyRequired: Bool = true, secured: Bool = true) -> JSONValue {
         var responses: [String: JSONValue] = [:]
         if let ok { responses["200"] = response("OK", ok) }
         if let created { responses["201"] = response("Created", created) }
@@ -142,7 +142,7 @@ enum OpenAPIDocument {
                                        "responses": .object(responses)]
         if !query.isEmpty { op["parameters"] = .array(query) }
         if let body {
-            op["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(body)]]]
+            op["requestBody"] = ["required": .bool(bodyRequired), "content": ["application/json": ["schema": ref(body)]]]
         }
         if !secured { op["security"] = [] }
         return .object(op)
