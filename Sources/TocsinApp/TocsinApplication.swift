@@ -59,7 +59,7 @@ public enum TocsinApplication {
         }
         // Woken by ingestion when an incident opens, and waking the senders when it queues pages: the first page
         // leaves in milliseconds, not at the next tick.
-        let engine = EscalationEngine(store: env.store, logger: logger, wakeup: (env.store as? SQLStore)?.incidentsOpened,
+        let engine = EscalationEngine(store: env.store, logger: logger, wakeup: (env.store as? SQLStore)?.escalationWork,
                                       senders: senders.compactMap(\.wakeup))
         let jobs = JobService(jobs: [HandoffRecorder(store: env.store, logger: logger), engine] + senders, now: now, logger: logger)
         var application = Application(

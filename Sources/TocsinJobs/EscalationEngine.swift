@@ -96,13 +96,15 @@ public struct EscalationEngine: Sendable {
         }
         people = people.uniqued()
         let users = Dictionary(try await store.users(ids: people).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Everyone's rules and methods in two reads, not two per person.
+        let rules = try await store.notificationRules(userIDs: people)
+        let methods = try await store.contactMethods(userIDs: people)
         var paged: [(id: UUID, name: String)] = []
         var unreachable: [String] = []
         var drafts: [NotificationDraft] = []
         for id in people {
             guard let user = users[id] else { continue }
-            let planned = NotificationDraft.plan(for: id, rules: try await store.notificationRules(userID: id),
-                                                 methods: try await store.contactMethods(userID: id), urgency: .high, at: now)
+            let planned = NotificationDraft.plan(for: id, rules: rules, methods: methods, urgency: .high, at: now)
             if planned.isEmpty { unreachable.append(user.name) } else { paged.append((id, user.name)) }
             drafts += planned
         }

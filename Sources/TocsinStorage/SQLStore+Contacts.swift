@@ -29,8 +29,13 @@ extension SQLStore: ContactRepository {
     }
 
     public func contactMethods(userID: UUID) async throws -> [ContactMethod] {
-        try await database.read { db in
-            try await db.raw("SELECT * FROM contact_methods WHERE user_id = \(bind: userID.db) ORDER BY created_at, id").all()
+        try await contactMethods(userIDs: [userID])
+    }
+
+    public func contactMethods(userIDs: [UUID]) async throws -> [ContactMethod] {
+        guard !userIDs.isEmpty else { return [] }
+        return try await database.read { db in
+            try await db.raw("SELECT * FROM contact_methods WHERE user_id IN (\(binds: userIDs.map(\.db))) ORDER BY created_at, id").all()
                 .map(Self.contactMethod(from:))
         }
     }
@@ -116,9 +121,14 @@ extension SQLStore: ContactRepository {
     }
 
     public func notificationRules(userID: UUID) async throws -> [NotificationRule] {
-        try await database.read { db in
+        try await notificationRules(userIDs: [userID])
+    }
+
+    public func notificationRules(userIDs: [UUID]) async throws -> [NotificationRule] {
+        guard !userIDs.isEmpty else { return [] }
+        return try await database.read { db in
             try await db.raw("""
-                SELECT * FROM notification_rules WHERE user_id = \(bind: userID.db) ORDER BY urgency, delay_minutes, created_at, id
+                SELECT * FROM notification_rules WHERE user_id IN (\(binds: userIDs.map(\.db))) ORDER BY urgency, delay_minutes, created_at, id
                 """).all().map { row in
                 NotificationRule(id: try row.id("id"), userID: try row.id("user_id"), contactMethodID: try row.id("contact_method_id"),
                                  urgency: Urgency(rawValue: try row.decode(column: "urgency", as: String.self)) ?? .high,

@@ -225,7 +225,7 @@ extension SQLStore: EscalationRepository {
             }
             return next
         }
-        incidentsOpened.signal()
+        escalationWork.signal()
         return escalation
     }
 

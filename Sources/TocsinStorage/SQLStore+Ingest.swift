@@ -35,12 +35,12 @@ final class IngestBatcher: Sendable {
     private let queue = Mutex(Queue())
     private let settingsCache = IngestSettingsCache()
     let statistics: PlannerStatistics
-    private let incidentsOpened: Wakeup
+    private let escalationWork: Wakeup
 
-    init(database: Database, incidentsOpened: Wakeup) {
+    init(database: Database, escalationWork: Wakeup) {
         self.database = database
         self.statistics = PlannerStatistics(database: database)
-        self.incidentsOpened = incidentsOpened
+        self.escalationWork = escalationWork
     }
 
     func submit(_ request: IngestRequest) async throws -> [IngestOutcome] {
@@ -85,7 +85,7 @@ final class IngestBatcher: Sendable {
         do {
             let outcomes = try await SQLStore.ingest(batch.map(\.request), database: database, settingsCache: settingsCache)
             // Committed: the engine is told before the senders are answered, so whoever sees a 202 can count on it.
-            if outcomes.contains(where: { $0.contains(where: \.openedIncident) }) { incidentsOpened.signal() }
+            if outcomes.contains(where: { $0.contains(where: \.openedIncident) }) { escalationWork.signal() }
             for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
             statistics.applied(events: batch.reduce(0) { $0 + $1.request.events.count })
         } catch where batch.count > 1 {

@@ -10,11 +10,11 @@ public final class SQLStore: TocsinStore, Sendable {
     let instanceSecrets = Mutex<[String: String]>([:])
     /// Signalled when the escalation engine has work now (an ingestion batch opened an incident, a responder asked to
     /// escalate), so it pages without waiting for its next tick.
-    public let incidentsOpened = Wakeup()
+    public let escalationWork = Wakeup()
 
     public init(database: Database) {
         self.database = database
-        self.batcher = IngestBatcher(database: database, incidentsOpened: incidentsOpened)
+        self.batcher = IngestBatcher(database: database, escalationWork: escalationWork)
     }
 
     public func ping() async throws {

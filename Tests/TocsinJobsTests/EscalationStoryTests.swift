@@ -95,12 +95,12 @@ struct EscalationStoryTests {
             let senders = [mail, voice, sms].map { NotificationDispatcher(store: w.store, channel: $0, publicURL: "https://tocsin.example.com/", logger: logger) }
             func send(at time: Date) async throws { for sender in senders { try await sender.run(now: time) } }
 
-            #expect(!w.store.incidentsOpened.isPending)
+            #expect(!w.store.escalationWork.isPending)
             let incident = try await trigger(w, "db-down", at: t0)
-            #expect(w.store.incidentsOpened.isPending, "ingestion wakes the engine when an incident opens")
-            await w.store.incidentsOpened.wait(upTo: .seconds(1))
+            #expect(w.store.escalationWork.isPending, "ingestion wakes the engine when an incident opens")
+            await w.store.escalationWork.wait(upTo: .seconds(1))
             _ = try await trigger(w, "db-down", at: t0)
-            #expect(!w.store.incidentsOpened.isPending, "a repeat opens nothing and wakes nobody")
+            #expect(!w.store.escalationWork.isPending, "a repeat opens nothing and wakes nobody")
             let mailWakeup = Wakeup()
             let woken = EscalationEngine(store: w.store, logger: logger, senders: [mailWakeup])
             #expect(try await woken.run(now: t0) == EscalationEngine.Pass(started: 1, fired: 1))
@@ -366,7 +366,7 @@ struct EscalateByHandTests {
             let sixty = t0.addingTimeInterval(60)
             let now = try await w.store.escalateIncident(id: incident, toLevel: nil, by: w.pat.id, now: sixty)
             #expect(now.step == 1 && now.dueAt == sixty)
-            #expect(w.store.incidentsOpened.isPending, "the engine is woken")
+            #expect(w.store.escalationWork.isPending, "the engine is woken")
             #expect(try await engine.run(now: sixty).fired == 1)
             #expect(try await w.store.notifications(incidentID: incident).filter { $0.channel == .sms }.map(\.dueAt) == [sixty], "Sam, four minutes early")
             await #expect(throws: DomainError.conflict("every level of the policy has been paged; name a level to page it again")) {
@@ -385,6 +385,26 @@ struct EscalateByHandTests {
             }
             let events = try await w.store.incidentTimeline(incidentID: incident, page: PageRequest(limit: 200)).items
             #expect(events.filter { $0.kind == .escalationRequested }.map(\.body) == ["Escalation to level 2 requested by Pat", "Escalation to level 1 requested by Sam"])
+        }
+    }
+}
+
+@Suite("Senders")
+struct SenderClaimTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("a sender claims no more than it sends at once; the rest wait for its next pass", arguments: TestBackend.available)
+    func claimsWhatItSends(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await EscalationStoryTests().world(database)
+            let engine = EscalationEngine(store: w.store, logger: Logger(label: "test"))
+            for n in 0..<3 { _ = try await EscalationStoryTests().trigger(w, "claim-\(n)", at: t0) }
+            try await engine.run(now: t0)
+            let mail = RecordingChannel(.email)  // two at once
+            let sender = NotificationDispatcher(store: w.store, channel: mail, publicURL: "https://tocsin.example.com", logger: Logger(label: "test"))
+            #expect(try await sender.run(now: t0) == 2)
+            #expect(try await sender.run(now: t0) == 1)
+            #expect(mail.sent.count == 3)
         }
     }
 }

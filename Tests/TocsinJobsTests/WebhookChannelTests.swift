@@ -42,6 +42,8 @@ struct WebhookChannelTests {
             #expect(await channel.send(sent) == .transient("the webhook answered 503"))
             receiver.status.withLock { $0 = 429 }
             #expect(await channel.send(sent) == .transient("the webhook answered 429"))
+            receiver.status.withLock { $0 = 302 }
+            #expect(await channel.send(sent) == .permanent("the webhook answered 302"), "a redirect is not followed")
             receiver.status.withLock { $0 = 410 }
             #expect(await channel.send(sent) == .permanent("the webhook answered 410"))
             #expect(await channel.send(message(base + "/hook", secret: nil)) == .permanent("the webhook has no signing key; add it again"))

@@ -16,6 +16,8 @@ public protocol ContactRepository: Sendable {
     func createContactMethod(_ method: ContactMethod, codeHash: String?, codeExpiresAt: Date?) async throws
     func contactMethod(id: UUID) async throws -> ContactMethod?
     func contactMethods(userID: UUID) async throws -> [ContactMethod]
+    /// Several people's methods in one read (the escalation engine pages a level's people at once).
+    func contactMethods(userIDs: [UUID]) async throws -> [ContactMethod]
     /// Saves the label and address; a new code hash (after an address change) replaces any waiting code.
     func updateContactMethod(_ method: ContactMethod, codeHash: String?, codeExpiresAt: Date?) async throws
     func deleteContactMethod(id: UUID, userID: UUID) async throws
@@ -27,5 +29,6 @@ public protocol ContactRepository: Sendable {
 
     func createNotificationRule(_ rule: NotificationRule) async throws
     func notificationRules(userID: UUID) async throws -> [NotificationRule]
+    func notificationRules(userIDs: [UUID]) async throws -> [NotificationRule]
     func deleteNotificationRule(id: UUID, userID: UUID) async throws
 }
