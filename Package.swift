@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "TocsinWebTests",
             dependencies: [
-                "TocsinApp", "TocsinCore", "TocsinStorage", "TocsinUseCases", "TocsinJobs", "TocsinWeb", "TocsinTestSupport",
+                "TocsinApp", "TocsinCore", "TocsinStorage", "TocsinUseCases", "TocsinJobs", "TocsinNotify", "TocsinWeb", "TocsinTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

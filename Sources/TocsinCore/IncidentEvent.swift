@@ -111,7 +111,7 @@ public struct IncidentEvent: Sendable, Equatable, Identifiable {
     /// One sentence for the timeline: "Acknowledged by Ana Lima".
     public var body: String {
         let text = { (key: String) in self.payload[key]?.stringValue }
-        let by = actorType == "system" ? "" : " by \(authorName)"
+        let by = actorType == "system" ? "" : " by \(authorName)" + (text("via").map { " (\($0))" } ?? "")
         switch kind {
         case .opened:
             let what = text("alert_summary").map { " by the alert \"\($0)\"" } ?? (text("detection_source") == "monitoring" ? "" : " from a report")
@@ -119,11 +119,11 @@ public struct IncidentEvent: Sendable, Equatable, Identifiable {
         case .alertJoined:
             return "Alert \"\(text("alert_summary") ?? "?")\" joined" + (text("reason").map { ": \($0)" } ?? "")
         case .acknowledged:
-            return actorType == "user" ? "Acknowledged by \(authorName)" : "Acknowledged: none of its alerts is still triggered" + (actorType == "integration" ? " (\(authorName))" : "")
+            return actorType == "user" ? "Acknowledged\(by)" : "Acknowledged: none of its alerts is still triggered" + (actorType == "integration" ? " (\(authorName))" : "")
         case .retriggered:
             return "Triggered again: a new alert \"\(text("alert_summary") ?? "?")\" needs someone"
         case .resolved:
-            return actorType == "user" ? "Resolved by \(authorName)" : "Resolved: all of its alerts resolved" + (actorType == "integration" ? " (\(authorName))" : "")
+            return actorType == "user" ? "Resolved\(by)" : "Resolved: all of its alerts resolved" + (actorType == "integration" ? " (\(authorName))" : "")
         case .reopened:
             return "Reopened\(by)"
         case .severityChanged:
@@ -140,6 +140,9 @@ public struct IncidentEvent: Sendable, Equatable, Identifiable {
         case .escalationExhausted:
             return "Escalation ran out: every level was paged and nobody acknowledged"
         case .notificationQueued:
+            if text("purpose") == NotificationPurpose.taken.rawValue {
+                return "\(text("channel") ?? "?") to \(text("user") ?? "?") queued, telling them who took it"
+            }
             return "\(text("channel") ?? "?") to \(text("user") ?? "?") queued" + (text("due_in_minutes").map { $0 == "0" ? "" : ", due in \($0) min" } ?? "")
         case .notificationSent:
             return "\(text("channel") ?? "?") to \(text("user") ?? "?") sent"

@@ -126,6 +126,9 @@ public struct NotificationDispatcher: Sendable {
     public static let maximumAttempts = 5
     /// Waits before the 2nd, 3rd, … attempt.
     static let backoff: [TimeInterval] = [5, 30, 120, 600]
+    /// Channels whose pages carry signed acknowledge / resolve / escalate links (Slack has buttons of its own; SMS and
+    /// voice take replies and keypresses).
+    static let linkChannels: Set<ContactMethod.Kind> = [.email, .teams, .push, .webhook]
 
     let store: any TocsinStore
     let channel: any NotificationChannel
@@ -168,16 +171,21 @@ public struct NotificationDispatcher: Sendable {
 
     private func deliver(_ item: ClaimedNotification, now: Date) async throws -> Bool {
         let outcome: DeliveryOutcome
-        if item.incidentStatus != .triggered {
-            // A page made stale by an acknowledgement or resolution is not sent.
+        if item.notification.purpose == .page, item.incidentStatus != .triggered {
+            // A page made stale by an acknowledgement or resolution is not sent (a notice of who took it is sent anyway).
             outcome = .cancelled(reason: "the incident was \(item.incidentStatus.rawValue) before it was due")
         } else if !item.methodCurrent {
             // Pages go only to verified methods, as they are now: not to an address changed or removed since it was queued.
             outcome = .cancelled(reason: "the contact method was changed, unverified or removed after the page was queued")
         } else {
+            var actions: [MessageAction] = []
+            if item.notification.purpose == .page, let user = item.notification.userID, Self.linkChannels.contains(channel.kind) {
+                actions = try await ActionLinks(store: store, publicURL: publicURL)
+                    .actions(incidentID: item.notification.incidentID, userID: user, channel: channel.kind, now: now)
+            }
             let message = OutgoingMessage(notification: item.notification, incidentNumber: item.incidentNumber, incidentTitle: item.incidentTitle,
                                           recipientName: item.userName, incidentURL: "\(publicURL)/incidents/\(item.notification.incidentID.db)",
-                                          signingSecret: item.signingSecret)
+                                          signingSecret: item.signingSecret, actions: actions)
             switch await channel.send(message) {
             case .sent(let id):
                 outcome = .sent(providerMessageID: id)

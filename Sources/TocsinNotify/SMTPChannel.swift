@@ -238,23 +238,51 @@ struct SMTPSession {
 enum SMTPMessage {
     static func page(_ message: OutgoingMessage, from: String, date: Date) -> String {
         let n = message.notification
-        let text = """
-            \(message.recipientName.map { "\($0), you" } ?? "You") are being paged for incident #\(message.incidentNumber):
+        let you = message.recipientName.map { "\($0), you" } ?? "You"
+        let (text, html): (String, String)
+        switch n.purpose {
+        case .page:
+            let links = message.actions.map { "\($0.action.label): \($0.url)" }.joined(separator: "\n")
+            let buttons = message.actions.map { action in
+                "<a href=\"\(escape(action.url))\" style=\"display:inline-block;padding:10px 18px;margin:0 8px 8px 0;border-radius:6px;"
+                    + "background:\(action.action == .acknowledge ? "#b3261e" : "#444");color:#fff;text-decoration:none;font-weight:bold\">"
+                    + "\(action.action.label)</a>"
+            }.joined()
+            text = """
+                \(you) are being paged for incident #\(message.incidentNumber):
 
-            \(message.incidentTitle)
+                \(message.incidentTitle)
 
-            Open it: \(message.incidentURL)
+                \(links.isEmpty ? "" : links + "\n(each link asks once more before it acts; it works without signing in for \(Int(MessageAction.lifetime / 3600)) hours)\n\n")Open it: \(message.incidentURL)
 
-            Acknowledge it there to stop the escalation; resolving it ends it.
-            """
-        let html = """
-            <!doctype html><html><body style="font-family:sans-serif">
-            <p>\(escape(message.recipientName.map { "\($0), you" } ?? "You")) are being paged for incident #\(message.incidentNumber):</p>
-            <h2 style="margin:0.5em 0">\(escape(message.incidentTitle))</h2>
-            <p><a href="\(escape(message.incidentURL))" style="font-weight:bold">Open incident #\(message.incidentNumber)</a></p>
-            <p style="color:#555">Acknowledge it there to stop the escalation; resolving it ends it.</p>
-            </body></html>
-            """
+                Acknowledging stops the escalation; resolving ends it.
+                """
+            html = """
+                <!doctype html><html><body style="font-family:sans-serif">
+                <p>\(escape(you)) are being paged for incident #\(message.incidentNumber):</p>
+                <h2 style="margin:0.5em 0">\(escape(message.incidentTitle))</h2>
+                <p>\(buttons)</p>
+                <p><a href="\(escape(message.incidentURL))" style="font-weight:bold">Open incident #\(message.incidentNumber)</a></p>
+                <p style="color:#555">Acknowledging stops the escalation; resolving ends it.</p>
+                </body></html>
+                """
+        case .taken:
+            let detail = n.detail ?? "taken by someone else"
+            text = """
+                Incident #\(message.incidentNumber) was \(detail): you need not act on the page you got.
+
+                \(message.incidentTitle)
+
+                Open it: \(message.incidentURL)
+                """
+            html = """
+                <!doctype html><html><body style="font-family:sans-serif">
+                <p>Incident #\(message.incidentNumber) was <strong>\(escape(detail))</strong>: you need not act on the page you got.</p>
+                <h2 style="margin:0.5em 0">\(escape(message.incidentTitle))</h2>
+                <p><a href="\(escape(message.incidentURL))">Open incident #\(message.incidentNumber)</a></p>
+                </body></html>
+                """
+        }
         let boundary = "tocsin-\(n.id.db)"
         let headers = [
             "From: Tocsin <\(from)>",

@@ -10,6 +10,9 @@ import TocsinCore
 ///     X-Tocsin-Signature: t=1800000000,v1=<hex HMAC-SHA256(signing secret, "1800000000." + body)>
 ///     X-Tocsin-Delivery: <notification id>     (the same on every retry: a receiver ignores one it has seen)
 ///
+/// A page is `"event": "incident.page"` with `actions` (signed acknowledge / resolve / escalate links that act on a
+/// POST); a notice that someone else took the incident is `"event": "incident.taken"` with `detail`.
+///
 /// A receiver recomputes the HMAC over the timestamp, a dot and the raw body, compares in constant time, and refuses
 /// a timestamp more than five minutes old (replay protection). 2xx is sent; 408, 429, 5xx and network errors are
 /// retried; any other answer fails the message.
@@ -37,7 +40,7 @@ public struct WebhookChannel: NotificationChannel {
         let n = message.notification
         var w = JSONWriter()
         w.beginObject()
-        w.key("event"); w.string("incident.page")
+        w.key("event"); w.string(n.purpose == .page ? "incident.page" : "incident.taken")
         w.key("incident")
         w.beginObject()
         w.key("id"); w.string(n.incidentID.db)
@@ -53,6 +56,18 @@ public struct WebhookChannel: NotificationChannel {
         w.endObject()
         w.key("sent_at"); w.date(sentAt)
         w.key("summary"); w.string(message.subject)
+        if n.purpose == .taken {
+            w.key("detail"); w.string(n.detail ?? "")
+        }
+        if !message.actions.isEmpty {
+            // Signed links, each good for one POST without credentials (a GET shows what it would do).
+            w.key("actions")
+            w.beginObject()
+            for action in message.actions {
+                w.key(text: action.action.rawValue); w.string(action.url)
+            }
+            w.endObject()
+        }
         w.endObject()
         return String(decoding: w.bytes, as: UTF8.self)
     }

@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -557,5 +557,14 @@ public enum Migrations {
     /// other events skip it, so it costs a storm nothing.
     static let triggeredAgain = Migration(version: 18, name: "incidents triggered again") { _ in
         ["CREATE INDEX incident_events_triggered_again ON incident_events (at) WHERE kind IN ('retriggered', 'reopened')"]
+    }
+
+    /// Messages that are not pages: a notice to those already paged that someone took the incident (sent whatever
+    /// the incident's status), and later others.
+    static let notificationPurposes = Migration(version: 19, name: "notification purposes") { _ in
+        [
+            "ALTER TABLE notifications ADD COLUMN purpose TEXT NOT NULL DEFAULT 'page'",
+            "ALTER TABLE notifications ADD COLUMN detail TEXT",
+        ]
     }
 }

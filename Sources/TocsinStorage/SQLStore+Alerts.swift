@@ -48,14 +48,22 @@ extension SQLStore {
         return key
     }
 
-    public func changeIncident(id: UUID, _ command: IncidentCommand, by actor: UUID?, now: Date) async throws -> Incident {
+    public func changeIncident(id: UUID, _ command: IncidentCommand, by actor: UUID?, via: String?, now: Date) async throws -> Incident {
         return try await database.write { db in
             guard let state = try await Self.incidentState(id, db) else { throw DomainError.notFound("incident \(id.db) not found") }
-            let (next, events): (IncidentState, [IncidentEventDraft])
+            var (next, events): (IncidentState, [IncidentEventDraft])
             do {
                 (next, events) = try IncidentTransitions.apply(command, to: state, by: actor.map(Actor.user) ?? .system, now: now)
             } catch let refusal as IncidentRefusal {
                 throw try await Self.refusal(refusal, state: state, db)
+            }
+            if let via {
+                for index in events.indices where events[index].actor != .system { events[index].payload["via"] = .string(via) }
+            }
+            // Someone took a triggered incident: the others paged for it hear who.
+            if let actor, state.status == .triggered, next.status != .triggered {
+                try await Self.queueTakenNotices(incidentID: id, takenBy: actor, what: next.status == .resolved ? "resolved" : "acknowledged",
+                                                 via: via, now: now, db)
             }
             switch command {
             case .acknowledge:

@@ -187,7 +187,7 @@ extension SQLStore: EscalationRepository {
         }
     }
 
-    public func escalateIncident(id: UUID, toLevel level: Int?, by actor: UUID, now: Date) async throws -> Escalation {
+    public func escalateIncident(id: UUID, toLevel level: Int?, by actor: UUID, via: String?, now: Date) async throws -> Escalation {
         let escalation = try await database.write { db -> Escalation in
             guard let state = try await Self.incidentState(id, db) else { throw DomainError.notFound("incident \(id.db) not found") }
             guard state.status == .triggered else {
@@ -220,7 +220,7 @@ extension SQLStore: EscalationRepository {
                 """).first() != nil else { throw DomainError.conflict("the escalation moved on meanwhile; try again") }
             let shown = next.step % max(1, levels) + 1
             for insert in Self.eventInserts([(id, IncidentEventDraft(kind: .escalationRequested, at: now, actor: .user(actor),
-                                                                     payload: ["level": .string(String(shown))]))]) {
+                                                                     payload: ["level": .string(String(shown))].merging(via.map { ["via": .string($0)] } ?? [:]) { a, _ in a }))]) {
                 try await db.raw(insert).run()
             }
             return next
@@ -307,6 +307,42 @@ extension SQLStore: EscalationRepository {
         }
     }
 
+    /// Queues a notice for everyone already paged for the incident (each contact method a page went out on, but not
+    /// by phone call: nobody is rung to be told they need not answer), but the person who took it, saying who did:
+    /// run in the transaction that acknowledged or resolved it.
+    static func queueTakenNotices(incidentID: UUID, takenBy actor: UUID, what: String, via: String?, now: Date, _ db: any DatabaseSession) async throws {
+        let rows = try await db.raw("""
+            SELECT DISTINCT n.user_id, n.contact_method_id, n.channel, n.address, u.name AS user_name FROM notifications n JOIN users u ON u.id = n.user_id
+            WHERE n.incident_id = \(bind: incidentID.db) AND n.purpose = \(bind: NotificationPurpose.page.rawValue)
+              AND n.status = \(bind: NotificationStatus.sent.rawValue) AND n.user_id <> \(bind: actor.db) AND n.contact_method_id IS NOT NULL
+              AND n.channel <> \(bind: ContactMethod.Kind.voice.rawValue)
+            ORDER BY n.user_id, n.contact_method_id
+            """).all()
+        guard !rows.isEmpty else { return }
+        let name = try await db.raw("SELECT name FROM users WHERE id = \(bind: actor.db)").first(decodingColumn: "name", as: String.self) ?? "someone"
+        let detail = "\(what) by \(name)" + (via.map { " (\($0))" } ?? "")
+        let at = Int((now.timeIntervalSince1970 * 1000).rounded())
+        var events: [(incidentID: UUID, draft: IncidentEventDraft)] = []
+        for row in rows {
+            let method = try row.id("contact_method_id")
+            let channel = try row.decode(column: "channel", as: String.self)
+            try await db.raw("""
+                INSERT INTO notifications (id, incident_id, user_id, contact_method_id, channel, address, step, dedupe_key, status, due_at,
+                                           created_at, updated_at, purpose, detail)
+                VALUES (\(bind: UUID.timeOrdered(at: now).db), \(bind: incidentID.db), \(bind: try row.id("user_id").db), \(bind: method.db),
+                        \(bind: channel), \(bind: try row.decode(column: "address", as: String.self)), -1,
+                        \(bind: "taken:\(incidentID.db):\(at):\(method.db)"), \(bind: NotificationStatus.queued.rawValue), \(bind: now), \(bind: now), \(bind: now),
+                        \(bind: NotificationPurpose.taken.rawValue), \(bind: detail))
+                ON CONFLICT (dedupe_key) DO NOTHING
+                """).run()
+            events.append((incidentID, IncidentEventDraft(kind: .notificationQueued, at: now, actor: .system, payload: [
+                "channel": .string(channel), "user": .string(try row.decode(column: "user_name", as: String.self)),
+                "purpose": .string(NotificationPurpose.taken.rawValue),
+            ])))
+        }
+        for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+    }
+
     public func notifications(incidentID: UUID) async throws -> [NotificationRecord] {
         try await database.read { db in
             guard try await db.count("SELECT COUNT(*) AS n FROM incidents WHERE id = \(bind: incidentID.db)") == 1 else {
@@ -346,6 +382,8 @@ extension SQLStore: EscalationRepository {
             dueAt: try row.decode(column: "due_at", as: Date.self), attempts: try row.decode(column: "attempts", as: Int.self),
             providerMessageID: try row.decode(column: "provider_message_id", as: String?.self),
             lastError: try row.decode(column: "last_error", as: String?.self), createdAt: try row.decode(column: "created_at", as: Date.self),
-            sentAt: try row.decode(column: "sent_at", as: Date?.self))
+            sentAt: try row.decode(column: "sent_at", as: Date?.self),
+            purpose: NotificationPurpose(rawValue: try row.decode(column: "purpose", as: String.self)) ?? .page,
+            detail: try row.decode(column: "detail", as: String?.self))
     }
 }

@@ -127,12 +127,23 @@ struct EscalationStoryTests {
             #expect(try await w.store.escalation(incidentID: incident)?.state == .stopped)
             #expect(try await engine.run(now: t0.addingTimeInterval(3600)) == EscalationEngine.Pass(), "a stopped escalation stays stopped")
 
+            // Pat, paged by e-mail and by phone, hears by e-mail who took it (not by another call); Sam, who took it, hears nothing.
+            try await send(at: t0.addingTimeInterval(600))
+            #expect(mail.sent.count == 2)
+            #expect(mail.sent.last?.notification.purpose == .taken)
+            #expect(mail.sent.last?.subject == "[Tocsin] #1 acknowledged by Sam: Checkout db-down failing")
+            #expect(mail.sent.last?.actions.isEmpty == true, "a notice carries no links to act")
+            #expect(mail.sent.first?.link(.acknowledge)?.hasPrefix("https://tocsin.example.com/act/ack.email.\(incident.db).\(w.pat.id.db).") == true)
+            #expect(sms.sent.first?.actions.isEmpty == true, "SMS takes replies, not links")
+            #expect(voice.sent.count == 1)
+            #expect(sms.sent.count == 1)
+
             let timeline = try await kinds(w, incident)
             #expect(timeline.filter { $0 == "escalated" }.count == 2)
-            #expect(timeline.filter { $0 == "notification_sent" }.count == 3)
-            #expect(timeline.last == "escalation_stopped")
+            #expect(timeline.filter { $0 == "notification_sent" }.count == 4)
+            #expect(timeline.filter { $0 == "notification_queued" }.count == 4)
             let notes = try await w.store.notifications(incidentID: incident)
-            #expect(notes.map(\.status) == [.sent, .sent, .sent])
+            #expect(notes.map(\.status) == [.sent, .sent, .sent, .sent])
             #expect(notes.allSatisfy { $0.providerMessageID != nil && $0.sentAt != nil })
         }
     }

@@ -1,52 +1,8 @@
 import Foundation
 import Testing
 import TocsinCore
+import TocsinTestSupport
 @testable import TocsinNotify
-
-/// aiosmtpd on 127.0.0.1 (`Tests/support/smtp_sink.py`), started for one test and stopped after it.
-struct SMTPSink {
-    let port: Int
-    let directory: URL
-
-    static func run<T>(tls: (cert: String, key: String)? = nil, user: (String, String)? = nil, _ body: (SMTPSink) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tocsin-smtp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let portFile = directory.appendingPathComponent("port")
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("support/smtp_sink.py")
-        var arguments = ["python3", script.path, "--port-file", portFile.path, "--dir", directory.path, "--seconds", "120"]
-        if let tls { arguments += ["--cert", tls.cert, "--key", tls.key] }
-        if let user { arguments += ["--user", user.0, "--password", user.1] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        try process.run()
-        defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        for _ in 0..<100 {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
-                return try await body(SMTPSink(port: port, directory: directory))
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("the SMTP sink did not start (is aiosmtpd installed? python3 -m pip install aiosmtpd)")
-        throw CancellationError()
-    }
-
-    /// The n-th message received (1-based) and its envelope.
-    func message(_ n: Int) throws -> (text: String, envelope: [String: Any]) {
-        let text = try String(contentsOf: directory.appendingPathComponent("\(n).eml"), encoding: .utf8)
-        let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("\(n).json"))) as? [String: Any] ?? [:]
-        return (text, envelope)
-    }
-
-    func count() -> Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".eml") }.count
-    }
-}
 
 @Suite("SMTP channel")
 struct SMTPChannelTests {
@@ -60,12 +16,7 @@ struct SMTPChannelTests {
     }
 
     /// The decoded text of every base64 part of a message.
-    func parts(_ message: String) -> [String] {
-        message.components(separatedBy: "\r\n\r\n").dropFirst().compactMap { chunk -> String? in
-            let base64 = chunk.components(separatedBy: "\r\n--").first?.replacingOccurrences(of: "\r\n", with: "") ?? ""
-            return Data(base64Encoded: base64).flatMap { String(data: $0, encoding: .utf8) }
-        }
-    }
+    func parts(_ message: String) -> [String] { SMTPSink.decodedParts(message) }
 
     @Test("a page is delivered as plain text and HTML, with the incident's link, its title escaped in the HTML")
     func plain() async throws {

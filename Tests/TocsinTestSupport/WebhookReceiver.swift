@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Synchronization
 
 /// A real HTTP server on 127.0.0.1 that answers webhooks as told and keeps what it received.
@@ -8,23 +9,37 @@ public final class WebhookReceiver: Sendable {
     public struct Received: Sendable {
         public var headers: [String: String]
         public var body: String
+        public var path: String = "/hook"
+        public var method: String = "POST"
     }
 
     public let received = Mutex<[Received]>([])
+    /// The status every request gets, unless `answers` names its path.
     public let status = Mutex<Int>(200)
+    /// Per path (without the query): the status and JSON body to answer with (a provider's reply).
+    public let answers = Mutex<[String: (status: Int, body: String)]>([:])
 
     public init() {}
 
     /// Runs `body` with the receiver's base URL, then stops it.
     public func run(_ body: @Sendable (String) async throws -> Void) async throws {
         let router = Router()
-        router.post("/hook") { request, _ -> Response in
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let buffer = try await request.body.collect(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            self.received.withLock { $0.append(Received(headers: headers, body: String(buffer: buffer))) }
+            let path = request.uri.path
+            self.received.withLock {
+                $0.append(Received(headers: headers, body: String(buffer: buffer), path: path, method: request.method.rawValue))
+            }
+            if let answer = self.answers.withLock({ $0[path] }) {
+                return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
+                                body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+            }
             return Response(status: .init(code: self.status.withLock { $0 }))
         }
+        router.post("/**", use: handler)
+        router.put("/**", use: handler)
         let port = Mutex<Int?>(nil)
         var logger = Logger(label: "receiver")
         logger.logLevel = .critical
@@ -44,3 +59,15 @@ public final class WebhookReceiver: Sendable {
     }
 }
 
+
+extension WebhookReceiver {
+    /// Waits up to `seconds` for at least `count` requests (to `path`, when given), and returns those received.
+    public func wait(for count: Int, path: String? = nil, seconds: Double = 10) async throws -> [Received] {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while true {
+            let got = received.withLock { $0 }.filter { path == nil || $0.path == path }
+            if got.count >= count || ContinuousClock.now > deadline { return got }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}

@@ -22,10 +22,12 @@ struct TestApp {
     var accounts: Accounts { env.accounts }
 
     /// `now` is the server's clock; tests that depend on time windows pin it instead of racing the wall clock.
-    static func run(now: @escaping @Sendable () -> Date = { Date() }, _ body: @Sendable (TestApp) async throws -> Void) async throws {
+    static func run(now: @escaping @Sendable () -> Date = { Date() }, configure: (inout AppConfig) -> Void = { _ in },
+                    _ body: @Sendable (TestApp) async throws -> Void) async throws {
         var config = AppConfig()
         config.bcryptCost = 4
         config.publicURL = "https://tocsin.example.com"
+        configure(&config)
         try await TestDatabase.with(.sqlite) { database in
             // Built by the function `tocsin serve` uses, so its services (the background jobs) run here too.
             let (app, env, table) = TocsinApplication.make(config: config, database: database, logger: TestDatabase.logger, now: now)

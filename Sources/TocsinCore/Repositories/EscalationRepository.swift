@@ -5,6 +5,14 @@ public enum NotificationStatus: String, Sendable, CaseIterable, Codable {
     case queued, sending, sent, failed, cancelled
 }
 
+/// What an outbox message is for.
+public enum NotificationPurpose: String, Sendable, CaseIterable, Codable {
+    /// Pages a person for an incident; not sent once the incident is no longer triggered.
+    case page
+    /// Tells someone already paged that another person took the incident (`detail`: "Ana Lima acknowledged it").
+    case taken
+}
+
 /// One message of the outbox, as stored.
 public struct NotificationRecord: Sendable, Equatable, Identifiable {
     public var id: UUID
@@ -21,9 +29,15 @@ public struct NotificationRecord: Sendable, Equatable, Identifiable {
     public var lastError: String?
     public var createdAt: Date
     public var sentAt: Date?
+    public var purpose: NotificationPurpose
+    /// For a `taken` notice, who took the incident and how, as a sentence.
+    public var detail: String?
 
     public init(id: UUID, incidentID: UUID, userID: UUID?, contactMethodID: UUID?, channel: ContactMethod.Kind, address: String, step: Int,
-                status: NotificationStatus, dueAt: Date, attempts: Int, providerMessageID: String?, lastError: String?, createdAt: Date, sentAt: Date?) {
+                status: NotificationStatus, dueAt: Date, attempts: Int, providerMessageID: String?, lastError: String?, createdAt: Date, sentAt: Date?,
+                purpose: NotificationPurpose = .page, detail: String? = nil) {
+        self.purpose = purpose
+        self.detail = detail
         self.id = id
         self.incidentID = incidentID
         self.userID = userID
@@ -105,6 +119,12 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case cancelled(reason: String)
 }
 
+extension EscalationRepository {
+    public func escalateIncident(id: UUID, toLevel level: Int?, by actor: UUID, now: Date) async throws -> Escalation {
+        try await escalateIncident(id: id, toLevel: level, by: actor, via: nil, now: now)
+    }
+}
+
 /// Escalations as data: their timers live in the database, so a restart resumes them and several instances share
 /// them; and the notification outbox, written in the same transaction as the step that decided it.
 public protocol EscalationRepository: Sendable {
@@ -121,7 +141,7 @@ public protocol EscalationRepository: Sendable {
 
     /// A responder's "escalate now": the escalation's next step (or `level`, 1-based, in the current pass through the
     /// policy) becomes due at `now`. Refused (409) when the incident is not triggered or nothing is escalating it.
-    func escalateIncident(id: UUID, toLevel level: Int?, by actor: UUID, now: Date) async throws -> Escalation
+    func escalateIncident(id: UUID, toLevel level: Int?, by actor: UUID, via: String?, now: Date) async throws -> Escalation
 
     /// Claims due notifications of a channel for `lease`; a claim past its lease may be taken again.
     func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval) async throws -> [ClaimedNotification]

@@ -179,9 +179,11 @@ struct NotificationJSON: Encodable {
     var lastError: String?
     var providerMessageID: String?
     var createdAt: Date
+    var purpose: String
+    var detail: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, channel, status, step, attempts
+        case id, channel, status, step, attempts, purpose, detail
         case userID = "user_id", userName = "user_name", dueAt = "due_at", sentAt = "sent_at", lastError = "last_error"
         case providerMessageID = "provider_message_id", createdAt = "created_at"
     }
@@ -189,7 +191,7 @@ struct NotificationJSON: Encodable {
     init(_ n: NotificationRecord, userName: String?) {
         (id, channel, userID, self.userName, status) = (n.id.db, n.channel.rawValue, n.userID?.db, userName, n.status.rawValue)
         (step, attempts, dueAt, sentAt, lastError) = (n.step, n.attempts, n.dueAt, n.sentAt, n.lastError)
-        (providerMessageID, createdAt) = (n.providerMessageID, n.createdAt)
+        (providerMessageID, createdAt, purpose, detail) = (n.providerMessageID, n.createdAt, n.purpose.rawValue, n.detail)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -200,6 +202,8 @@ struct NotificationJSON: Encodable {
         try c.encode(userName, forKey: .userName)
         try c.encode(status, forKey: .status)
         try c.encode(step, forKey: .step)
+        try c.encode(purpose, forKey: .purpose)
+        try c.encode(detail, forKey: .detail)
         try c.encode(attempts, forKey: .attempts)
         try c.encode(dueAt, forKey: .dueAt)
         try c.encode(sentAt, forKey: .sentAt)

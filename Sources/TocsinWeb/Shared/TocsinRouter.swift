@@ -21,6 +21,7 @@ public enum TocsinRouter {
         WebhookEndpoints(env: env).register(router)
         OpsgenieEndpoint(env: env).register(router)
         CalendarFeedEndpoint(env: env).register(router)
+        ActionLinkPages(env: env).register(router)
         AuthPages(env: env).register(router)
         CatalogPages(env: env).register(router)
         IncidentPages(env: env).register(router)
