@@ -19,6 +19,27 @@ public struct AppConfig: Sendable {
     /// E-mail for pages (`TOCSIN_SMTP_URL`, `TOCSIN_SMTP_FROM`, `TOCSIN_SMTP_CA_FILE`); nil sends no e-mail, and
     /// e-mail pages fail saying so.
     public var smtp: SMTPSettings?
+    /// SMS and voice providers, in the order they are tried (`TOCSIN_PHONE_PROVIDERS`); none fails SMS and voice
+    /// pages, saying so.
+    public var phoneProviders: [PhoneProviderSettings] = []
+
+    public enum PhoneProviderSettings: Sendable, Equatable {
+        case twilio(TwilioSettings)
+        case gateway(sms: GatewaySettings?, voice: GatewaySettings?)
+
+        public var name: String {
+            switch self {
+            case .twilio: return "twilio"
+            case .gateway: return "gateway"
+            }
+        }
+    }
+
+    /// Where Twilio's requests (SMS replies, keypresses) are checked against: its auth token, when Twilio is configured.
+    public var twilioAuthToken: String? {
+        for case .twilio(let settings) in phoneProviders { return settings.authToken }
+        return nil
+    }
 
     public enum LogFormat: String, Sendable, CaseIterable { case text, json }
 
@@ -46,6 +67,11 @@ public struct AppConfig: Sendable {
         } catch DomainError.validation(let errors) {
             v.merge(errors)
         }
+        do {
+            try config.configurePhoneProviders(environment: environment)
+        } catch DomainError.validation(let errors) {
+            v.merge(errors)
+        }
         try v.throwIfInvalid()
         return config
     }
@@ -58,6 +84,57 @@ public struct AppConfig: Sendable {
         }
         smtp = try SMTPSettings.parse(url: url, from: from ?? environment["TOCSIN_SMTP_FROM"],
                                       trustRootsFile: environment["TOCSIN_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// The variables that configure SMS and voice, for flags that set them.
+    public static let phoneVariables = ["TOCSIN_TWILIO_URL", "TOCSIN_TWILIO_SID", "TOCSIN_TWILIO_TOKEN", "TOCSIN_TWILIO_FROM", "TOCSIN_SMS_GATEWAY_URL",
+                                        "TOCSIN_SMS_GATEWAY_BODY", "TOCSIN_VOICE_GATEWAY_URL", "TOCSIN_VOICE_GATEWAY_BODY", "TOCSIN_GATEWAY_AUTHORIZATION",
+                                        "TOCSIN_PHONE_PROVIDERS"]
+
+    /// SMS and voice providers from `TOCSIN_TWILIO_*`, `TOCSIN_SMS_GATEWAY_*`, `TOCSIN_VOICE_GATEWAY_*` and the order
+    /// in `TOCSIN_PHONE_PROVIDERS` (default: Twilio, then the gateway, of those configured).
+    public mutating func configurePhoneProviders(environment: [String: String]) throws {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var v = Validator()
+        func httpURL(_ name: String) -> String? {
+            guard let text = value(name) else { return nil }
+            guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                  url.host?.isEmpty == false else {
+                v.add(name, "must be an http or https URL")
+                return nil
+            }
+            return text
+        }
+        var available: [String: PhoneProviderSettings] = [:]
+        let twilio = ["TOCSIN_TWILIO_SID", "TOCSIN_TWILIO_TOKEN", "TOCSIN_TWILIO_FROM"].map(value)
+        if twilio.contains(where: { $0 != nil }) || value("TOCSIN_TWILIO_URL") != nil {
+            let base = httpURL("TOCSIN_TWILIO_URL") ?? "https://api.twilio.com"
+            if let sid = twilio[0], let token = twilio[1], let from = twilio[2] {
+                available["twilio"] = .twilio(TwilioSettings(baseURL: base, accountSID: sid, authToken: token, from: from))
+            } else {
+                for (name, got) in zip(["TOCSIN_TWILIO_SID", "TOCSIN_TWILIO_TOKEN", "TOCSIN_TWILIO_FROM"], twilio) where got == nil {
+                    v.add(name, "is needed with the other TOCSIN_TWILIO_ settings")
+                }
+            }
+        }
+        let authorization = value("TOCSIN_GATEWAY_AUTHORIZATION")
+        let sms = httpURL("TOCSIN_SMS_GATEWAY_URL").map {
+            GatewaySettings(url: $0, bodyTemplate: value("TOCSIN_SMS_GATEWAY_BODY") ?? GatewaySettings.defaultTemplate, authorization: authorization)
+        }
+        let voice = httpURL("TOCSIN_VOICE_GATEWAY_URL").map {
+            GatewaySettings(url: $0, bodyTemplate: value("TOCSIN_VOICE_GATEWAY_BODY") ?? GatewaySettings.defaultTemplate, authorization: authorization)
+        }
+        if sms != nil || voice != nil { available["gateway"] = .gateway(sms: sms, voice: voice) }
+        var order = ["twilio", "gateway"]
+        if let list = value("TOCSIN_PHONE_PROVIDERS") {
+            order = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            for name in order where available[name] == nil {
+                v.add("TOCSIN_PHONE_PROVIDERS", ["twilio", "gateway"].contains(name) ? "names \(name), which is not configured" : "may name twilio and gateway only")
+            }
+            if Set(order).count != order.count { v.add("TOCSIN_PHONE_PROVIDERS", "names a provider twice") }
+        }
+        try v.throwIfInvalid()
+        phoneProviders = order.compactMap { available[$0] }
     }
 
     public func databaseLocation() throws -> DatabaseLocation {

@@ -51,7 +51,21 @@ public enum TocsinApplication {
         } else {
             channels.append(UnavailableChannel(kind: .email, reason: "e-mail is not configured on this Tocsin (TOCSIN_SMTP_URL and TOCSIN_SMTP_FROM)"))
         }
-        for kind in [ContactMethod.Kind.sms, .voice, .slack, .teams, .push] {
+        if config.phoneProviders.isEmpty {
+            for kind in [ContactMethod.Kind.sms, .voice] {
+                channels.append(UnavailableChannel(kind: kind, reason: "\(kind.rawValue) is not configured on this Tocsin (TOCSIN_TWILIO_* or a gateway)"))
+            }
+        } else {
+            let providers: [any PhoneProvider] = config.phoneProviders.map { settings in
+                switch settings {
+                case .twilio(let twilio): return TwilioProvider(settings: twilio)
+                case .gateway(let sms, let voice): return GatewayProvider(sms: sms, voice: voice)
+                }
+            }
+            channels.append(PhoneChannel(kind: .sms, providers: providers))
+            channels.append(PhoneChannel(kind: .voice, providers: providers))
+        }
+        for kind in [ContactMethod.Kind.slack, .teams, .push] {
             channels.append(UnavailableChannel(kind: kind, reason: "this Tocsin cannot send \(kind.rawValue) pages yet"))
         }
         let senders = channels.map {
@@ -76,11 +90,13 @@ public enum TocsinApplication {
 
     public static func makeEnvironment(config: AppConfig, database: Database, logger: Logger,
                                        now: @escaping @Sendable () -> Date = { Date() }) -> WebEnvironment {
-        WebEnvironment(
+        var env = WebEnvironment(
             store: SQLStore(database: database), now: now, publicURL: config.effectivePublicURL,
             passwords: PasswordHasher(cost: config.bcryptCost), logger: logger,
             databaseStats: { let s = database.stats; return (s.inUse, s.idle, s.waiting) }
         )
+        env.twilioAuthToken = config.twilioAuthToken
+        return env
     }
 }
 

@@ -12,9 +12,14 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var signingSecret: String?
     /// Signed links that act on the incident without signing in (pages only), in the order they are offered.
     public var actions: [MessageAction]
+    public var severity: IncidentSeverity?
+    /// Voice pages: where the provider posts the keypress the person answers with (signed like `actions`).
+    public var replyURL: String?
 
     public init(notification: NotificationRecord, incidentNumber: Int, incidentTitle: String, recipientName: String?, incidentURL: String,
-                signingSecret: String? = nil, actions: [MessageAction] = []) {
+                signingSecret: String? = nil, actions: [MessageAction] = [], severity: IncidentSeverity? = nil, replyURL: String? = nil) {
+        self.severity = severity
+        self.replyURL = replyURL
         self.signingSecret = signingSecret
         self.actions = actions
         self.notification = notification
@@ -81,4 +86,39 @@ public protocol NotificationChannel: Sendable {
     /// Messages sent at once.
     var concurrency: Int { get }
     func send(_ message: OutgoingMessage) async -> ChannelResult
+}
+
+/// A reply to an SMS page: "ack 42", "res 42", "esc 42" (also "acknowledge 42", "resolve #42", "a42"), any case.
+public struct SMSCommand: Sendable, Equatable {
+    public var action: IncidentAction
+    public var incidentNumber: Int
+
+    public init(action: IncidentAction, incidentNumber: Int) {
+        self.action = action
+        self.incidentNumber = incidentNumber
+    }
+
+    /// Longer replies are not commands (and are not read further).
+    public static let maximumLength = 64
+
+    /// The words each action answers to.
+    static let words: [(String, IncidentAction)] = [
+        ("acknowledge", .acknowledge), ("ack", .acknowledge), ("a", .acknowledge),
+        ("resolve", .resolve), ("res", .resolve), ("r", .resolve),
+        ("escalate", .escalate), ("esc", .escalate), ("e", .escalate),
+    ]
+
+    /// One pass over at most `maximumLength` characters: a word, optional spaces and `#`, digits, optional spaces.
+    public static func parse(_ text: String) -> SMSCommand? {
+        guard text.utf8.count <= maximumLength else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let letters = String(trimmed.prefix { $0.isASCII && $0.isLetter })
+        guard let action = words.first(where: { $0.0 == letters })?.1 else { return nil }
+        var rest = trimmed.dropFirst(letters.count).drop { $0 == " " }
+        if rest.first == "#" { rest = rest.dropFirst() }
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 12, rest.dropFirst(digits.count).allSatisfy({ $0 == " " || $0 == "." || $0 == "!" }),
+              let number = Int(digits), number > 0 else { return nil }
+        return SMSCommand(action: action, incidentNumber: number)
+    }
 }

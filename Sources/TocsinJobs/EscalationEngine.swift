@@ -179,13 +179,18 @@ public struct NotificationDispatcher: Sendable {
             outcome = .cancelled(reason: "the contact method was changed, unverified or removed after the page was queued")
         } else {
             var actions: [MessageAction] = []
-            if item.notification.purpose == .page, let user = item.notification.userID, Self.linkChannels.contains(channel.kind) {
-                actions = try await ActionLinks(store: store, publicURL: publicURL)
-                    .actions(incidentID: item.notification.incidentID, userID: user, channel: channel.kind, now: now)
+            var replyURL: String?
+            if item.notification.purpose == .page, let user = item.notification.userID {
+                let links = ActionLinks(store: store, publicURL: publicURL)
+                if Self.linkChannels.contains(channel.kind) {
+                    actions = try await links.actions(incidentID: item.notification.incidentID, userID: user, channel: channel.kind, now: now)
+                } else if channel.kind == .voice {
+                    replyURL = try await links.voiceReplyURL(incidentID: item.notification.incidentID, userID: user, now: now)
+                }
             }
             let message = OutgoingMessage(notification: item.notification, incidentNumber: item.incidentNumber, incidentTitle: item.incidentTitle,
                                           recipientName: item.userName, incidentURL: "\(publicURL)/incidents/\(item.notification.incidentID.db)",
-                                          signingSecret: item.signingSecret, actions: actions)
+                                          signingSecret: item.signingSecret, actions: actions, severity: item.incidentSeverity, replyURL: replyURL)
             switch await channel.send(message) {
             case .sent(let id):
                 outcome = .sent(providerMessageID: id)

@@ -25,8 +25,11 @@ public struct WebhookChannel: NotificationChannel {
 
     /// Redirects are not followed: a page goes to the address its owner gave, never on to wherever that answers with.
     /// Lives as long as the process (never shut down, so never in use after shutdown).
+    /// A connection not made within 3 seconds fails (the client would otherwise keep trying a refused port until the
+    /// request's whole deadline), so a provider that is down hands over to the next one quickly.
     public static let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-                                          configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+                                          configuration: HTTPClient.Configuration(redirectConfiguration: .disallow,
+                                                                                  timeout: .init(connect: .seconds(3))))
 
     public init(client: HTTPClient = WebhookChannel.client, concurrency: Int = 8, timeout: TimeAmount = .seconds(10), now: @escaping @Sendable () -> Date = { Date() }) {
         self.client = client

@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes, contactAddresses]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -566,5 +566,10 @@ public enum Migrations {
             "ALTER TABLE notifications ADD COLUMN purpose TEXT NOT NULL DEFAULT 'page'",
             "ALTER TABLE notifications ADD COLUMN detail TEXT",
         ]
+    }
+
+    /// Who an SMS reply or a Slack button press comes from: found by the address alone.
+    static let contactAddresses = Migration(version: 20, name: "contact methods by address") { _ in
+        ["CREATE INDEX contact_methods_by_address ON contact_methods (kind, address)"]
     }
 }

@@ -251,7 +251,8 @@ extension SQLStore: EscalationRepository {
                 WHERE id IN (\(binds: rows))
                 """).run()
             return try await db.raw("""
-                SELECT n.*, i.number AS incident_number, i.title AS incident_title, i.status AS incident_status, u.name AS user_name,
+                SELECT n.*, i.number AS incident_number, i.title AS incident_title, i.status AS incident_status, i.severity AS incident_severity,
+                    u.name AS user_name,
                     c.signing_secret AS signing_secret,
                     CASE WHEN c.id IS NOT NULL AND c.verified_at IS NOT NULL AND c.address = n.address AND n.user_id IS NOT NULL
                          THEN 1 ELSE 0 END AS method_current
@@ -265,7 +266,8 @@ extension SQLStore: EscalationRepository {
                                     incidentStatus: IncidentStatus(rawValue: try row.decode(column: "incident_status", as: String.self)) ?? .triggered,
                                     userName: try row.decode(column: "user_name", as: String?.self),
                                     signingSecret: try row.decode(column: "signing_secret", as: String?.self),
-                                    methodCurrent: try row.decode(column: "method_current", as: Int.self) == 1)
+                                    methodCurrent: try row.decode(column: "method_current", as: Int.self) == 1,
+                                    incidentSeverity: IncidentSeverity(rawValue: try row.decode(column: "incident_severity", as: String.self)))
             }
         }
     }
@@ -341,6 +343,22 @@ extension SQLStore: EscalationRepository {
             ])))
         }
         for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+    }
+
+    public func incident(number: Int) async throws -> Incident? {
+        guard let id = try await database.read({ db in
+            try await db.raw("SELECT id FROM incidents WHERE number = \(bind: number)").first().map { try $0.id("id") }
+        }) else { return nil }
+        return try await incident(id: id)
+    }
+
+    public func verifiedContactMethods(kind: ContactMethod.Kind, address: String) async throws -> [ContactMethod] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT * FROM contact_methods WHERE kind = \(bind: kind.rawValue) AND address = \(bind: address) AND verified_at IS NOT NULL
+                ORDER BY created_at, id
+                """).all().map(Self.contactMethod(from:))
+        }
     }
 
     public func notifications(incidentID: UUID) async throws -> [NotificationRecord] {

@@ -79,6 +79,13 @@ public struct ActionLinks: Sendable {
         return links
     }
 
+    /// Where a voice provider posts the key the person pressed: `/callbacks/twilio/voice/{token}`, the token granting
+    /// the call's recipient every action (the key chooses one).
+    public func voiceReplyURL(incidentID: UUID, userID: UUID, now: Date) async throws -> String {
+        let grant = Grant(action: .acknowledge, channel: .voice, incidentID: incidentID, userID: userID, expiresAt: now.addingTimeInterval(Self.lifetime))
+        return publicURL + "/callbacks/twilio/voice/" + (try await token(grant))
+    }
+
     /// Reads a link's token. Anything malformed, forged or altered is `invalid`; the reason is not told apart, so
     /// tokens cannot be probed piece by piece.
     public func verify(_ token: String, now: Date) async throws -> Verdict {

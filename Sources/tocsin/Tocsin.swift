@@ -94,6 +94,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("smtp-url"), help: "Mail server for e-mail pages: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://… (env TOCSIN_SMTP_URL).")
     var smtpURL: String?
     @Option(name: .customLong("smtp-from"), help: "The address e-mail pages come from (env TOCSIN_SMTP_FROM).") var smtpFrom: String?
+    @Option(name: .customLong("twilio-url"), help: "Base URL of a Twilio-compatible API (env TOCSIN_TWILIO_URL; default https://api.twilio.com).")
+    var twilioURL: String?
+    @Option(name: .customLong("twilio-sid"), help: "Twilio account SID (env TOCSIN_TWILIO_SID).") var twilioSID: String?
+    @Option(name: .customLong("twilio-token"), help: "Twilio auth token; prefer the environment, flags show in ps (env TOCSIN_TWILIO_TOKEN).")
+    var twilioToken: String?
+    @Option(name: .customLong("twilio-from"), help: "The number SMS and calls come from (env TOCSIN_TWILIO_FROM).") var twilioFrom: String?
 
     func run() async throws {
         var config = try database.config()
@@ -105,6 +111,12 @@ struct Serve: AsyncParsableCommand {
         if let publicURL { config.publicURL = publicURL }
         if smtpURL != nil || smtpFrom != nil {
             do { try config.configureSMTP(url: smtpURL, from: smtpFrom) } catch let error as DomainError { throw ValidationError(error.description) }
+        }
+        let phoneFlags = [("TOCSIN_TWILIO_URL", twilioURL), ("TOCSIN_TWILIO_SID", twilioSID), ("TOCSIN_TWILIO_TOKEN", twilioToken),
+                          ("TOCSIN_TWILIO_FROM", twilioFrom)].compactMap { name, value in value.map { (name, $0) } }
+        if !phoneFlags.isEmpty {
+            let environment = ProcessInfo.processInfo.environment.merging(phoneFlags) { _, flag in flag }
+            do { try config.configurePhoneProviders(environment: environment) } catch let error as DomainError { throw ValidationError(error.description) }
         }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level must be trace, debug, info, notice, warning or error") }

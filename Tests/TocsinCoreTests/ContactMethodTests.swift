@@ -57,3 +57,22 @@ struct ContactMethodTests {
         }
     }
 }
+
+@Suite("SMS replies")
+struct SMSCommandTests {
+    @Test("replies name an action and an incident number, in many spellings", arguments: [
+        ("ack 42", IncidentAction.acknowledge, 42), ("ACK 42", .acknowledge, 42), ("a42", .acknowledge, 42), (" acknowledge #7 ", .acknowledge, 7),
+        ("res 42", .resolve, 42), ("Resolve 42.", .resolve, 42), ("r 1", .resolve, 1), ("esc 9", .escalate, 9), ("escalate 12!", .escalate, 12),
+    ])
+    func commands(text: String, action: IncidentAction, number: Int) {
+        #expect(SMSCommand.parse(text) == SMSCommand(action: action, incidentNumber: number))
+    }
+
+    @Test("anything else is not a command", arguments: [
+        "", "ack", "42", "ack 0", "ack -1", "ack 42 please", "acked 42", "ok 42", "ack 4 2", "ack 9999999999999", "ack 42 " + String(repeating: " ", count: 80),
+        "ack ٤٢", "ack 42\u{0}",
+    ])
+    func notCommands(text: String) {
+        #expect(SMSCommand.parse(text) == nil)
+    }
+}

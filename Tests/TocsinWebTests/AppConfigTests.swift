@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TocsinApp
 import TocsinCore
+import TocsinNotify
 
 @Suite("Configuration")
 struct AppConfigTests {
@@ -23,5 +24,30 @@ struct AppConfigTests {
         #expect(throws: DomainError.self) { try flagged.configureSMTP(url: nil, from: "t@example.com", environment: [:]) }
         try flagged.configureSMTP(url: "smtps://mail.example.com", from: "t@example.com", environment: [:])
         #expect(flagged.smtp?.implicitTLS == true)
+    }
+
+    @Test("SMS and voice providers: Twilio and a gateway, in the order asked; half a Twilio setting or an unknown provider is refused, named")
+    func phoneProviders() throws {
+        #expect(try AppConfig.fromEnvironment([:]).phoneProviders.isEmpty)
+        let twilio = ["TOCSIN_TWILIO_SID": "AC1", "TOCSIN_TWILIO_TOKEN": "t", "TOCSIN_TWILIO_FROM": "+15005550006"]
+        let both = try AppConfig.fromEnvironment(twilio.merging(["TOCSIN_SMS_GATEWAY_URL": "https://sms.example.com/send"]) { a, _ in a })
+        #expect(both.phoneProviders.map(\.name) == ["twilio", "gateway"])
+        #expect(both.phoneProviders.first == .twilio(TwilioSettings(accountSID: "AC1", authToken: "t", from: "+15005550006")))
+        #expect(both.twilioAuthToken == "t")
+        let reordered = try AppConfig.fromEnvironment(twilio.merging(["TOCSIN_VOICE_GATEWAY_URL": "http://127.0.0.1:9/call",
+                                                                      "TOCSIN_PHONE_PROVIDERS": "gateway, twilio"]) { a, _ in a })
+        #expect(reordered.phoneProviders.map(\.name) == ["gateway", "twilio"])
+        #expect(reordered.phoneProviders.first == .gateway(sms: nil, voice: GatewaySettings(url: "http://127.0.0.1:9/call")))
+        #expect(throws: DomainError.validation([FieldError("TOCSIN_TWILIO_TOKEN", "is needed with the other TOCSIN_TWILIO_ settings"),
+                                                FieldError("TOCSIN_TWILIO_FROM", "is needed with the other TOCSIN_TWILIO_ settings")])) {
+            try AppConfig.fromEnvironment(["TOCSIN_TWILIO_SID": "AC1"])
+        }
+        #expect(throws: DomainError.validation([FieldError("TOCSIN_SMS_GATEWAY_URL", "must be an http or https URL"),
+                                                FieldError("TOCSIN_PHONE_PROVIDERS", "may name twilio and gateway only")])) {
+            try AppConfig.fromEnvironment(twilio.merging(["TOCSIN_SMS_GATEWAY_URL": "ftp://x", "TOCSIN_PHONE_PROVIDERS": "twilio,nexmo"]) { a, _ in a })
+        }
+        #expect(throws: DomainError.validation([FieldError("TOCSIN_PHONE_PROVIDERS", "names gateway, which is not configured")])) {
+            try AppConfig.fromEnvironment(twilio.merging(["TOCSIN_PHONE_PROVIDERS": "gateway"]) { a, _ in a })
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import NIOCore
 import Foundation
 import HTTPTypes
 import Testing
@@ -9,6 +10,38 @@ import TocsinTestSupport
 
 @Suite("Paging, end to end")
 struct PagingStoryTests {
+    /// An admin; people with verified contact methods; a policy paging them one level each (five minutes apart); a
+    /// service using it and its PagerDuty key. Returns the admin's token, the people and the key.
+    static func pagingWorld(_ app: TestApp, _ people: [(name: String, methods: [(type: String, address: String)])])
+        async throws -> (admin: String, users: [User], key: String) {
+        let (_, admin) = try await app.user("Ada", role: .admin)
+        var users: [User] = []
+        for person in people {
+            let (user, _) = try await app.user(person.name, role: .responder)
+            users.append(user)
+            for method in person.methods {
+                #expect(try await app.request(.post, "/api/v1/users/\(user.id.db)/contact-methods", token: admin,
+                                              json: #"{"type":"\#(method.type)","address":"\#(method.address)","verified":true}"#).status == .created)
+            }
+        }
+        let members = users.map { "\"\($0.id.db)\"" }.joined(separator: ",")
+        let team = try #require(try await app.request(.post, "/api/v1/teams", token: admin, json: #"{"name":"SRE","member_ids":[\#(members)]}"#)
+            .json["id"]?.stringValue)
+        let levels = users.map { #"{"delay_minutes":5,"targets":[{"type":"user","id":"\#($0.id.db)"}]}"# }.joined(separator: ",")
+        let policy = try #require(try await app.request(.post, "/api/v1/escalation-policies", token: admin,
+                                                        json: #"{"name":"Checkout","team_id":"\#(team)","levels":[\#(levels)]}"#).json["id"]?.stringValue)
+        let service = try #require(try await app.request(.post, "/api/v1/services", token: admin,
+                                                         json: #"{"name":"Checkout","escalation_policy_id":"\#(policy)"}"#).json["id"]?.stringValue)
+        let key = try #require(try await app.request(.post, "/api/v1/services/\(service)/integration-keys", token: admin,
+                                                     json: #"{"type":"pagerduty"}"#).json["key"]?.stringValue)
+        return (admin, users, key)
+    }
+
+    static func trigger(_ app: TestApp, _ key: String, _ dedup: String, _ summary: String) async throws {
+        #expect(try await app.request(.post, "/v2/enqueue", json: """
+            {"routing_key":"\(key)","event_action":"trigger","dedup_key":"\(dedup)","payload":{"summary":"\(summary)","source":"web","severity":"critical"}}
+            """).status == .accepted)
+    }
     @Test("an event on a service with a policy reaches the on-call person's webhook, signed, and the incident lists it as sent")
     func eventToWebhook() async throws {
         let receiver = WebhookReceiver()
@@ -95,26 +128,9 @@ struct PagingStoryTests {
                 try await TestApp.run(now: { clock.now }, configure: { config in
                     config.smtp = try? SMTPSettings.parse(url: "smtp://127.0.0.1:\(sink.port)", from: "tocsin@example.com")
                 }) { app in
-                    let (_, admin) = try await app.user("Ada", role: .admin)
-                    let (ann, _) = try await app.user("Ann", role: .responder)
-                    let (bob, _) = try await app.user("Bob", role: .responder)
-                    for (user, type, address) in [(ann, "email", "ann@example.com"), (bob, "webhook", "\(base)/hook")] {
-                        #expect(try await app.request(.post, "/api/v1/users/\(user.id.db)/contact-methods", token: admin,
-                                                      json: #"{"type":"\#(type)","address":"\#(address)","verified":true}"#).status == .created)
-                    }
-                    let team = try #require(try await app.request(.post, "/api/v1/teams", token: admin,
-                                                                  json: #"{"name":"SRE","member_ids":["\#(ann.id.db)","\#(bob.id.db)"]}"#).json["id"]?.stringValue)
-                    let policy = try #require(try await app.request(.post, "/api/v1/escalation-policies", token: admin, json: """
-                        {"name":"Checkout","team_id":"\(team)","levels":[{"delay_minutes":5,"targets":[{"type":"user","id":"\(ann.id.db)"}]},
-                                                                       {"delay_minutes":5,"targets":[{"type":"user","id":"\(bob.id.db)"}]}]}
-                        """).json["id"]?.stringValue)
-                    let service = try #require(try await app.request(.post, "/api/v1/services", token: admin,
-                                                                     json: #"{"name":"Checkout","escalation_policy_id":"\#(policy)"}"#).json["id"]?.stringValue)
-                    let key = try #require(try await app.request(.post, "/api/v1/services/\(service)/integration-keys", token: admin,
-                                                                 json: #"{"type":"pagerduty"}"#).json["key"]?.stringValue)
-                    #expect(try await app.request(.post, "/v2/enqueue", json: """
-                        {"routing_key":"\(key)","event_action":"trigger","dedup_key":"co-1","payload":{"summary":"Checkout down","source":"web","severity":"critical"}}
-                        """).status == .accepted)
+                    let (admin, _, key) = try await Self.pagingWorld(app, [("Ann", [("email", "ann@example.com")]),
+                                                                           ("Bob", [("webhook", "\(base)/hook")])])
+                    try await Self.trigger(app, key, "co-1", "Checkout down")
 
                     // Ann is paged by e-mail at once, with links that act without signing in.
                     let first = try await sink.wait(for: 1)
@@ -181,4 +197,81 @@ struct PagingStoryTests {
             }
         }
     }
+
+    /// Posts a form as Twilio does, signed the way its documentation says: base64 HMAC-SHA1 under the auth token over
+    /// the URL and each field's name and value, sorted by name.
+    static func twilioPost(_ app: TestApp, _ path: String, _ fields: [String: String], token: String = "twilio-token") async throws -> TestApp.Reply {
+        let signed = fields.keys.sorted().reduce("https://tocsin.example.com" + path) { $0 + $1 + fields[$1]! }
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(signed.utf8), using: SymmetricKey(data: Data(token.utf8)))
+        let body = fields.map { "\(TestApp.formEncode($0.key))=\(TestApp.formEncode($0.value))" }.joined(separator: "&")
+        return try await app.request(.post, path, body: body, headers: [.contentType: "application/x-www-form-urlencoded",
+                                                                         HTTPField.Name("X-Twilio-Signature")!: Data(mac).base64EncodedString()])
+    }
+
+    @Test("SMS and voice through Twilio: the page reaches Twilio's API; a signed SMS reply acknowledges; a keypress resolves; unsigned requests are refused")
+    func twilioRepliesAndKeys() async throws {
+        let twilio = WebhookReceiver()
+        try await twilio.run { base in
+            let messages = "/2010-04-01/Accounts/AC1/Messages.json", calls = "/2010-04-01/Accounts/AC1/Calls.json"
+            twilio.answers.withLock { $0[messages] = (201, #"{"sid":"SM1"}"#); $0[calls] = (201, #"{"sid":"CA1"}"#) }
+            try await TestApp.run(configure: { config in
+                config.phoneProviders = [.twilio(TwilioSettings(baseURL: base, accountSID: "AC1", authToken: "twilio-token", from: "+15005550006"))]
+            }) { app in
+                let (admin, users, key) = try await Self.pagingWorld(app, [("Ann", [("sms", "+4915100000001"), ("voice", "+4915100000002")])])
+                try await Self.trigger(app, key, "co-1", "Checkout down")
+                let sms = try #require(try await twilio.wait(for: 1, path: messages).first)
+                #expect(sms.body.contains("Body=Tocsin+%231+SEV2%3A+Checkout+down%0AReply+ack+1%2C+res+1+or+esc+1."))
+                let call = try #require(try await twilio.wait(for: 1, path: calls).first)
+                let twiml = try #require(call.body.split(separator: "&").first { $0.hasPrefix("Twiml=") }.map {
+                    String($0.dropFirst(6)).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+                })
+                let action = try #require(twiml.components(separatedBy: "action=\"").element(at: 1)?.components(separatedBy: "\"").first)
+                let voicePath = String(action.dropFirst("https://tocsin.example.com".count))
+                #expect(voicePath.hasPrefix("/callbacks/twilio/voice/ack.voice."))
+                #expect(try await app.request(.get, voicePath.replacingOccurrences(of: "/callbacks/twilio/voice/", with: "/act/")).status == .notFound,
+                        "a call's key does not open the browser page")
+
+                // Unsigned, wrongly signed, or signed for another path: refused, nothing changes.
+                #expect(try await app.request(.post, "/callbacks/twilio/sms", body: "From=%2B4915100000001&Body=ack+1",
+                                              headers: [.contentType: "application/x-www-form-urlencoded"]).status == .forbidden)
+                #expect(try await Self.twilioPost(app, "/callbacks/twilio/sms", ["From": "+4915100000001", "Body": "ack 1"], token: "wrong").status == .forbidden)
+                let incident = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?[at: 0]?["id"]?.stringValue)
+                #expect(try await app.request(.get, "/api/v1/incidents/\(incident)", token: admin).json["status"] == "triggered")
+
+                // A stranger's number and a reply that is not a command get an answer, and change nothing.
+                let stranger = try await Self.twilioPost(app, "/callbacks/twilio/sms", ["From": "+4915199999999", "Body": "ack 1"])
+                #expect(stranger.status == .ok && stranger.text.contains("does not know this number"))
+                let chatter = try await Self.twilioPost(app, "/callbacks/twilio/sms", ["From": "+4915100000001", "Body": "on my way"])
+                #expect(chatter.text.contains("<Message>Tocsin did not understand."))
+                #expect(try await Self.twilioPost(app, "/callbacks/twilio/sms", ["From": "+4915100000001", "Body": "ack 99"]).text.contains("no incident #99"))
+
+                let reply = try await Self.twilioPost(app, "/callbacks/twilio/sms", ["From": "+4915100000001", "Body": "ACK 1", "MessageSid": "SMx"])
+                #expect(reply.status == .ok)
+                #expect(reply.headers[.contentType] == "text/xml; charset=utf-8")
+                #expect(reply.text.hasSuffix("<Response><Message>Incident 1 acknowledged.</Message></Response>"))
+                let acked = try await app.request(.get, "/api/v1/incidents/\(incident)", token: admin)
+                #expect(acked.json["status"] == "acknowledged")
+                #expect(acked.json["acknowledged_by"] == .string(users[0].id.db))
+                #expect(try await app.request(.get, "/api/v1/incidents/\(incident)/timeline", token: admin).text.contains("Acknowledged by Ann (SMS)"))
+                let again = try await Self.twilioPost(app, "/callbacks/twilio/sms", ["From": "+4915100000001", "Body": "ack 1"])
+                #expect(again.text.contains("not changed: the incident is already acknowledged by Ann"))
+
+                // The call's keys: 9 does nothing; 2 resolves.
+                #expect(try await Self.twilioPost(app, voicePath, ["Digits": "9", "CallSid": "CA1"]).text.contains("That key does nothing"))
+                let pressed = try await Self.twilioPost(app, voicePath, ["Digits": "2", "CallSid": "CA1"])
+                #expect(pressed.text.hasSuffix("<Response><Say>Incident 1 resolved. Goodbye.</Say></Response>"))
+                #expect(try await app.request(.get, "/api/v1/incidents/\(incident)", token: admin).json["status"] == "resolved")
+                #expect(try await app.request(.get, "/api/v1/incidents/\(incident)/timeline", token: admin).text.contains("Resolved by Ann (phone call)"))
+            }
+        }
+        // Without Twilio the callbacks do not exist.
+        try await TestApp.run { app in
+            let reply = try await Self.twilioPost(app, "/callbacks/twilio/sms", ["From": "+4915100000001", "Body": "ack 1"])
+            #expect(reply.status == .notFound)
+        }
+    }
+}
+
+extension Array {
+    func element(at index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -90,6 +90,7 @@ public struct ClaimedNotification: Sendable, Equatable {
     public var incidentTitle: String
     /// As it stood when the notification was claimed: a page for an incident no longer triggered is not sent.
     public var incidentStatus: IncidentStatus
+    public var incidentSeverity: IncidentSeverity?
     public var userName: String?
     /// A webhook method's signing key.
     public var signingSecret: String?
@@ -97,7 +98,8 @@ public struct ClaimedNotification: Sendable, Equatable {
     public var methodCurrent: Bool
 
     public init(notification: NotificationRecord, claim: UUID, incidentNumber: Int, incidentTitle: String, incidentStatus: IncidentStatus,
-                userName: String?, signingSecret: String? = nil, methodCurrent: Bool = true) {
+                userName: String?, signingSecret: String? = nil, methodCurrent: Bool = true, incidentSeverity: IncidentSeverity? = nil) {
+        self.incidentSeverity = incidentSeverity
         self.signingSecret = signingSecret
         self.methodCurrent = methodCurrent
         self.incidentStatus = incidentStatus
@@ -149,4 +151,8 @@ public protocol EscalationRepository: Sendable {
     func finishNotification(id: UUID, claim: UUID, outcome: DeliveryOutcome, now: Date) async throws -> Bool
     /// An incident's notifications, oldest first.
     func notifications(incidentID: UUID) async throws -> [NotificationRecord]
+    /// The incident numbered `number`.
+    func incident(number: Int) async throws -> Incident?
+    /// Verified contact methods of `kind` with exactly this address (who an SMS reply comes from).
+    func verifiedContactMethods(kind: ContactMethod.Kind, address: String) async throws -> [ContactMethod]
 }

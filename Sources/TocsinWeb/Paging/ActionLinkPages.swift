@@ -51,6 +51,10 @@ struct ActionLinkPages {
         switch try await ActionLinks(store: env.store, publicURL: env.publicURL).verify(token, now: env.now()) {
         case .invalid:
             throw invalid
+        case .valid(let grant) where grant.channel == .voice, .expired(let grant) where grant.channel == .voice:
+            // A voice call's key is for its keypresses, not for a browser.
+            _ = grant
+            throw invalid
         case .expired(let grant):
             let content: HTML = """
             <h1>This link has expired</h1>

@@ -65,7 +65,7 @@ struct Form: Sendable {
 /// token checked here, before routing, so no page handler can forget it and no path spelling slips past.
 struct PageFormMiddleware: RouterMiddleware {
     typealias Context = TocsinRequestContext
-    static let machinePrefixes = ["/api/", "/integrations/", "/v2/", "/act/"]
+    static let machinePrefixes = ["/api/", "/integrations/", "/v2/", "/act/", "/callbacks/"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, !Self.machinePrefixes.contains(where: { request.uri.path.hasPrefix($0) }) else {

@@ -22,6 +22,7 @@ public enum TocsinRouter {
         OpsgenieEndpoint(env: env).register(router)
         CalendarFeedEndpoint(env: env).register(router)
         ActionLinkPages(env: env).register(router)
+        TwilioCallbacks(env: env).register(router)
         AuthPages(env: env).register(router)
         CatalogPages(env: env).register(router)
         IncidentPages(env: env).register(router)

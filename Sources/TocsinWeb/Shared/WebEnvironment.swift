@@ -15,6 +15,8 @@ public struct WebEnvironment: Sendable {
     public var eventRateLimiter: EventRateLimiter
     public var metrics: HTTPMetrics
     public var logger: Logger
+    /// Checks the signature of Twilio's callbacks (SMS replies, keypresses); nil when Twilio is not configured.
+    public var twilioAuthToken: String?
     /// Carries contact-method verification codes.
     public var verificationCodes: any VerificationCodeSender = UndeliveredCodes()
     /// Reports database pool use at scrape time.

@@ -1,0 +1,309 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TocsinCore
+
+/// What one SMS or voice provider answered.
+public enum ProviderAnswer: Sendable, Equatable {
+    case sent(messageID: String?)
+    /// The message cannot be delivered by anyone (an invalid number, a landline for SMS, a number that opted out):
+    /// the page fails at once, and no other provider is tried.
+    case refused(String)
+    /// This provider cannot carry it now (down, rate limited, misconfigured): the next provider is tried.
+    case unavailable(String)
+}
+
+/// An SMS and voice provider.
+public protocol PhoneProvider: Sendable {
+    /// For the timeline and the provider's message id ("twilio:SM…").
+    var name: String { get }
+    func sendSMS(to number: String, text: String) async -> ProviderAnswer
+    /// Calls `number` and reads `speech`; `replyURL`, when the provider can take keypresses, is where they go.
+    func call(to number: String, speech: String, replyURL: String?) async -> ProviderAnswer
+}
+
+/// SMS or voice pages through an ordered list of providers: when one is down or refuses service, the next carries
+/// the page; when one says the number itself cannot be reached, the page fails at once and says so. When every
+/// provider is unavailable the page is retried later (the dispatcher's backoff), starting again from the first.
+public struct PhoneChannel: NotificationChannel {
+    public let kind: ContactMethod.Kind
+    public let concurrency: Int
+    let providers: [any PhoneProvider]
+
+    public init(kind: ContactMethod.Kind, providers: [any PhoneProvider], concurrency: Int = 4) {
+        precondition(kind == .sms || kind == .voice, "a phone channel carries SMS or voice")
+        self.kind = kind
+        self.providers = providers
+        self.concurrency = concurrency
+    }
+
+    public func send(_ message: OutgoingMessage) async -> ChannelResult {
+        var failures: [String] = []
+        for provider in providers {
+            let answer: ProviderAnswer
+            if kind == .sms {
+                answer = await provider.sendSMS(to: message.notification.address, text: PhoneText.sms(message))
+            } else {
+                answer = await provider.call(to: message.notification.address, speech: PhoneText.speech(message), replyURL: message.replyURL)
+            }
+            switch answer {
+            case .sent(let id): return .sent(providerMessageID: "\(provider.name):\(id ?? "?")")
+            case .refused(let reason): return .permanent("\(provider.name) refused the number: \(reason)")
+            case .unavailable(let reason): failures.append("\(provider.name): \(reason)")
+            }
+        }
+        return .transient(failures.isEmpty ? "no \(kind.rawValue) provider is configured" : "no provider could carry it (" + failures.joined(separator: "; ") + ")")
+    }
+}
+
+/// The words of SMS and voice pages.
+public enum PhoneText {
+    /// Two SMS segments at most (GSM 7-bit: 306 characters); the title is cut to fit.
+    static let smsLimit = 300
+
+    public static func sms(_ message: OutgoingMessage) -> String {
+        let n = message.incidentNumber
+        switch message.notification.purpose {
+        case .page:
+            let head = "Tocsin #\(n)" + (message.severity.map { " \($0.rawValue)" } ?? "") + ": "
+            let tail = "\nReply ack \(n), res \(n) or esc \(n)."
+            return head + cut(message.incidentTitle, to: smsLimit - head.count - tail.count) + tail
+        case .taken:
+            let head = "Tocsin #\(n) \(message.notification.detail ?? "taken"): "
+            return head + cut(message.incidentTitle, to: smsLimit - head.count)
+        }
+    }
+
+    public static func speech(_ message: OutgoingMessage) -> String {
+        let severity = message.severity.map { ", severity \($0.rawValue.dropFirst(3))" } ?? ""
+        return "This is Tocsin. Incident \(message.incidentNumber)\(severity): \(cut(message.incidentTitle, to: 200))."
+    }
+
+    static func cut(_ text: String, to limit: Int) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        return flat.count <= max(limit, 1) ? flat : String(flat.prefix(max(limit - 1, 0))) + "…"
+    }
+}
+
+/// Settings of a Twilio-compatible API (`TOCSIN_TWILIO_URL`, `_SID`, `_TOKEN`, `_FROM`).
+public struct TwilioSettings: Sendable, Equatable {
+    public var baseURL: String
+    public var accountSID: String
+    public var authToken: String
+    public var from: String
+
+    public init(baseURL: String = "https://api.twilio.com", accountSID: String, authToken: String, from: String) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.accountSID = accountSID
+        self.authToken = authToken
+        self.from = from
+    }
+}
+
+/// Twilio's REST API (and any that speaks it): `POST {base}/2010-04-01/Accounts/{sid}/Messages.json` and
+/// `…/Calls.json`, form-encoded, HTTP Basic with the account SID and auth token. A call reads the page with `<Say>`
+/// inside a `<Gather>` of one digit that posts to the reply URL, twice, then says goodbye.
+public struct TwilioProvider: PhoneProvider {
+    public let name = "twilio"
+    let settings: TwilioSettings
+    let client: HTTPClient
+    let timeout: TimeAmount
+
+    /// Twilio's error codes that mean the number itself cannot take the message (not this provider's trouble).
+    static let numberRefusals: [Int: String] = [
+        21211: "not a valid phone number", 21214: "not a reachable phone number", 21217: "not a valid phone number",
+        21407: "the number's country is not supported", 21408: "the number's region is not enabled",
+        21610: "the number has replied STOP to this sender", 21612: "no route to the number", 21614: "not a mobile number (SMS cannot reach it)",
+        13224: "not a valid phone number", 13223: "not a valid phone number format",
+    ]
+
+    public init(settings: TwilioSettings, client: HTTPClient = WebhookChannel.client, timeout: TimeAmount = .seconds(15)) {
+        self.settings = settings
+        self.client = client
+        self.timeout = timeout
+    }
+
+    public func sendSMS(to number: String, text: String) async -> ProviderAnswer {
+        await post("Messages.json", ["To": number, "From": settings.from, "Body": text])
+    }
+
+    public func call(to number: String, speech: String, replyURL: String?) async -> ProviderAnswer {
+        await post("Calls.json", ["To": number, "From": settings.from, "Twiml": Self.twiml(speech: speech, replyURL: replyURL)])
+    }
+
+    /// The call's script. Keypresses are offered only when there is somewhere to send them.
+    public static func twiml(speech: String, replyURL: String?) -> String {
+        let say = "<Say>\(XML.escape(speech))</Say>"
+        guard let replyURL else { return "<Response>\(say)<Pause length=\"1\"/>\(say)</Response>" }
+        let prompt = "<Say>Press 1 to acknowledge, 2 to resolve, 3 to escalate.</Say>"
+        let gather = "<Gather numDigits=\"1\" timeout=\"8\" action=\"\(XML.escape(replyURL))\" method=\"POST\">\(say)\(prompt)</Gather>"
+        return "<Response>\(gather)\(gather)<Say>No key was pressed. Goodbye.</Say></Response>"
+    }
+
+    func post(_ resource: String, _ fields: [String: String]) async -> ProviderAnswer {
+        let url = "\(settings.baseURL)/2010-04-01/Accounts/\(FormEncoding.component(settings.accountSID))/\(resource)"
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Authorization", value: "Basic " + Data("\(settings.accountSID):\(settings.authToken)".utf8).base64EncodedString())
+        request.headers.add(name: "User-Agent", value: "Tocsin")
+        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(fields.sorted { $0.key < $1.key })))
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let body = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
+            return Self.answer(status: Int(response.status.code), body: body)
+        } catch {
+            return .unavailable("could not reach it (\(String(describing: type(of: error))))")
+        }
+    }
+
+    static func answer(status: Int, body: String) -> ProviderAnswer {
+        let json = (try? JSONValue.parse(Data(body.utf8)))?.objectValue ?? [:]
+        switch status {
+        case 200..<300:
+            return .sent(messageID: json["sid"]?.stringValue)
+        default:
+            // Only the code: Twilio's message repeats the number, and the timeline is read by many.
+            let code = json["code"].flatMap { value -> Int? in
+                if case .number(let n) = value, n.isFinite, abs(n) < 1e9 { return Int(n) }
+                return value.stringValue.flatMap { Int($0) }
+            }
+            if let code, let meaning = numberRefusals[code] { return .refused("\(meaning) (error \(code))") }
+            return .unavailable("answered \(status)" + (code.map { " (error \($0))" } ?? ""))
+        }
+    }
+}
+
+/// Settings of a generic HTTP SMS or voice gateway: a URL, a body template with `{{to}}` and `{{text}}`, and an
+/// optional `Authorization` header. A template that starts with `{` is sent as JSON (the values escaped for JSON),
+/// any other as a form (the values percent-encoded).
+public struct GatewaySettings: Sendable, Equatable {
+    public var url: String
+    public var bodyTemplate: String
+    public var authorization: String?
+
+    public static let defaultTemplate = #"{"to": "{{to}}", "text": "{{text}}"}"#
+
+    public init(url: String, bodyTemplate: String = GatewaySettings.defaultTemplate, authorization: String? = nil) {
+        self.url = url
+        self.bodyTemplate = bodyTemplate
+        self.authorization = authorization
+    }
+
+    var isJSON: Bool { bodyTemplate.trimmingCharacters(in: .whitespaces).hasPrefix("{") }
+
+    /// The template filled in, in one pass: a value that itself contains `{{to}}` is not expanded again.
+    public func body(to: String, text: String) -> String {
+        func escaped(_ value: String) -> String {
+            isJSON ? String(JSONValue.string(value).jsonText.dropFirst().dropLast()) : FormEncoding.component(value)
+        }
+        var out = ""
+        var rest = Substring(bodyTemplate)
+        while let open = rest.range(of: "{{") {
+            out += rest[..<open.lowerBound]
+            let after = rest[open.upperBound...]
+            if after.hasPrefix("to}}") {
+                out += escaped(to)
+                rest = after.dropFirst(4)
+            } else if after.hasPrefix("text}}") {
+                out += escaped(text)
+                rest = after.dropFirst(6)
+            } else {
+                out += "{{"
+                rest = after
+            }
+        }
+        return out + rest
+    }
+}
+
+/// A generic gateway: 2xx is sent (an `id` or `message_id` in a JSON answer is kept); 400 and 422 refuse the
+/// number; anything else (401, 403, 404, 408, 429, 5xx, no answer) makes it unavailable, so the next provider tries.
+public struct GatewayProvider: PhoneProvider {
+    public let name: String
+    let sms: GatewaySettings?
+    let voice: GatewaySettings?
+    let client: HTTPClient
+    let timeout: TimeAmount
+
+    public init(name: String = "gateway", sms: GatewaySettings?, voice: GatewaySettings?, client: HTTPClient = WebhookChannel.client,
+                timeout: TimeAmount = .seconds(15)) {
+        self.name = name
+        self.sms = sms
+        self.voice = voice
+        self.client = client
+        self.timeout = timeout
+    }
+
+    public func sendSMS(to number: String, text: String) async -> ProviderAnswer {
+        guard let sms else { return .unavailable("it carries no SMS") }
+        return await post(sms, to: number, text: text)
+    }
+
+    public func call(to number: String, speech: String, replyURL: String?) async -> ProviderAnswer {
+        guard let voice else { return .unavailable("it makes no calls") }
+        return await post(voice, to: number, text: speech)
+    }
+
+    func post(_ settings: GatewaySettings, to number: String, text: String) async -> ProviderAnswer {
+        var request = HTTPClientRequest(url: settings.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: settings.isJSON ? "application/json" : "application/x-www-form-urlencoded")
+        request.headers.add(name: "User-Agent", value: "Tocsin")
+        if let authorization = settings.authorization { request.headers.add(name: "Authorization", value: authorization) }
+        request.body = .bytes(ByteBuffer(string: settings.body(to: number, text: text)))
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let body = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
+            let status = Int(response.status.code)
+            switch status {
+            case 200..<300:
+                let json = (try? JSONValue.parse(Data(body.utf8)))?.objectValue
+                return .sent(messageID: json?["id"]?.stringValue ?? json?["message_id"]?.stringValue)
+            case 400, 422: return .refused("the gateway answered \(status)")
+            default: return .unavailable("answered \(status)")
+            }
+        } catch {
+            return .unavailable("could not reach it (\(String(describing: type(of: error))))")
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded`, as HTML forms and Twilio write it.
+public enum FormEncoding {
+    static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+
+    public static func component(_ value: String) -> String {
+        var out = ""
+        for byte in value.utf8 {
+            if unreserved.contains(byte) { out.append(Character(UnicodeScalar(byte))) } else if byte == 0x20 { out += "+" } else {
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+
+    public static func encode(_ fields: [(key: String, value: String)]) -> String {
+        fields.map { component($0.key) + "=" + component($0.value) }.joined(separator: "&")
+    }
+}
+
+enum XML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            // Control characters are not allowed in XML 1.0; a title carrying one loses it.
+            case _ where c.value < 0x20 && c != "\n" && c != "\t": out += " "
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
