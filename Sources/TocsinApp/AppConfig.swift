@@ -35,6 +35,11 @@ public struct AppConfig: Sendable {
         }
     }
 
+    /// Slack pages (`TOCSIN_SLACK_TOKEN`, `TOCSIN_SLACK_SIGNING_SECRET`, `TOCSIN_SLACK_URL`).
+    public var slack: SlackSettings?
+    /// A Bearer token for the ntfy server push pages go to (`TOCSIN_NTFY_TOKEN`), when it needs one.
+    public var ntfyToken: String?
+
     /// Where Twilio's requests (SMS replies, keypresses) are checked against: its auth token, when Twilio is configured.
     public var twilioAuthToken: String? {
         for case .twilio(let settings) in phoneProviders { return settings.authToken }
@@ -72,6 +77,11 @@ public struct AppConfig: Sendable {
         } catch DomainError.validation(let errors) {
             v.merge(errors)
         }
+        do {
+            try config.configureChat(environment: environment)
+        } catch DomainError.validation(let errors) {
+            v.merge(errors)
+        }
         try v.throwIfInvalid()
         return config
     }
@@ -85,11 +95,6 @@ public struct AppConfig: Sendable {
         smtp = try SMTPSettings.parse(url: url, from: from ?? environment["TOCSIN_SMTP_FROM"],
                                       trustRootsFile: environment["TOCSIN_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 })
     }
-
-    /// The variables that configure SMS and voice, for flags that set them.
-    public static let phoneVariables = ["TOCSIN_TWILIO_URL", "TOCSIN_TWILIO_SID", "TOCSIN_TWILIO_TOKEN", "TOCSIN_TWILIO_FROM", "TOCSIN_SMS_GATEWAY_URL",
-                                        "TOCSIN_SMS_GATEWAY_BODY", "TOCSIN_VOICE_GATEWAY_URL", "TOCSIN_VOICE_GATEWAY_BODY", "TOCSIN_GATEWAY_AUTHORIZATION",
-                                        "TOCSIN_PHONE_PROVIDERS"]
 
     /// SMS and voice providers from `TOCSIN_TWILIO_*`, `TOCSIN_SMS_GATEWAY_*`, `TOCSIN_VOICE_GATEWAY_*` and the order
     /// in `TOCSIN_PHONE_PROVIDERS` (default: Twilio, then the gateway, of those configured).
@@ -135,6 +140,29 @@ public struct AppConfig: Sendable {
         }
         try v.throwIfInvalid()
         phoneProviders = order.compactMap { available[$0] }
+    }
+
+    /// Slack from `TOCSIN_SLACK_TOKEN` and `TOCSIN_SLACK_SIGNING_SECRET` (both, or neither) and `TOCSIN_SLACK_URL`; the
+    /// ntfy token from `TOCSIN_NTFY_TOKEN`.
+    public mutating func configureChat(environment: [String: String]) throws {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var v = Validator()
+        let token = value("TOCSIN_SLACK_TOKEN"), secret = value("TOCSIN_SLACK_SIGNING_SECRET")
+        if token != nil || secret != nil || value("TOCSIN_SLACK_URL") != nil {
+            var api = "https://slack.com/api"
+            if let url = value("TOCSIN_SLACK_URL") {
+                if let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host?.isEmpty == false {
+                    api = url
+                } else {
+                    v.add("TOCSIN_SLACK_URL", "must be an http or https URL")
+                }
+            }
+            v.check(token != nil, "TOCSIN_SLACK_TOKEN", "is needed with the other TOCSIN_SLACK_ settings (the bot token, xoxb-…)")
+            v.check(secret != nil, "TOCSIN_SLACK_SIGNING_SECRET", "is needed with the other TOCSIN_SLACK_ settings (the app's signing secret)")
+            if let token, let secret { slack = SlackSettings(token: token, signingSecret: secret, apiURL: api) }
+        }
+        ntfyToken = value("TOCSIN_NTFY_TOKEN")
+        try v.throwIfInvalid()
     }
 
     public func databaseLocation() throws -> DatabaseLocation {

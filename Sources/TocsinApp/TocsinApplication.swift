@@ -65,9 +65,16 @@ public enum TocsinApplication {
             channels.append(PhoneChannel(kind: .sms, providers: providers))
             channels.append(PhoneChannel(kind: .voice, providers: providers))
         }
-        for kind in [ContactMethod.Kind.slack, .teams, .push] {
-            channels.append(UnavailableChannel(kind: kind, reason: "this Tocsin cannot send \(kind.rawValue) pages yet"))
+        var refreshers: [ChatMessageRefresher] = []
+        if let slack = config.slack {
+            let channel = SlackChannel(settings: slack)
+            channels.append(channel)
+            refreshers.append(ChatMessageRefresher(store: env.store, channel: channel, publicURL: env.publicURL, logger: logger))
+        } else {
+            channels.append(UnavailableChannel(kind: .slack, reason: "Slack is not configured on this Tocsin (TOCSIN_SLACK_TOKEN and TOCSIN_SLACK_SIGNING_SECRET)"))
         }
+        channels.append(TeamsChannel())
+        channels.append(NtfyChannel(token: config.ntfyToken))
         let senders = channels.map {
             NotificationDispatcher(store: env.store, channel: $0, publicURL: env.publicURL, logger: logger, wakeup: Wakeup())
         }
@@ -75,7 +82,7 @@ public enum TocsinApplication {
         // leaves in milliseconds, not at the next tick.
         let engine = EscalationEngine(store: env.store, logger: logger, wakeup: (env.store as? SQLStore)?.escalationWork,
                                       senders: senders.compactMap(\.wakeup))
-        let jobs = JobService(jobs: [HandoffRecorder(store: env.store, logger: logger), engine] + senders, now: now, logger: logger)
+        let jobs = JobService(jobs: [HandoffRecorder(store: env.store, logger: logger), engine] + senders + refreshers, now: now, logger: logger)
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tocsin"),
@@ -96,6 +103,11 @@ public enum TocsinApplication {
             databaseStats: { let s = database.stats; return (s.inUse, s.idle, s.waiting) }
         )
         env.twilioAuthToken = config.twilioAuthToken
+        if let slack = config.slack {
+            env.slackSigningSecret = slack.signingSecret
+            let channel = SlackChannel(settings: slack)
+            env.slackRespond = { url, text in await channel.respond(responseURL: url, text: text) }
+        }
         return env
     }
 }

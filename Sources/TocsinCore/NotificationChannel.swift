@@ -122,3 +122,35 @@ public struct SMSCommand: Sendable, Equatable {
         return SMSCommand(action: action, incidentNumber: number)
     }
 }
+
+/// The state of an incident a chat message shows (Slack); the message is rewritten in place when it changes.
+public struct ChatIncidentView: Sendable, Equatable {
+    public var incidentID: UUID
+    public var number: Int
+    public var title: String
+    public var severity: IncidentSeverity?
+    public var status: IncidentStatus
+    /// "Acknowledged by Bob", "Resolved by Ann", or nil while triggered.
+    public var statusLine: String?
+    public var url: String
+
+    public init(incidentID: UUID, number: Int, title: String, severity: IncidentSeverity?, status: IncidentStatus, statusLine: String?, url: String) {
+        (self.incidentID, self.number, self.title, self.severity, self.status, self.statusLine, self.url) =
+            (incidentID, number, title, severity, status, statusLine, url)
+    }
+
+    /// The buttons that still make sense.
+    public var actions: [IncidentAction] {
+        switch status {
+        case .triggered: return [.acknowledge, .resolve, .escalate]
+        case .acknowledged: return [.resolve]
+        case .resolved: return []
+        }
+    }
+}
+
+/// A channel whose sent messages can be rewritten (Slack's `chat.update`).
+public protocol ChatMessageUpdater: Sendable {
+    var kind: ContactMethod.Kind { get }
+    func update(messageID: String, _ view: ChatIncidentView) async -> ChannelResult
+}

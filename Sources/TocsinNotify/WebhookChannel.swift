@@ -85,29 +85,12 @@ public struct WebhookChannel: NotificationChannel {
         guard let secret = message.signingSecret else { return .permanent("the webhook has no signing key; add it again") }
         let sentAt = now()
         let body = Self.body(message, sentAt: sentAt)
-        var request = HTTPClientRequest(url: message.notification.address)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "Tocsin")
-        request.headers.add(name: "X-Tocsin-Delivery", value: message.notification.id.db)
-        request.headers.add(name: "X-Tocsin-Signature", value: Self.signature(secret: secret, timestamp: Int(sentAt.timeIntervalSince1970), body: body))
-        request.body = .bytes(ByteBuffer(string: body))
-        do {
-            let response = try await client.execute(request, timeout: timeout)
-            // Read (at most a little of) the answer so the connection can be reused; its content is not needed.
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            return Self.result(status: Int(response.status.code))
-        } catch {
-            // The kind of failure only: the error's text can carry the owner's address, and the timeline is read by many.
-            return .transient("could not reach the webhook (\(String(describing: type(of: error))))")
-        }
-    }
-
-    static func result(status: Int) -> ChannelResult {
-        switch status {
-        case 200..<300: return .sent(providerMessageID: nil)
-        case 408, 429, 500..<600: return .transient("the webhook answered \(status)")
-        default: return .permanent("the webhook answered \(status)")
+        let signature = Self.signature(secret: secret, timestamp: Int(sentAt.timeIntervalSince1970), body: body)
+        switch await HTTPDelivery.post(client, url: message.notification.address,
+                                       headers: [("X-Tocsin-Delivery", message.notification.id.db), ("X-Tocsin-Signature", signature)],
+                                       body: body, timeout: timeout) {
+        case .success(let answer): return HTTPDelivery.result(status: answer.status, "the webhook")
+        case .failure(let error): return HTTPDelivery.unreachable("the webhook", error)
         }
     }
 }

@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes, contactAddresses]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes, contactAddresses, renderedMessages]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -571,5 +571,10 @@ public enum Migrations {
     /// Who an SMS reply or a Slack button press comes from: found by the address alone.
     static let contactAddresses = Migration(version: 20, name: "contact methods by address") { _ in
         ["CREATE INDEX contact_methods_by_address ON contact_methods (kind, address)"]
+    }
+
+    /// Which state of its incident a sent chat message shows, so it is rewritten when the incident moves on.
+    static let renderedMessages = Migration(version: 21, name: "rendered chat messages") { t in
+        ["ALTER TABLE notifications ADD COLUMN rendered_at \(t.time)"]
     }
 }

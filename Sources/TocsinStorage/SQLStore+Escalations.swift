@@ -247,7 +247,8 @@ extension SQLStore: EscalationRepository {
             let claim = UUID()
             try await db.raw("""
                 UPDATE notifications SET status = \(bind: NotificationStatus.sending.rawValue), claim = \(bind: claim.db),
-                    claimed_until = \(bind: now.addingTimeInterval(lease)), attempts = attempts + 1, updated_at = \(bind: now)
+                    claimed_until = \(bind: now.addingTimeInterval(lease)), attempts = attempts + 1, updated_at = \(bind: now),
+                    rendered_at = (SELECT i.updated_at FROM incidents i WHERE i.id = notifications.incident_id)
                 WHERE id IN (\(binds: rows))
                 """).run()
             return try await db.raw("""
@@ -310,14 +311,15 @@ extension SQLStore: EscalationRepository {
     }
 
     /// Queues a notice for everyone already paged for the incident (each contact method a page went out on, but not
-    /// by phone call: nobody is rung to be told they need not answer), but the person who took it, saying who did:
+    /// by phone call: nobody is rung to be told they need not answer; nor on Slack, where the page itself is rewritten
+    /// to say who took it), but the person who took it, saying who did:
     /// run in the transaction that acknowledged or resolved it.
     static func queueTakenNotices(incidentID: UUID, takenBy actor: UUID, what: String, via: String?, now: Date, _ db: any DatabaseSession) async throws {
         let rows = try await db.raw("""
             SELECT DISTINCT n.user_id, n.contact_method_id, n.channel, n.address, u.name AS user_name FROM notifications n JOIN users u ON u.id = n.user_id
             WHERE n.incident_id = \(bind: incidentID.db) AND n.purpose = \(bind: NotificationPurpose.page.rawValue)
               AND n.status = \(bind: NotificationStatus.sent.rawValue) AND n.user_id <> \(bind: actor.db) AND n.contact_method_id IS NOT NULL
-              AND n.channel <> \(bind: ContactMethod.Kind.voice.rawValue)
+              AND n.channel NOT IN (\(bind: ContactMethod.Kind.voice.rawValue), \(bind: ContactMethod.Kind.slack.rawValue))
             ORDER BY n.user_id, n.contact_method_id
             """).all()
         guard !rows.isEmpty else { return }
@@ -343,6 +345,40 @@ extension SQLStore: EscalationRepository {
             ])))
         }
         for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+    }
+
+    public func staleChatMessages(channel: ContactMethod.Kind, now: Date, window: TimeInterval, limit: Int) async throws -> [StaleChatMessage] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT n.id, n.provider_message_id, n.rendered_at, n.incident_id, i.updated_at, i.number, i.title, i.severity, i.status,
+                    a.name AS acknowledged_name, r.name AS resolved_name
+                FROM notifications n JOIN incidents i ON i.id = n.incident_id
+                    LEFT JOIN users a ON a.id = i.acknowledged_by LEFT JOIN users r ON r.id = i.resolved_by
+                WHERE n.channel = \(bind: channel.rawValue) AND n.status = \(bind: NotificationStatus.sent.rawValue)
+                  AND n.purpose = \(bind: NotificationPurpose.page.rawValue) AND n.due_at > \(bind: now.addingTimeInterval(-window))
+                  AND n.provider_message_id IS NOT NULL AND (n.rendered_at IS NULL OR n.rendered_at < i.updated_at)
+                ORDER BY n.due_at, n.id LIMIT \(bind: max(1, limit))
+                """).all().map { row in
+                StaleChatMessage(notificationID: try row.id("id"), messageID: try row.decode(column: "provider_message_id", as: String.self),
+                                 renderedAt: try row.decode(column: "rendered_at", as: Date?.self), updatedAt: try row.decode(column: "updated_at", as: Date.self),
+                                 incidentID: try row.id("incident_id"), number: try row.decode(column: "number", as: Int.self),
+                                 title: try row.decode(column: "title", as: String.self),
+                                 severity: IncidentSeverity(rawValue: try row.decode(column: "severity", as: String.self)),
+                                 status: IncidentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .triggered,
+                                 acknowledgedBy: try row.decode(column: "acknowledged_name", as: String?.self),
+                                 resolvedBy: try row.decode(column: "resolved_name", as: String?.self))
+            }
+        }
+    }
+
+    public func markChatMessageRendered(id: UUID, renderedAt: Date) async throws -> Bool {
+        try await database.write { db in
+            // Only forward: a slower pass that rendered an older state does not mark a newer one as shown.
+            try await db.raw("""
+                UPDATE notifications SET rendered_at = \(bind: renderedAt)
+                WHERE id = \(bind: id.db) AND (rendered_at IS NULL OR rendered_at < \(bind: renderedAt)) RETURNING id
+                """).first() != nil
+        }
     }
 
     public func incident(number: Int) async throws -> Incident? {

@@ -100,6 +100,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("twilio-token"), help: "Twilio auth token; prefer the environment, flags show in ps (env TOCSIN_TWILIO_TOKEN).")
     var twilioToken: String?
     @Option(name: .customLong("twilio-from"), help: "The number SMS and calls come from (env TOCSIN_TWILIO_FROM).") var twilioFrom: String?
+    @Option(name: .customLong("slack-token"), help: "Slack bot token, xoxb-…; prefer the environment (env TOCSIN_SLACK_TOKEN).") var slackToken: String?
+    @Option(name: .customLong("slack-signing-secret"), help: "The Slack app's signing secret (env TOCSIN_SLACK_SIGNING_SECRET).")
+    var slackSigningSecret: String?
 
     func run() async throws {
         var config = try database.config()
@@ -112,11 +115,18 @@ struct Serve: AsyncParsableCommand {
         if smtpURL != nil || smtpFrom != nil {
             do { try config.configureSMTP(url: smtpURL, from: smtpFrom) } catch let error as DomainError { throw ValidationError(error.description) }
         }
-        let phoneFlags = [("TOCSIN_TWILIO_URL", twilioURL), ("TOCSIN_TWILIO_SID", twilioSID), ("TOCSIN_TWILIO_TOKEN", twilioToken),
-                          ("TOCSIN_TWILIO_FROM", twilioFrom)].compactMap { name, value in value.map { (name, $0) } }
-        if !phoneFlags.isEmpty {
-            let environment = ProcessInfo.processInfo.environment.merging(phoneFlags) { _, flag in flag }
-            do { try config.configurePhoneProviders(environment: environment) } catch let error as DomainError { throw ValidationError(error.description) }
+        // Channel flags stand in for their variables; the settings are then read again with them.
+        let channelFlags = [("TOCSIN_TWILIO_URL", twilioURL), ("TOCSIN_TWILIO_SID", twilioSID), ("TOCSIN_TWILIO_TOKEN", twilioToken),
+                            ("TOCSIN_TWILIO_FROM", twilioFrom), ("TOCSIN_SLACK_TOKEN", slackToken), ("TOCSIN_SLACK_SIGNING_SECRET", slackSigningSecret)]
+            .compactMap { name, value in value.map { (name, $0) } }
+        if !channelFlags.isEmpty {
+            let environment = ProcessInfo.processInfo.environment.merging(channelFlags) { _, flag in flag }
+            do {
+                try config.configurePhoneProviders(environment: environment)
+                try config.configureChat(environment: environment)
+            } catch let error as DomainError {
+                throw ValidationError(error.description)
+            }
         }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level must be trace, debug, info, notice, warning or error") }

@@ -419,3 +419,60 @@ struct SenderClaimTests {
         }
     }
 }
+
+/// Keeps what it was asked to rewrite.
+final class RecordingUpdater: ChatMessageUpdater {
+    let kind: ContactMethod.Kind = .slack
+    private let state = Mutex<[(String, ChatIncidentView)]>([])
+    var updates: [(String, ChatIncidentView)] { state.withLock { $0 } }
+
+    func update(messageID: String, _ view: ChatIncidentView) async -> ChannelResult {
+        state.withLock { $0.append((messageID, view)) }
+        return .sent(providerMessageID: messageID)
+    }
+}
+
+@Suite("Chat messages rewritten")
+struct ChatMessageRefresherTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("a Slack page is rewritten once each time its incident changes, whoever changed it; Slack pages get no separate notice", arguments: TestBackend.available)
+    func rewritten(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await EscalationStoryTests().world(database)
+            let patSlack = ContactMethod(id: UUID(), userID: w.pat.id, kind: .slack, address: "U0PAT", verifiedAt: t0, createdAt: t0, updatedAt: t0)
+            try await w.store.createContactMethod(patSlack, codeHash: nil, codeExpiresAt: nil)
+            try await w.store.createNotificationRule(NotificationRule(id: UUID(), userID: w.pat.id, contactMethodID: patSlack.id, urgency: .high,
+                                                                      delayMinutes: 0, createdAt: t0))
+            let logger = Logger(label: "test")
+            let incident = try await EscalationStoryTests().trigger(w, "slack-1", at: t0)
+            try await EscalationEngine(store: w.store, logger: logger).run(now: t0)
+            let slack = RecordingChannel(.slack)
+            let sender = NotificationDispatcher(store: w.store, channel: slack, publicURL: "https://tocsin.example.com", logger: logger)
+            try await sender.run(now: t0)
+            #expect(slack.sent.count == 1)
+            let updater = RecordingUpdater()
+            let refresher = ChatMessageRefresher(store: w.store, channel: updater, publicURL: "https://tocsin.example.com", logger: logger)
+            #expect(try await refresher.run(now: t0.addingTimeInterval(1)) == 0, "the message shows the incident as it is")
+
+            _ = try await w.store.setIncidentStatus(id: incident, to: .acknowledged, by: w.sam.id, now: t0.addingTimeInterval(60))
+            #expect(try await refresher.run(now: t0.addingTimeInterval(61)) == 1)
+            #expect(updater.updates.last?.0 == "msg-1")
+            #expect(updater.updates.last?.1.statusLine == "Acknowledged by Sam")
+            #expect(updater.updates.last?.1.actions == [.resolve])
+            #expect(try await refresher.run(now: t0.addingTimeInterval(62)) == 0, "once")
+            try await sender.run(now: t0.addingTimeInterval(62))
+            #expect(slack.sent.count == 1, "no notice on Slack: the page itself says who has it")
+
+            // Its alerts resolving (no person) rewrites it too.
+            _ = try await w.store.ingest(AlertEvent(action: .resolve, dedupKey: "slack-1", summary: "", source: "test", severity: .critical),
+                                         serviceID: w.service.id, integrationKeyID: nil, now: t0.addingTimeInterval(120))
+            #expect(try await refresher.run(now: t0.addingTimeInterval(121)) == 1)
+            #expect(updater.updates.last?.1.status == .resolved)
+            #expect(updater.updates.last?.1.actions == [])
+            // Messages older than the window are left alone.
+            _ = try await w.store.changeIncident(id: incident, .reopen, by: w.sam.id, now: t0.addingTimeInterval(180))
+            #expect(try await refresher.run(now: t0.addingTimeInterval(ChatMessageRefresher.window + 10)) == 0)
+        }
+    }
+}

@@ -38,6 +38,7 @@ public final class WebhookReceiver: Sendable {
             }
             return Response(status: .init(code: self.status.withLock { $0 }))
         }
+        router.post("/", use: handler)
         router.post("/**", use: handler)
         router.put("/**", use: handler)
         let port = Mutex<Int?>(nil)

@@ -50,4 +50,17 @@ struct AppConfigTests {
             try AppConfig.fromEnvironment(twilio.merging(["TOCSIN_PHONE_PROVIDERS": "gateway"]) { a, _ in a })
         }
     }
+
+    @Test("Slack needs its token and signing secret together; ntfy's token is optional")
+    func chat() throws {
+        let config = try AppConfig.fromEnvironment(["TOCSIN_SLACK_TOKEN": "xoxb-1", "TOCSIN_SLACK_SIGNING_SECRET": "s", "TOCSIN_NTFY_TOKEN": "tk_1"])
+        #expect(config.slack == SlackSettings(token: "xoxb-1", signingSecret: "s"))
+        #expect(config.slack?.apiURL == "https://slack.com/api")
+        #expect(config.ntfyToken == "tk_1")
+        #expect(try AppConfig.fromEnvironment([:]).slack == nil)
+        #expect(throws: DomainError.validation([FieldError("TOCSIN_SLACK_URL", "must be an http or https URL"),
+                                                FieldError("TOCSIN_SLACK_SIGNING_SECRET", "is needed with the other TOCSIN_SLACK_ settings (the app's signing secret)")])) {
+            try AppConfig.fromEnvironment(["TOCSIN_SLACK_TOKEN": "xoxb-1", "TOCSIN_SLACK_URL": "slack.com"])
+        }
+    }
 }

@@ -270,6 +270,77 @@ struct PagingStoryTests {
             #expect(reply.status == .notFound)
         }
     }
+    /// Posts a button press as Slack does: `payload=<json>`, signed over "v0:<timestamp>:<body>" with the signing secret.
+    static func slackPress(_ app: TestApp, _ payload: String, at time: Date = Date(), secret: String = "slack-secret") async throws -> TestApp.Reply {
+        let body = "payload=" + TestApp.formEncode(payload)
+        let stamp = String(Int(time.timeIntervalSince1970))
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("v0:\(stamp):\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return try await app.request(.post, "/callbacks/slack/interactions", body: body, headers: [
+            .contentType: "application/x-www-form-urlencoded", HTTPField.Name("X-Slack-Request-Timestamp")!: stamp,
+            HTTPField.Name("X-Slack-Signature")!: "v0=" + mac.map { String(format: "%02x", $0) }.joined(),
+        ])
+    }
+
+    @Test("Slack: the page is a direct message with buttons; a signed press acknowledges as the member's owner, answers them, and the message is rewritten")
+    func slackButtons() async throws {
+        let slack = WebhookReceiver()
+        try await slack.run { base in
+            slack.answers.withLock {
+                $0["/api/chat.postMessage"] = (200, #"{"ok":true,"channel":"D1","ts":"1800000000.000100"}"#)
+                $0["/api/chat.update"] = (200, #"{"ok":true,"channel":"D1","ts":"1800000000.000100"}"#)
+            }
+            try await TestApp.run(configure: { config in
+                config.slack = SlackSettings(token: "xoxb-test", signingSecret: "slack-secret", apiURL: base + "/api")
+            }) { app in
+                let (admin, users, key) = try await Self.pagingWorld(app, [("Ann", [("slack", "U0ANN")])])
+                try await Self.trigger(app, key, "co-1", "Checkout down")
+                let posted = try #require(try await slack.wait(for: 1, path: "/api/chat.postMessage").first)
+                let message = try JSONValue.parse(Data(posted.body.utf8))
+                #expect(message["channel"] == "U0ANN")
+                let incident = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?[at: 0]?["id"]?.stringValue)
+                #expect(message["blocks"]?.arrayValue?.last?["elements"]?.arrayValue?.first?["value"] == .string(incident))
+
+                let press = """
+                    {"type":"block_actions","user":{"id":"U0ANN","username":"ann"},"response_url":"\(base)/response",
+                     "container":{"type":"message","channel_id":"D1","message_ts":"1800000000.000100"},
+                     "actions":[{"type":"button","action_id":"tocsin_acknowledge","block_id":"tocsin","value":"\(incident)"}]}
+                    """
+                // Wrongly signed, or signed too long ago: refused, nothing changes.
+                #expect(try await Self.slackPress(app, press, secret: "wrong").status == .forbidden)
+                #expect(try await Self.slackPress(app, press, at: Date().addingTimeInterval(-600)).status == .forbidden)
+                #expect(try await app.request(.get, "/api/v1/incidents/\(incident)", token: admin).json["status"] == "triggered")
+                // A member nobody owns is told so.
+                let stranger = press.replacingOccurrences(of: "U0ANN", with: "U0EVE")
+                #expect(try await Self.slackPress(app, stranger).status == .ok)
+                let told = try await slack.wait(for: 1, path: "/response")
+                #expect(told.first?.body.contains("Tocsin does not know you") == true)
+
+                #expect(try await Self.slackPress(app, press).status == .ok)
+                let acked = try await app.request(.get, "/api/v1/incidents/\(incident)", token: admin)
+                #expect(acked.json["status"] == "acknowledged")
+                #expect(acked.json["acknowledged_by"] == .string(users[0].id.db))
+                #expect(try await app.request(.get, "/api/v1/incidents/\(incident)/timeline", token: admin).text.contains("Acknowledged by Ann (Slack)"))
+                let answers = try await slack.wait(for: 2, path: "/response")
+                let answer = try JSONValue.parse(Data(try #require(answers.last).body.utf8))
+                #expect(answer["response_type"] == "ephemeral")
+                #expect(answer["text"] == "You acknowledged #1. Escalation stops.")
+
+                // The message is rewritten in place: the state says who has it; only Resolve is left.
+                let update = try #require(try await slack.wait(for: 1, path: "/api/chat.update", seconds: 6).first)
+                let rewritten = try JSONValue.parse(Data(update.body.utf8))
+                #expect(rewritten["channel"] == "D1" && rewritten["ts"] == "1800000000.000100")
+                #expect(rewritten["blocks"]?.arrayValue?.first?["text"]?["text"]?.stringValue?.hasSuffix("Acknowledged by Ann") == true)
+                #expect(rewritten["blocks"]?.arrayValue?.last?["elements"]?.arrayValue?.count == 1)
+                // Resolved elsewhere (the API): rewritten again, with nothing left to press; and only once.
+                #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/resolve", token: admin).status == .ok)
+                let again = try await slack.wait(for: 2, path: "/api/chat.update", seconds: 6)
+                #expect(again.count == 2)
+                #expect(again.last.map { try? JSONValue.parse(Data($0.body.utf8)) }??["blocks"]?.arrayValue?.count == 1)
+                try await Task.sleep(for: .milliseconds(2500))
+                #expect(slack.received.withLock { $0.filter { $0.path == "/api/chat.update" }.count } == 2)
+            }
+        }
+    }
 }
 
 extension Array {

@@ -111,6 +111,28 @@ public struct ClaimedNotification: Sendable, Equatable {
     }
 }
 
+/// A chat message to rewrite, with the incident as it is now.
+public struct StaleChatMessage: Sendable, Equatable {
+    public var notificationID: UUID
+    public var messageID: String
+    /// What the message shows now (the incident's `updated_at` when it was last written).
+    public var renderedAt: Date?
+    public var updatedAt: Date
+    public var incidentID: UUID
+    public var number: Int
+    public var title: String
+    public var severity: IncidentSeverity?
+    public var status: IncidentStatus
+    public var acknowledgedBy: String?
+    public var resolvedBy: String?
+
+    public init(notificationID: UUID, messageID: String, renderedAt: Date?, updatedAt: Date, incidentID: UUID, number: Int, title: String,
+                severity: IncidentSeverity?, status: IncidentStatus, acknowledgedBy: String?, resolvedBy: String?) {
+        (self.notificationID, self.messageID, self.renderedAt, self.updatedAt, self.incidentID) = (notificationID, messageID, renderedAt, updatedAt, incidentID)
+        (self.number, self.title, self.severity, self.status, self.acknowledgedBy, self.resolvedBy) = (number, title, severity, status, acknowledgedBy, resolvedBy)
+    }
+}
+
 /// What became of one send.
 public enum DeliveryOutcome: Sendable, Equatable {
     case sent(providerMessageID: String?)
@@ -151,6 +173,11 @@ public protocol EscalationRepository: Sendable {
     func finishNotification(id: UUID, claim: UUID, outcome: DeliveryOutcome, now: Date) async throws -> Bool
     /// An incident's notifications, oldest first.
     func notifications(incidentID: UUID) async throws -> [NotificationRecord]
+    /// Sent pages on `channel` (of the last `window`) whose message shows an older state of the incident than it has now.
+    func staleChatMessages(channel: ContactMethod.Kind, now: Date, window: TimeInterval, limit: Int) async throws -> [StaleChatMessage]
+    /// Records that the message now shows the incident as of `renderedAt` (never moving back); false when it already
+    /// showed that state or a newer one.
+    func markChatMessageRendered(id: UUID, renderedAt: Date) async throws -> Bool
     /// The incident numbered `number`.
     func incident(number: Int) async throws -> Incident?
     /// Verified contact methods of `kind` with exactly this address (who an SMS reply comes from).

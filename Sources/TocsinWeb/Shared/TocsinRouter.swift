@@ -23,6 +23,7 @@ public enum TocsinRouter {
         CalendarFeedEndpoint(env: env).register(router)
         ActionLinkPages(env: env).register(router)
         TwilioCallbacks(env: env).register(router)
+        SlackCallbacks(env: env).register(router)
         AuthPages(env: env).register(router)
         CatalogPages(env: env).register(router)
         IncidentPages(env: env).register(router)

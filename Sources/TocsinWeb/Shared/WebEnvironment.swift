@@ -17,6 +17,10 @@ public struct WebEnvironment: Sendable {
     public var logger: Logger
     /// Checks the signature of Twilio's callbacks (SMS replies, keypresses); nil when Twilio is not configured.
     public var twilioAuthToken: String?
+    /// Checks the signature of Slack's button presses; nil when Slack is not configured.
+    public var slackSigningSecret: String?
+    /// Tells the person who pressed a Slack button what came of it (through the interaction's response URL).
+    public var slackRespond: (@Sendable (_ responseURL: String, _ text: String) async -> Void)?
     /// Carries contact-method verification codes.
     public var verificationCodes: any VerificationCodeSender = UndeliveredCodes()
     /// Reports database pool use at scrape time.

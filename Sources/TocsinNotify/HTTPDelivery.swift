@@ -1,0 +1,44 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import TocsinCore
+
+/// One HTTP POST of a notification, and what its answer means. Shared by the channels that speak HTTP.
+enum HTTPDelivery {
+    struct Answer {
+        var status: Int
+        var body: String
+    }
+
+    /// Posts `body`; nil when no answer came (refused, timed out, TLS failed). At most 64 KiB of the answer is read.
+    static func post(_ client: HTTPClient, url: String, contentType: String = "application/json", headers: [(String, String)] = [],
+                     body: String, timeout: TimeAmount) async -> Result<Answer, any Error> {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: contentType)
+        request.headers.add(name: "User-Agent", value: "Tocsin")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: body))
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let text = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
+            return .success(Answer(status: Int(response.status.code), body: text))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// 2xx is sent; 408, 429 and 5xx are worth another try; any other status is final. `what` names the receiver.
+    static func result(status: Int, _ what: String, messageID: String? = nil) -> ChannelResult {
+        switch status {
+        case 200..<300: return .sent(providerMessageID: messageID)
+        case 408, 429, 500..<600: return .transient("\(what) answered \(status)")
+        default: return .permanent("\(what) answered \(status)")
+        }
+    }
+
+    /// The kind of failure only: an error's text can carry the owner's address, and the timeline is read by many.
+    static func unreachable(_ what: String, _ error: any Error) -> ChannelResult {
+        .transient("could not reach \(what) (\(String(describing: type(of: error))))")
+    }
+}
