@@ -42,8 +42,7 @@ public enum TocsinApplication {
                             now: @escaping @Sendable () -> Date = { Date() },
                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> (application: some ApplicationProtocol, env: WebEnvironment, routes: RouteTable) {
-        let env = makeEnvironment(config: config, database: database, logger: logger, now: now)
-        let (router, routes) = TocsinRouter.build(env)
+        var env = makeEnvironment(config: config, database: database, logger: logger, now: now)
         // Paging: the escalation engine, and one sender per channel, each with its own queue.
         var channels: [any NotificationChannel] = [WebhookChannel(now: now)]
         if let smtp = config.smtp {
@@ -75,6 +74,9 @@ public enum TocsinApplication {
         }
         channels.append(TeamsChannel())
         channels.append(NtfyChannel(token: config.ntfyToken))
+        // Verification codes go out by the same channels.
+        env.verificationCodes = ChannelCodeSender(channels: channels, logger: logger)
+        let (router, routes) = TocsinRouter.build(env)
         let senders = channels.map {
             NotificationDispatcher(store: env.store, channel: $0, publicURL: env.publicURL, logger: logger, wakeup: Wakeup())
         }

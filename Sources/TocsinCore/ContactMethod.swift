@@ -18,6 +18,10 @@ public struct ContactMethod: Sendable, Equatable, Identifiable {
     public static let maximumCodeAttempts = 5
     /// A new code at most this often: with five tries a code, guessing six digits stays hopeless.
     public static let codeInterval: TimeInterval = 60
+    /// Codes one person may have sent in an hour, over all their methods (deleted ones included).
+    public static let codesPerPersonPerHour = 10
+    /// Codes one address may receive in an hour, whoever asks.
+    public static let codesPerAddressPerHour = 5
 
     public var id: UUID
     public var userID: UUID

@@ -86,6 +86,21 @@ public protocol NotificationChannel: Sendable {
     /// Messages sent at once.
     var concurrency: Int { get }
     func send(_ message: OutgoingMessage) async -> ChannelResult
+    /// Sends a contact method's verification code to it.
+    func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult
+}
+
+extension NotificationChannel {
+    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
+        .permanent("this channel cannot carry verification codes")
+    }
+}
+
+/// The words a verification code travels in.
+public enum VerificationText {
+    public static func line(_ code: String) -> String {
+        "Your Tocsin verification code is \(code). It is valid for \(Int(ContactMethod.codeLifetime / 60)) minutes."
+    }
 }
 
 /// A reply to an SMS page: "ack 42", "res 42", "esc 42" (also "acknowledge 42", "resolve #42", "a42"), any case.

@@ -47,6 +47,10 @@ public struct SlackChannel: NotificationChannel, ChatMessageUpdater {
         return await call("chat.postMessage", body)
     }
 
+    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
+        await call("chat.postMessage", ["channel": .string(method.address), "text": .string(VerificationText.line(code))])
+    }
+
     /// Rewrites a message sent earlier (`<channel>:<ts>`) to show the incident as it is now.
     public func update(messageID: String, _ view: ChatIncidentView) async -> ChannelResult {
         let parts = messageID.split(separator: ":", maxSplits: 1).map(String.init)
@@ -162,7 +166,21 @@ public struct TeamsChannel: NotificationChannel {
     }
 
     public func send(_ message: OutgoingMessage) async -> ChannelResult {
-        switch await HTTPDelivery.post(client, url: message.notification.address, body: Self.card(message).jsonText, timeout: timeout) {
+        await post(Self.card(message), to: message.notification.address)
+    }
+
+    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
+        let card: JSONValue = .object([
+            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
+            "body": .array([.object(["type": "TextBlock", "text": .string(VerificationText.line(code)), "wrap": true])]),
+        ])
+        return await post(.object(["type": "message", "attachments": .array([.object([
+            "contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": .null, "content": card,
+        ])])]), to: method.address)
+    }
+
+    func post(_ message: JSONValue, to url: String) async -> ChannelResult {
+        switch await HTTPDelivery.post(client, url: url, body: message.jsonText, timeout: timeout) {
         case .success(let answer): return HTTPDelivery.result(status: answer.status, "the Teams workflow")
         case .failure(let error): return HTTPDelivery.unreachable("the Teams workflow", error)
         }
@@ -226,9 +244,17 @@ public struct NtfyChannel: NotificationChannel {
     }
 
     public func send(_ message: OutgoingMessage) async -> ChannelResult {
-        guard let (server, topic) = Self.split(message.notification.address) else { return .permanent("the push address is not an ntfy topic URL") }
+        await publish(to: message.notification.address) { Self.payload(message, topic: $0) }
+    }
+
+    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
+        await publish(to: method.address) { .object(["topic": .string($0), "title": "Tocsin verification code", "message": .string(VerificationText.line(code))]) }
+    }
+
+    func publish(to address: String, _ payload: (String) -> JSONValue) async -> ChannelResult {
+        guard let (server, topic) = Self.split(address) else { return .permanent("the push address is not an ntfy topic URL") }
         switch await HTTPDelivery.post(client, url: server + "/", headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [],
-                                       body: Self.payload(message, topic: topic).jsonText, timeout: timeout) {
+                                       body: payload(topic).jsonText, timeout: timeout) {
         case .success(let answer):
             let id = (try? JSONValue.parse(Data(answer.body.utf8)))?["id"]?.stringValue
             return HTTPDelivery.result(status: answer.status, "the ntfy server", messageID: id)

@@ -39,13 +39,24 @@ public struct PhoneChannel: NotificationChannel {
     }
 
     public func send(_ message: OutgoingMessage) async -> ChannelResult {
+        await deliver(to: message.notification.address, text: PhoneText.sms(message), speech: PhoneText.speech(message), replyURL: message.replyURL)
+    }
+
+    /// By SMS the code as a sentence; by phone its digits one by one, twice.
+    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
+        let digits = code.map(String.init).joined(separator: ", ")
+        return await deliver(to: method.address, text: VerificationText.line(code),
+                             speech: "This is Tocsin. Your verification code is \(digits). Again: \(digits).", replyURL: nil)
+    }
+
+    func deliver(to number: String, text: String, speech: String, replyURL: String?) async -> ChannelResult {
         var failures: [String] = []
         for provider in providers {
             let answer: ProviderAnswer
             if kind == .sms {
-                answer = await provider.sendSMS(to: message.notification.address, text: PhoneText.sms(message))
+                answer = await provider.sendSMS(to: number, text: text)
             } else {
-                answer = await provider.call(to: message.notification.address, speech: PhoneText.speech(message), replyURL: message.replyURL)
+                answer = await provider.call(to: number, speech: speech, replyURL: replyURL)
             }
             switch answer {
             case .sent(let id): return .sent(providerMessageID: "\(provider.name):\(id ?? "?")")
@@ -143,18 +154,11 @@ public struct TwilioProvider: PhoneProvider {
 
     func post(_ resource: String, _ fields: [String: String]) async -> ProviderAnswer {
         let url = "\(settings.baseURL)/2010-04-01/Accounts/\(FormEncoding.component(settings.accountSID))/\(resource)"
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Authorization", value: "Basic " + Data("\(settings.accountSID):\(settings.authToken)".utf8).base64EncodedString())
-        request.headers.add(name: "User-Agent", value: "Tocsin")
-        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(fields.sorted { $0.key < $1.key })))
-        do {
-            let response = try await client.execute(request, timeout: timeout)
-            let body = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
-            return Self.answer(status: Int(response.status.code), body: body)
-        } catch {
-            return .unavailable("could not reach it (\(String(describing: type(of: error))))")
+        let basic = "Basic " + Data("\(settings.accountSID):\(settings.authToken)".utf8).base64EncodedString()
+        switch await HTTPDelivery.post(client, url: url, contentType: "application/x-www-form-urlencoded", headers: [("Authorization", basic)],
+                                       body: FormEncoding.encode(fields.sorted { $0.key < $1.key }), timeout: timeout) {
+        case .success(let answer): return Self.answer(status: answer.status, body: answer.body)
+        case .failure(let error): return .unavailable("could not reach it (\(String(describing: type(of: error))))")
         }
     }
 
@@ -247,24 +251,18 @@ public struct GatewayProvider: PhoneProvider {
     }
 
     func post(_ settings: GatewaySettings, to number: String, text: String) async -> ProviderAnswer {
-        var request = HTTPClientRequest(url: settings.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: settings.isJSON ? "application/json" : "application/x-www-form-urlencoded")
-        request.headers.add(name: "User-Agent", value: "Tocsin")
-        if let authorization = settings.authorization { request.headers.add(name: "Authorization", value: authorization) }
-        request.body = .bytes(ByteBuffer(string: settings.body(to: number, text: text)))
-        do {
-            let response = try await client.execute(request, timeout: timeout)
-            let body = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
-            let status = Int(response.status.code)
-            switch status {
+        switch await HTTPDelivery.post(client, url: settings.url, contentType: settings.isJSON ? "application/json" : "application/x-www-form-urlencoded",
+                                       headers: settings.authorization.map { [("Authorization", $0)] } ?? [],
+                                       body: settings.body(to: number, text: text), timeout: timeout) {
+        case .success(let answer):
+            switch answer.status {
             case 200..<300:
-                let json = (try? JSONValue.parse(Data(body.utf8)))?.objectValue
+                let json = (try? JSONValue.parse(Data(answer.body.utf8)))?.objectValue
                 return .sent(messageID: json?["id"]?.stringValue ?? json?["message_id"]?.stringValue)
-            case 400, 422: return .refused("the gateway answered \(status)")
-            default: return .unavailable("answered \(status)")
+            case 400, 422: return .refused("the gateway answered \(answer.status)")
+            default: return .unavailable("answered \(answer.status)")
             }
-        } catch {
+        case .failure(let error):
             return .unavailable("could not reach it (\(String(describing: type(of: error))))")
         }
     }

@@ -75,10 +75,17 @@ public struct SMTPChannel: NotificationChannel {
     }
 
     public func send(_ message: OutgoingMessage) async -> ChannelResult {
-        let mail = SMTPMessage.page(message, from: settings.from, date: now())
+        await deliver(SMTPMessage.page(message, from: settings.from, date: now()), to: message.notification.address)
+    }
+
+    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
+        await deliver(SMTPMessage.code(code, to: method, from: settings.from, date: now()), to: method.address)
+    }
+
+    func deliver(_ mail: String, to address: String) async -> ChannelResult {
         do {
             let answer = try await withDeadline(timeout) {
-                try await SMTPSession(settings: settings).deliver(from: settings.from, to: message.notification.address, data: mail)
+                try await SMTPSession(settings: settings).deliver(from: settings.from, to: address, data: mail)
             }
             return .sent(providerMessageID: answer)
         } catch let error as SMTPError {
@@ -298,6 +305,22 @@ enum SMTPMessage {
             "--\(boundary)\r\nContent-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64Lines(body)
         }
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + part("text/plain", text) + "\r\n" + part("text/html", html) + "\r\n--\(boundary)--"
+    }
+
+    /// A verification code, as one plain-text part.
+    static func code(_ code: String, to method: ContactMethod, from: String, date: Date) -> String {
+        let headers = [
+            "From: Tocsin <\(from)>",
+            "To: <\(method.address)>",
+            "Subject: [Tocsin] Your verification code: \(code)",
+            "Date: \(rfc5322(date))",
+            "Message-ID: <verify-\(method.id.db)-\(Int(date.timeIntervalSince1970))@tocsin>",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: base64",
+        ]
+        let text = VerificationText.line(code) + "\n\nEnter it where you added this address to Tocsin. If you did not, ignore this message."
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + base64Lines(text)
     }
 
     /// At most `limit` characters, the cut marked: a subject stays well inside a mail line (998 bytes).

@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes, contactAddresses, renderedMessages]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes, contactAddresses, renderedMessages, verificationSends]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -576,5 +576,23 @@ public enum Migrations {
     /// Which state of its incident a sent chat message shows, so it is rewritten when the incident moves on.
     static let renderedMessages = Migration(version: 21, name: "rendered chat messages") { t in
         ["ALTER TABLE notifications ADD COLUMN rendered_at \(t.time)"]
+    }
+
+    /// Every verification code sent in the last day, so the hourly limits per person and per address hold across
+    /// methods deleted and added again.
+    static let verificationSends = Migration(version: 22, name: "verification code sends") { t in
+        [
+            """
+            CREATE TABLE verification_sends (
+                user_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                address TEXT NOT NULL,
+                at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE INDEX verification_sends_user ON verification_sends (user_id, at)",
+            "CREATE INDEX verification_sends_address ON verification_sends (kind, address, at)",
+            "CREATE INDEX verification_sends_at ON verification_sends (at)",
+        ]
     }
 }

@@ -12,6 +12,7 @@ extension SQLStore: ContactRepository {
                 < ContactMethod.maximumPerUser else {
                 throw DomainError.conflict("a person may have at most \(ContactMethod.maximumPerUser) contact methods; delete one first")
             }
+            if codeHash != nil { try await Self.countCodeSend(userID: method.userID, kind: method.kind, address: method.address, now: method.createdAt, db) }
             try await db.raw("""
                 INSERT INTO contact_methods (id, user_id, kind, address, label, verified_at, code_hash, code_expires_at, signing_secret, created_at,
                                              updated_at)
@@ -51,6 +52,7 @@ extension SQLStore: ContactRepository {
             if let codeHash {
                 // A new address is a new code, at most one a minute like any other.
                 try await Self.requireCodeInterval(method.id, now: method.updatedAt, db)
+                try await Self.countCodeSend(userID: method.userID, kind: method.kind, address: method.address, now: method.updatedAt, db)
                 try await Self.replaceCode(method.id, codeHash, codeExpiresAt, db)
             }
         }
@@ -68,6 +70,11 @@ extension SQLStore: ContactRepository {
         try await database.write { db in
             try await Self.requireContactMethod(contactMethodID, of: userID, db)
             try await Self.requireCodeInterval(contactMethodID, now: now, db)
+            guard let row = try await db.raw("SELECT kind, address FROM contact_methods WHERE id = \(bind: contactMethodID.db)").first(),
+                  let kind = ContactMethod.Kind(rawValue: try row.decode(column: "kind", as: String.self)) else {
+                throw DomainError.notFound("contact method \(contactMethodID.db) not found")
+            }
+            try await Self.countCodeSend(userID: userID, kind: kind, address: try row.decode(column: "address", as: String.self), now: now, db)
             try await Self.replaceCode(contactMethodID, codeHash, now.addingTimeInterval(ContactMethod.codeLifetime), db)
         }
     }
@@ -165,6 +172,31 @@ extension SQLStore: ContactRepository {
             throw DomainError.rateLimited("a code was sent less than a minute ago; wait for it, or try again shortly",
                                           retryAfterSeconds: Int(min(wait, ContactMethod.codeInterval).rounded(.up)))
         }
+    }
+
+    /// Counts a code about to be sent, refusing it past `ContactMethod.codesPerPersonPerHour` for the person or
+    /// `codesPerAddressPerHour` for the address (whoever asks): deleting and adding a method again, or adding a
+    /// stranger's number from several accounts, cannot send codes without end. Rows older than a day are dropped.
+    private static func countCodeSend(userID: UUID, kind: ContactMethod.Kind, address: String, now: Date, _ db: any DatabaseSession) async throws {
+        if db.kind == .postgres {
+            // One person's requests wait for each other here, so two at once cannot both pass the count.
+            _ = try await db.raw("SELECT id FROM users WHERE id = \(bind: userID.db) FOR UPDATE").first()
+        }
+        let hour = now.addingTimeInterval(-3600)
+        try await db.raw("DELETE FROM verification_sends WHERE at < \(bind: now.addingTimeInterval(-86_400))").run()
+        let mine = try await db.count("SELECT COUNT(*) AS n FROM verification_sends WHERE user_id = \(bind: userID.db) AND at > \(bind: hour)")
+        let theirs = try await db.count("""
+            SELECT COUNT(*) AS n FROM verification_sends WHERE kind = \(bind: kind.rawValue) AND address = \(bind: address) AND at > \(bind: hour)
+            """)
+        guard mine < ContactMethod.codesPerPersonPerHour, theirs < ContactMethod.codesPerAddressPerHour else {
+            throw DomainError.rateLimited(mine >= ContactMethod.codesPerPersonPerHour
+                                          ? "you have asked for \(ContactMethod.codesPerPersonPerHour) codes within the hour; try again later"
+                                          : "this address got \(ContactMethod.codesPerAddressPerHour) codes within the hour; try again later",
+                                          retryAfterSeconds: 3600)
+        }
+        try await db.raw("""
+            INSERT INTO verification_sends (user_id, kind, address, at) VALUES (\(bind: userID.db), \(bind: kind.rawValue), \(bind: address), \(bind: now))
+            """).run()
     }
 
     private static func replaceCode(_ id: UUID, _ hash: String, _ expires: Date?, _ db: any DatabaseSession) async throws {

@@ -19,8 +19,9 @@ public struct ContactMethods: Sendable {
         actor.id == userID || actor.role.allows(.manageUsers)
     }
 
-    /// Creates a method. `verified` (admins only) provisions it ready for pages; otherwise a code goes to it.
-    public func create(for userID: UUID, _ input: ContactMethodInput, verified: Bool, by actor: User) async throws -> ContactMethod {
+    /// Creates a method. `verified` (admins only) provisions it ready for pages; otherwise a code goes to it
+    /// (`codeSent` says whether it went out).
+    public func create(for userID: UUID, _ input: ContactMethodInput, verified: Bool, by actor: User) async throws -> (method: ContactMethod, codeSent: Bool) {
         try Self.requireManage(userID, actor)
         if verified, !actor.role.allows(.manageUsers) {
             throw DomainError.forbidden("only admins and owners may add a contact method already verified")
@@ -32,11 +33,11 @@ public struct ContactMethods: Sendable {
         let code = verified ? nil : Self.newCode()
         try await store.createContactMethod(method, codeHash: code.map { Self.hash($0, for: method.id) },
                                             codeExpiresAt: code == nil ? nil : at.addingTimeInterval(ContactMethod.codeLifetime))
-        if let code { try await codes.send(code: code, to: method) }
-        return method
+        let sent = await code.asyncMap { await codes.send(code: $0, to: method) } ?? false
+        return (method, sent)
     }
 
-    public func update(_ id: UUID, of userID: UUID, _ input: ContactMethodInput, by actor: User) async throws -> ContactMethod {
+    public func update(_ id: UUID, of userID: UUID, _ input: ContactMethodInput, by actor: User) async throws -> (method: ContactMethod, codeSent: Bool) {
         try Self.requireManage(userID, actor)
         guard let current = try await store.contactMethod(id: id), current.userID == userID else {
             throw DomainError.notFound("contact method \(id.db) not found")
@@ -47,12 +48,13 @@ public struct ContactMethods: Sendable {
         let code = method.address != current.address ? Self.newCode() : nil
         try await store.updateContactMethod(method, codeHash: code.map { Self.hash($0, for: id) },
                                             codeExpiresAt: code == nil ? nil : at.addingTimeInterval(ContactMethod.codeLifetime))
-        if let code { try await codes.send(code: code, to: method) }
-        return method
+        let sent = await code.asyncMap { await codes.send(code: $0, to: method) } ?? false
+        return (method, sent)
     }
 
-    /// Sends a fresh code (at most one a minute).
-    public func resendCode(_ id: UUID, of userID: UUID, by actor: User) async throws {
+    /// Sends a fresh code (at most one a minute); whether it went out.
+    @discardableResult
+    public func resendCode(_ id: UUID, of userID: UUID, by actor: User) async throws -> Bool {
         try Self.requireManage(userID, actor)
         guard let method = try await store.contactMethod(id: id), method.userID == userID else {
             throw DomainError.notFound("contact method \(id.db) not found")
@@ -60,7 +62,7 @@ public struct ContactMethods: Sendable {
         guard !method.isVerified else { throw DomainError.conflict("this contact method is already verified") }
         let code = Self.newCode()
         try await store.setVerificationCode(contactMethodID: id, userID: userID, codeHash: Self.hash(code, for: id), now: now())
-        try await codes.send(code: code, to: method)
+        return await codes.send(code: code, to: method)
     }
 
     /// Checks a code; the answer says what to do when it does not match.

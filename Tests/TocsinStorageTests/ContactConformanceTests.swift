@@ -95,4 +95,41 @@ struct ContactConformanceTests {
             #expect(try await store.contactMethods(userID: ben.id).isEmpty)
         }
     }
+
+    @Test("codes are limited per person and per address within the hour, across methods deleted and added again", arguments: TestBackend.available)
+    func codeLimits(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let people = (0..<3).map { Seed.user("user\($0)") }
+            for person in people { try await store.createUser(person) }
+            // One person adding and deleting a stranger's number: five codes reach it, the sixth is refused.
+            for n in 0..<ContactMethod.codesPerAddressPerHour {
+                let m = method(people[0].id, .sms, "+4915100000000")
+                try await store.createContactMethod(m, codeHash: "h", codeExpiresAt: t0.addingTimeInterval(TimeInterval(900 + n)))
+                try await store.deleteContactMethod(id: m.id, userID: people[0].id)
+            }
+            await #expect(throws: DomainError.self) {
+                try await store.createContactMethod(method(people[1].id, .sms, "+4915100000000"), codeHash: "h", codeExpiresAt: t0.addingTimeInterval(900))
+            }
+            #expect(try await store.contactMethods(userID: people[1].id).isEmpty, "refused whole: nothing half-written")
+            // Without a code (an admin provisioning it verified) nothing is counted.
+            try await store.createContactMethod(method(people[1].id, .sms, "+4915100000000"), codeHash: nil, codeExpiresAt: nil)
+            // One person over many addresses: ten codes an hour, counting the five above.
+            for n in 0..<(ContactMethod.codesPerPersonPerHour - ContactMethod.codesPerAddressPerHour) {
+                try await store.createContactMethod(method(people[0].id, .email, "p\(n)@example.com"), codeHash: "h", codeExpiresAt: t0.addingTimeInterval(900))
+            }
+            do {
+                try await store.createContactMethod(method(people[0].id, .email, "more@example.com"), codeHash: "h", codeExpiresAt: t0.addingTimeInterval(900))
+                Issue.record("the eleventh code in an hour went out")
+            } catch DomainError.rateLimited(let message, let retry) {
+                #expect(message.contains("10 codes within the hour") && retry == 3600)
+            }
+            // An hour on, codes flow again.
+            let later = method(people[0].id, .email, "later@example.com")
+            var fresh = later
+            fresh.createdAt = t0.addingTimeInterval(3700)
+            fresh.updatedAt = fresh.createdAt
+            try await store.createContactMethod(fresh, codeHash: "h", codeExpiresAt: fresh.createdAt.addingTimeInterval(900))
+        }
+    }
 }

@@ -341,6 +341,48 @@ struct PagingStoryTests {
             }
         }
     }
+
+    @Test("verification codes travel by the method's own channel: a code by e-mail and one by webhook verify their methods; a channel that cannot carry one says so")
+    func verificationCodes() async throws {
+        try await SMTPSink.run { sink in
+            let receiver = WebhookReceiver()
+            try await receiver.run { base in
+                try await TestApp.run(configure: { config in
+                    config.smtp = try? SMTPSettings.parse(url: "smtp://127.0.0.1:\(sink.port)", from: "tocsin@example.com")
+                }) { app in
+                    let (_, token) = try await app.user("Rita", role: .responder)
+                    let mail = try await app.request(.post, "/api/v1/users/me/contact-methods", token: token, json: #"{"type":"email","address":"rita@example.com"}"#)
+                    #expect(mail.json["code_sent"] == true)
+                    let message = try await sink.wait(for: 1)
+                    #expect(message.text.contains("Subject: [Tocsin] Your verification code: "))
+                    let text = try #require(SMTPSink.decodedParts(message.text).first)
+                    let code = try #require(text.components(separatedBy: "code is ").element(at: 1)?.prefix(6))
+                    let mailID = try #require(mail.json["id"]?.stringValue)
+                    let verified = try await app.request(.post, "/api/v1/users/me/contact-methods/\(mailID)/verify", token: token, json: #"{"code":"\#(code)"}"#)
+                    #expect(verified.json["verified"] == true)
+
+                    let hook = try await app.request(.post, "/api/v1/users/me/contact-methods", token: token, json: #"{"type":"webhook","address":"\#(base)/rita"}"#)
+                    #expect(hook.json["code_sent"] == true)
+                    let secret = try #require(hook.json["signing_secret"]?.stringValue)
+                    let got = try #require(try await receiver.wait(for: 1).first)
+                    let signature = try #require(got.headers["x-tocsin-signature"])
+                    let stamp = try #require(signature.split(separator: ",").first?.dropFirst(2))
+                    let mac = HMAC<SHA256>.authenticationCode(for: Data("\(stamp).\(got.body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+                    #expect(signature.hasSuffix(mac.map { String(format: "%02x", $0) }.joined()), "signed like a page")
+                    let body = try JSONValue.parse(Data(got.body.utf8))
+                    #expect(body["event"] == "contact_method.verify")
+                    let hookCode = try #require(body["code"]?.stringValue)
+                    let hookID = try #require(hook.json["id"]?.stringValue)
+                    #expect(try await app.request(.post, "/api/v1/users/me/contact-methods/\(hookID)/verify", token: token,
+                                                  json: #"{"code":"\#(hookCode)"}"#).json["verified"] == true)
+
+                    // No SMS provider here: the code cannot go, and the answer says so (the method waits unverified).
+                    let sms = try await app.request(.post, "/api/v1/users/me/contact-methods", token: token, json: #"{"type":"sms","address":"+4915100000009"}"#)
+                    #expect(sms.status == .created && sms.json["code_sent"] == false && sms.json["verified"] == false)
+                }
+            }
+        }
+    }
 }
 
 extension Array {

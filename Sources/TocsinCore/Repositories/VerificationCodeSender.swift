@@ -1,16 +1,14 @@
 import Foundation
 
 /// Delivers a contact method's verification code to the method itself: whoever reads it there proves they receive
-/// pages there. The notification engine implements it; until a channel can carry the code, `UndeliveredCodes`
-/// keeps nothing and sends nothing (an admin provisions methods verified instead).
+/// pages there. The channels implement it (`ChannelCodeSender`); `UndeliveredCodes` sends nothing.
 public protocol VerificationCodeSender: Sendable {
-    /// Whether codes reach anyone at all; the API says so when they do not.
-    var delivers: Bool { get }
-    func send(code: String, to method: ContactMethod) async throws
+    /// Whether the code was handed to the channel (a failure is logged by the sender, not thrown: the code stays
+    /// valid, and the person may ask for another).
+    func send(code: String, to method: ContactMethod) async -> Bool
 }
 
 public struct UndeliveredCodes: VerificationCodeSender {
     public init() {}
-    public var delivers: Bool { false }
-    public func send(code: String, to method: ContactMethod) async throws {}
+    public func send(code: String, to method: ContactMethod) async -> Bool { false }
 }

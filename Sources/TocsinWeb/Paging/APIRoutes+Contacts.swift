@@ -8,7 +8,6 @@ extension APIRoutes {
     func registerContacts(_ api: APIRegistrar) {
         let store = env.store
         let contacts = env.contactMethods
-        let delivers = env.verificationCodes.delivers
 
         /// The person named by the path, who must be the caller unless the caller manages users.
         @Sendable func owner(_ context: TocsinRequestContext, _ permission: Permission) async throws -> (UUID, User) {
@@ -28,8 +27,8 @@ extension APIRoutes {
         api.on(.post, "users/:id/contact-methods") { request, context in
             let (userID, actor) = try await owner(context, .read)
             let body = try await JSONBody.decode(ContactMethodInputJSON.self, from: request, context: context)
-            let method = try await contacts.create(for: userID, body.input, verified: body.verified ?? false, by: actor)
-            var answer = ContactMethodJSON(method, codeSent: !method.isVerified && delivers)
+            let (method, codeSent) = try await contacts.create(for: userID, body.input, verified: body.verified ?? false, by: actor)
+            var answer = ContactMethodJSON(method, codeSent: codeSent)
             answer.signingSecret = method.signingSecret
             return try JSONBody.response(answer, status: .created)
         }
@@ -37,9 +36,8 @@ extension APIRoutes {
             let (userID, actor) = try await owner(context, .read)
             let body = try await JSONBody.decode(ContactMethodInputJSON.self, from: request, context: context)
             guard body.input.kind == nil else { throw DomainError.invalid("type", "cannot change; add a new contact method instead") }
-            let before = try await store.contactMethod(id: try context.id("method_id"))
-            let method = try await contacts.update(try context.id("method_id"), of: userID, body.input, by: actor)
-            return try JSONBody.response(ContactMethodJSON(method, codeSent: before?.address != method.address && delivers))
+            let (method, codeSent) = try await contacts.update(try context.id("method_id"), of: userID, body.input, by: actor)
+            return try JSONBody.response(ContactMethodJSON(method, codeSent: codeSent))
         }
         api.on(.delete, "users/:id/contact-methods/:method_id") { _, context in
             let (userID, _) = try await owner(context, .read)
@@ -48,8 +46,8 @@ extension APIRoutes {
         }
         api.on(.post, "users/:id/contact-methods/:method_id/send-code") { _, context in
             let (userID, actor) = try await owner(context, .read)
-            try await contacts.resendCode(try context.id("method_id"), of: userID, by: actor)
-            return try JSONBody.response(["code_sent": delivers], status: .accepted)
+            let sent = try await contacts.resendCode(try context.id("method_id"), of: userID, by: actor)
+            return try JSONBody.response(["code_sent": sent], status: .accepted)
         }
         api.on(.post, "users/:id/contact-methods/:method_id/verify") { request, context in
             let (userID, actor) = try await owner(context, .read)
