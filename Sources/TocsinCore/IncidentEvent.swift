@@ -57,6 +57,8 @@ public struct IncidentEventKind: RawRepresentable, Sendable, Hashable, Codable, 
     public static let notificationSent: IncidentEventKind = "notification_sent"
     public static let notificationFailed: IncidentEventKind = "notification_failed"
     public static let notificationCancelled: IncidentEventKind = "notification_cancelled"
+    public static let reassigned: IncidentEventKind = "reassigned"
+    public static let responderAdded: IncidentEventKind = "responder_added"
 }
 
 /// One entry of an incident's append-only record, as produced by a transition (the store gives it its id).
@@ -129,7 +131,7 @@ public struct IncidentEvent: Sendable, Equatable, Identifiable {
         case .severityChanged:
             return "Severity \(text("from") ?? "?") → \(text("to") ?? "?")\(by)" + (text("reason").map { ": \($0)" } ?? "")
         case .escalationStarted:
-            return (text("reason") == nil ? "Escalation started" : "Escalation started again (triggered again)") + " with the policy \(text("policy") ?? "?")"
+            return (text("reason").map { "Escalation started again (\($0))" } ?? "Escalation started") + " with the policy \(text("policy") ?? "?")"
         case .escalated:
             let level = "level \(Int(text("level") ?? "") .map { $0 + 1 } ?? 0)" + (text("round").flatMap(Int.init).map { $0 > 0 ? " (repeat \($0))" : "" } ?? "")
             return "Escalated to \(level): paging \(text("paged") ?? "nobody")" + (text("unreachable").map { "; no verified contact method for \($0)" } ?? "")
@@ -137,11 +139,18 @@ public struct IncidentEvent: Sendable, Equatable, Identifiable {
             return "Escalation stopped: the incident is \(text("status") ?? "no longer triggered")"
         case .escalationRequested:
             return "Escalation to level \(text("level") ?? "?") requested\(by)"
+        case .reassigned:
+            return "Reassigned to \(text("to") ?? "?")\(by)"
+        case .responderAdded:
+            return "\(text("user") ?? "?") asked to respond\(by)" + (text("unreachable") == "true" ? ": no verified contact method" : "")
         case .escalationExhausted:
-            return "Escalation ran out: every level was paged and nobody acknowledged"
+            return "Escalation ran out: every level was paged and nobody acknowledged" + (text("told").map { "; telling the team: \($0)" } ?? "")
         case .notificationQueued:
-            if text("purpose") == NotificationPurpose.taken.rawValue {
-                return "\(text("channel") ?? "?") to \(text("user") ?? "?") queued, telling them who took it"
+            switch text("purpose").flatMap(NotificationPurpose.init(rawValue:)) {
+            case .taken?: return "\(text("channel") ?? "?") to \(text("user") ?? "?") queued, telling them who took it"
+            case .exhausted?: return "\(text("channel") ?? "?") to \(text("user") ?? "?") queued: nobody acknowledged"
+            case .request?: return "\(text("channel") ?? "?") to \(text("user") ?? "?") queued, asking them to respond"
+            default: break
             }
             return "\(text("channel") ?? "?") to \(text("user") ?? "?") queued" + (text("due_in_minutes").map { $0 == "0" ? "" : ", due in \($0) min" } ?? "")
         case .notificationSent:

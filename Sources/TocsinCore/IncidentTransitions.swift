@@ -34,6 +34,9 @@ public enum IncidentCommand: Sendable, Equatable {
     case acknowledge
     case resolve
     case reopen
+    /// Handed to someone else (`to` names them): an acknowledged incident is triggered again, so the new owner's
+    /// escalation pages; a resolved one is refused.
+    case reassign(to: String)
     /// Its alerts changed: resolved when none is open, acknowledged when none is still triggered.
     case rollUp(openAlerts: Int, triggeredAlerts: Int)
 }
@@ -112,6 +115,14 @@ public enum IncidentTransitions {
             next.resolvedAt = nil
             next.resolvedBy = nil
             event(.reopened)
+        case .reassign(let to):
+            guard state.status != .resolved else { throw .alreadyResolved }
+            if state.status == .acknowledged {
+                next.status = .triggered
+                next.acknowledgedAt = nil
+                next.acknowledgedBy = nil
+            }
+            event(.reassigned, ["to": .string(to)])
         case .rollUp(let open, let triggered):
             if open == 0 {
                 guard state.status != .resolved else { break }

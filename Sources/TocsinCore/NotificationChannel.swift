@@ -33,8 +33,8 @@ public struct OutgoingMessage: Sendable, Equatable {
     /// took it, "[Tocsin] #42 acknowledged by Ana Lima: Checkout latency high".
     public var subject: String {
         switch notification.purpose {
-        case .page: return "[Tocsin] #\(incidentNumber) \(incidentTitle)"
         case .taken: return "[Tocsin] #\(incidentNumber) \(notification.detail ?? "taken"): \(incidentTitle)"
+        default: return "[Tocsin] #\(incidentNumber) " + (notification.purpose.lead.map { "\($0): " } ?? "") + incidentTitle
         }
     }
 

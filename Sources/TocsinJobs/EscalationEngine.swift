@@ -68,7 +68,7 @@ public struct EscalationEngine: Sendable {
             case .superseded: pass.superseded += 1
             }
         }
-        if pass.fired > 0 { for sender in senders { sender.signal() } }
+        if pass.fired + pass.exhausted > 0 { for sender in senders { sender.signal() } }
         if due.count == Self.stepsPerPass {
             logger.warning("more escalation steps are due than one pass fires; the rest follow in the next pass", metadata: ["due": "\(due.count)"])
         }
@@ -77,7 +77,11 @@ public struct EscalationEngine: Sendable {
 
     /// Whom the step's level reaches at `now`, and each person's notifications by their own rules.
     func page(_ step: EscalationStep, at now: Date) async throws -> EscalationPaging {
-        guard let page = step.page else { return EscalationPaging(paged: [], unreachable: [], drafts: []) }
+        guard let page = step.page else {
+            // Ran out: the policy's team hears it, loudly, each member by their own rules.
+            let members = try await store.team(id: step.escalation.policy.teamID)?.memberIDs ?? []
+            return try await paging(members, at: now)
+        }
         var people: [UUID] = []
         let scheduleIDs = page.level.targets.filter { $0.kind == .schedule }.map(\.id)
         let schedules = scheduleIDs.isEmpty ? [] : try await store.schedules(ids: scheduleIDs)
@@ -94,7 +98,11 @@ public struct EscalationEngine: Sendable {
                 }
             }
         }
-        people = people.uniqued()
+        return try await paging(people.uniqued(), at: now)
+    }
+
+    /// Each person's notifications by their own rules.
+    func paging(_ people: [UUID], at now: Date) async throws -> EscalationPaging {
         let users = Dictionary(try await store.users(ids: people).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         // Everyone's rules and methods in two reads, not two per person.
         let rules = try await store.notificationRules(userIDs: people)
@@ -171,7 +179,7 @@ public struct NotificationDispatcher: Sendable {
 
     private func deliver(_ item: ClaimedNotification, now: Date) async throws -> Bool {
         let outcome: DeliveryOutcome
-        if item.notification.purpose == .page, item.incidentStatus != .triggered {
+        if !item.notification.purpose.stillWanted(item.incidentStatus) {
             // A page made stale by an acknowledgement or resolution is not sent (a notice of who took it is sent anyway).
             outcome = .cancelled(reason: "the incident was \(item.incidentStatus.rawValue) before it was due")
         } else if !item.methodCurrent {
@@ -180,7 +188,7 @@ public struct NotificationDispatcher: Sendable {
         } else {
             var actions: [MessageAction] = []
             var replyURL: String?
-            if item.notification.purpose == .page, let user = item.notification.userID {
+            if item.notification.purpose.asksToAct, let user = item.notification.userID {
                 let links = ActionLinks(store: store, publicURL: publicURL)
                 if Self.linkChannels.contains(channel.kind) {
                     actions = try await links.actions(incidentID: item.notification.incidentID, userID: user, channel: channel.kind, now: now)

@@ -42,7 +42,7 @@ public struct SlackChannel: NotificationChannel, ChatMessageUpdater {
         let view = ChatIncidentView(incidentID: n.incidentID, number: message.incidentNumber, title: message.incidentTitle, severity: message.severity,
                                      status: .triggered, statusLine: n.purpose == .taken ? n.detail.map { $0.capitalizedFirst } : nil,
                                      url: message.incidentURL)
-        var body = Self.payload(view, buttons: n.purpose == .page)
+        var body = Self.payload(view, buttons: n.purpose.asksToAct)
         body["channel"] = .string(n.address)
         return await call("chat.postMessage", body)
     }
@@ -148,8 +148,10 @@ public struct TeamsChannel: NotificationChannel {
         let headline = "#\(message.incidentNumber) \(message.incidentTitle)"
         let line: String
         switch n.purpose {
-        case .page: line = (message.severity.map { "\($0.rawValue) · " } ?? "") + "You are being paged" + (message.recipientName.map { ", \($0)" } ?? "")
         case .taken: line = (n.detail ?? "Taken").capitalizedFirst + ": you need not act on the page you got"
+        default:
+            line = (message.severity.map { "\($0.rawValue) · " } ?? "") + (n.purpose.lead.map { "\($0.capitalizedFirst): " } ?? "") + "You are being paged"
+                + (message.recipientName.map { ", \($0)" } ?? "")
         }
         var actions: [JSONValue] = message.actions.map { .object(["type": "Action.OpenUrl", "title": .string($0.action.label), "url": .string($0.url)]) }
         actions.append(.object(["type": "Action.OpenUrl", "title": "Open incident", "url": .string(message.incidentURL)]))
@@ -157,7 +159,7 @@ public struct TeamsChannel: NotificationChannel {
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
             "body": .array([
                 .object(["type": "TextBlock", "text": .string(headline), "weight": "Bolder", "size": "Medium", "wrap": true]),
-                .object(["type": "TextBlock", "text": .string(line), "wrap": true, "color": n.purpose == .page ? "Attention" : "Default"]),
+                .object(["type": "TextBlock", "text": .string(line), "wrap": true, "color": n.purpose.asksToAct ? "Attention" : "Default"]),
             ]),
             "actions": .array(actions),
         ])
@@ -223,16 +225,17 @@ public struct NtfyChannel: NotificationChannel {
         let n = message.notification
         var body: [String: JSONValue] = ["topic": .string(topic), "click": .string(message.incidentURL)]
         switch n.purpose {
-        case .page:
-            body["title"] = .string("#\(message.incidentNumber) " + (message.severity.map { "\($0.rawValue) " } ?? "") + "— paging you")
-            body["message"] = .string(message.incidentTitle)
-            body["priority"] = 5
-            body["tags"] = .array(["rotating_light"])
         case .taken:
             body["title"] = .string("#\(message.incidentNumber) \(n.detail ?? "taken")")
             body["message"] = .string(message.incidentTitle)
             body["priority"] = 3
             body["tags"] = .array(["white_check_mark"])
+        default:
+            body["title"] = .string("#\(message.incidentNumber) " + (message.severity.map { "\($0.rawValue) " } ?? "")
+                                    + "— " + (n.purpose.lead ?? "paging you"))
+            body["message"] = .string(message.incidentTitle)
+            body["priority"] = 5
+            body["tags"] = .array(["rotating_light"])
         }
         // ntfy shows at most three buttons.
         var actions: [JSONValue] = message.actions.filter { $0.action != .escalate }.map {

@@ -76,19 +76,20 @@ public enum PhoneText {
     public static func sms(_ message: OutgoingMessage) -> String {
         let n = message.incidentNumber
         switch message.notification.purpose {
-        case .page:
-            let head = "Tocsin #\(n)" + (message.severity.map { " \($0.rawValue)" } ?? "") + ": "
-            let tail = "\nReply ack \(n), res \(n) or esc \(n)."
-            return head + cut(message.incidentTitle, to: smsLimit - head.count - tail.count) + tail
         case .taken:
             let head = "Tocsin #\(n) \(message.notification.detail ?? "taken"): "
             return head + cut(message.incidentTitle, to: smsLimit - head.count)
+        default:
+            let head = "Tocsin #\(n)" + (message.severity.map { " \($0.rawValue)" } ?? "") + (message.notification.purpose.lead.map { " \($0)" } ?? "") + ": "
+            let tail = "\nReply ack \(n), res \(n) or esc \(n)."
+            return head + cut(message.incidentTitle, to: smsLimit - head.count - tail.count) + tail
         }
     }
 
     public static func speech(_ message: OutgoingMessage) -> String {
         let severity = message.severity.map { ", severity \($0.rawValue.dropFirst(3))" } ?? ""
-        return "This is Tocsin. Incident \(message.incidentNumber)\(severity): \(cut(message.incidentTitle, to: 200))."
+        let lead = message.notification.purpose.lead.map { " \($0.lowercased())." } ?? ""
+        return "This is Tocsin.\(lead) Incident \(message.incidentNumber)\(severity): \(cut(message.incidentTitle, to: 200))."
     }
 
     static func cut(_ text: String, to limit: Int) -> String {

@@ -248,7 +248,7 @@ enum SMTPMessage {
         let you = message.recipientName.map { "\($0), you" } ?? "You"
         let (text, html): (String, String)
         switch n.purpose {
-        case .page:
+        case .page, .request, .exhausted:
             let links = message.actions.map { "\($0.action.label): \($0.url)" }.joined(separator: "\n")
             let buttons = message.actions.map { action in
                 "<a href=\"\(escape(action.url))\" style=\"display:inline-block;padding:10px 18px;margin:0 8px 8px 0;border-radius:6px;"
@@ -256,7 +256,7 @@ enum SMTPMessage {
                     + "\(action.action.label)</a>"
             }.joined()
             text = """
-                \(you) are being paged for incident #\(message.incidentNumber):
+                \(n.purpose.lead.map { "\($0.uppercased()).\n\n" } ?? "")\(you) are being paged for incident #\(message.incidentNumber):
 
                 \(message.incidentTitle)
 
@@ -266,6 +266,7 @@ enum SMTPMessage {
                 """
             html = """
                 <!doctype html><html><body style="font-family:sans-serif">
+                \(n.purpose.lead.map { "<p style=\"color:#b3261e;font-weight:bold\">\(escape($0.uppercased()))</p>" } ?? "")
                 <p>\(escape(you)) are being paged for incident #\(message.incidentNumber):</p>
                 <h2 style="margin:0.5em 0">\(escape(message.incidentTitle))</h2>
                 <p>\(buttons)</p>

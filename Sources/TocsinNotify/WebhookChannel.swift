@@ -43,7 +43,8 @@ public struct WebhookChannel: NotificationChannel {
         let n = message.notification
         var w = JSONWriter()
         w.beginObject()
-        w.key("event"); w.string(n.purpose == .page ? "incident.page" : "incident.taken")
+        w.key("event"); w.string(n.purpose == .taken ? "incident.taken" : "incident.page")
+        w.key("purpose"); w.string(n.purpose.rawValue)
         w.key("incident")
         w.beginObject()
         w.key("id"); w.string(n.incidentID.db)

@@ -165,22 +165,28 @@ extension SQLStore: EscalationRepository {
                     let started = Int((step.escalation.startedAt.timeIntervalSince1970 * 1000).rounded())
                     let fired = Int((now.timeIntervalSince1970 * 1000).rounded())
                     let key = "\(incidentID.db):\(started):\(step.escalation.step):\(fired):\(draft.contactMethod.id.db):\(draft.delayMinutes)"
-                    try await db.raw("""
-                        INSERT INTO notifications (id, incident_id, user_id, contact_method_id, channel, address, step, dedupe_key, status, due_at,
-                                                   created_at, updated_at)
-                        VALUES (\(bind: UUID.timeOrdered(at: now).db), \(bind: incidentID.db), \(bind: draft.userID.db), \(bind: draft.contactMethod.id.db),
-                                \(bind: draft.contactMethod.kind.rawValue), \(bind: draft.contactMethod.address), \(bind: step.escalation.step), \(bind: key),
-                                \(bind: NotificationStatus.queued.rawValue), \(bind: draft.dueAt), \(bind: now), \(bind: now))
-                        ON CONFLICT (dedupe_key) DO NOTHING
-                        """).run()
+                    try await Self.queue(draft, incidentID: incidentID, step: step.escalation.step, purpose: .page, detail: nil, key: key, now: now, db)
                     events.append((incidentID, IncidentEventDraft(kind: .notificationQueued, at: now, actor: .system, payload: [
                         "channel": .string(draft.contactMethod.kind.rawValue), "user": .string(names[draft.userID] ?? "?"),
                         "due_in_minutes": .string(String(draft.delayMinutes)),
                     ])))
                 }
             } else {
-                events.append((incidentID, IncidentEventDraft(kind: .escalationExhausted, at: now, actor: .system,
-                                                              payload: ["policy": .string(step.escalation.policy.name)])))
+                var payload: [String: JSONValue] = ["policy": .string(step.escalation.policy.name)]
+                if !paging.paged.isEmpty { payload["told"] = .string(paging.paged.map(\.name).joined(separator: ", ")) }
+                events.append((incidentID, IncidentEventDraft(kind: .escalationExhausted, at: now, actor: .system, payload: payload)))
+                // The owning team is told, loudly: each member by their own rules, until someone acts.
+                let names = Dictionary(paging.paged.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+                let started = Int((step.escalation.startedAt.timeIntervalSince1970 * 1000).rounded())
+                for draft in paging.drafts {
+                    let key = "exhausted:\(incidentID.db):\(started):\(draft.contactMethod.id.db):\(draft.delayMinutes)"
+                    try await Self.queue(draft, incidentID: incidentID, step: step.escalation.step, purpose: .exhausted,
+                                         detail: step.escalation.policy.name, key: key, now: now, db)
+                    events.append((incidentID, IncidentEventDraft(kind: .notificationQueued, at: now, actor: .system, payload: [
+                        "channel": .string(draft.contactMethod.kind.rawValue), "user": .string(names[draft.userID] ?? "?"),
+                        "purpose": .string(NotificationPurpose.exhausted.rawValue), "due_in_minutes": .string(String(draft.delayMinutes)),
+                    ])))
+                }
             }
             for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
             return .fired
@@ -227,6 +233,71 @@ extension SQLStore: EscalationRepository {
         }
         escalationWork.signal()
         return escalation
+    }
+
+    public func reassignIncident(id: UUID, policy: EscalationPolicy, to name: String, by actor: UUID, now: Date) async throws -> Escalation {
+        let escalation = try await database.write { db -> Escalation in
+            guard let state = try await Self.incidentState(id, db) else { throw DomainError.notFound("incident \(id.db) not found") }
+            let (next, events): (IncidentState, [IncidentEventDraft])
+            do {
+                (next, events) = try IncidentTransitions.apply(.reassign(to: name), to: state, by: .user(actor), now: now)
+            } catch {
+                throw DomainError.conflict("the incident is resolved; reopen it first", field: "status")
+            }
+            try await Self.writeIncidentState(id, next, db)
+            let turn = try await db.raw("""
+                INSERT INTO counters (name, value) VALUES (\(bind: "escalation_turn:" + policy.id.db), 0)
+                ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value
+                """).first(decodingColumn: "value", as: Int.self) ?? 0
+            let escalation = Escalation(incidentID: id, policy: policy, dueAt: now, turn: turn, startedAt: now)
+            try await db.raw("""
+                INSERT INTO incident_escalations (incident_id, policy_id, policy, step, due_at, state, turn, started_at, updated_at)
+                VALUES (\(bind: id.db), \(bind: policy.id.db), \(bind: try Self.snapshotText(policy)), 0, \(bind: now),
+                        \(bind: Escalation.State.active.rawValue), \(bind: turn), \(bind: now), \(bind: now))
+                ON CONFLICT (incident_id) DO UPDATE SET policy_id = excluded.policy_id, policy = excluded.policy, step = 0,
+                    due_at = excluded.due_at, state = excluded.state, turn = excluded.turn, started_at = excluded.started_at,
+                    updated_at = excluded.updated_at
+                """).run()
+            let started = IncidentEventDraft(kind: .escalationStarted, at: now, actor: .system,
+                                             payload: ["policy": .string(policy.name), "policy_id": .string(policy.id.db), "reason": "reassigned"])
+            for insert in Self.eventInserts((events + [started]).map { (id, $0) }) { try await db.raw(insert).run() }
+            return escalation
+        }
+        escalationWork.signal()
+        return escalation
+    }
+
+    public func addResponder(incidentID: UUID, userID: UUID, name: String, drafts: [NotificationDraft], by actor: UUID, now: Date) async throws {
+        try await database.write { db in
+            guard let state = try await Self.incidentState(incidentID, db) else { throw DomainError.notFound("incident \(incidentID.db) not found") }
+            guard state.status != .resolved else { throw DomainError.conflict("the incident is resolved; reopen it first", field: "status") }
+            var events: [(incidentID: UUID, draft: IncidentEventDraft)] = [(incidentID, IncidentEventDraft(
+                kind: .responderAdded, at: now, actor: .user(actor),
+                payload: ["user": .string(name), "user_id": .string(userID.db), "unreachable": .string(drafts.isEmpty ? "true" : "false")]))]
+            let at = Int((now.timeIntervalSince1970 * 1000).rounded())
+            for draft in drafts {
+                try await Self.queue(draft, incidentID: incidentID, step: -1, purpose: .request, detail: nil,
+                                     key: "request:\(incidentID.db):\(at):\(draft.contactMethod.id.db):\(draft.delayMinutes)", now: now, db)
+                events.append((incidentID, IncidentEventDraft(kind: .notificationQueued, at: now, actor: .system, payload: [
+                    "channel": .string(draft.contactMethod.kind.rawValue), "user": .string(name), "purpose": .string(NotificationPurpose.request.rawValue),
+                    "due_in_minutes": .string(String(draft.delayMinutes)),
+                ])))
+            }
+            for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+        }
+    }
+
+    /// One outbox row; a repeat of its `key` is ignored (the write that queued it already happened).
+    static func queue(_ draft: NotificationDraft, incidentID: UUID, step: Int, purpose: NotificationPurpose, detail: String?, key: String, now: Date,
+                      _ db: any DatabaseSession) async throws {
+        try await db.raw("""
+            INSERT INTO notifications (id, incident_id, user_id, contact_method_id, channel, address, step, dedupe_key, status, due_at,
+                                       created_at, updated_at, purpose, detail)
+            VALUES (\(bind: UUID.timeOrdered(at: now).db), \(bind: incidentID.db), \(bind: draft.userID.db), \(bind: draft.contactMethod.id.db),
+                    \(bind: draft.contactMethod.kind.rawValue), \(bind: draft.contactMethod.address), \(bind: step), \(bind: key),
+                    \(bind: NotificationStatus.queued.rawValue), \(bind: draft.dueAt), \(bind: now), \(bind: now), \(bind: purpose.rawValue), \(bind: detail))
+            ON CONFLICT (dedupe_key) DO NOTHING
+            """).run()
     }
 
     // MARK: The outbox
@@ -407,7 +478,7 @@ extension SQLStore: EscalationRepository {
         }
     }
 
-    private static func snapshotText(_ policy: EscalationPolicy) throws -> String {
+    static func snapshotText(_ policy: EscalationPolicy) throws -> String {
         try json(PolicySnapshot(id: policy.id, name: policy.name, teamID: policy.teamID, repeatCount: policy.repeatCount,
                                 levels: policy.levels.map(LevelRecord.init)))
     }

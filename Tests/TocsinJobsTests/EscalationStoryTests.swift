@@ -6,6 +6,7 @@ import TocsinCore
 import TocsinJobs
 import TocsinStorage
 import TocsinTestSupport
+import TocsinUseCases
 
 /// A channel that keeps what it was given, answering as told.
 final class RecordingChannel: NotificationChannel {
@@ -184,9 +185,92 @@ struct EscalationStoryTests {
             #expect(exhausted == 1)
             let events = try await w.store.incidentTimeline(incidentID: incident, page: PageRequest(limit: 200)).items
             #expect(events.filter { $0.kind == .escalated }.map { $0.at.timeIntervalSince(t0) } == [0, 300, 600, 900])
-            #expect(events.last?.kind == .escalationExhausted)
-            #expect(events.last?.at == t0.addingTimeInterval(1200))
+            let ranOut = try #require(events.first { $0.kind == .escalationExhausted })
+            #expect(ranOut.at == t0.addingTimeInterval(1200))
+            #expect(ranOut.body == "Escalation ran out: every level was paged and nobody acknowledged; telling the team: Pat, Sam")
             #expect(try await w.store.escalation(incidentID: incident)?.state == .exhausted)
+
+            // The team hears it loudly, each by their own rules: Pat by e-mail now and by phone three minutes on, Sam (no
+            // rules) on every verified method at once.
+            let notices = try await w.store.notifications(incidentID: incident).filter { $0.purpose == .exhausted }
+            #expect(notices.map(\.channel).sorted { $0.rawValue < $1.rawValue } == [.email, .sms, .voice])
+            #expect(notices.allSatisfy { $0.detail == "SRE primary" })
+            let mail = RecordingChannel(.email)
+            let mailer = NotificationDispatcher(store: w.store, channel: mail, publicURL: "https://tocsin.example.com", logger: logger)
+            while try await mailer.run(now: t0.addingTimeInterval(1200)) > 0 {}
+            let notice = try #require(mail.sent.first { $0.notification.purpose == .exhausted })
+            #expect(notice.subject == "[Tocsin] #1 NOBODY ACKNOWLEDGED: Checkout ignored failing")
+            #expect(notice.link(.acknowledge) != nil, "it can be acknowledged from the notice")
+            // Acknowledged meanwhile: the phone call three minutes on is not made.
+            _ = try await w.store.setIncidentStatus(id: incident, to: .acknowledged, by: w.sam.id, now: t0.addingTimeInterval(1260))
+            let voice = RecordingChannel(.voice)
+            try await NotificationDispatcher(store: w.store, channel: voice, publicURL: "https://tocsin.example.com", logger: logger)
+                .run(now: t0.addingTimeInterval(1400))
+            #expect(voice.sent.filter { $0.notification.purpose == .exhausted }.isEmpty)
+        }
+    }
+
+    @Test("reassigned to a person: an acknowledged incident is triggered again, the person paged at once, the old levels after them",
+          arguments: TestBackend.available)
+    func reassignToPerson(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await world(database)
+            let engine = EscalationEngine(store: w.store, logger: logger)
+            let incident = try await trigger(w, "handover", at: t0)
+            try await engine.run(now: t0)
+            _ = try await w.store.setIncidentStatus(id: incident, to: .acknowledged, by: w.pat.id, now: t0.addingTimeInterval(60))
+            let responders = Responders(store: w.store, now: { self.t0.addingTimeInterval(120) })
+            let escalation = try await responders.reassign(incident, to: .user(w.sam.id), by: w.pat)
+            #expect(escalation.policy.name == "Reassigned to Sam, then SRE primary")
+            #expect(escalation.policy.levels.map { $0.targets.map(\.id) } == [[w.sam.id], [w.pat.id], [w.sam.id]])
+            #expect(try await w.store.incident(id: incident)?.status == .triggered, "the new owner has not taken it yet")
+            #expect(try await engine.run(now: t0.addingTimeInterval(120)).fired == 1)
+            let sms = RecordingChannel(.sms)
+            try await NotificationDispatcher(store: w.store, channel: sms, publicURL: "https://tocsin.example.com", logger: logger)
+                .run(now: t0.addingTimeInterval(120))
+            #expect(sms.sent.map(\.notification.address) == ["+4915100000002"])
+            // Sam does not answer: five minutes on, the old first level (Pat) is paged.
+            #expect(try await engine.run(now: t0.addingTimeInterval(420)).fired == 1)
+            let events = try await w.store.incidentTimeline(incidentID: incident, page: PageRequest(limit: 200)).items
+            #expect(events.contains { $0.kind == .reassigned && $0.body == "Reassigned to Sam by Pat" })
+            #expect(events.filter { $0.kind == .escalated }.last?.payload["paged"] == "Pat")
+
+            // To another policy: escalation starts afresh with it.
+            let other = EscalationPolicy(id: UUID(), name: "Database", teamID: w.policy.teamID, repeatCount: 0,
+                                         levels: [EscalationLevel(delayMinutes: 10, targets: [EscalationTarget(kind: .user, id: w.sam.id)])],
+                                         createdAt: t0, updatedAt: t0)
+            try await w.store.createEscalationPolicy(other)
+            #expect(try await responders.reassign(incident, to: .policy(other.id), by: w.pat).policy.name == "Database")
+            await #expect(throws: DomainError.invalid("escalation_policy_id", "names no escalation policy")) {
+                try await responders.reassign(incident, to: .policy(UUID()), by: w.pat)
+            }
+            _ = try await w.store.setIncidentStatus(id: incident, to: .resolved, by: w.pat.id, now: t0.addingTimeInterval(500))
+            await #expect(throws: DomainError.conflict("the incident is resolved; reopen it first", field: "status")) {
+                try await responders.reassign(incident, to: .user(w.pat.id), by: w.pat)
+            }
+        }
+    }
+
+    @Test("a responder added to an acknowledged incident is paged by their own rules; a request still queued is dropped once it is resolved",
+          arguments: TestBackend.available)
+    func addResponder(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await world(database)
+            let incident = try await trigger(w, "help", at: t0)
+            _ = try await w.store.setIncidentStatus(id: incident, to: .acknowledged, by: w.sam.id, now: t0.addingTimeInterval(10))
+            let responders = Responders(store: w.store, now: { self.t0.addingTimeInterval(60) })
+            let (user, queued) = try await responders.add(w.pat.id, to: incident, by: w.sam)
+            #expect(user.id == w.pat.id && queued == 2, "e-mail now, voice in three minutes: Pat's rules")
+            let mail = RecordingChannel(.email), voice = RecordingChannel(.voice)
+            let logger = logger
+            try await NotificationDispatcher(store: w.store, channel: mail, publicURL: "https://tocsin.example.com", logger: logger).run(now: t0.addingTimeInterval(60))
+            #expect(mail.sent.map(\.subject) == ["[Tocsin] #1 your help is asked: Checkout help failing"])
+            _ = try await w.store.setIncidentStatus(id: incident, to: .resolved, by: w.sam.id, now: t0.addingTimeInterval(100))
+            try await NotificationDispatcher(store: w.store, channel: voice, publicURL: "https://tocsin.example.com", logger: logger).run(now: t0.addingTimeInterval(300))
+            #expect(voice.sent.isEmpty)
+            let events = try await w.store.incidentTimeline(incidentID: incident, page: PageRequest(limit: 200)).items
+            #expect(events.contains { $0.kind == .responderAdded && $0.body == "Pat asked to respond by Sam" })
+            await #expect(throws: DomainError.self) { try await responders.add(w.pat.id, to: incident, by: w.sam) }
         }
     }
 

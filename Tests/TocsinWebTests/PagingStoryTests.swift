@@ -383,6 +383,44 @@ struct PagingStoryTests {
             }
         }
     }
+
+    @Test("reassign and add a responder through the API: one target, named fields for mistakes, observers refused, answers as documented")
+    func reassignAndRespondersAPI() async throws {
+        try await TestApp.run { app in
+            let (admin, users, key) = try await Self.pagingWorld(app, [("Ann", [("webhook", "http://127.0.0.1:9/ann")]), ("Bob", [])])
+            try await Self.trigger(app, key, "co-1", "Checkout down")
+            let incident = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?[at: 0]?["id"]?.stringValue)
+            let (_, observer) = try await app.user("Olly", role: .observer)
+            #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/reassign", token: observer,
+                                          json: #"{"user_id":"\#(users[1].id.db)"}"#).status == .forbidden)
+            #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/reassign", token: admin, json: "{}").errorFields == ["user_id"])
+            #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/reassign", token: admin,
+                                          json: #"{"user_id":"\#(users[1].id.db)","escalation_policy_id":"\#(UUID().uuidString)"}"#).errorFields == ["user_id"])
+            #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/reassign", token: admin,
+                                          json: #"{"user_id":"\#(UUID().uuidString)"}"#).errorFields == ["user_id"])
+            let reassigned = try await app.request(.post, "/api/v1/incidents/\(incident)/reassign", token: admin, json: #"{"user_id":"\#(users[1].id.db)"}"#)
+            #expect(reassigned.status == .accepted)
+            #expect(reassigned.json["policy_name"] == "Reassigned to Bob, then Checkout")
+            let stateSchema = try #require(OpenAPITests.responseSchema("POST /api/v1/incidents/{id}/reassign", "202"))
+            #expect(SchemaCheck.problems(reassigned.json, against: stateSchema, root: OpenAPIDocument.document).isEmpty)
+
+            let added = try await app.request(.post, "/api/v1/incidents/\(incident)/responders", token: admin, json: #"{"user_id":"\#(users[0].id.db)"}"#)
+            #expect(added.status == .accepted)
+            #expect(added.json["user_name"] == "Ann" && added.json["notifications_queued"] == 1)
+            let addedSchema = try #require(OpenAPITests.responseSchema("POST /api/v1/incidents/{id}/responders", "202"))
+            #expect(SchemaCheck.problems(added.json, against: addedSchema, root: OpenAPIDocument.document).isEmpty)
+            let nobody = try await app.request(.post, "/api/v1/incidents/\(incident)/responders", token: admin, json: #"{"user_id":"\#(users[1].id.db)"}"#)
+            #expect(nobody.json["notifications_queued"] == 0, "Bob has no verified method, and the answer says so")
+            #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/responders", token: admin, json: #"{"user_id":"x"}"#).errorFields == ["user_id"])
+            #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/resolve", token: admin).status == .ok)
+            #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/responders", token: admin,
+                                          json: #"{"user_id":"\#(users[0].id.db)"}"#).status == .conflict)
+            #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/reassign", token: admin,
+                                          json: #"{"user_id":"\#(users[0].id.db)"}"#).status == .conflict)
+            let timeline = try await app.request(.get, "/api/v1/incidents/\(incident)/timeline", token: admin).text
+            #expect(timeline.contains("Reassigned to Bob by Ada") && timeline.contains("Ann asked to respond by Ada"))
+        }
+    }
 }
 
 extension Array {

@@ -11,6 +11,31 @@ public enum NotificationPurpose: String, Sendable, CaseIterable, Codable {
     case page
     /// Tells someone already paged that another person took the incident (`detail`: "Ana Lima acknowledged it").
     case taken
+    /// Asks someone to join the response (added as a responder): sent until the incident is resolved.
+    case request
+    /// Tells the policy's team that nobody acknowledged after every level (`detail` names the policy).
+    case exhausted
+
+    /// Whether it asks the person to act (and carries the links and buttons that do), rather than informing them.
+    public var asksToAct: Bool { self != .taken }
+
+    /// Before the title, for the ones that are not plain pages: "NOBODY ACKNOWLEDGED", "your help is asked".
+    public var lead: String? {
+        switch self {
+        case .page, .taken: return nil
+        case .request: return "your help is asked"
+        case .exhausted: return "NOBODY ACKNOWLEDGED"
+        }
+    }
+
+    /// Whether it still goes once the incident is in `status`.
+    public func stillWanted(_ status: IncidentStatus) -> Bool {
+        switch self {
+        case .page, .exhausted: return status == .triggered
+        case .taken: return true
+        case .request: return status != .resolved
+        }
+    }
 }
 
 /// One message of the outbox, as stored.
@@ -178,6 +203,12 @@ public protocol EscalationRepository: Sendable {
     /// Records that the message now shows the incident as of `renderedAt` (never moving back); false when it already
     /// showed that state or a newer one.
     func markChatMessageRendered(id: UUID, renderedAt: Date) async throws -> Bool
+    /// Hands the incident to someone else: the `reassign` transition (an acknowledged incident is triggered again)
+    /// and a fresh escalation by `policy` (snapshotted) from its first level, at once. Refused (409) when resolved.
+    func reassignIncident(id: UUID, policy: EscalationPolicy, to name: String, by actor: UUID, now: Date) async throws -> Escalation
+    /// Queues `drafts` (one person's pages by their own rules) asking them to join the response, with a
+    /// `responder_added` event. Refused (409) when the incident is resolved.
+    func addResponder(incidentID: UUID, userID: UUID, name: String, drafts: [NotificationDraft], by actor: UUID, now: Date) async throws
     /// The incident numbered `number`.
     func incident(number: Int) async throws -> Incident?
     /// Verified contact methods of `kind` with exactly this address (who an SMS reply comes from).

@@ -61,6 +61,24 @@ extension APIRoutes {
             let escalation = try await store.escalateIncident(id: try context.id(), toLevel: body?.level, by: me.id, now: env.now())
             return try JSONBody.response(EscalationJSON(escalation), status: .accepted)
         }
+        api.on(.post, "incidents/:id/reassign") { request, context in
+            let me = try context.require(.respond)
+            let body = try await JSONBody.decode(ReassignJSON.self, from: request, context: context)
+            let target: Responders.Target
+            switch (body.userID, body.escalationPolicyID) {
+            case (let user?, nil): target = .user(user)
+            case (nil, let policy?): target = .policy(policy)
+            default: throw DomainError.invalid("user_id", "name either a user_id or an escalation_policy_id")
+            }
+            let escalation = try await Responders(store: store, now: env.now).reassign(try context.id(), to: target, by: me)
+            return try JSONBody.response(EscalationJSON(escalation), status: .accepted)
+        }
+        api.on(.post, "incidents/:id/responders") { request, context in
+            let me = try context.require(.respond)
+            let body = try await JSONBody.decode(ResponderJSON.self, from: request, context: context)
+            let (user, queued) = try await Responders(store: store, now: env.now).add(body.userID, to: try context.id(), by: me)
+            return try JSONBody.response(AddedResponderJSON(userID: user.id.db, userName: user.name, notificationsQueued: queued), status: .accepted)
+        }
         api.on(.get, "incidents/:id/notifications") { _, context in
             _ = try context.require(.read)
             let incident = try context.id()

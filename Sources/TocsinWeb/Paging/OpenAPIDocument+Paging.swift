@@ -66,6 +66,17 @@ extension OpenAPIDocument {
                               "Page the next level now, or the given level (1-based) of the current pass; the body is optional. 409 when the incident is not triggered or nothing escalates it",
                               tag: "paging", body: "Escalate", accepted: ref("EscalationState"), conflict: true, bodyRequired: false),
         ],
+        "/api/v1/incidents/{id}/reassign": [
+            "parameters": [idParam],
+            "post": operation("reassignIncident",
+                              "Hand the incident to a person (paged now; the escalation's levels follow if they do not acknowledge) or to another escalation policy (escalation starts afresh). An acknowledged incident is triggered again; 409 when resolved",
+                              tag: "paging", body: "Reassign", accepted: ref("EscalationState"), conflict: true),
+        ],
+        "/api/v1/incidents/{id}/responders": [
+            "parameters": [idParam],
+            "post": operation("addResponder", "Ask someone to join the response: they are paged now by their own rules, whatever the escalation does; 409 when resolved",
+                              tag: "paging", body: "Responder", accepted: ref("AddedResponder"), conflict: true),
+        ],
         "/api/v1/incidents/{id}/notifications": [
             "parameters": [idParam],
             "get": operation("listIncidentNotifications", "Every notification of an incident's escalation: channel, person, status and times",
@@ -105,6 +116,16 @@ extension OpenAPIDocument {
         "Escalate": [
             "type": "object", "properties": ["level": ["type": "integer", "minimum": 1, "maximum": .number(Double(EscalationPolicy.maximumLevels))]],
         ],
+        "Reassign": [
+            "type": "object", "description": "Exactly one of the two",
+            "properties": ["user_id": uuid, "escalation_policy_id": uuid],
+        ],
+        "Responder": ["type": "object", "required": ["user_id"], "properties": ["user_id": uuid]],
+        "AddedResponder": [
+            "type": "object", "required": ["user_id", "user_name", "notifications_queued"],
+            "properties": ["user_id": uuid, "user_name": string,
+                           "notifications_queued": ["type": "integer", "description": "0 when the person has no verified contact method"]],
+        ],
         "EscalationState": [
             "type": "object", "required": ["incident_id", "policy_name", "level", "round", "due_at", "state"],
             "properties": ["incident_id": uuid, "policy_name": string, "level": ["type": "integer", "minimum": 1], "round": ["type": "integer", "minimum": 0],
@@ -120,8 +141,8 @@ extension OpenAPIDocument {
                 "user_name": ["type": ["string", "null"]],
                 "status": ["type": "string", "enum": ["queued", "sending", "sent", "failed", "cancelled"]],
                 "step": ["type": "integer", "description": "The escalation step that queued it (0 is the first level; -1 for a notice)"],
-                "purpose": ["type": "string", "enum": ["page", "taken"],
-                            "description": "page: the person is paged; taken: they are told someone else took the incident"],
+                "purpose": ["type": "string", "enum": ["page", "taken", "request", "exhausted"],
+                            "description": "page: paged by the escalation; taken: told someone else took the incident; request: asked to join as a responder; exhausted: the policy's team told nobody acknowledged"],
                 "detail": ["type": ["string", "null"], "description": "For a notice: who took it and how (\"acknowledged by Bob (e-mail link)\")"],
                 "attempts": ["type": "integer"], "due_at": dateTime, "sent_at": ["type": ["string", "null"], "format": "date-time"],
                 "last_error": ["type": ["string", "null"]], "provider_message_id": ["type": ["string", "null"]], "created_at": dateTime,

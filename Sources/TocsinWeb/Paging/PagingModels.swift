@@ -218,6 +218,35 @@ struct EscalateJSON: Decodable {
     var level: Int?
 }
 
+/// `POST /api/v1/incidents/{id}/reassign`: `{"user_id"}` or `{"escalation_policy_id"}`.
+struct ReassignJSON: Decodable {
+    var userID: UUID?
+    var escalationPolicyID: UUID?
+
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id", escalationPolicyID = "escalation_policy_id"
+    }
+}
+
+/// `POST /api/v1/incidents/{id}/responders`: `{"user_id"}`.
+struct ResponderJSON: Decodable {
+    var userID: UUID
+
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id"
+    }
+}
+
+struct AddedResponderJSON: Encodable {
+    var userID: String
+    var userName: String
+    var notificationsQueued: Int
+
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id", userName = "user_name", notificationsQueued = "notifications_queued"
+    }
+}
+
 /// Where an incident's escalation stands.
 struct EscalationJSON: Encodable {
     var incidentID: String
