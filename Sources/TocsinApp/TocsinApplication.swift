@@ -77,14 +77,16 @@ public enum TocsinApplication {
         // Verification codes go out by the same channels.
         env.verificationCodes = ChannelCodeSender(channels: channels, logger: logger)
         let (router, routes) = TocsinRouter.build(env)
+        let observer = PagingMetrics(registry: env.metrics.registry)
         let senders = channels.map {
-            NotificationDispatcher(store: env.store, channel: $0, publicURL: env.publicURL, logger: logger, wakeup: Wakeup())
+            NotificationDispatcher(store: env.store, channel: $0, publicURL: env.publicURL, logger: logger, wakeup: Wakeup(), observer: observer)
         }
         // Woken by ingestion when an incident opens, and waking the senders when it queues pages: the first page
         // leaves in milliseconds, not at the next tick.
         let engine = EscalationEngine(store: env.store, logger: logger, wakeup: (env.store as? SQLStore)?.escalationWork,
                                       senders: senders.compactMap(\.wakeup))
-        let jobs = JobService(jobs: [HandoffRecorder(store: env.store, logger: logger), engine] + senders + refreshers, now: now, logger: logger)
+        let watchdog = PagingWatchdog(store: env.store, observer: observer, logger: logger)
+        let jobs = JobService(jobs: [HandoffRecorder(store: env.store, logger: logger), engine, watchdog] + senders + refreshers, now: now, logger: logger)
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tocsin"),

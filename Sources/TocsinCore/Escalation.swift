@@ -56,6 +56,9 @@ public struct EscalationStep: Sendable, Equatable {
         public var level: EscalationLevel
     }
 
+    /// How far a due time may pass `now` and still count as due.
+    public static let slack: TimeInterval = 0.001
+
     public var escalation: Escalation
     public var page: Page?
     /// The escalation after this step: the next step due after the level's delay, or exhausted.
@@ -64,7 +67,9 @@ public struct EscalationStep: Sendable, Equatable {
     /// Fires the due step at `now`; nil when nothing is due. After the last level is paged, the escalation waits
     /// that level's delay once more; if it is still active then, it is exhausted.
     public static func firing(_ escalation: Escalation, at now: Date) -> EscalationStep? {
-        guard escalation.state == .active, let due = escalation.dueAt, due <= now else { return nil }
+        // A millisecond of slack: a time read back from storage can come back a rounding step later than the one
+        // written (seconds since 1970 there, since 2001 in `Date`), and a step due "now" must fire in this pass.
+        guard escalation.state == .active, let due = escalation.dueAt, due <= now.addingTimeInterval(Self.slack) else { return nil }
         var next = escalation
         guard let (round, index, level) = escalation.level(at: escalation.step) else {
             next.dueAt = nil

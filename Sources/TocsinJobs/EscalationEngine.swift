@@ -144,8 +144,11 @@ public struct NotificationDispatcher: Sendable {
     let logger: Logger
     /// Signalled by the engine when it queues pages.
     public let wakeup: Wakeup?
+    let observer: (any PagingObserver)?
 
-    public init(store: any TocsinStore, channel: any NotificationChannel, publicURL: String, logger: Logger, wakeup: Wakeup? = nil) {
+    public init(store: any TocsinStore, channel: any NotificationChannel, publicURL: String, logger: Logger, wakeup: Wakeup? = nil,
+                observer: (any PagingObserver)? = nil) {
+        self.observer = observer
         self.store = store
         self.wakeup = wakeup
         self.channel = channel
@@ -179,6 +182,7 @@ public struct NotificationDispatcher: Sendable {
 
     private func deliver(_ item: ClaimedNotification, now: Date) async throws -> Bool {
         let outcome: DeliveryOutcome
+        var sending = Duration.zero
         if !item.notification.purpose.stillWanted(item.incidentStatus) {
             // A page made stale by an acknowledgement or resolution is not sent (a notice of who took it is sent anyway).
             outcome = .cancelled(reason: "the incident was \(item.incidentStatus.rawValue) before it was due")
@@ -199,7 +203,10 @@ public struct NotificationDispatcher: Sendable {
             let message = OutgoingMessage(notification: item.notification, incidentNumber: item.incidentNumber, incidentTitle: item.incidentTitle,
                                           recipientName: item.userName, incidentURL: "\(publicURL)/incidents/\(item.notification.incidentID.db)",
                                           signingSecret: item.signingSecret, actions: actions, severity: item.incidentSeverity, replyURL: replyURL)
-            switch await channel.send(message) {
+            let started = ContinuousClock.now
+            let result = await channel.send(message)
+            sending = ContinuousClock.now - started
+            switch result {
             case .sent(let id):
                 outcome = .sent(providerMessageID: id)
             case .permanent(let reason):
@@ -214,7 +221,25 @@ public struct NotificationDispatcher: Sendable {
                 }
             }
         }
-        let recorded = try await store.finishNotification(id: item.notification.id, claim: item.claim, outcome: outcome, now: now)
+        // Recorded even when the server is shutting down (its tasks cancelled): a page that went out must not be
+        // sent again after the restart because its outcome was lost.
+        let store = self.store
+        let recorded = try await Task {
+            try await store.finishNotification(id: item.notification.id, claim: item.claim, outcome: outcome, now: now)
+        }.value
+        if recorded, let observer {
+            // Measured to when the channel answered: the pass's time plus the send's.
+            let answered = now.addingTimeInterval(Double(sending.components.seconds) + Double(sending.components.attoseconds) / 1e18)
+            let n = item.notification
+            switch outcome {
+            case .sent:
+                observer.finished(channel: channel.kind, outcome: "sent", waited: max(0, answered.timeIntervalSince(n.dueAt)),
+                                  sinceOpened: item.sinceOpeningAlert(at: answered))
+            case .retry: observer.finished(channel: channel.kind, outcome: "retry", waited: nil, sinceOpened: nil)
+            case .failed: observer.finished(channel: channel.kind, outcome: "failed", waited: nil, sinceOpened: nil)
+            case .cancelled: observer.finished(channel: channel.kind, outcome: "cancelled", waited: nil, sinceOpened: nil)
+            }
+        }
         if !recorded {
             logger.warning("a notification's claim ran out before its outcome was recorded",
                            metadata: ["notification_id": "\(item.notification.id.db)", "channel": "\(channel.kind.rawValue)"])

@@ -324,12 +324,12 @@ extension SQLStore: EscalationRepository {
                 """).run()
             return try await db.raw("""
                 SELECT n.*, i.number AS incident_number, i.title AS incident_title, i.status AS incident_status, i.severity AS incident_severity,
-                    u.name AS user_name,
+                    i.created_at AS incident_created_at, e.started_at AS escalation_started_at, u.name AS user_name,
                     c.signing_secret AS signing_secret,
                     CASE WHEN c.id IS NOT NULL AND c.verified_at IS NOT NULL AND c.address = n.address AND n.user_id IS NOT NULL
                          THEN 1 ELSE 0 END AS method_current
                 FROM notifications n JOIN incidents i ON i.id = n.incident_id LEFT JOIN users u ON u.id = n.user_id
-                    LEFT JOIN contact_methods c ON c.id = n.contact_method_id
+                    LEFT JOIN contact_methods c ON c.id = n.contact_method_id LEFT JOIN incident_escalations e ON e.incident_id = n.incident_id
                 WHERE n.claim = \(bind: claim.db) ORDER BY n.due_at, n.id
                 """).all().map { row in
                 ClaimedNotification(notification: try Self.notification(from: row), claim: claim,
@@ -339,7 +339,9 @@ extension SQLStore: EscalationRepository {
                                     userName: try row.decode(column: "user_name", as: String?.self),
                                     signingSecret: try row.decode(column: "signing_secret", as: String?.self),
                                     methodCurrent: try row.decode(column: "method_current", as: Int.self) == 1,
-                                    incidentSeverity: IncidentSeverity(rawValue: try row.decode(column: "incident_severity", as: String.self)))
+                                    incidentSeverity: IncidentSeverity(rawValue: try row.decode(column: "incident_severity", as: String.self)),
+                                    incidentOpenedAt: try row.decode(column: "incident_created_at", as: Date.self),
+                                    escalationStartedAt: try row.decode(column: "escalation_started_at", as: Date?.self))
             }
         }
     }
@@ -449,6 +451,49 @@ extension SQLStore: EscalationRepository {
                 UPDATE notifications SET rendered_at = \(bind: renderedAt)
                 WHERE id = \(bind: id.db) AND (rendered_at IS NULL OR rendered_at < \(bind: renderedAt)) RETURNING id
                 """).first() != nil
+        }
+    }
+
+    public func pagingHealth(now: Date, grace: TimeInterval) async throws -> PagingHealth {
+        try await database.read { db in
+            let late = now.addingTimeInterval(-grace)
+            let steps = try await db.raw("""
+                SELECT COUNT(*) AS n, MIN(due_at) AS oldest FROM incident_escalations
+                WHERE state = \(bind: Escalation.State.active.rawValue) AND due_at < \(bind: late)
+                """).first()
+            var health = PagingHealth()
+            health.overdueSteps = try steps?.decode(column: "n", as: Int.self) ?? 0
+            if let oldest = try steps?.decode(column: "oldest", as: Date?.self) { health.oldestStepLateness = now.timeIntervalSince(oldest) }
+            // Each channel's queue is read through its index (channel, status, due_at).
+            for kind in ContactMethod.Kind.allCases {
+                let queued = try await db.count("""
+                    SELECT COUNT(*) AS n FROM notifications WHERE channel = \(bind: kind.rawValue) AND status = \(bind: NotificationStatus.queued.rawValue)
+                      AND due_at < \(bind: late)
+                    """)
+                if queued > 0 { health.overdueQueued[kind] = queued }
+                health.stuckSending += try await db.count("""
+                    SELECT COUNT(*) AS n FROM notifications WHERE channel = \(bind: kind.rawValue) AND status = \(bind: NotificationStatus.sending.rawValue)
+                      AND claimed_until < \(bind: late)
+                    """)
+            }
+            return health
+        }
+    }
+
+    public func waitingNotifications(page: PageRequest) async throws -> Page<WaitingNotification> {
+        try await database.read { db in
+            let waiting: SQL = "n.status IN (\(bind: NotificationStatus.queued.rawValue), \(bind: NotificationStatus.sending.rawValue))"
+            let total = try await db.count("SELECT COUNT(*) AS n FROM notifications n WHERE " + waiting)
+            let rows = try await db.raw("""
+                SELECT n.*, i.number AS incident_number, i.title AS incident_title, u.name AS user_name
+                FROM notifications n JOIN incidents i ON i.id = n.incident_id LEFT JOIN users u ON u.id = n.user_id WHERE
+                """ + " " + waiting + " ORDER BY n.due_at, n.id LIMIT \(literal: page.limit) OFFSET \(literal: page.offset)").all()
+            return Page(items: try rows.map { row in
+                WaitingNotification(notification: try Self.notification(from: row), incidentNumber: try row.decode(column: "incident_number", as: Int.self),
+                                    incidentTitle: try row.decode(column: "incident_title", as: String.self),
+                                    userName: try row.decode(column: "user_name", as: String?.self),
+                                    claimedUntil: try row.decode(column: "claimed_until", as: Date?.self))
+            }, total: total, request: page)
         }
     }
 

@@ -74,3 +74,24 @@ struct EscalationPolicyTests {
         #expect(changed.createdAt == now)
     }
 }
+
+@Suite("Due times read back from storage")
+struct DueTimeRoundTripTests {
+    @Test("a step due now fires now even when its time comes back from storage a rounding step later")
+    func roundTrip() throws {
+        // Storage keeps seconds since 1970; `Date` keeps seconds since 2001: the round trip can add an ulp.
+        var found: (now: Date, back: Date)?
+        for i in 0..<100_000 {
+            let now = Date(timeIntervalSinceReferenceDate: 817_000_000 + Double(i) * 0.000_123_7)
+            let back = Date(timeIntervalSince1970: now.timeIntervalSince1970)
+            if back > now { found = (now, back); break }
+        }
+        let (now, back) = try #require(found, "no time found whose round trip lands later; the test would prove nothing")
+        let policy = EscalationPolicy(id: UUID(), name: "P", teamID: UUID(), repeatCount: 0,
+                                      levels: [EscalationLevel(delayMinutes: 5, targets: [EscalationTarget(kind: .user, id: UUID())])],
+                                      createdAt: now, updatedAt: now)
+        let escalation = Escalation(incidentID: UUID(), policy: policy, dueAt: back, turn: 0, startedAt: back)
+        #expect(EscalationStep.firing(escalation, at: now)?.page != nil)
+        #expect(EscalationStep.firing(escalation, at: now.addingTimeInterval(-0.01)) == nil, "a step due later still waits")
+    }
+}

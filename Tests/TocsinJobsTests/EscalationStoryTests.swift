@@ -560,3 +560,64 @@ struct ChatMessageRefresherTests {
         }
     }
 }
+
+/// Keeps what it was told.
+final class RecordingObserver: PagingObserver {
+    private let state = Mutex<(finished: [(String, String, TimeInterval?, TimeInterval?)], checked: [PagingHealth])>(([], []))
+    var finished: [(String, String, TimeInterval?, TimeInterval?)] { state.withLock { $0.finished } }
+    var checked: [PagingHealth] { state.withLock { $0.checked } }
+
+    func finished(channel: ContactMethod.Kind, outcome: String, waited: TimeInterval?, sinceOpened: TimeInterval?) {
+        state.withLock { $0.finished.append((channel.rawValue, outcome, waited, sinceOpened)) }
+    }
+
+    func checked(_ health: PagingHealth) { state.withLock { $0.checked.append(health) } }
+}
+
+@Suite("Paging watchdog")
+struct PagingWatchdogTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("an overdue step, a queue falling behind and a message stuck with a dead sender are found, counted and told; outcomes are counted",
+          arguments: TestBackend.available)
+    func watchdog(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let story = EscalationStoryTests()
+            let w = try await story.world(database)
+            let logger = Logger(label: "test")
+            let observer = RecordingObserver()
+            let watchdog = PagingWatchdog(store: w.store, observer: observer, logger: logger)
+            let incident = try await story.trigger(w, "watch", at: t0)
+            #expect(try await watchdog.run(now: t0).isHealthy)
+
+            // Nobody ran the engine: after a minute and a half the first step is overdue.
+            let late = try await watchdog.run(now: t0.addingTimeInterval(90))
+            #expect(late.overdueSteps == 0, "not started yet: discovery, not a due step")
+            let engine = EscalationEngine(store: w.store, logger: logger)
+            try await engine.run(now: t0)
+            let behind = try await watchdog.run(now: t0.addingTimeInterval(400))
+            #expect(behind.overdueSteps == 1 && behind.oldestStepLateness == 100, "level 2 fell due at 300 s and nobody fired it")
+            #expect(behind.overdueQueued == [.email: 1, .voice: 1], "the e-mail due at 0 and the call due at 180 s were never sent")
+            #expect(observer.checked.last == behind)
+
+            // A sender takes the e-mail and dies: its claim runs out and nobody takes it over for more than a minute.
+            _ = try await w.store.claimNotifications(channel: .email, now: t0.addingTimeInterval(400), limit: 1, lease: 60)
+            let stuck = try await watchdog.run(now: t0.addingTimeInterval(400 + 60 + 61))
+            #expect(stuck.stuckSending == 1)
+            #expect(stuck.overdueQueued[.email] == nil)
+            let waiting = try await w.store.waitingNotifications(page: PageRequest(limit: 50))
+            #expect(waiting.total == 2)
+            #expect(waiting.items.first?.why(now: t0.addingTimeInterval(521)) == "a sender took it and stopped answering; another takes it over")
+
+            // A live sender takes it over and records the outcome, measured from when it was due.
+            let mail = RecordingChannel(.email)
+            try await NotificationDispatcher(store: w.store, channel: mail, publicURL: "https://tocsin.example.com", logger: logger, observer: observer)
+                .run(now: t0.addingTimeInterval(521))
+            let (channel, outcome, waited, sinceOpened) = try #require(observer.finished.last)
+            #expect(channel == "email" && outcome == "sent")
+            #expect((waited ?? 0) >= 521 && (waited ?? 0) < 530)
+            #expect((sinceOpened ?? 0) >= 521, "the first level's immediate page measures alert → hand-off")
+            _ = incident
+        }
+    }
+}

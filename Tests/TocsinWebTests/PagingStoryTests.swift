@@ -112,6 +112,34 @@ struct PagingStoryTests {
                 let timeline = try await app.request(.get, "/api/v1/incidents/\(incident)/timeline", token: token)
                 let kinds = timeline.json["data"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
                 #expect(kinds.contains("escalation_started") && kinds.contains("escalated") && kinds.contains("notification_sent"))
+
+                // /metrics counts them by channel and outcome, and measured alert → first page.
+                var metrics = try await app.request(.get, "/metrics").text
+                // Counted just after the outcome is recorded.
+                for _ in 0..<50 where !metrics.contains("tocsin_notification_handoff_seconds_count{channel=\"webhook\"} 2") {
+                    try await Task.sleep(for: .milliseconds(50))
+                    metrics = try await app.request(.get, "/metrics").text
+                }
+                #expect(metrics.contains(#"tocsin_notifications_total{channel="webhook",outcome="sent"} 2"#))
+                #expect(metrics.contains(#"tocsin_notifications_total{channel="sms",outcome="sent"} 0"#), "every channel from the start")
+                // The first page, and the one paged again by hand within the first minute.
+                #expect(metrics.contains("tocsin_alert_to_first_page_seconds_count 2"))
+                #expect(metrics.contains("tocsin_notification_handoff_seconds_count{channel=\"webhook\"} 2"))
+
+                // The receiver falls over: the next page waits for a retry, and the queue page says why.
+                receiver.status.withLock { $0 = 503 }
+                #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/escalate", token: token, json: #"{"level":1}"#).status == .accepted)
+                for _ in 0..<100 where receiver.received.withLock({ $0.count }) < 3 { try await Task.sleep(for: .milliseconds(100)) }
+                var queue = try await app.request(.get, "/paging/queue", token: token)
+                for _ in 0..<50 where !queue.text.contains("retrying after") {
+                    try await Task.sleep(for: .milliseconds(100))
+                    queue = try await app.request(.get, "/paging/queue", token: token)
+                }
+                #expect(queue.status == .ok)
+                #expect(queue.text.contains("retrying after: the webhook answered 503"))
+                #expect(queue.text.contains("Paging is on time"))
+                #expect(!queue.text.contains(base), "no addresses")
+                #expect(try await app.request(.get, "/metrics").text.contains(#"tocsin_notifications_total{channel="webhook",outcome="retry"} 1"#))
             }
         }
     }

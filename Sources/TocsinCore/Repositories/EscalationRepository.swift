@@ -116,6 +116,10 @@ public struct ClaimedNotification: Sendable, Equatable {
     /// As it stood when the notification was claimed: a page for an incident no longer triggered is not sent.
     public var incidentStatus: IncidentStatus
     public var incidentSeverity: IncidentSeverity?
+    /// When the incident opened (its first alert), to measure alert → hand-off.
+    public var incidentOpenedAt: Date?
+    /// When its escalation (last) started.
+    public var escalationStartedAt: Date?
     public var userName: String?
     /// A webhook method's signing key.
     public var signingSecret: String?
@@ -123,8 +127,11 @@ public struct ClaimedNotification: Sendable, Equatable {
     public var methodCurrent: Bool
 
     public init(notification: NotificationRecord, claim: UUID, incidentNumber: Int, incidentTitle: String, incidentStatus: IncidentStatus,
-                userName: String?, signingSecret: String? = nil, methodCurrent: Bool = true, incidentSeverity: IncidentSeverity? = nil) {
+                userName: String?, signingSecret: String? = nil, methodCurrent: Bool = true, incidentSeverity: IncidentSeverity? = nil,
+                incidentOpenedAt: Date? = nil, escalationStartedAt: Date? = nil) {
+        self.escalationStartedAt = escalationStartedAt
         self.incidentSeverity = incidentSeverity
+        self.incidentOpenedAt = incidentOpenedAt
         self.signingSecret = signingSecret
         self.methodCurrent = methodCurrent
         self.incidentStatus = incidentStatus
@@ -155,6 +162,71 @@ public struct StaleChatMessage: Sendable, Equatable {
                 severity: IncidentSeverity?, status: IncidentStatus, acknowledgedBy: String?, resolvedBy: String?) {
         (self.notificationID, self.messageID, self.renderedAt, self.updatedAt, self.incidentID) = (notificationID, messageID, renderedAt, updatedAt, incidentID)
         (self.number, self.title, self.severity, self.status, self.acknowledgedBy, self.resolvedBy) = (number, title, severity, status, acknowledgedBy, resolvedBy)
+    }
+}
+
+/// What the watchdog found: work that should have happened by now and has not.
+public struct PagingHealth: Sendable, Equatable {
+    /// Active escalation steps due more than the grace period ago.
+    public var overdueSteps: Int
+    /// How late the latest of them is, in seconds (0 when none is).
+    public var oldestStepLateness: TimeInterval
+    /// Messages held by a sender whose claim ran out more than the grace period ago (the sender died, and none took over).
+    public var stuckSending: Int
+    /// Messages due more than the grace period ago and not sent, by channel (a sender not keeping up, or not running).
+    public var overdueQueued: [ContactMethod.Kind: Int]
+
+    public init(overdueSteps: Int = 0, oldestStepLateness: TimeInterval = 0, stuckSending: Int = 0, overdueQueued: [ContactMethod.Kind: Int] = [:]) {
+        (self.overdueSteps, self.oldestStepLateness, self.stuckSending, self.overdueQueued) = (overdueSteps, oldestStepLateness, stuckSending, overdueQueued)
+    }
+
+    public var isHealthy: Bool { overdueSteps == 0 && stuckSending == 0 && overdueQueued.values.allSatisfy { $0 == 0 } }
+}
+
+/// A message waiting in the outbox, with what a person needs to see why.
+public struct WaitingNotification: Sendable, Equatable {
+    public var notification: NotificationRecord
+    public var incidentNumber: Int
+    public var incidentTitle: String
+    public var userName: String?
+    public var claimedUntil: Date?
+
+    public init(notification: NotificationRecord, incidentNumber: Int, incidentTitle: String, userName: String?, claimedUntil: Date?) {
+        (self.notification, self.incidentNumber, self.incidentTitle, self.userName, self.claimedUntil) =
+            (notification, incidentNumber, incidentTitle, userName, claimedUntil)
+    }
+
+    /// Why it has not gone yet, in words.
+    public func why(now: Date) -> String {
+        let n = notification
+        if n.status == .sending {
+            return (claimedUntil ?? now) < now ? "a sender took it and stopped answering; another takes it over" : "being sent"
+        }
+        if n.dueAt > now {
+            if let error = n.lastError { return "retrying after: \(error)" }
+            return n.purpose == .page ? "its rule waits before this method" : "due later"
+        }
+        return n.lastError.map { "due; last try failed: \($0)" } ?? "due; waiting for its channel's sender"
+    }
+}
+
+/// Told how paging goes, for `/metrics`.
+public protocol PagingObserver: Sendable {
+    /// One message finished: `outcome` is sent, retry, failed or cancelled; `waited` is from due to hand-off, and
+    /// `sinceOpened` from the incident's opening to hand-off for the first level's immediate pages.
+    func finished(channel: ContactMethod.Kind, outcome: String, waited: TimeInterval?, sinceOpened: TimeInterval?)
+    func checked(_ health: PagingHealth)
+}
+
+extension ClaimedNotification {
+    /// The time from the alert that opened the incident to now, when this is one of the pages that answered it: the
+    /// first level's immediate pages of the incident's first escalation, queued within a minute of its opening. Nil
+    /// for later levels, rule delays and escalations restarted later.
+    public func sinceOpeningAlert(at time: Date) -> TimeInterval? {
+        let n = notification
+        guard n.purpose == .page, n.step == 0, n.dueAt == n.createdAt, let opened = incidentOpenedAt, let started = escalationStartedAt,
+              started.timeIntervalSince(opened) < 60, n.createdAt.timeIntervalSince(opened) < 60 else { return nil }
+        return max(0, time.timeIntervalSince(opened))
     }
 }
 
@@ -209,6 +281,10 @@ public protocol EscalationRepository: Sendable {
     /// Queues `drafts` (one person's pages by their own rules) asking them to join the response, with a
     /// `responder_added` event. Refused (409) when the incident is resolved.
     func addResponder(incidentID: UUID, userID: UUID, name: String, drafts: [NotificationDraft], by actor: UUID, now: Date) async throws
+    /// What is late by more than `grace` at `now`.
+    func pagingHealth(now: Date, grace: TimeInterval) async throws -> PagingHealth
+    /// Messages not finished (queued or sending), earliest due first.
+    func waitingNotifications(page: PageRequest) async throws -> Page<WaitingNotification>
     /// The incident numbered `number`.
     func incident(number: Int) async throws -> Incident?
     /// Verified contact methods of `kind` with exactly this address (who an SMS reply comes from).

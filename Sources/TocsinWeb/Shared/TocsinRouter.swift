@@ -24,6 +24,7 @@ public enum TocsinRouter {
         ActionLinkPages(env: env).register(router)
         TwilioCallbacks(env: env).register(router)
         SlackCallbacks(env: env).register(router)
+        PagingPages(env: env).register(router)
         AuthPages(env: env).register(router)
         CatalogPages(env: env).register(router)
         IncidentPages(env: env).register(router)
