@@ -79,7 +79,8 @@ public enum TocsinApplication {
         let (router, routes) = TocsinRouter.build(env)
         let observer = PagingMetrics(registry: env.metrics.registry)
         let senders = channels.map {
-            NotificationDispatcher(store: env.store, channel: $0, publicURL: env.publicURL, logger: logger, wakeup: Wakeup(), observer: observer)
+            NotificationDispatcher(store: env.store, channel: $0, publicURL: env.publicURL, logger: logger, wakeup: Wakeup(), observer: observer,
+                                   clock: now)
         }
         // Woken by ingestion when an incident opens, and waking the senders when it queues pages: the first page
         // leaves in milliseconds, not at the next tick.

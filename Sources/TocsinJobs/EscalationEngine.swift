@@ -13,6 +13,7 @@ public struct EscalationEngine: Sendable {
     static let startsPerPass = 500
     static let startRoundsPerPass = 20
     static let stepsPerPass = 500
+    static let stepRoundsPerPass = 40
 
     let store: any TocsinStore
     let logger: Logger
@@ -51,26 +52,37 @@ public struct EscalationEngine: Sendable {
             pass.started += started.count
             if !more { break }
         }
-        let due = try await store.dueEscalations(now: now, limit: Self.stepsPerPass)
-        for escalation in due {
-            guard let step = EscalationStep.firing(escalation, at: now) else { continue }
-            let paging = try await page(step, at: now)
-            switch try await store.applyEscalationStep(step, paging: paging, now: now) {
-            case .fired:
-                if step.page == nil {
-                    pass.exhausted += 1
-                    logger.warning("escalation ran out unacknowledged", metadata: ["incident_id": "\(escalation.incidentID.db)",
-                                                                                    "policy": "\(escalation.policy.name)"])
-                } else {
-                    pass.fired += 1
+        // Due steps in rounds too: a burst (10,000 incidents opened within seconds fall due together) is fired in this
+        // pass, not 500 a second. Each round reads what is still due, so a step is never fired twice.
+        var rounds = 0
+        while rounds < Self.stepRoundsPerPass {
+            rounds += 1
+            let due = try await store.dueEscalations(now: now, limit: Self.stepsPerPass)
+            var firedThisRound = 0
+            for escalation in due {
+                guard let step = EscalationStep.firing(escalation, at: now) else { continue }
+                let paging = try await page(step, at: now)
+                switch try await store.applyEscalationStep(step, paging: paging, now: now) {
+                case .fired:
+                    if step.page == nil {
+                        pass.exhausted += 1
+                        logger.warning("escalation ran out unacknowledged", metadata: ["incident_id": "\(escalation.incidentID.db)",
+                                                                                        "policy": "\(escalation.policy.name)"])
+                    } else {
+                        pass.fired += 1
+                    }
+                case .stopped: pass.stopped += 1
+                case .superseded: pass.superseded += 1
                 }
-            case .stopped: pass.stopped += 1
-            case .superseded: pass.superseded += 1
+                firedThisRound += 1
+                // The senders start on the first pages while the rest of the burst is fired.
+                if pass.fired + pass.exhausted == 1 || firedThisRound % 100 == 0 { for sender in senders { sender.signal() } }
             }
+            if due.count < Self.stepsPerPass { break }
         }
         if pass.fired + pass.exhausted > 0 { for sender in senders { sender.signal() } }
-        if due.count == Self.stepsPerPass {
-            logger.warning("more escalation steps are due than one pass fires; the rest follow in the next pass", metadata: ["due": "\(due.count)"])
+        if rounds == Self.stepRoundsPerPass {
+            logger.warning("more escalation steps are due than one pass fires; the rest follow in the next pass", metadata: ["rounds": "\(rounds)"])
         }
         return pass
     }
@@ -145,10 +157,13 @@ public struct NotificationDispatcher: Sendable {
     /// Signalled by the engine when it queues pages.
     public let wakeup: Wakeup?
     let observer: (any PagingObserver)?
+    /// The time of each batch after a pass's first (nil: the pass's time throughout, for tests with a clock moved by hand).
+    let clock: (@Sendable () -> Date)?
 
     public init(store: any TocsinStore, channel: any NotificationChannel, publicURL: String, logger: Logger, wakeup: Wakeup? = nil,
-                observer: (any PagingObserver)? = nil) {
+                observer: (any PagingObserver)? = nil, clock: (@Sendable () -> Date)? = nil) {
         self.observer = observer
+        self.clock = clock
         self.store = store
         self.wakeup = wakeup
         self.channel = channel
@@ -156,14 +171,29 @@ public struct NotificationDispatcher: Sendable {
         self.logger = logger
     }
 
-    /// One pass at `now`: returns how many notifications it finished.
+    /// One pass at `now`: sends batch after batch while it finds full ones (a burst goes out at the channel's pace,
+    /// not one batch a tick), at most `batchesPerPass`. Returns how many notifications it finished.
     @discardableResult
     public func run(now: Date) async throws -> Int {
+        var finished = 0
+        for batch in 0..<Self.batchesPerPass {
+            // Later batches of a pass are claimed and recorded at the time they start, when the dispatcher has a clock.
+            let (done, full) = try await runBatch(now: batch == 0 ? now : clock?() ?? now)
+            finished += done
+            if !full { break }
+        }
+        return finished
+    }
+
+    static let batchesPerPass = 200
+
+    private func runBatch(now: Date) async throws -> (finished: Int, full: Bool) {
         // No more than can be sent at once: every claimed message starts at once, so each is answered (a channel's
         // own timeout is well under the lease) before another sender may take it over.
-        let claimed = try await store.claimNotifications(channel: channel.kind, now: now, limit: max(1, channel.concurrency), lease: Self.lease)
-        guard !claimed.isEmpty else { return 0 }
-        return await withTaskGroup(of: Bool.self) { group in
+        let limit = max(1, channel.concurrency)
+        let claimed = try await store.claimNotifications(channel: channel.kind, now: now, limit: limit, lease: Self.lease)
+        guard !claimed.isEmpty else { return (0, false) }
+        let done = await withTaskGroup(of: Bool.self) { group in
             for item in claimed {
                 group.addTask {
                     // One message's trouble recording its outcome must not cancel the others mid-send.
@@ -178,6 +208,7 @@ public struct NotificationDispatcher: Sendable {
             for await done in group where done { finished += 1 }
             return finished
         }
+        return (done, claimed.count == limit)
     }
 
     private func deliver(_ item: ClaimedNotification, now: Date) async throws -> Bool {

@@ -53,6 +53,11 @@ extension SMTPSink {
     /// Waits up to `seconds` for the n-th message (1-based).
     public func wait(for n: Int, seconds: Double = 10) async throws -> (text: String, envelope: [String: Any]) {
         for _ in 0..<Int(seconds * 50) where count() < n { try await Task.sleep(for: .milliseconds(20)) }
+        // The envelope is written just after the message: read until it is whole.
+        for _ in 0..<50 {
+            if let whole = try? message(n), !whole.envelope.isEmpty { return whole }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         return try message(n)
     }
 

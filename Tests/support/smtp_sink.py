@@ -32,11 +32,13 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
-        name = self.directory / f"{self.count}.eml"
-        name.write_bytes(envelope.original_content or envelope.content)
+        # The envelope first, then the message by rename: a reader that sees <n>.eml sees both whole.
         (self.directory / f"{self.count}.json").write_text(json.dumps({
             "from": envelope.mail_from, "to": envelope.rcpt_tos, "tls": session.ssl is not None,
             "authenticated": bool(session.authenticated)}))
+        partial = self.directory / f"{self.count}.eml.partial"
+        partial.write_bytes(envelope.original_content or envelope.content)
+        partial.rename(self.directory / f"{self.count}.eml")
         return f"250 2.0.0 Ok: queued as SINK{self.count}"
 
 
