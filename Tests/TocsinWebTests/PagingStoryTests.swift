@@ -139,6 +139,12 @@ struct PagingStoryTests {
                 #expect(queue.text.contains("retrying after: the webhook answered 503"))
                 #expect(queue.text.contains("Paging is on time"))
                 #expect(!queue.text.contains(base), "no addresses")
+                // The incident's page shows where paging stands and each notification.
+                let incidentPage = try await app.request(.get, "/incidents/\(incident)", token: token)
+                #expect(incidentPage.text.contains("<h2>Paging</h2>"))
+                #expect(incidentPage.text.contains("Escalating by <strong>SRE</strong>") || incidentPage.text.contains("Escalation by SRE"))
+                #expect(incidentPage.text.contains("retrying after: the webhook answered 503"))
+                #expect(!incidentPage.text.contains(base), "no addresses")
                 #expect(try await app.request(.get, "/metrics").text.contains(#"tocsin_notifications_total{channel="webhook",outcome="retry"} 1"#))
             }
         }
@@ -447,6 +453,33 @@ struct PagingStoryTests {
                                           json: #"{"user_id":"\#(users[0].id.db)"}"#).status == .conflict)
             let timeline = try await app.request(.get, "/api/v1/incidents/\(incident)/timeline", token: admin).text
             #expect(timeline.contains("Reassigned to Bob by Ada") && timeline.contains("Ann asked to respond by Ada"))
+        }
+    }
+
+    @Test("an escalation that ran out is loud on the incident's page until someone acts")
+    func ranOutIsLoud() async throws {
+        let clock = Clock(Date(timeIntervalSince1970: 1_800_000_000))
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await TestApp.run(now: { clock.now }) { app in
+                let (admin, _, key) = try await Self.pagingWorld(app, [("Ann", [("webhook", "\(base)/ann")])])
+                try await Self.trigger(app, key, "co-1", "Checkout down")
+                #expect(try await receiver.wait(for: 1).count == 1)
+                let incident = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?[at: 0]?["id"]?.stringValue)
+                var page = try await app.request(.get, "/incidents/\(incident)", token: admin)
+                #expect(page.text.contains("level 1 of 1 is paged in 5 min"))
+                clock.advance(by: 5 * 60 + 1)
+                for _ in 0..<40 where !page.text.contains("Nobody acknowledged.") {
+                    try await Task.sleep(for: .milliseconds(100))
+                    page = try await app.request(.get, "/incidents/\(incident)", token: admin)
+                }
+                #expect(page.text.contains("<strong>Nobody acknowledged.</strong>"))
+                #expect(page.text.contains("nobody acknowledged"), "the team's notice is listed")
+                #expect(try await app.request(.post, "/api/v1/incidents/\(incident)/acknowledge", token: admin).status == .ok)
+                page = try await app.request(.get, "/incidents/\(incident)", token: admin)
+                #expect(!page.text.contains("<strong>Nobody acknowledged.</strong>"))
+                #expect(page.text.contains("ran out before anyone acknowledged"))
+            }
         }
     }
 }

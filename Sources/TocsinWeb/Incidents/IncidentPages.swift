@@ -207,6 +207,7 @@ struct IncidentPages {
         let onCallNow = try await onCall(for: services, now: now, timeZone: me.timeZone)
         let alertCards = alertPage.items.map { AlertContent.card($0, timeZone: me.timeZone, now: now) }
         let timeline = try await store.incidentTimeline(incidentID: id, page: PageRequest(limit: Self.timelineShown))
+        let paging = try await pagingSection(incident, me: me, now: now)
         let wholeTimeline: HTML = timeline.total > timeline.items.count
             ? "<p class=\"muted\">The first \(timeline.items.count) of \(timeline.total) events. <a href=\"/incidents/\(id.db)/timeline\">The whole timeline</a></p>" : ""
         let html = Pages.layout("#\(incident.number) \(incident.title)", principal: context.principal, section: .incidents, """
@@ -225,6 +226,7 @@ struct IncidentPages {
           <dt>On call now</dt><dd>\(onCallNow)</dd>
         </dl></div>
         \(muting)
+        \(paging)
         <h2>Timeline</h2>
         \(Self.timelineList(timeline.items, timeZone: me.timeZone))
         \(wholeTimeline)
@@ -239,6 +241,57 @@ struct IncidentPages {
     }
 
     static let timelineShown = 50
+    static let notificationsShown = 50
+
+    /// Where paging stands: the escalation (and loudly, when it ran out unacknowledged) and each notification with
+    /// what became of it or why it waits. No addresses.
+    func pagingSection(_ incident: Incident, me: User, now: Date) async throws -> HTML {
+        let escalation = try await store.escalation(incidentID: incident.id)
+        let notes = try await store.notifications(incidentID: incident.id)
+        guard escalation != nil || !notes.isEmpty else { return "" }
+        var parts: [HTML] = []
+        if let escalation {
+            let levels = max(1, escalation.policy.levels.count)
+            switch escalation.state {
+            case .active:
+                let level = escalation.step % levels + 1
+                let due = escalation.dueAt.map { $0 <= now ? "now" : "in " + Ages.duration($0.timeIntervalSince(now)) } ?? "—"
+                parts.append("<p>Escalating by <strong>\(escalation.policy.name)</strong>: level \(level) of \(levels) is paged \(due) unless someone acknowledges.</p>")
+            case .stopped:
+                parts.append("<p class=\"muted\">Escalation by \(escalation.policy.name) stopped.</p>")
+            case .exhausted:
+                let still = incident.status == .triggered
+                parts.append(still
+                    ? "<div class=\"alert\" role=\"alert\"><strong>Nobody acknowledged.</strong> Every level of \(escalation.policy.name) was paged; the team was told. This incident is unacknowledged until someone acts.</div>"
+                    : "<p class=\"muted\">Escalation by \(escalation.policy.name) ran out before anyone acknowledged.</p>")
+            }
+        }
+        if !notes.isEmpty {
+            let names = Dictionary(try await store.users(ids: notes.compactMap(\.userID).uniqued()).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let rows = notes.prefix(Self.notificationsShown).map { n -> HTML in
+                let state: String
+                switch n.status {
+                case .sent: state = "sent " + (n.sentAt.map { Ages.ago($0, now: now) } ?? "")
+                case .queued: state = n.dueAt > now ? "due in \(Ages.duration(n.dueAt.timeIntervalSince(now)))" + (n.lastError.map { " (retrying after: \($0))" } ?? "") : "due now"
+                case .sending: state = "sending"
+                case .failed: state = "failed: \(n.lastError ?? "?")"
+                case .cancelled: state = "not sent: \(n.lastError ?? "?")"
+                }
+                return """
+                <tr class="note-\(n.status.rawValue)"><td data-label="Person">\(n.userID.flatMap { names[$0] } ?? "a removed user")</td><td data-label="Channel">\(n.channel.rawValue)</td>
+                <td data-label="For">\(PagingPages.purpose(n.purpose))</td><td data-label="Status">\(state)</td></tr>
+                """
+            }
+            let more: HTML = notes.count > Self.notificationsShown
+                ? "<p class=\"muted\">The first \(Self.notificationsShown) of \(notes.count) notifications; all of them in <code>GET /api/v1/incidents/\(incident.id.db)/notifications</code>.</p>" : ""
+            parts.append("""
+            <div class="scroll-x"><table class="notifications"><thead><tr><th>Person</th><th>Channel</th><th>For</th><th>Status</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            \(more)
+            """)
+        }
+        return "<h2>Paging</h2>\n\(parts)"
+    }
 
     /// What happened, oldest first: each event's time and its sentence.
     static func timelineList(_ events: [IncidentEvent], timeZone: String) -> HTML {
