@@ -22,8 +22,12 @@ public struct Escalation: Sendable, Equatable {
     /// This incident's turn for round-robin team targets: the policy's count of escalations started before it.
     public var turn: Int
     public var startedAt: Date
+    /// Which of each person's notification rules page it (the service's urgency rule decided when it started).
+    public var urgency: Urgency
 
-    public init(incidentID: UUID, policy: EscalationPolicy, step: Int = 0, dueAt: Date?, state: State = .active, turn: Int, startedAt: Date) {
+    public init(incidentID: UUID, policy: EscalationPolicy, step: Int = 0, dueAt: Date?, state: State = .active, turn: Int, startedAt: Date,
+                urgency: Urgency = .high) {
+        self.urgency = urgency
         self.incidentID = incidentID
         self.policy = policy
         self.step = step

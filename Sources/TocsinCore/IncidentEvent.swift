@@ -132,6 +132,7 @@ public struct IncidentEvent: Sendable, Equatable, Identifiable {
             return "Severity \(text("from") ?? "?") → \(text("to") ?? "?")\(by)" + (text("reason").map { ": \($0)" } ?? "")
         case .escalationStarted:
             return (text("reason").map { "Escalation started again (\($0))" } ?? "Escalation started") + " with the policy \(text("policy") ?? "?")"
+                + (text("urgency") == "low" ? ", low urgency" : "") + (text("held_until").map { "; held until working hours begin (\($0))" } ?? "")
         case .escalated:
             let level = "level \(Int(text("level") ?? "") .map { $0 + 1 } ?? 0)" + (text("round").flatMap(Int.init).map { $0 > 0 ? " (repeat \($0))" : "" } ?? "")
             return "Escalated to \(level): paging \(text("paged") ?? "nobody")" + (text("unreachable").map { "; no verified contact method for \($0)" } ?? "")

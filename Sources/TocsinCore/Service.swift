@@ -22,6 +22,10 @@ public struct Service: Sendable, Equatable, Identifiable {
     public var inhibitReports = false
     /// Who is paged when an incident on this service opens; nil pages nobody (the incident still shows on the board).
     public var escalationPolicyID: UUID?
+    /// Which urgency its incidents get (and so which notification rules page them).
+    public var urgencyRule: UrgencyRule = .high
+    /// When set, low-urgency incidents opened outside these hours wait for them before anyone is paged.
+    public var workingHours: WorkingHours?
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -71,6 +75,8 @@ public struct ServiceInput: Sendable, Equatable {
     public var severityOverrides: [AlertSeverity: IncidentSeverity]?
     public var inhibitReports: Bool?
     public var escalationPolicyID: FieldChange<UUID?> = .keep
+    public var urgencyRule: UrgencyRule?
+    public var workingHours: FieldChange<WorkingHours?> = .keep
 
     public init(name: String? = nil, description: String? = nil, teamID: FieldChange<UUID?> = .keep,
                 tier: Int? = nil, links: [ServiceLink]? = nil, dependsOn: [UUID]? = nil, alertGrouping: AlertGrouping? = nil) {
@@ -124,6 +130,18 @@ public struct ServiceInput: Sendable, Equatable {
         if let severityOverrides { s.severityOverrides = severityOverrides }
         if let inhibitReports { s.inhibitReports = inhibitReports }
         if case .set(let policy) = escalationPolicyID { s.escalationPolicyID = policy }
+        if let urgencyRule { s.urgencyRule = urgencyRule }
+        if case .set(let hours) = workingHours {
+            if let hours {
+                v.check(TimeZone(identifier: hours.timeZone) != nil, "working_hours.time_zone", "must be an IANA time zone such as Europe/Berlin")
+                v.check(!hours.days.isEmpty && hours.days.allSatisfy { (1...7).contains($0) } && Set(hours.days).count == hours.days.count,
+                        "working_hours.days", "must name each day at most once, 1 (Monday) to 7 (Sunday)")
+                v.check((0..<1440).contains(hours.start) && (1...1440).contains(hours.end) && hours.start < hours.end,
+                        "working_hours.end", "must come after the start, on the same day (00:00–24:00)")
+            }
+            s.workingHours = hours
+        }
+        v.check(s.urgencyRule != .workingHours || s.workingHours != nil, "working_hours", "must be set when urgency_rule is working_hours")
         if case .set(let flaps) = flapDetection {
             do { try flaps?.validate() } catch DomainError.validation(let fields) { v.merge(fields) }
             s.flapDetection = flaps

@@ -90,9 +90,9 @@ public struct EscalationEngine: Sendable {
     /// Whom the step's level reaches at `now`, and each person's notifications by their own rules.
     func page(_ step: EscalationStep, at now: Date) async throws -> EscalationPaging {
         guard let page = step.page else {
-            // Ran out: the policy's team hears it, loudly, each member by their own rules.
+            // Ran out: the policy's team hears it, loudly, each member by their own high-urgency rules.
             let members = try await store.team(id: step.escalation.policy.teamID)?.memberIDs ?? []
-            return try await paging(members, at: now)
+            return try await paging(members, urgency: .high, at: now)
         }
         var people: [UUID] = []
         let scheduleIDs = page.level.targets.filter { $0.kind == .schedule }.map(\.id)
@@ -110,11 +110,11 @@ public struct EscalationEngine: Sendable {
                 }
             }
         }
-        return try await paging(people.uniqued(), at: now)
+        return try await paging(people.uniqued(), urgency: step.escalation.urgency, at: now)
     }
 
-    /// Each person's notifications by their own rules.
-    func paging(_ people: [UUID], at now: Date) async throws -> EscalationPaging {
+    /// Each person's notifications by their own rules for `urgency`.
+    func paging(_ people: [UUID], urgency: Urgency, at now: Date) async throws -> EscalationPaging {
         let users = Dictionary(try await store.users(ids: people).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         // Everyone's rules and methods in two reads, not two per person.
         let rules = try await store.notificationRules(userIDs: people)
@@ -124,7 +124,7 @@ public struct EscalationEngine: Sendable {
         var drafts: [NotificationDraft] = []
         for id in people {
             guard let user = users[id] else { continue }
-            let planned = NotificationDraft.plan(for: id, rules: rules, methods: methods, urgency: .high, at: now)
+            let planned = NotificationDraft.plan(for: id, rules: rules, methods: methods, urgency: urgency, at: now)
             if planned.isEmpty { unreachable.append(user.name) } else { paged.append((id, user.name)) }
             drafts += planned
         }

@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes, contactAddresses, renderedMessages, verificationSends]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes, contactAddresses, renderedMessages, verificationSends, urgency]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -593,6 +593,15 @@ public enum Migrations {
             "CREATE INDEX verification_sends_user ON verification_sends (user_id, at)",
             "CREATE INDEX verification_sends_address ON verification_sends (kind, address, at)",
             "CREATE INDEX verification_sends_at ON verification_sends (at)",
+        ]
+    }
+
+    /// Each service's urgency rule and working hours; each escalation's urgency (which rules page it).
+    static let urgency = Migration(version: 23, name: "urgency and working hours") { _ in
+        [
+            "ALTER TABLE services ADD COLUMN urgency_rule TEXT NOT NULL DEFAULT 'high'",
+            "ALTER TABLE services ADD COLUMN working_hours TEXT",
+            "ALTER TABLE incident_escalations ADD COLUMN urgency TEXT NOT NULL DEFAULT 'high'",
         ]
     }
 }

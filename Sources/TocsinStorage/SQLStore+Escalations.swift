@@ -57,14 +57,21 @@ extension SQLStore: EscalationRepository {
             triggered += again
             guard !triggered.isEmpty || last != cursor else { return ([], false) }
             var policyOf: [UUID: UUID] = [:]
+            var urgencyOf: [UUID: (rule: UrgencyRule, hours: WorkingHours?)] = [:]
+            var severityOf: [UUID: IncidentSeverity] = [:]
             if !triggered.isEmpty {
-                // An incident on several services escalates by the first of them (by id) that has a policy.
+                // An incident on several services escalates by the first of them (by id) that has a policy, with its urgency.
                 for row in try await db.raw("""
-                    SELECT x.incident_id, s.escalation_policy_id FROM incident_services x JOIN services s ON s.id = x.service_id
+                    SELECT x.incident_id, s.escalation_policy_id, s.urgency_rule, s.working_hours, i.severity
+                    FROM incident_services x JOIN services s ON s.id = x.service_id JOIN incidents i ON i.id = x.incident_id
                     WHERE x.incident_id IN (\(binds: triggered.map(\.db))) AND s.escalation_policy_id IS NOT NULL ORDER BY s.id
                     """).all() {
                     let incident = try row.id("incident_id")
-                    if policyOf[incident] == nil { policyOf[incident] = try row.id("escalation_policy_id") }
+                    guard policyOf[incident] == nil else { continue }
+                    policyOf[incident] = try row.id("escalation_policy_id")
+                    let hours = try row.decode(column: "working_hours", as: String?.self) == nil ? nil : try Self.decodeJSON(WorkingHours.self, row, "working_hours")
+                    urgencyOf[incident] = (UrgencyRule(rawValue: try row.decode(column: "urgency_rule", as: String.self)) ?? .high, hours)
+                    severityOf[incident] = IncidentSeverity(rawValue: try row.decode(column: "severity", as: String.self)) ?? .sev1
                 }
             }
             var policies: [UUID: EscalationPolicy] = [:]
@@ -83,19 +90,25 @@ extension SQLStore: EscalationRepository {
                     INSERT INTO counters (name, value) VALUES (\(bind: "escalation_turn:" + policy.id.db), 0)
                     ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value
                     """).first(decodingColumn: "value", as: Int.self) ?? 0
-                let escalation = Escalation(incidentID: incident, policy: policy, dueAt: now, turn: turn, startedAt: now)
+                // Low urgency outside the service's working hours waits for them.
+                let (rule, hours) = urgencyOf[incident] ?? (.high, nil)
+                let urgency = rule.urgency(for: severityOf[incident] ?? .sev1, at: now, workingHours: hours)
+                var due = now
+                if urgency == .low, let hours, let opening = hours.nextStart(after: now), opening > now { due = opening }
+                let escalation = Escalation(incidentID: incident, policy: policy, dueAt: due, turn: turn, startedAt: now, urgency: urgency)
                 // A restart replaces the finished escalation whole; a new incident never has one (the cursor is locked).
                 let conflict: SQL = restarted.contains(incident) ? """
                     ON CONFLICT (incident_id) DO UPDATE SET policy_id = excluded.policy_id, policy = excluded.policy, step = 0,
                         due_at = excluded.due_at, state = excluded.state, turn = excluded.turn, started_at = excluded.started_at,
-                        updated_at = excluded.updated_at
+                        updated_at = excluded.updated_at, urgency = excluded.urgency
                     """ : "ON CONFLICT (incident_id) DO NOTHING"
                 guard try await db.raw("""
-                    INSERT INTO incident_escalations (incident_id, policy_id, policy, step, due_at, state, turn, started_at, updated_at)
-                    VALUES (\(bind: incident.db), \(bind: policy.id.db), \(bind: try Self.snapshotText(policy)), 0, \(bind: now),
-                            \(bind: Escalation.State.active.rawValue), \(bind: turn), \(bind: now), \(bind: now))
+                    INSERT INTO incident_escalations (incident_id, policy_id, policy, step, due_at, state, turn, started_at, updated_at, urgency)
+                    VALUES (\(bind: incident.db), \(bind: policy.id.db), \(bind: try Self.snapshotText(policy)), 0, \(bind: due),
+                            \(bind: Escalation.State.active.rawValue), \(bind: turn), \(bind: now), \(bind: now), \(bind: urgency.rawValue))
                     """ + conflict + " RETURNING incident_id").first() != nil else { continue }
-                var payload: [String: JSONValue] = ["policy": .string(policy.name), "policy_id": .string(policy.id.db)]
+                var payload: [String: JSONValue] = ["policy": .string(policy.name), "policy_id": .string(policy.id.db), "urgency": .string(urgency.rawValue)]
+                if due > now { payload["held_until"] = .string(ISO8601DateFormatter().string(from: due)) }
                 if restarted.contains(incident) { payload["reason"] = .string("triggered again") }
                 events.append((incident, IncidentEventDraft(kind: .escalationStarted, at: now, actor: .system, payload: payload)))
                 started.append(escalation)
@@ -256,7 +269,7 @@ extension SQLStore: EscalationRepository {
                         \(bind: Escalation.State.active.rawValue), \(bind: turn), \(bind: now), \(bind: now))
                 ON CONFLICT (incident_id) DO UPDATE SET policy_id = excluded.policy_id, policy = excluded.policy, step = 0,
                     due_at = excluded.due_at, state = excluded.state, turn = excluded.turn, started_at = excluded.started_at,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, urgency = 'high'
                 """).run()
             let started = IncidentEventDraft(kind: .escalationStarted, at: now, actor: .system,
                                              payload: ["policy": .string(policy.name), "policy_id": .string(policy.id.db), "reason": "reassigned"])
@@ -536,7 +549,8 @@ extension SQLStore: EscalationRepository {
         return Escalation(incidentID: try row.id("incident_id"), policy: policy, step: try row.decode(column: "step", as: Int.self),
                           dueAt: try row.decode(column: "due_at", as: Date?.self),
                           state: Escalation.State(rawValue: try row.decode(column: "state", as: String.self)) ?? .stopped,
-                          turn: try row.decode(column: "turn", as: Int.self), startedAt: startedAt)
+                          turn: try row.decode(column: "turn", as: Int.self), startedAt: startedAt,
+                          urgency: Urgency(rawValue: try row.decode(column: "urgency", as: String.self)) ?? .high)
     }
 
     static func notification(from row: Row) throws -> NotificationRecord {

@@ -8,13 +8,14 @@ extension SQLStore: ServiceRepository {
             try await db.raw("""
                 INSERT INTO services (id, name, description, team_id, tier, links, grouping_mode, grouping_window_minutes, grouping_labels,
                                       flap_changes, flap_window_minutes, severity_overrides, inhibit_reports, escalation_policy_id,
-                                      created_at, updated_at)
+                                      urgency_rule, working_hours, created_at, updated_at)
                 VALUES (\(bind: service.id.db), \(bind: service.name), \(bind: service.description), \(bind: service.teamID?.db),
                         \(bind: service.tier), \(bind: try Self.json(service.links)), \(bind: service.alertGrouping.mode),
                         \(bind: Self.windowMinutes(service.alertGrouping)), \(bind: try Self.json(Self.labels(service.alertGrouping))),
                         \(bind: service.flapDetection?.changes), \(bind: service.flapDetection?.windowMinutes),
                         \(bind: try Self.json(Self.overridesText(service.severityOverrides))), \(bind: service.inhibitReports ? 1 : 0),
-                        \(bind: service.escalationPolicyID?.db), \(bind: service.createdAt), \(bind: service.updatedAt))
+                        \(bind: service.escalationPolicyID?.db), \(bind: service.urgencyRule.rawValue),
+                        \(bind: try service.workingHours.map { try Self.json($0) }), \(bind: service.createdAt), \(bind: service.updatedAt))
                 """).run()
             try await Self.saveDependencies(of: service, db)
         }
@@ -71,7 +72,8 @@ extension SQLStore: ServiceRepository {
                     flap_changes = \(bind: service.flapDetection?.changes), flap_window_minutes = \(bind: service.flapDetection?.windowMinutes),
                     severity_overrides = \(bind: try Self.json(Self.overridesText(service.severityOverrides))),
                     inhibit_reports = \(bind: service.inhibitReports ? 1 : 0),
-                    escalation_policy_id = \(bind: service.escalationPolicyID?.db), updated_at = \(bind: service.updatedAt)
+                    escalation_policy_id = \(bind: service.escalationPolicyID?.db), urgency_rule = \(bind: service.urgencyRule.rawValue),
+                    working_hours = \(bind: try service.workingHours.map { try Self.json($0) }), updated_at = \(bind: service.updatedAt)
                 WHERE id = \(bind: service.id.db)
                 """).run()
             try await db.raw("DELETE FROM service_dependencies WHERE service_id = \(bind: service.id.db)").run()
@@ -230,6 +232,10 @@ extension SQLStore: ServiceRepository {
             service.severityOverrides = try severityOverrides(from: row)
             service.inhibitReports = try row.decode(column: "inhibit_reports", as: Int.self) != 0
             service.escalationPolicyID = try row.optionalID("escalation_policy_id")
+            service.urgencyRule = UrgencyRule(rawValue: try row.decode(column: "urgency_rule", as: String.self)) ?? .high
+            if try row.decode(column: "working_hours", as: String?.self) != nil {
+                service.workingHours = try decodeJSON(WorkingHours.self, row, "working_hours")
+            }
             return service
         }
     }

@@ -630,3 +630,49 @@ struct PagingWatchdogTests {
         }
     }
 }
+
+@Suite("Urgency")
+struct UrgencyStoryTests {
+    @Test("a low-urgency incident opened on a Saturday waits for Monday's working hours, then pages by the low-urgency rules",
+          arguments: TestBackend.available)
+    func heldUntilWorkingHours(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let story = EscalationStoryTests()
+            let w = try await story.world(database)
+            // Pat: e-mail and a call for high urgency (the world's rules); only e-mail, ten minutes in, for low.
+            try await w.store.createNotificationRule(NotificationRule(id: UUID(), userID: w.pat.id, contactMethodID: w.patMail.id, urgency: .low,
+                                                                      delayMinutes: 10, createdAt: story.t0))
+            var service = w.service
+            service.urgencyRule = .low
+            service.workingHours = WorkingHours(timeZone: "Europe/Berlin", days: [1, 2, 3, 4, 5], start: 9 * 60, end: 17 * 60)
+            try await w.store.updateService(service)
+            let saturday = ISO8601DateFormatter().date(from: "2026-12-05T20:00:00Z")!
+            let monday = ISO8601DateFormatter().date(from: "2026-12-07T08:00:00Z")!  // 09:00 in Berlin
+            let incident = try await story.trigger(w, "weekend", at: saturday)
+            let engine = EscalationEngine(store: w.store, logger: Logger(label: "test"))
+            #expect(try await engine.run(now: saturday) == EscalationEngine.Pass(started: 1))
+            let held = try #require(try await w.store.escalation(incidentID: incident))
+            #expect(held.urgency == .low && held.dueAt == monday)
+            let events = try await w.store.incidentTimeline(incidentID: incident, page: PageRequest(limit: 50)).items
+            #expect(events.last?.body == "Escalation started with the policy SRE primary, low urgency; held until working hours begin (2026-12-07T08:00:00Z)")
+            #expect(try await engine.run(now: monday.addingTimeInterval(-60)).fired == 0, "nobody is woken on the weekend")
+            #expect(try await engine.run(now: monday).fired == 1)
+            let notes = try await w.store.notifications(incidentID: incident)
+            #expect(notes.map(\.channel) == [.email], "the low-urgency rule: e-mail only")
+            #expect(notes.first?.dueAt == monday.addingTimeInterval(600))
+
+            // By severity: a SEV3 on a service so ruled is low urgency at once (no working hours to wait for).
+            service.urgencyRule = .severity
+            service.workingHours = nil
+            try await w.store.updateService(service)
+            let minor = try await w.store.ingest(AlertEvent(action: .trigger, dedupKey: "minor", summary: "slow", source: "test", severity: .warning),
+                                                 serviceID: service.id, integrationKeyID: nil, now: monday)
+            try await engine.run(now: monday)
+            let minorID = try #require(minor.incidentID)
+            let severity = try #require(try await w.store.incident(id: minorID)?.severity)
+            let escalation = try #require(try await w.store.escalation(incidentID: minorID))
+            #expect(escalation.urgency == (severity >= .sev2 ? .high : .low))
+            #expect(escalation.dueAt != nil)
+        }
+    }
+}

@@ -482,6 +482,34 @@ struct PagingStoryTests {
             }
         }
     }
+
+    @Test("a service's urgency rule and working hours through the API, mistakes named by field")
+    func serviceUrgencyAPI() async throws {
+        try await TestApp.run { app in
+            let (_, admin) = try await app.user("Ada", role: .admin)
+            let created = try await app.request(.post, "/api/v1/services", token: admin, json: #"{"name":"Checkout"}"#)
+            #expect(created.json["urgency_rule"] == "high" && created.json["working_hours"] == .null)
+            let id = try #require(created.json["id"]?.stringValue)
+            let changed = try await app.request(.patch, "/api/v1/services/\(id)", token: admin, json: """
+                {"urgency_rule":"working_hours","working_hours":{"time_zone":"Europe/Berlin","days":[1,2,3,4,5],"start":"09:00","end":"24:00"}}
+                """)
+            #expect(changed.status == .ok)
+            #expect(changed.json["working_hours"]?["end"] == "24:00" && changed.json["urgency_rule"] == "working_hours")
+            let schema = try #require(OpenAPITests.responseSchema("PATCH /api/v1/services/{id}", "200"))
+            #expect(SchemaCheck.problems(changed.json, against: schema, root: OpenAPIDocument.document).isEmpty)
+            let list = try await app.request(.get, "/api/v1/services", token: admin)
+            #expect(list.json["data"]?[at: 0]?["working_hours"]?["time_zone"] == "Europe/Berlin", "the written list says the same")
+            #expect(try await app.request(.patch, "/api/v1/services/\(id)", token: admin, json: #"{"urgency_rule":"urgent"}"#).errorFields == ["urgency_rule"])
+            #expect(try await app.request(.patch, "/api/v1/services/\(id)", token: admin, json: #"{"working_hours":null}"#).errorFields == ["working_hours"],
+                    "the rule needs its hours")
+            #expect(try await app.request(.patch, "/api/v1/services/\(id)", token: admin, json: """
+                {"working_hours":{"time_zone":"Europe/Berlin","days":[1],"start":"9am","end":"17:00"}}
+                """).errorFields == ["working_hours.start"])
+            #expect(try await app.request(.patch, "/api/v1/services/\(id)", token: admin, json: """
+                {"working_hours":{"time_zone":"Europe/Berlin","days":[1],"start":"18:00","end":"17:00"}}
+                """).errorFields == ["working_hours.end"])
+        }
+    }
 }
 
 extension Array {

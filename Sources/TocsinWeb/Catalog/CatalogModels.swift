@@ -52,6 +52,8 @@ struct ServiceJSON: Encodable {
     var inhibitReports: Bool
     /// Null when nobody is paged for the service's incidents.
     @Nullable var escalationPolicyID: String?
+    var urgencyRule: String
+    @Nullable var workingHours: WorkingHoursJSON?
     var createdAt: Date
     var updatedAt: Date
 
@@ -60,6 +62,7 @@ struct ServiceJSON: Encodable {
         case teamID = "team_id", dependsOn = "depends_on", createdAt = "created_at", updatedAt = "updated_at"
         case alertGrouping = "alert_grouping", flapDetection = "flap_detection", severityOverrides = "severity_overrides"
         case inhibitReports = "inhibit_reports", escalationPolicyID = "escalation_policy_id"
+        case urgencyRule = "urgency_rule", workingHours = "working_hours"
     }
 
     init(service: Service) {
@@ -69,6 +72,65 @@ struct ServiceJSON: Encodable {
         severityOverrides = Dictionary(uniqueKeysWithValues: service.severityOverrides.map { ($0.key.rawValue, $0.value.rawValue) })
         (inhibitReports, createdAt, updatedAt) = (service.inhibitReports, service.createdAt, service.updatedAt)
         escalationPolicyID = service.escalationPolicyID?.db
+        urgencyRule = service.urgencyRule.rawValue
+        workingHours = service.workingHours.map(WorkingHoursJSON.init)
+    }
+}
+
+/// `{"time_zone": "Europe/Berlin", "days": [1, 2, 3, 4, 5], "start": "09:00", "end": "17:00"}`; days are ISO weekdays
+/// (1 is Monday); `end` may be "24:00".
+struct WorkingHoursJSON: Codable, Equatable {
+    var timeZone: String
+    var days: [Int]
+    var start: String
+    var end: String
+
+    enum CodingKeys: String, CodingKey {
+        case days, start, end
+        case timeZone = "time_zone"
+    }
+
+    init(_ hours: WorkingHours) {
+        (timeZone, days) = (hours.timeZone, hours.days)
+        (start, end) = (Self.clock(hours.start), Self.clock(hours.end))
+    }
+
+    static func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+
+    /// "HH:MM", 00:00 to 24:00; nil when it is not one.
+    static func minutes(_ text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 5, bytes[2] == UInt8(ascii: ":"),
+              [0, 1, 3, 4].allSatisfy({ bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }) else { return nil }
+        let hours = Int(bytes[0] - 0x30) * 10 + Int(bytes[1] - 0x30)
+        let minutes = Int(bytes[3] - 0x30) * 10 + Int(bytes[4] - 0x30)
+        guard minutes < 60, hours < 24 || (hours == 24 && minutes == 0) else { return nil }
+        return hours * 60 + minutes
+    }
+
+    func parsed() throws -> WorkingHours {
+        var v = Validator()
+        let from = Self.minutes(start), to = Self.minutes(end)
+        v.check(from != nil, "working_hours.start", "must be a time of day such as 09:00")
+        v.check(to != nil, "working_hours.end", "must be a time of day such as 17:00 (24:00 for midnight)")
+        v.check(days.count <= 7, "working_hours.days", "must name each day at most once, 1 (Monday) to 7 (Sunday)")
+        try v.throwIfInvalid()
+        return WorkingHours(timeZone: timeZone, days: days, start: from ?? 0, end: to ?? 0)
+    }
+
+    func write(into w: inout JSONWriter) {
+        w.beginObject()
+        w.key("days")
+        w.beginArray()
+        for day in days {
+            w.element()
+            w.integer(day)
+        }
+        w.endArray()
+        w.key("end"); w.string(end)
+        w.key("start"); w.string(start)
+        w.key("time_zone"); w.string(timeZone)
+        w.endObject()
     }
 }
 
@@ -113,6 +175,9 @@ extension ServiceJSON: JSONWritable {
         w.key("team_id"); w.string(teamID)
         w.key("tier"); w.integer(tier)
         w.key("updated_at"); w.date(updatedAt)
+        w.key("urgency_rule"); w.string(urgencyRule)
+        w.key("working_hours")
+        if let workingHours { workingHours.write(into: &w) } else { w.null() }
         w.endObject()
     }
 }
@@ -125,6 +190,7 @@ struct ServiceInputJSON: Decodable {
         case name, description, tier, links
         case teamID = "team_id", dependsOn = "depends_on", alertGrouping = "alert_grouping", flapDetection = "flap_detection"
         case severityOverrides = "severity_overrides", inhibitReports = "inhibit_reports", escalationPolicyID = "escalation_policy_id"
+        case urgencyRule = "urgency_rule", workingHours = "working_hours"
     }
 
     init(from decoder: any Decoder) throws {
@@ -141,6 +207,13 @@ struct ServiceInputJSON: Decodable {
         )
         input.inhibitReports = try c.decodeIfPresent(Bool.self, forKey: .inhibitReports)
         if c.contains(.escalationPolicyID) { input.escalationPolicyID = .set(try c.decode(UUID?.self, forKey: .escalationPolicyID)) }
+        if let rule = try c.decodeIfPresent(String.self, forKey: .urgencyRule) {
+            guard let parsed = UrgencyRule(rawValue: rule) else {
+                throw DomainError.invalid("urgency_rule", "must be high, low, severity or working_hours")
+            }
+            input.urgencyRule = parsed
+        }
+        if c.contains(.workingHours) { input.workingHours = .set(try c.decode(WorkingHoursJSON?.self, forKey: .workingHours)?.parsed()) }
         if c.contains(.flapDetection) { input.flapDetection = .set(try c.decode(FlapDetection?.self, forKey: .flapDetection)) }
         if let overrides = try c.decodeIfPresent([String: String].self, forKey: .severityOverrides) {
             var v = Validator()

@@ -56,6 +56,22 @@ extension OpenAPIDocument {
         ],
     ]
 
+    static let urgencyRule: JSONValue = [
+        "type": "string", "enum": ["high", "low", "severity", "working_hours"],
+        "description": "Which urgency the service's incidents get: always high (default) or low; by severity (SEV1–2 high); high within working_hours only",
+    ]
+    static let workingHours: JSONValue = [
+        "type": ["object", "null"], "required": ["time_zone", "days", "start", "end"],
+        "description": "When set, low-urgency incidents opened outside these hours are held until they begin; required for urgency_rule working_hours",
+        "properties": [
+            "time_zone": ["type": "string", "description": "IANA time zone, e.g. Europe/Berlin"],
+            "days": ["type": "array", "items": ["type": "integer", "minimum": 1, "maximum": 7], "minItems": 1, "maxItems": 7,
+                     "description": "ISO weekdays: 1 is Monday, 7 Sunday"],
+            "start": ["type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"],
+            "end": ["type": "string", "pattern": "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", "description": "After start; 24:00 is midnight"],
+        ],
+    ]
+
     static let catalogSchemas: JSONValue = [
         "Team": [
             "type": "object", "required": ["id", "name", "description", "member_ids", "created_at", "updated_at"],
@@ -71,7 +87,7 @@ extension OpenAPIDocument {
             "properties": ["name": name(200), "description": text(10_000, multiline: true), "member_ids": ids(1000)],
         ],
         "Service": [
-            "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "alert_grouping", "flap_detection", "severity_overrides", "inhibit_reports", "escalation_policy_id", "created_at", "updated_at"],
+            "type": "object", "required": ["id", "name", "description", "team_id", "tier", "links", "depends_on", "alert_grouping", "flap_detection", "severity_overrides", "inhibit_reports", "escalation_policy_id", "urgency_rule", "working_hours", "created_at", "updated_at"],
             "properties": [
                 "id": uuid, "name": string, "description": string, "team_id": ["type": ["string", "null"], "format": "uuid"],
                 "tier": tier, "links": ["type": "array", "items": link],
@@ -80,6 +96,7 @@ extension OpenAPIDocument {
                 "flap_detection": flapDetection,
                 "severity_overrides": severityOverrides, "inhibit_reports": inhibitReports,
                 "escalation_policy_id": escalationPolicyID,
+                "urgency_rule": urgencyRule, "working_hours": workingHours,
                 "created_at": dateTime, "updated_at": dateTime,
             ],
         ],
@@ -97,14 +114,16 @@ extension OpenAPIDocument {
             "properties": ["name": name(200), "description": text(10_000, multiline: true), "team_id": ["type": ["string", "null"], "format": "uuid"],
                            "tier": tier, "links": ["type": "array", "items": linkInput, "maxItems": 50], "depends_on": ids(100),
                            "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides,
-                           "inhibit_reports": inhibitReports, "escalation_policy_id": escalationPolicyID],
+                           "inhibit_reports": inhibitReports, "escalation_policy_id": escalationPolicyID,
+                           "urgency_rule": urgencyRule, "working_hours": workingHours],
         ],
         "ServiceUpdate": [
             "type": "object",
             "properties": ["name": name(200), "description": text(10_000, multiline: true), "team_id": ["type": ["string", "null"], "format": "uuid"],
                            "tier": tier, "links": ["type": "array", "items": linkInput, "maxItems": 50], "depends_on": ids(100),
                            "alert_grouping": ref("AlertGrouping"), "flap_detection": flapDetection, "severity_overrides": severityOverrides,
-                           "inhibit_reports": inhibitReports, "escalation_policy_id": escalationPolicyID],
+                           "inhibit_reports": inhibitReports, "escalation_policy_id": escalationPolicyID,
+                           "urgency_rule": urgencyRule, "working_hours": workingHours],
         ],
     ]
 }
