@@ -8,6 +8,8 @@ public final class Wakeup: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
+        /// The last park ended by its timeout, not by a signal.
+        var timedOut = false
     }
 
     private let state = Mutex(State())
@@ -29,19 +31,23 @@ public final class Wakeup: Sendable {
         waiter?.resume()
     }
 
-    /// Returns when signalled (at once if a signal came since the last wait) or after `timeout`.
-    public func wait(upTo timeout: Duration) async {
+    /// Returns when signalled (at once if a signal came since the last wait) or after `timeout`: true when signalled.
+    @discardableResult
+    public func wait(upTo timeout: Duration) async -> Bool {
         let signalled = state.withLock { state in
             defer { state.pending = false }
+            state.timedOut = false
             return state.pending
         }
-        guard !signalled, !Task.isCancelled else { return }
+        guard !signalled else { return true }
+        guard !Task.isCancelled else { return false }
         // Cancelled (the server stopping): the parked waiter is released, or the wait would never end.
         await withTaskCancellationHandler {
             await park(upTo: timeout)
         } onCancel: {
             self.signal()
         }
+        return state.withLock { !$0.timedOut }
     }
 
     private func park(upTo timeout: Duration) async {
@@ -63,6 +69,7 @@ public final class Wakeup: Sendable {
                 // Time is up: release the waiter. Cancelled (the waiter was signalled first): nothing to do. At worst
                 // a timeout that races a signal leaves one pending, and the next wait returns at once: one extra pass.
                 guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                self.state.withLock { $0.timedOut = true }
                 self.signal()
             }
             await group.next()

@@ -80,7 +80,8 @@ public struct EscalationEngine: Sendable {
             }
             if due.count < Self.stepsPerPass { break }
         }
-        if pass.fired + pass.exhausted > 0 { for sender in senders { sender.signal() } }
+        // The first page woke them already; later ones (a burst) need another wake only if there were any.
+        if pass.fired + pass.exhausted > 1 { for sender in senders { sender.signal() } }
         if rounds == Self.stepRoundsPerPass {
             logger.warning("more escalation steps are due than one pass fires; the rest follow in the next pass", metadata: ["rounds": "\(rounds)"])
         }

@@ -44,16 +44,19 @@ public struct JobService: ServiceLifecycle.Service {
                     for job in jobs {
                         group.addTask {
                             let clock = ContinuousClock()
-                            var last = clock.now
+                            // When the last pass that was woken (not a tick) started.
+                            var lastWoken: ContinuousClock.Instant?
                             while true {
                                 if let wakeup = job.wakeup {
-                                    await wakeup.wait(upTo: job.interval)
+                                    let woken = await wakeup.wait(upTo: job.interval)
                                     // Woken often (a storm opens incidents in every batch), a job still runs at most
-                                    // every `wokenSpacing`, so its own transactions never crowd out ingestion's.
-                                    let since = clock.now - last
-                                    if since < Self.wokenSpacing { try await Task.sleep(for: Self.wokenSpacing - since) }
+                                    // every `wokenSpacing`, so its own transactions never crowd out ingestion's. A tick
+                                    // does not count: the first wake after a quiet spell runs at once.
+                                    if woken, let lastWoken, case let since = clock.now - lastWoken, since < Self.wokenSpacing {
+                                        try await Task.sleep(for: Self.wokenSpacing - since)
+                                    }
                                     try Task.checkCancellation()
-                                    last = clock.now
+                                    lastWoken = woken ? clock.now : nil
                                 } else {
                                     try await Task.sleep(for: job.interval)
                                 }

@@ -11,12 +11,12 @@ struct WakeupTests {
         wakeup.signal()
         let clock = ContinuousClock()
         let before = clock.now
-        await wakeup.wait(upTo: .seconds(60))
+        #expect(await wakeup.wait(upTo: .seconds(60)), "signalled")
         #expect(!wakeup.isPending, "two signals before a wait are one")
-        async let waited: Void = wakeup.wait(upTo: .seconds(60))
+        async let waited: Bool = wakeup.wait(upTo: .seconds(60))
         try? await Task.sleep(for: .milliseconds(50))
         wakeup.signal()
-        await waited
+        #expect(await waited, "signalled while waiting")
         #expect(clock.now - before < .seconds(30), "woken, not timed out")
     }
 
@@ -25,7 +25,7 @@ struct WakeupTests {
         let wakeup = Wakeup()
         let clock = ContinuousClock()
         let before = clock.now
-        await wakeup.wait(upTo: .milliseconds(100))
+        #expect(await wakeup.wait(upTo: .milliseconds(100)) == false, "timed out, and says so")
         #expect(clock.now - before >= .milliseconds(100))
         #expect(!wakeup.isPending)
     }
