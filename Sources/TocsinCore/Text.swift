@@ -154,3 +154,25 @@ extension Validator {
         if let scalar = UnsafeText.firstUnsafeScalar(in: text, multiline: multiline) { add(field, UnsafeText.describe(scalar)) }
     }
 }
+
+/// Text made safe inside HTML and XML: the five characters that mean markup become entities.
+public enum Markup {
+    /// `&`, `<`, `>`, `"` and `'` as entities; with `dropControls`, control characters other than tab and line feed
+    /// become spaces (XML 1.0 allows none of them, even as entities).
+    public static func escape(_ value: String, dropControls: Bool = false) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for character in value.unicodeScalars {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case _ where dropControls && character.value < 0x20 && character != "\n" && character != "\t": out += " "
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -194,25 +194,80 @@ public struct NotificationDispatcher: Sendable {
         let limit = max(1, channel.concurrency)
         let claimed = try await store.claimNotifications(channel: channel.kind, now: now, limit: limit, lease: Self.lease)
         guard !claimed.isEmpty else { return (0, false) }
-        let done = await withTaskGroup(of: Bool.self) { group in
+        // Sent at once, then recorded together in one transaction.
+        let attempts = await withTaskGroup(of: Attempt?.self) { group in
             for item in claimed {
                 group.addTask {
-                    // One message's trouble recording its outcome must not cancel the others mid-send.
-                    do { return try await deliver(item, now: now) } catch {
-                        logger.warning("could not record a notification's outcome; its claim will run out and it will be tried again",
+                    do { return try await attempt(item, now: now) } catch {
+                        logger.warning("could not prepare a notification; its claim will run out and it will be tried again",
                                        metadata: ["notification_id": "\(item.notification.id.db)", "error": "\(error)"])
-                        return false
+                        return nil
                     }
                 }
             }
-            var finished = 0
-            for await done in group where done { finished += 1 }
-            return finished
+            var attempts: [Attempt] = []
+            for await attempt in group { if let attempt { attempts.append(attempt) } }
+            return attempts
         }
-        return (done, claimed.count == limit)
+        return (try await record(attempts, now: now), claimed.count == limit)
     }
 
-    private func deliver(_ item: ClaimedNotification, now: Date) async throws -> Bool {
+    /// One message's send and what came of it, not yet recorded.
+    struct Attempt: Sendable {
+        var item: ClaimedNotification
+        var outcome: DeliveryOutcome
+        var sending: Duration
+    }
+
+    /// Records a batch's outcomes; even when the server is shutting down (its tasks cancelled), so a page that went out
+    /// is not sent again after the restart because its outcome was lost. Should the batch's transaction fail, each is
+    /// tried on its own. Returns how many were recorded.
+    private func record(_ attempts: [Attempt], now: Date) async throws -> Int {
+        guard !attempts.isEmpty else { return 0 }
+        let store = self.store
+        let batch = attempts.map { (id: $0.item.notification.id, claim: $0.item.claim, outcome: $0.outcome) }
+        let recorded: [Bool]
+        do {
+            recorded = try await Task { try await store.finishNotifications(batch, now: now) }.value
+        } catch {
+            var one: [Bool] = []
+            for item in batch {
+                do {
+                    one.append(try await Task { try await store.finishNotification(id: item.id, claim: item.claim, outcome: item.outcome, now: now) }.value)
+                } catch {
+                    logger.warning("could not record a notification's outcome; its claim will run out and it will be tried again",
+                                   metadata: ["notification_id": "\(item.id.db)", "error": "\(error)"])
+                    one.append(false)
+                }
+            }
+            recorded = one
+        }
+        for (attempt, done) in zip(attempts, recorded) {
+            if done { observe(attempt, now: now) } else if !recorded.isEmpty {
+                logger.warning("a notification's claim ran out before its outcome was recorded",
+                               metadata: ["notification_id": "\(attempt.item.notification.id.db)", "channel": "\(channel.kind.rawValue)"])
+            }
+        }
+        return recorded.filter { $0 }.count
+    }
+
+    private func observe(_ attempt: Attempt, now: Date) {
+        guard let observer else { return }
+        // Measured to when the channel answered: the batch's time plus the send's.
+        let sending = attempt.sending
+        let answered = now.addingTimeInterval(Double(sending.components.seconds) + Double(sending.components.attoseconds) / 1e18)
+        let n = attempt.item.notification
+        switch attempt.outcome {
+        case .sent:
+            observer.finished(channel: channel.kind, outcome: "sent", waited: max(0, answered.timeIntervalSince(n.dueAt)),
+                              sinceOpened: attempt.item.sinceOpeningAlert(at: answered))
+        case .retry: observer.finished(channel: channel.kind, outcome: "retry", waited: nil, sinceOpened: nil)
+        case .failed: observer.finished(channel: channel.kind, outcome: "failed", waited: nil, sinceOpened: nil)
+        case .cancelled: observer.finished(channel: channel.kind, outcome: "cancelled", waited: nil, sinceOpened: nil)
+        }
+    }
+
+    private func attempt(_ item: ClaimedNotification, now: Date) async throws -> Attempt {
         let outcome: DeliveryOutcome
         var sending = Duration.zero
         if !item.notification.purpose.stillWanted(item.incidentStatus) {
@@ -253,30 +308,7 @@ public struct NotificationDispatcher: Sendable {
                 }
             }
         }
-        // Recorded even when the server is shutting down (its tasks cancelled): a page that went out must not be
-        // sent again after the restart because its outcome was lost.
-        let store = self.store
-        let recorded = try await Task {
-            try await store.finishNotification(id: item.notification.id, claim: item.claim, outcome: outcome, now: now)
-        }.value
-        if recorded, let observer {
-            // Measured to when the channel answered: the pass's time plus the send's.
-            let answered = now.addingTimeInterval(Double(sending.components.seconds) + Double(sending.components.attoseconds) / 1e18)
-            let n = item.notification
-            switch outcome {
-            case .sent:
-                observer.finished(channel: channel.kind, outcome: "sent", waited: max(0, answered.timeIntervalSince(n.dueAt)),
-                                  sinceOpened: item.sinceOpeningAlert(at: answered))
-            case .retry: observer.finished(channel: channel.kind, outcome: "retry", waited: nil, sinceOpened: nil)
-            case .failed: observer.finished(channel: channel.kind, outcome: "failed", waited: nil, sinceOpened: nil)
-            case .cancelled: observer.finished(channel: channel.kind, outcome: "cancelled", waited: nil, sinceOpened: nil)
-            }
-        }
-        if !recorded {
-            logger.warning("a notification's claim ran out before its outcome was recorded",
-                           metadata: ["notification_id": "\(item.notification.id.db)", "channel": "\(channel.kind.rawValue)"])
-        }
-        return recorded
+        return Attempt(item: item, outcome: outcome, sending: sending)
     }
 }
 

@@ -289,20 +289,6 @@ public enum FormEncoding {
 }
 
 enum XML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            // Control characters are not allowed in XML 1.0; a title carrying one loses it.
-            case _ where c.value < 0x20 && c != "\n" && c != "\t": out += " "
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// XML 1.0 allows no control characters, even as entities: a title carrying one loses it.
+    static func escape(_ text: String) -> String { Markup.escape(text, dropControls: true) }
 }

@@ -360,40 +360,53 @@ extension SQLStore: EscalationRepository {
     }
 
     public func finishNotification(id: UUID, claim: UUID, outcome: DeliveryOutcome, now: Date) async throws -> Bool {
-        try await database.write { db in
-            let status: NotificationStatus
-            var dueAt: Date?
-            var providerID: String?
-            var error: String?
-            var event: (IncidentEventKind, String?)
-            switch outcome {
-            case .sent(let provider):
-                (status, providerID, event) = (.sent, provider, (.notificationSent, nil))
-            case .retry(let reason, let at):
-                (status, dueAt, error, event) = (.queued, at, reason, (.notificationFailed, reason + "; trying again"))
-            case .failed(let reason):
-                (status, error, event) = (.failed, reason, (.notificationFailed, reason))
-            case .cancelled(let reason):
-                (status, error, event) = (.cancelled, reason, (.notificationCancelled, reason))
-            }
-            guard let row = try await db.raw("""
-                UPDATE notifications SET status = \(bind: status.rawValue), claim = NULL, claimed_until = NULL,
-                    due_at = COALESCE(\(bind: dueAt), due_at), provider_message_id = COALESCE(\(bind: providerID), provider_message_id),
-                    last_error = \(bind: error), updated_at = \(bind: now),
-                    sent_at = \(bind: status == .sent ? now : nil)
-                WHERE id = \(bind: id.db) AND claim = \(bind: claim.db) AND status = \(bind: NotificationStatus.sending.rawValue)
-                RETURNING incident_id, channel, user_id
-                """).first() else { return false }
-            let user = try row.optionalID("user_id")
-            let name = try await user.asyncMap { try await db.raw("SELECT name FROM users WHERE id = \(bind: $0.db)").first(decodingColumn: "name", as: String.self) } ?? nil
-            var payload: [String: JSONValue] = ["channel": .string(try row.decode(column: "channel", as: String.self)), "user": .string(name ?? "a removed user"),
-                                                "notification_id": .string(id.db)]
-            if let reason = event.1 { payload["reason"] = .string(reason) }
-            for insert in Self.eventInserts([(try row.id("incident_id"), IncidentEventDraft(kind: event.0, at: now, actor: .system, payload: payload))]) {
-                try await db.raw(insert).run()
-            }
-            return true
+        try await finishNotifications([(id, claim, outcome)], now: now)[0]
+    }
+
+    public func finishNotifications(_ outcomes: [(id: UUID, claim: UUID, outcome: DeliveryOutcome)], now: Date) async throws -> [Bool] {
+        guard !outcomes.isEmpty else { return [] }
+        // One transaction for a sender's whole batch: a burst is recorded at the channel's pace, not a commit each.
+        return try await database.write { db in
+            var recorded: [Bool] = []
+            for item in outcomes { recorded.append(try await Self.finish(item.id, claim: item.claim, outcome: item.outcome, now: now, db)) }
+            return recorded
         }
+    }
+
+    /// Records one outcome, fenced by its claim: false when the claim was lost.
+    private static func finish(_ id: UUID, claim: UUID, outcome: DeliveryOutcome, now: Date, _ db: any DatabaseSession) async throws -> Bool {
+        let status: NotificationStatus
+        var dueAt: Date?
+        var providerID: String?
+        var error: String?
+        var event: (IncidentEventKind, String?)
+        switch outcome {
+        case .sent(let provider):
+            (status, providerID, event) = (.sent, provider, (.notificationSent, nil))
+        case .retry(let reason, let at):
+            (status, dueAt, error, event) = (.queued, at, reason, (.notificationFailed, reason + "; trying again"))
+        case .failed(let reason):
+            (status, error, event) = (.failed, reason, (.notificationFailed, reason))
+        case .cancelled(let reason):
+            (status, error, event) = (.cancelled, reason, (.notificationCancelled, reason))
+        }
+        guard let row = try await db.raw("""
+            UPDATE notifications SET status = \(bind: status.rawValue), claim = NULL, claimed_until = NULL,
+                due_at = COALESCE(\(bind: dueAt), due_at), provider_message_id = COALESCE(\(bind: providerID), provider_message_id),
+                last_error = \(bind: error), updated_at = \(bind: now),
+                sent_at = \(bind: status == .sent ? now : nil)
+            WHERE id = \(bind: id.db) AND claim = \(bind: claim.db) AND status = \(bind: NotificationStatus.sending.rawValue)
+            RETURNING incident_id, channel, user_id
+            """).first() else { return false }
+        let user = try row.optionalID("user_id")
+        let name = try await user.asyncMap { try await db.raw("SELECT name FROM users WHERE id = \(bind: $0.db)").first(decodingColumn: "name", as: String.self) } ?? nil
+        var payload: [String: JSONValue] = ["channel": .string(try row.decode(column: "channel", as: String.self)), "user": .string(name ?? "a removed user"),
+                                            "notification_id": .string(id.db)]
+        if let reason = event.1 { payload["reason"] = .string(reason) }
+        for insert in Self.eventInserts([(try row.id("incident_id"), IncidentEventDraft(kind: event.0, at: now, actor: .system, payload: payload))]) {
+            try await db.raw(insert).run()
+        }
+        return true
     }
 
     /// Queues a notice for everyone already paged for the incident (each contact method a page went out on, but not

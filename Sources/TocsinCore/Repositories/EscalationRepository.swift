@@ -268,6 +268,8 @@ public protocol EscalationRepository: Sendable {
     func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval) async throws -> [ClaimedNotification]
     /// Records the outcome; false when the claim was lost (its lease ran out and another sender took it).
     func finishNotification(id: UUID, claim: UUID, outcome: DeliveryOutcome, now: Date) async throws -> Bool
+    /// Records a batch of outcomes in one transaction; each false when its claim was lost.
+    func finishNotifications(_ outcomes: [(id: UUID, claim: UUID, outcome: DeliveryOutcome)], now: Date) async throws -> [Bool]
     /// An incident's notifications, oldest first.
     func notifications(incidentID: UUID) async throws -> [NotificationRecord]
     /// Sent pages on `channel` (of the last `window`) whose message shows an older state of the incident than it has now.

@@ -1,3 +1,5 @@
+import TocsinCore
+
 /// A fragment of HTML that is safe to send. Only string literals written in this code are taken as
 /// markup; every interpolated `String` is escaped (quotes too, so it is safe inside a quoted
 /// attribute), and only other `HTML` values are inserted as they are.
@@ -25,21 +27,7 @@ public struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConv
         rendered = HTML.escape(value)
     }
 
-    public static func escape(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for character in value.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
-    }
+    public static func escape(_ value: String) -> String { Markup.escape(value) }
 
     public struct Interpolation: StringInterpolationProtocol {
         var output = ""
