@@ -14,6 +14,8 @@ public struct EscalationEngine: Sendable {
     static let startRoundsPerPass = 20
     static let stepsPerPass = 500
     static let stepRoundsPerPass = 40
+    /// Steps written in one transaction, after the first of a pass (which goes alone, so its pages leave at once).
+    static let stepsPerCommit = 100
 
     let store: any TocsinStore
     let logger: Logger
@@ -58,30 +60,35 @@ public struct EscalationEngine: Sendable {
         while rounds < Self.stepRoundsPerPass {
             rounds += 1
             let due = try await store.dueEscalations(now: now, limit: Self.stepsPerPass)
-            var firedThisRound = 0
+            var ready: [(step: EscalationStep, paging: EscalationPaging)] = []
             for escalation in due {
                 guard let step = EscalationStep.firing(escalation, at: now) else { continue }
-                let paging = try await page(step, at: now)
-                switch try await store.applyEscalationStep(step, paging: paging, now: now) {
-                case .fired:
-                    if step.page == nil {
-                        pass.exhausted += 1
-                        logger.warning("escalation ran out unacknowledged", metadata: ["incident_id": "\(escalation.incidentID.db)",
-                                                                                        "policy": "\(escalation.policy.name)"])
-                    } else {
-                        pass.fired += 1
+                ready.append((step, try await page(step, at: now)))
+            }
+            // The first step alone, so its pages leave at once; the rest of a burst in chunks, a commit each.
+            var start = 0
+            while start < ready.count {
+                let chunk = Array(ready[start..<min(ready.count, start + (start == 0 ? 1 : Self.stepsPerCommit))])
+                start += chunk.count
+                for (item, result) in zip(chunk, try await store.applyEscalationSteps(chunk, now: now)) {
+                    switch result {
+                    case .fired:
+                        if item.step.page == nil {
+                            pass.exhausted += 1
+                            logger.warning("escalation ran out unacknowledged", metadata: ["incident_id": "\(item.step.escalation.incidentID.db)",
+                                                                                            "policy": "\(item.step.escalation.policy.name)"])
+                        } else {
+                            pass.fired += 1
+                        }
+                    case .stopped: pass.stopped += 1
+                    case .superseded: pass.superseded += 1
                     }
-                case .stopped: pass.stopped += 1
-                case .superseded: pass.superseded += 1
                 }
-                firedThisRound += 1
                 // The senders start on the first pages while the rest of the burst is fired.
-                if pass.fired + pass.exhausted == 1 || firedThisRound % 100 == 0 { for sender in senders { sender.signal() } }
+                if pass.fired + pass.exhausted > 0 { for sender in senders { sender.signal() } }
             }
             if due.count < Self.stepsPerPass { break }
         }
-        // The first page woke them already; later ones (a burst) need another wake only if there were any.
-        if pass.fired + pass.exhausted > 1 { for sender in senders { sender.signal() } }
         if rounds == Self.stepRoundsPerPass {
             logger.warning("more escalation steps are due than one pass fires; the rest follow in the next pass", metadata: ["rounds": "\(rounds)"])
         }

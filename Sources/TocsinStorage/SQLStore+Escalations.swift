@@ -137,8 +137,30 @@ extension SQLStore: EscalationRepository {
     }
 
     public func applyEscalationStep(_ step: EscalationStep, paging: EscalationPaging, now: Date) async throws -> EscalationStepResult {
-        let incidentID = step.escalation.incidentID
+        try await database.write { db in try await Self.apply(step, paging: paging, now: now, db) }
+    }
+
+    public func applyEscalationSteps(_ steps: [(step: EscalationStep, paging: EscalationPaging)], now: Date) async throws -> [EscalationStepResult] {
+        guard !steps.isEmpty else { return [] }
+        // PostgreSQL: a transaction each. Its writers run side by side, and one transaction locking many incidents
+        // could deadlock with ingestion locking them in another order.
+        if database.kind == .postgres {
+            var results: [EscalationStepResult] = []
+            for item in steps { results.append(try await applyEscalationStep(item.step, paging: item.paging, now: now)) }
+            return results
+        }
+        // SQLite, one writer: a burst of due steps costs one commit per chunk, not one each. Each step keeps its own
+        // compare-and-set, so a step another pass took is skipped, not fired twice.
         return try await database.write { db in
+            var results: [EscalationStepResult] = []
+            for item in steps { results.append(try await Self.apply(item.step, paging: item.paging, now: now, db)) }
+            return results
+        }
+    }
+
+    private static func apply(_ step: EscalationStep, paging: EscalationPaging, now: Date, _ db: any DatabaseSession) async throws -> EscalationStepResult {
+        let incidentID = step.escalation.incidentID
+        do {
             guard let state = try await Self.incidentState(incidentID, db) else { return .superseded }
             // Only the pass that finds the escalation where it read it writes anything: a fencing check that makes
             // each step fire once however many instances run the engine.

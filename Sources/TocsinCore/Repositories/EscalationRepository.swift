@@ -259,6 +259,8 @@ public protocol EscalationRepository: Sendable {
     /// Records a fired step (or stops escalation when the incident is no longer triggered) and queues its
     /// notifications, only if the escalation is still at `step.step`.
     func applyEscalationStep(_ step: EscalationStep, paging: EscalationPaging, now: Date) async throws -> EscalationStepResult
+    /// Several steps in one transaction, each with its own compare-and-set (results in order).
+    func applyEscalationSteps(_ steps: [(step: EscalationStep, paging: EscalationPaging)], now: Date) async throws -> [EscalationStepResult]
 
     /// A responder's "escalate now": the escalation's next step (or `level`, 1-based, in the current pass through the
     /// policy) becomes due at `now`. Refused (409) when the incident is not triggered or nothing is escalating it.
