@@ -89,6 +89,8 @@ public struct EscalationEngine: Sendable {
             }
             if due.count < Self.stepsPerPass { break }
         }
+        // A step due before the next tick wakes the engine when it falls due, not up to a second later.
+        if let wakeup { wakeup.signal(at: try await store.nextEscalationDue(), after: now, within: Self.runEvery) }
         if rounds == Self.stepRoundsPerPass {
             logger.warning("more escalation steps are due than one pass fires; the rest follow in the next pass", metadata: ["rounds": "\(rounds)"])
         }
@@ -137,6 +139,20 @@ public struct EscalationEngine: Sendable {
             drafts += planned
         }
         return EscalationPaging(paged: paged, unreachable: unreachable, drafts: drafts)
+    }
+}
+
+extension Wakeup {
+    /// Signals at `due`, when that comes after `now` and sooner than `within` (the job's own tick covers the rest).
+    func signal(at due: Date?, after now: Date, within: Duration) {
+        guard let due else { return }
+        let wait = due.timeIntervalSince(now)
+        let limit = Double(within.components.seconds) + Double(within.components.attoseconds) / 1e18
+        guard wait > 0, wait < limit else { return }
+        Task {
+            try? await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
+            self.signal()
+        }
     }
 }
 
@@ -190,6 +206,8 @@ public struct NotificationDispatcher: Sendable {
             finished += done
             if !full { break }
         }
+        // A message due before the next tick (a rule's delay, a retry) wakes the sender when it falls due.
+        if let wakeup { wakeup.signal(at: try await store.nextNotificationDue(channel: channel.kind), after: now, within: .seconds(1)) }
         return finished
     }
 

@@ -127,6 +127,21 @@ extension SQLStore: EscalationRepository {
         }
     }
 
+    public func nextEscalationDue() async throws -> Date? {
+        try await database.read { db in
+            try await db.raw("SELECT MIN(due_at) AS due FROM incident_escalations WHERE state = \(bind: Escalation.State.active.rawValue)")
+                .first(decodingColumn: "due", as: Date?.self) ?? nil
+        }
+    }
+
+    public func nextNotificationDue(channel: ContactMethod.Kind) async throws -> Date? {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT MIN(due_at) AS due FROM notifications WHERE channel = \(bind: channel.rawValue) AND status = \(bind: NotificationStatus.queued.rawValue)
+                """).first(decodingColumn: "due", as: Date?.self) ?? nil
+        }
+    }
+
     public func dueEscalations(now: Date, limit: Int) async throws -> [Escalation] {
         try await database.read { db in
             try await db.raw("""

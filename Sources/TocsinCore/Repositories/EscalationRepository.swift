@@ -254,6 +254,10 @@ public protocol EscalationRepository: Sendable {
     /// incidents triggered again. Several instances may call it at once: each incident starts once.
     func startEscalations(now: Date, limit: Int) async throws -> (started: [Escalation], more: Bool)
     func escalation(incidentID: UUID) async throws -> Escalation?
+    /// When the next active escalation step falls due, if any.
+    func nextEscalationDue() async throws -> Date?
+    /// When the next queued notification of `channel` falls due, if any.
+    func nextNotificationDue(channel: ContactMethod.Kind) async throws -> Date?
     /// Active escalations due at `now`, earliest first.
     func dueEscalations(now: Date, limit: Int) async throws -> [Escalation]
     /// Records a fired step (or stops escalation when the incident is no longer triggered) and queues its
