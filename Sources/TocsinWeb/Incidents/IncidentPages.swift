@@ -290,6 +290,7 @@ struct IncidentPages {
             \(more)
             """)
         }
+        parts.append("<p class=\"muted\"><a href=\"/paging/queue\">Everything waiting to be sent, and why</a></p>")
         return "<h2>Paging</h2>\n\(parts)"
     }
 
