@@ -37,8 +37,9 @@ public struct AppConfig: Sendable {
 
     /// Slack pages (`TOCSIN_SLACK_TOKEN`, `TOCSIN_SLACK_SIGNING_SECRET`, `TOCSIN_SLACK_URL`).
     public var slack: SlackSettings?
-    /// A Bearer token for the ntfy server push pages go to (`TOCSIN_NTFY_TOKEN`), when it needs one.
+    /// A Bearer token for one ntfy server (`TOCSIN_NTFY_TOKEN`, for `TOCSIN_NTFY_URL`), sent to that server only.
     public var ntfyToken: String?
+    public var ntfyServer: String?
 
     /// Where Twilio's requests (SMS replies, keypresses) are checked against: its auth token, when Twilio is configured.
     public var twilioAuthToken: String? {
@@ -162,6 +163,13 @@ public struct AppConfig: Sendable {
             if let token, let secret { slack = SlackSettings(token: token, signingSecret: secret, apiURL: api) }
         }
         ntfyToken = value("TOCSIN_NTFY_TOKEN")
+        ntfyServer = value("TOCSIN_NTFY_URL")
+        if ntfyToken != nil {
+            // A push address is anyone's to choose: the token goes only to the server it was made for.
+            let server = ntfyServer.flatMap(URLComponents.init(string:))
+            v.check(["http", "https"].contains(server?.scheme?.lowercased() ?? "") && server?.host?.isEmpty == false,
+                    "TOCSIN_NTFY_URL", "must name the ntfy server (an http or https URL) the TOCSIN_NTFY_TOKEN is for")
+        }
         try v.throwIfInvalid()
     }
 

@@ -73,7 +73,7 @@ public enum TocsinApplication {
             channels.append(UnavailableChannel(kind: .slack, reason: "Slack is not configured on this Tocsin (TOCSIN_SLACK_TOKEN and TOCSIN_SLACK_SIGNING_SECRET)"))
         }
         channels.append(TeamsChannel())
-        channels.append(NtfyChannel(token: config.ntfyToken))
+        channels.append(NtfyChannel(token: config.ntfyToken, tokenServer: config.ntfyServer))
         // Verification codes go out by the same channels.
         env.verificationCodes = ChannelCodeSender(channels: channels, logger: logger)
         let (router, routes) = TocsinRouter.build(env)

@@ -112,12 +112,16 @@ public struct NotificationDraft: Sendable, Equatable {
     }
 
     /// A person's pages for one incident of `urgency` paged at `now`: one per rule of that urgency on a verified
-    /// method. A person with no such rule is reached at once on every verified method (nobody is left unpaged
-    /// because they never set rules up); `unreachable` says when there is nothing verified at all.
+    /// method (for low urgency without low rules, the high ones). A person with no rule at all is reached at once on
+    /// every verified method (nobody is left unpaged because they never set rules up).
     public static func plan(for userID: UUID, rules: [NotificationRule], methods: [ContactMethod], urgency: Urgency,
                             at now: Date) -> [NotificationDraft] {
         let verified = Dictionary(methods.filter { $0.userID == userID && $0.isVerified }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let applicable = rules.filter { $0.userID == userID && $0.urgency == urgency && verified[$0.contactMethodID] != nil }
+        var applicable = rules.filter { $0.userID == userID && $0.urgency == urgency && verified[$0.contactMethodID] != nil }
+        if applicable.isEmpty && urgency == .low {
+            // No low-urgency rules: the high-urgency ones, delays and all, rather than every method at once.
+            applicable = rules.filter { $0.userID == userID && $0.urgency == .high && verified[$0.contactMethodID] != nil }
+        }
         if applicable.isEmpty {
             return methods.filter { $0.userID == userID && $0.isVerified }.map {
                 NotificationDraft(userID: userID, contactMethod: $0, dueAt: now, delayMinutes: 0)

@@ -195,16 +195,21 @@ public struct TeamsChannel: NotificationChannel {
 /// topic URL (`https://ntfy.example.com/tocsin-ann`); the message is published as JSON to the server's root with the
 /// topic inside, at priority 5 for a page (3 for a notice), with buttons that POST the signed acknowledge and resolve
 /// links straight from the notification, and one that opens the incident. `TOCSIN_NTFY_TOKEN` is sent as a Bearer
-/// token for servers that need one.
+/// token, only to the server `TOCSIN_NTFY_URL` names.
 public struct NtfyChannel: NotificationChannel {
     public let kind: ContactMethod.Kind = .push
     public let concurrency: Int
     let token: String?
+    /// The server the token is for (scheme, host and port compared): push addresses are chosen by users, and the
+    /// token must not go to any other.
+    let tokenServer: String?
     let client: HTTPClient
     let timeout: TimeAmount
 
-    public init(token: String? = nil, client: HTTPClient = WebhookChannel.client, concurrency: Int = 4, timeout: TimeAmount = .seconds(10)) {
+    public init(token: String? = nil, tokenServer: String? = nil, client: HTTPClient = WebhookChannel.client, concurrency: Int = 4,
+                timeout: TimeAmount = .seconds(10)) {
         self.token = token
+        self.tokenServer = tokenServer
         self.client = client
         self.concurrency = concurrency
         self.timeout = timeout
@@ -219,6 +224,16 @@ public struct NtfyChannel: NotificationChannel {
         components.fragment = nil
         guard let server = components.string else { return nil }
         return (server, topic)
+    }
+
+    /// Same scheme, host and port (the port as written, or the scheme's).
+    static func sameOrigin(_ a: String, _ b: String?) -> Bool {
+        guard let b, let x = URLComponents(string: a), let y = URLComponents(string: b) else { return false }
+        func origin(_ u: URLComponents) -> String {
+            let scheme = u.scheme?.lowercased() ?? ""
+            return "\(scheme)://\(u.host?.lowercased() ?? ""):\(u.port ?? (scheme == "https" ? 443 : 80))"
+        }
+        return origin(x) == origin(y)
     }
 
     public static func payload(_ message: OutgoingMessage, topic: String) -> JSONValue {
@@ -256,7 +271,8 @@ public struct NtfyChannel: NotificationChannel {
 
     func publish(to address: String, _ payload: (String) -> JSONValue) async -> ChannelResult {
         guard let (server, topic) = Self.split(address) else { return .permanent("the push address is not an ntfy topic URL") }
-        switch await HTTPDelivery.post(client, url: server + "/", headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [],
+        let authorization = token.flatMap { Self.sameOrigin(server, tokenServer) ? [("Authorization", "Bearer \($0)")] : nil } ?? []
+        switch await HTTPDelivery.post(client, url: server + "/", headers: authorization,
                                        body: payload(topic).jsonText, timeout: timeout) {
         case .success(let answer):
             let id = (try? JSONValue.parse(Data(answer.body.utf8)))?["id"]?.stringValue

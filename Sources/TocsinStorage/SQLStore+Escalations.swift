@@ -402,7 +402,16 @@ extension SQLStore: EscalationRepository {
 
     public func finishNotifications(_ outcomes: [(id: UUID, claim: UUID, outcome: DeliveryOutcome)], now: Date) async throws -> [Bool] {
         guard !outcomes.isEmpty else { return [] }
-        // One transaction for a sender's whole batch: a burst is recorded at the channel's pace, not a commit each.
+        // PostgreSQL: a transaction each (each outcome's event locks its incident; many in one transaction could
+        // deadlock with ingestion locking them in another order).
+        if database.kind == .postgres {
+            var recorded: [Bool] = []
+            for item in outcomes {
+                recorded.append(try await database.write { db in try await Self.finish(item.id, claim: item.claim, outcome: item.outcome, now: now, db) })
+            }
+            return recorded
+        }
+        // SQLite, one writer: a sender's whole batch in one transaction, recorded at the channel's pace, not a commit each.
         return try await database.write { db in
             var recorded: [Bool] = []
             for item in outcomes { recorded.append(try await Self.finish(item.id, claim: item.claim, outcome: item.outcome, now: now, db)) }
@@ -453,8 +462,9 @@ extension SQLStore: EscalationRepository {
     static func queueTakenNotices(incidentID: UUID, takenBy actor: UUID, what: String, via: String?, now: Date, _ db: any DatabaseSession) async throws {
         let rows = try await db.raw("""
             SELECT DISTINCT n.user_id, n.contact_method_id, n.channel, n.address, u.name AS user_name FROM notifications n JOIN users u ON u.id = n.user_id
-            WHERE n.incident_id = \(bind: incidentID.db) AND n.purpose = \(bind: NotificationPurpose.page.rawValue)
-              AND n.status = \(bind: NotificationStatus.sent.rawValue) AND n.user_id <> \(bind: actor.db) AND n.contact_method_id IS NOT NULL
+            WHERE n.incident_id = \(bind: incidentID.db) AND n.purpose <> \(bind: NotificationPurpose.taken.rawValue)
+              AND n.status IN (\(bind: NotificationStatus.sent.rawValue), \(bind: NotificationStatus.sending.rawValue))
+              AND n.user_id <> \(bind: actor.db) AND n.contact_method_id IS NOT NULL
               AND n.channel NOT IN (\(bind: ContactMethod.Kind.voice.rawValue), \(bind: ContactMethod.Kind.slack.rawValue))
             ORDER BY n.user_id, n.contact_method_id
             """).all()
@@ -491,7 +501,7 @@ extension SQLStore: EscalationRepository {
                 FROM notifications n JOIN incidents i ON i.id = n.incident_id
                     LEFT JOIN users a ON a.id = i.acknowledged_by LEFT JOIN users r ON r.id = i.resolved_by
                 WHERE n.channel = \(bind: channel.rawValue) AND n.status = \(bind: NotificationStatus.sent.rawValue)
-                  AND n.purpose = \(bind: NotificationPurpose.page.rawValue) AND n.due_at > \(bind: now.addingTimeInterval(-window))
+                  AND n.purpose <> \(bind: NotificationPurpose.taken.rawValue) AND n.due_at > \(bind: now.addingTimeInterval(-window))
                   AND n.provider_message_id IS NOT NULL AND (n.rendered_at IS NULL OR n.rendered_at < i.updated_at)
                 ORDER BY n.due_at, n.id LIMIT \(bind: max(1, limit))
                 """).all().map { row in

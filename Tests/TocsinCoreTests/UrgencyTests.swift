@@ -61,4 +61,18 @@ struct UrgencyTests {
         input.workingHours = .set(berlin)
         #expect(problems(input).isEmpty)
     }
+
+    @Test("low urgency without low rules follows the high rules' delays, not every method at once")
+    func lowFallsBackToHigh() {
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        let user = UUID()
+        let mail = ContactMethod(id: UUID(), userID: user, kind: .email, address: "a@example.com", verifiedAt: at, createdAt: at, updatedAt: at)
+        let voice = ContactMethod(id: UUID(), userID: user, kind: .voice, address: "+4915100000001", verifiedAt: at, createdAt: at, updatedAt: at)
+        let rules = [NotificationRule(id: UUID(), userID: user, contactMethodID: mail.id, urgency: .high, delayMinutes: 0, createdAt: at),
+                     NotificationRule(id: UUID(), userID: user, contactMethodID: voice.id, urgency: .high, delayMinutes: 10, createdAt: at)]
+        let low = NotificationDraft.plan(for: user, rules: rules, methods: [mail, voice], urgency: .low, at: at)
+        #expect(low.map(\.delayMinutes) == [0, 10], "the call still waits ten minutes")
+        #expect(NotificationDraft.plan(for: user, rules: [], methods: [mail, voice], urgency: .low, at: at).map(\.delayMinutes) == [0, 0],
+                "no rules at all: every verified method at once")
+    }
 }

@@ -96,7 +96,7 @@ struct ChatChannelTests {
         #expect(NtfyChannel.split("not a url") == nil)
         let receiver = WebhookReceiver()
         try await receiver.run { base in
-            let push = NtfyChannel(token: "tk_secret")
+            let push = NtfyChannel(token: "tk_secret", tokenServer: base)
             receiver.answers.withLock { $0["/"] = (200, #"{"id": "hwQ2YpKdmg", "time": 1800000000, "event": "message", "topic": "tocsin-pat"}"#) }
             #expect(await push.send(message(.push, address: base + "/tocsin-pat")) == .sent(providerMessageID: "hwQ2YpKdmg"))
             let got = try #require(receiver.received.withLock { $0.first })
@@ -115,6 +115,12 @@ struct ChatChannelTests {
             let notice = NtfyChannel.payload(message(.push, address: "x", purpose: .taken), topic: "t")
             #expect(notice["priority"] == .number(3) && notice["title"] == "#42 acknowledged by Bob (Slack)")
             #expect(await push.send(message(.push, address: "https://ntfy.example.com/")) == .permanent("the push address is not an ntfy topic URL"))
+            // Another server (anyone may type any topic URL): it gets the page, never the token.
+            let elsewhere = NtfyChannel(token: "tk_secret", tokenServer: "https://ntfy.example.com")
+            _ = await elsewhere.send(message(.push, address: base + "/tocsin-pat"))
+            #expect(receiver.received.withLock { $0.last?.headers["authorization"] } == nil)
+            #expect(NtfyChannel.sameOrigin("https://ntfy.example.com", "https://NTFY.example.com:443/"))
+            #expect(!NtfyChannel.sameOrigin("http://ntfy.example.com", "https://ntfy.example.com"))
         }
     }
 }

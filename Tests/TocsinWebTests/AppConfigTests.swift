@@ -53,7 +53,11 @@ struct AppConfigTests {
 
     @Test("Slack needs its token and signing secret together; ntfy's token is optional")
     func chat() throws {
-        let config = try AppConfig.fromEnvironment(["TOCSIN_SLACK_TOKEN": "xoxb-1", "TOCSIN_SLACK_SIGNING_SECRET": "s", "TOCSIN_NTFY_TOKEN": "tk_1"])
+        let config = try AppConfig.fromEnvironment(["TOCSIN_SLACK_TOKEN": "xoxb-1", "TOCSIN_SLACK_SIGNING_SECRET": "s", "TOCSIN_NTFY_TOKEN": "tk_1",
+                                                    "TOCSIN_NTFY_URL": "https://ntfy.example.com"])
+        #expect(throws: DomainError.validation([FieldError("TOCSIN_NTFY_URL", "must name the ntfy server (an http or https URL) the TOCSIN_NTFY_TOKEN is for")])) {
+            try AppConfig.fromEnvironment(["TOCSIN_NTFY_TOKEN": "tk_1"])
+        }
         #expect(config.slack == SlackSettings(token: "xoxb-1", signingSecret: "s"))
         #expect(config.slack?.apiURL == "https://slack.com/api")
         #expect(config.ntfyToken == "tk_1")

@@ -39,7 +39,8 @@ struct SlackCallbacks {
             }
             let answer = try await act(action, incidentID: incidentID, member: member)
             if let responseURL = payload["response_url"]?.stringValue, let respond = env.slackRespond {
-                await respond(responseURL, answer)
+                // Slack wants its 200 within three seconds: the answer to the person goes after it.
+                Task { await respond(responseURL, answer) }
             }
             return Response(status: .ok)
         }
