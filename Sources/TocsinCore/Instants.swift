@@ -55,3 +55,10 @@ extension Validator {
         check(end.timeIntervalSince(start) <= Double(maximumDays) * 86_400, endField, "must be within \(maximumDays) days of \(startField)")
     }
 }
+
+extension Duration {
+    /// In seconds, as `Date` arithmetic takes them.
+    public var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

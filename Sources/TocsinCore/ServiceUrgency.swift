@@ -40,38 +40,24 @@ public struct WorkingHours: Sendable, Equatable, Codable {
         self.end = end
     }
 
-    var calendar: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
-        return calendar
+    /// The same hours as the on-call calculator's restriction, so working hours keep their wall-clock times through
+    /// daylight-saving changes exactly as schedule restrictions do.
+    var restriction: LayerRestriction {
+        // ISO weekdays (1 is Monday) to `Weekday` (1 is Sunday).
+        LayerRestriction(days: Set(days.compactMap { Weekday(rawValue: $0 % 7 + 1) }), startMinute: start, endMinute: end)
     }
 
-    /// ISO weekday and minutes since local midnight.
-    func local(_ date: Date) -> (day: Int, minute: Int) {
-        let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
-        let day = ((parts.weekday ?? 1) + 5) % 7 + 1
-        return (day, (parts.hour ?? 0) * 60 + (parts.minute ?? 0))
+    /// The working-hours windows from `date` over the next eight days (a week and a day always holds an opening).
+    func windows(from date: Date) -> [DateInterval] {
+        OnCallCalculator(from: date, to: date.addingTimeInterval(8 * 86_400)).windows([restriction], zone: timeZone)
     }
 
     public func contains(_ date: Date) -> Bool {
-        let (day, minute) = local(date)
-        return days.contains(day) && minute >= start && minute < end
+        windows(from: date).first.map { $0.start <= date } ?? false
     }
 
-    /// The next moment working hours begin after `date` (`date` itself when it is inside them), within two weeks.
+    /// The next moment working hours begin after `date` (`date` itself when it is inside them).
     public func nextStart(after date: Date) -> Date? {
-        if contains(date) { return date }
-        let calendar = self.calendar
-        var day = calendar.startOfDay(for: date)
-        for _ in 0..<15 {
-            let (weekday, _) = local(day.addingTimeInterval(12 * 3600))
-            if days.contains(weekday),
-               let opening = calendar.date(bySettingHour: start / 60, minute: start % 60, second: 0, of: day), opening > date {
-                return opening
-            }
-            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { return nil }
-            day = next
-        }
-        return nil
+        windows(from: date).first.map { max($0.start, date) }
     }
 }

@@ -147,8 +147,7 @@ extension Wakeup {
     func signal(at due: Date?, after now: Date, within: Duration) {
         guard let due else { return }
         let wait = due.timeIntervalSince(now)
-        let limit = Double(within.components.seconds) + Double(within.components.attoseconds) / 1e18
-        guard wait > 0, wait < limit else { return }
+        guard wait > 0, wait < within.timeInterval else { return }
         Task {
             try? await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
             self.signal()
@@ -280,7 +279,7 @@ public struct NotificationDispatcher: Sendable {
         guard let observer else { return }
         // Measured to when the channel answered: the batch's time plus the send's.
         let sending = attempt.sending
-        let answered = now.addingTimeInterval(Double(sending.components.seconds) + Double(sending.components.attoseconds) / 1e18)
+        let answered = now.addingTimeInterval(sending.timeInterval)
         let n = attempt.item.notification
         switch attempt.outcome {
         case .sent:

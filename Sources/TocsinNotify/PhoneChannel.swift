@@ -27,13 +27,17 @@ public protocol PhoneProvider: Sendable {
 /// the page; when one says the number itself cannot be reached, the page fails at once and says so. When every
 /// provider is unavailable the page is retried later (the dispatcher's backoff), starting again from the first.
 public struct PhoneChannel: NotificationChannel {
+    /// What a phone channel carries: nothing else can be asked of it.
+    public enum Medium: Sendable {
+        case sms, voice
+    }
+
     public let kind: ContactMethod.Kind
     public let concurrency: Int
     let providers: [any PhoneProvider]
 
-    public init(kind: ContactMethod.Kind, providers: [any PhoneProvider], concurrency: Int = 4) {
-        precondition(kind == .sms || kind == .voice, "a phone channel carries SMS or voice")
-        self.kind = kind
+    public init(kind medium: Medium, providers: [any PhoneProvider], concurrency: Int = 4) {
+        kind = medium == .sms ? .sms : .voice
         self.providers = providers
         self.concurrency = concurrency
     }

@@ -14,8 +14,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 from selenium import webdriver
@@ -111,6 +113,26 @@ def _launch(data_dir: Path, stderr_file, stdout_lines: list):
             return process, base_url, None
         if "/setup?token=" in line:
             return process, base_url, line.strip()
+
+
+def _psql():
+    """psql against the maintenance database of TOCSIN_TEST_DATABASE_URL's server, and that URL parsed."""
+    server_url = urlparse(os.environ["TOCSIN_TEST_DATABASE_URL"])
+    return ["psql", "-h", server_url.hostname, "-p", str(server_url.port or 5432), "-U", server_url.username, "-d",
+            server_url.path.lstrip("/") or "postgres", "-qc"], server_url
+
+
+def _fresh_postgres_database(prefix: str) -> str:
+    """A new, empty database on the server of TOCSIN_TEST_DATABASE_URL; returns its URL."""
+    psql, server_url = _psql()
+    name = prefix + uuid.uuid4().hex[:12]
+    subprocess.run(psql + [f"CREATE DATABASE {name}"], check=True, timeout=30)
+    return urlunparse(server_url._replace(path="/" + name))
+
+
+def _drop_postgres_database(url: str) -> None:
+    psql, _ = _psql()
+    subprocess.run(psql + [f"DROP DATABASE IF EXISTS {urlparse(url).path.lstrip('/')} WITH (FORCE)"], timeout=30)
 
 
 def _wait_ready(process: subprocess.Popen, base_url: str) -> bool:

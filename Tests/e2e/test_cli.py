@@ -7,13 +7,12 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-import uuid
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
 
 import icalendar
 import pytest
 
-from conftest import _binary, _free_port, _wait_ready, SHUTDOWN_TIMEOUT
+from conftest import _binary, _drop_postgres_database, _free_port, _fresh_postgres_database, _wait_ready, SHUTDOWN_TIMEOUT
 
 PASSWORD = "correct horse battery"
 
@@ -135,12 +134,7 @@ def test_json_logs_and_graceful_shutdown(tmp_path):
 
 @pytest.mark.skipif(not os.environ.get("TOCSIN_TEST_DATABASE_URL"), reason="needs TOCSIN_TEST_DATABASE_URL (PostgreSQL)")
 def test_postgres_by_one_setting(tmp_path):
-    server_url = urlparse(os.environ["TOCSIN_TEST_DATABASE_URL"])
-    name = "tocsin_e2e_" + uuid.uuid4().hex[:12]
-    psql = ["psql", "-h", server_url.hostname, "-p", str(server_url.port or 5432), "-U", server_url.username, "-d",
-            server_url.path.lstrip("/") or "postgres", "-qc"]
-    subprocess.run(psql + [f"CREATE DATABASE {name}"], check=True, timeout=30)
-    url = urlunparse(server_url._replace(path="/" + name))
+    url = _fresh_postgres_database("tocsin_e2e_")
     port = _free_port()
     try:
         process = subprocess.Popen([str(_binary()), "serve", "--port", str(port), "--data-dir", str(tmp_path / "unused")],
@@ -161,7 +155,7 @@ def test_postgres_by_one_setting(tmp_path):
             if process.poll() is None:
                 process.kill()
     finally:
-        subprocess.run(psql + [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], timeout=30)
+        _drop_postgres_database(url)
 
 
 def test_a_chunked_body_over_the_limit_is_413_not_500(server):

@@ -16,12 +16,10 @@ import os
 import signal
 import subprocess
 import time
-import uuid
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from conftest import _binary, _free_port, _stop, _wait_ready
+from conftest import _binary, _drop_postgres_database, _free_port, _fresh_postgres_database, _stop, _wait_ready
 from test_cli import PASSWORD, call, run
 from test_paging_restart import Receiver, api
 
@@ -36,12 +34,7 @@ def _serve(url, port, stderr):
 
 @pytest.mark.skipif(not os.environ.get("TOCSIN_TEST_DATABASE_URL"), reason="needs TOCSIN_TEST_DATABASE_URL (PostgreSQL)")
 def test_two_instances_share_paging_and_one_dies_halfway(tmp_path):
-    server_url = urlparse(os.environ["TOCSIN_TEST_DATABASE_URL"])
-    name = "tocsin_pair_" + uuid.uuid4().hex[:12]
-    psql = ["psql", "-h", server_url.hostname, "-p", str(server_url.port or 5432), "-U", server_url.username, "-d",
-            server_url.path.lstrip("/") or "postgres", "-qc"]
-    subprocess.run(psql + [f"CREATE DATABASE {name}"], check=True, timeout=30)
-    url = urlunparse(server_url._replace(path="/" + name))
+    url = _fresh_postgres_database("tocsin_pair_")
     receiver = Receiver()
     (tmp_path / "unused-data").mkdir()
     ports = [_free_port(), _free_port()]
@@ -125,3 +118,4 @@ def test_two_instances_share_paging_and_one_dies_halfway(tmp_path):
                 a.wait(timeout=10)
             assert _stop(b) == 0
     receiver.server.shutdown()
+    _drop_postgres_database(url)
