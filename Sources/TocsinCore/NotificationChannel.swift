@@ -86,20 +86,75 @@ public protocol NotificationChannel: Sendable {
     /// Messages sent at once.
     var concurrency: Int { get }
     func send(_ message: OutgoingMessage) async -> ChannelResult
-    /// Sends a contact method's verification code to it.
-    func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult
+    /// Sends a message about the contact method itself (its verification code, a test page) straight to it.
+    func sendNote(_ note: DirectNote, to method: ContactMethod) async -> ChannelResult
 }
 
 extension NotificationChannel {
-    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
-        .permanent("this channel cannot carry verification codes")
+    public func sendNote(_ note: DirectNote, to method: ContactMethod) async -> ChannelResult {
+        .permanent("this channel cannot carry messages outside pages")
     }
 }
 
-/// The words a verification code travels in.
-public enum VerificationText {
-    public static func line(_ code: String) -> String {
-        "Your Tocsin verification code is \(code). It is valid for \(Int(ContactMethod.codeLifetime / 60)) minutes."
+/// A message to one contact method that is about the method, not an incident: sent while the person waits, not
+/// queued, so the answer says whether it arrived at the provider.
+public enum DirectNote: Sendable, Equatable {
+    /// A verification code proving the person receives what is sent here.
+    case verification(code: String)
+    /// "Send me a test page": what a page looks like on this method, asked for by `requestedBy`.
+    case test(requestedBy: String)
+
+    /// The subject (e-mail) or title (push, cards).
+    public var subject: String {
+        switch self {
+        case .verification(let code): return "[Tocsin] Your verification code: \(code)"
+        case .test: return "[Tocsin] Test page"
+        }
+    }
+
+    /// The message as one sentence or two (SMS, chat, push).
+    public var line: String {
+        switch self {
+        case .verification(let code):
+            return "Your Tocsin verification code is \(code). It is valid for \(Int(ContactMethod.codeLifetime / 60)) minutes."
+        case .test(let who):
+            return "Tocsin test page, sent at \(who)'s request. Pages for incidents reach you here. Nothing to do."
+        }
+    }
+
+    /// The message read aloud on a call: a code digit by digit, twice.
+    public var speech: String {
+        switch self {
+        case .verification(let code):
+            let digits = code.map(String.init).joined(separator: ", ")
+            return "This is Tocsin. Your verification code is \(digits). Again: \(digits)."
+        case .test:
+            return "This is Tocsin with a test page. Pages for incidents will call this number. Nothing to do. Goodbye."
+        }
+    }
+
+    /// The longer text of an e-mail.
+    public var body: String {
+        switch self {
+        case .verification: return line + "\n\nEnter it where you added this address to Tocsin. If you did not, ignore this message."
+        case .test: return line + "\n\nIf you did not expect this message, tell your Tocsin administrator."
+        }
+    }
+
+    /// A webhook's `event`.
+    public var event: String {
+        switch self {
+        case .verification: return "contact_method.verify"
+        case .test: return "contact_method.test"
+        }
+    }
+
+    /// Part of the id a webhook delivery or a mail's Message-ID carries.
+    public var idPrefix: String {
+        switch self {
+        case .verification: return "verify"
+        case .test: return "test"
+        }
     }
 }
 

@@ -15,7 +15,7 @@ public struct ChannelCodeSender: VerificationCodeSender {
 
     public func send(code: String, to method: ContactMethod) async -> Bool {
         guard let channel = channels[method.kind] else { return false }
-        switch await channel.sendCode(code, to: method) {
+        switch await channel.sendNote(.verification(code: code), to: method) {
         case .sent:
             return true
         case .transient(let reason), .permanent(let reason):

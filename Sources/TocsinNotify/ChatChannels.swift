@@ -47,8 +47,8 @@ public struct SlackChannel: NotificationChannel, ChatMessageUpdater {
         return await call("chat.postMessage", body)
     }
 
-    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
-        await call("chat.postMessage", ["channel": .string(method.address), "text": .string(VerificationText.line(code))])
+    public func sendNote(_ note: DirectNote, to method: ContactMethod) async -> ChannelResult {
+        await call("chat.postMessage", ["channel": .string(method.address), "text": .string(note.line)])
     }
 
     /// Rewrites a message sent earlier (`<channel>:<ts>`) to show the incident as it is now.
@@ -171,10 +171,10 @@ public struct TeamsChannel: NotificationChannel {
         await post(Self.card(message), to: message.notification.address)
     }
 
-    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
+    public func sendNote(_ note: DirectNote, to method: ContactMethod) async -> ChannelResult {
         let card: JSONValue = .object([
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
-            "body": .array([.object(["type": "TextBlock", "text": .string(VerificationText.line(code)), "wrap": true])]),
+            "body": .array([.object(["type": "TextBlock", "text": .string(note.line), "wrap": true])]),
         ])
         return await post(.object(["type": "message", "attachments": .array([.object([
             "contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": .null, "content": card,
@@ -265,8 +265,8 @@ public struct NtfyChannel: NotificationChannel {
         await publish(to: message.notification.address) { Self.payload(message, topic: $0) }
     }
 
-    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
-        await publish(to: method.address) { .object(["topic": .string($0), "title": "Tocsin verification code", "message": .string(VerificationText.line(code))]) }
+    public func sendNote(_ note: DirectNote, to method: ContactMethod) async -> ChannelResult {
+        await publish(to: method.address) { .object(["topic": .string($0), "title": .string(note.subject), "message": .string(note.line)]) }
     }
 
     func publish(to address: String, _ payload: (String) -> JSONValue) async -> ChannelResult {

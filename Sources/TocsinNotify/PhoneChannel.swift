@@ -46,11 +46,9 @@ public struct PhoneChannel: NotificationChannel {
         await deliver(to: message.notification.address, text: PhoneText.sms(message), speech: PhoneText.speech(message), replyURL: message.replyURL)
     }
 
-    /// By SMS the code as a sentence; by phone its digits one by one, twice.
-    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
-        let digits = code.map(String.init).joined(separator: ", ")
-        return await deliver(to: method.address, text: VerificationText.line(code),
-                             speech: "This is Tocsin. Your verification code is \(digits). Again: \(digits).", replyURL: nil)
+    /// By SMS as a sentence; by phone read aloud (a code digit by digit, twice).
+    public func sendNote(_ note: DirectNote, to method: ContactMethod) async -> ChannelResult {
+        await deliver(to: method.address, text: note.line, speech: note.speech, replyURL: nil)
     }
 
     func deliver(to number: String, text: String, speech: String, replyURL: String?) async -> ChannelResult {

@@ -78,8 +78,8 @@ public struct SMTPChannel: NotificationChannel {
         await deliver(SMTPMessage.page(message, from: settings.from, date: now()), to: message.notification.address)
     }
 
-    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
-        await deliver(SMTPMessage.code(code, to: method, from: settings.from, date: now()), to: method.address)
+    public func sendNote(_ note: DirectNote, to method: ContactMethod) async -> ChannelResult {
+        await deliver(SMTPMessage.note(note, to: method, from: settings.from, date: now()), to: method.address)
     }
 
     func deliver(_ mail: String, to address: String) async -> ChannelResult {
@@ -308,20 +308,19 @@ enum SMTPMessage {
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + part("text/plain", text) + "\r\n" + part("text/html", html) + "\r\n--\(boundary)--"
     }
 
-    /// A verification code, as one plain-text part.
-    static func code(_ code: String, to method: ContactMethod, from: String, date: Date) -> String {
+    /// A verification code or a test page, as one plain-text part.
+    static func note(_ note: DirectNote, to method: ContactMethod, from: String, date: Date) -> String {
         let headers = [
             "From: Tocsin <\(from)>",
             "To: <\(method.address)>",
-            "Subject: [Tocsin] Your verification code: \(code)",
+            "Subject: \(note.subject)",
             "Date: \(rfc5322(date))",
-            "Message-ID: <verify-\(method.id.db)-\(Int(date.timeIntervalSince1970))@tocsin>",
+            "Message-ID: <\(note.idPrefix)-\(method.id.db)-\(Int(date.timeIntervalSince1970))@tocsin>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: base64",
         ]
-        let text = VerificationText.line(code) + "\n\nEnter it where you added this address to Tocsin. If you did not, ignore this message."
-        return headers.joined(separator: "\r\n") + "\r\n\r\n" + base64Lines(text)
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + base64Lines(note.body)
     }
 
     /// At most `limit` characters, the cut marked: a subject stays well inside a mail line (998 bytes).

@@ -14,5 +14,5 @@ public struct UnavailableChannel: NotificationChannel {
     }
 
     public func send(_ message: OutgoingMessage) async -> ChannelResult { .permanent(reason) }
-    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult { .permanent(reason) }
+    public func sendNote(_ note: DirectNote, to method: ContactMethod) async -> ChannelResult { .permanent(reason) }
 }

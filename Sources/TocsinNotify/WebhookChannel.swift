@@ -88,18 +88,19 @@ public struct WebhookChannel: NotificationChannel {
                           secret: message.signingSecret, at: sentAt)
     }
 
-    /// `{"event": "contact_method.verify", "code", "contact_method_id", "sent_at"}`, signed like a page.
-    public func sendCode(_ code: String, to method: ContactMethod) async -> ChannelResult {
+    /// `{"event": "contact_method.verify", "code", "contact_method_id", "sent_at"}` or `{"event": "contact_method.test",
+    /// "summary", …}`, signed like a page.
+    public func sendNote(_ note: DirectNote, to method: ContactMethod) async -> ChannelResult {
         let sentAt = now()
         var w = JSONWriter()
         w.beginObject()
-        w.key("event"); w.string("contact_method.verify")
-        w.key("code"); w.string(code)
+        w.key("event"); w.string(note.event)
+        if case .verification(let code) = note { w.key("code"); w.string(code) } else { w.key("summary"); w.string(note.line) }
         w.key("contact_method_id"); w.string(method.id.db)
         w.key("sent_at"); w.date(sentAt)
         w.endObject()
-        return await post(String(decoding: w.bytes, as: UTF8.self), to: method.address, delivery: "verify-\(method.id.db)-\(Int(sentAt.timeIntervalSince1970))",
-                          secret: method.signingSecret, at: sentAt)
+        return await post(String(decoding: w.bytes, as: UTF8.self), to: method.address,
+                          delivery: "\(note.idPrefix)-\(method.id.db)-\(Int(sentAt.timeIntervalSince1970))", secret: method.signingSecret, at: sentAt)
     }
 
     func post(_ body: String, to url: String, delivery: String, secret: String?, at sentAt: Date) async -> ChannelResult {
