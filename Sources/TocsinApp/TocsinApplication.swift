@@ -57,7 +57,7 @@ public enum TocsinApplication {
         } else {
             let providers: [any PhoneProvider] = config.phoneProviders.map { settings in
                 switch settings {
-                case .twilio(let twilio): return TwilioProvider(settings: twilio)
+                case .twilio(let twilio): return TwilioProvider(settings: twilio, statusCallback: env.publicURL + "/callbacks/twilio/status")
                 case .gateway(let sms, let voice): return GatewayProvider(sms: sms, voice: voice)
                 }
             }

@@ -57,6 +57,12 @@ public struct IncidentEventKind: RawRepresentable, Sendable, Hashable, Codable, 
     public static let notificationSent: IncidentEventKind = "notification_sent"
     public static let notificationFailed: IncidentEventKind = "notification_failed"
     public static let notificationCancelled: IncidentEventKind = "notification_cancelled"
+    /// Held past its rule's time by pacing (throttled, or waiting to go with others as one message).
+    public static let notificationHeld: IncidentEventKind = "notification_held"
+    /// The provider reported a sent message delivered (an SMS on the phone, a call answered).
+    public static let notificationDelivered: IncidentEventKind = "notification_delivered"
+    /// The provider reported a sent message not delivered (an SMS the carrier dropped, a call nobody answered).
+    public static let notificationUndelivered: IncidentEventKind = "notification_undelivered"
     public static let reassigned: IncidentEventKind = "reassigned"
     public static let responderAdded: IncidentEventKind = "responder_added"
 }
@@ -155,7 +161,13 @@ public struct IncidentEvent: Sendable, Equatable, Identifiable {
             }
             return "\(text("channel") ?? "?") to \(text("user") ?? "?") queued" + (text("due_in_minutes").map { $0 == "0" ? "" : ", due in \($0) min" } ?? "")
         case .notificationSent:
-            return "\(text("channel") ?? "?") to \(text("user") ?? "?") sent"
+            return "\(text("channel") ?? "?") to \(text("user") ?? "?") sent" + (text("bundled_with").map { " in one message with \($0)" } ?? "")
+        case .notificationDelivered:
+            return "\(text("channel") ?? "?") to \(text("user") ?? "?") delivered"
+        case .notificationUndelivered:
+            return "\(text("channel") ?? "?") to \(text("user") ?? "?") not delivered: \(text("reason") ?? "?")"
+        case .notificationHeld:
+            return "\(text("channel") ?? "?") to \(text("user") ?? "?") \(text("reason") ?? "held")" + (text("until").map { " (until \($0))" } ?? "")
         case .notificationFailed:
             return "\(text("channel") ?? "?") to \(text("user") ?? "?") failed: \(text("reason") ?? "?")"
         case .notificationCancelled:

@@ -15,6 +15,12 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var severity: IncidentSeverity?
     /// Voice pages: where the provider posts the keypress the person answers with (signed like `actions`).
     public var replyURL: String?
+    /// The other notifications this message carries (a bundle: several incidents for one person, as one message),
+    /// each with its own links; empty for a message about one incident.
+    public var bundle: [OutgoingMessage] = []
+
+    /// This message and those bundled with it, in order.
+    public var all: [OutgoingMessage] { [self] + bundle }
 
     public init(notification: NotificationRecord, incidentNumber: Int, incidentTitle: String, recipientName: String?, incidentURL: String,
                 signingSecret: String? = nil, actions: [MessageAction] = [], severity: IncidentSeverity? = nil, replyURL: String? = nil) {

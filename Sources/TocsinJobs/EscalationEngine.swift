@@ -182,9 +182,12 @@ public struct NotificationDispatcher: Sendable {
     let observer: (any PagingObserver)?
     /// The time of each batch after a pass's first (nil: the pass's time throughout, for tests with a clock moved by hand).
     let clock: (@Sendable () -> Date)?
+    /// Throttling and bundling per contact method.
+    let pacing: Pacing
 
     public init(store: any TocsinStore, channel: any NotificationChannel, publicURL: String, logger: Logger, wakeup: Wakeup? = nil,
-                observer: (any PagingObserver)? = nil, clock: (@Sendable () -> Date)? = nil) {
+                observer: (any PagingObserver)? = nil, clock: (@Sendable () -> Date)? = nil, pacing: Pacing = Pacing()) {
+        self.pacing = pacing
         self.observer = observer
         self.clock = clock
         self.store = store
@@ -216,24 +219,35 @@ public struct NotificationDispatcher: Sendable {
         // No more than can be sent at once: every claimed message starts at once, so each is answered (a channel's
         // own timeout is well under the lease) before another sender may take it over.
         let limit = max(1, channel.concurrency)
-        let claimed = try await store.claimNotifications(channel: channel.kind, now: now, limit: limit, lease: Self.lease)
+        let claimed = try await store.claimNotifications(channel: channel.kind, now: now, limit: limit, lease: Self.lease, pacing: pacing)
         guard !claimed.isEmpty else { return (0, false) }
+        // A contact method's messages claimed together go as one (a bundle) on the channels that bundle.
+        var groups: [[ClaimedNotification]] = []
+        var groupOf: [UUID: Int] = [:]
+        for item in claimed {
+            if pacing.bundles(channel.kind), let method = item.notification.contactMethodID, let index = groupOf[method] {
+                groups[index].append(item)
+            } else {
+                if let method = item.notification.contactMethodID { groupOf[method] = groups.count }
+                groups.append([item])
+            }
+        }
         // Sent at once, then recorded together in one transaction.
-        let attempts = await withTaskGroup(of: Attempt?.self) { group in
-            for item in claimed {
+        let attempts = await withTaskGroup(of: [Attempt].self) { group in
+            for items in groups {
                 group.addTask {
-                    do { return try await attempt(item, now: now) } catch {
+                    do { return try await attempt(items, now: now) } catch {
                         logger.warning("could not prepare a notification; its claim will run out and it will be tried again",
-                                       metadata: ["notification_id": "\(item.notification.id.db)", "error": "\(error)"])
-                        return nil
+                                       metadata: ["notification_id": "\(items[0].notification.id.db)", "error": "\(error)"])
+                        return []
                     }
                 }
             }
             var attempts: [Attempt] = []
-            for await attempt in group { if let attempt { attempts.append(attempt) } }
+            for await done in group { attempts += done }
             return attempts
         }
-        return (try await record(attempts, now: now), claimed.count == limit)
+        return (try await record(attempts, now: now), claimed.count >= limit)
     }
 
     /// One message's send and what came of it, not yet recorded.
@@ -282,7 +296,7 @@ public struct NotificationDispatcher: Sendable {
         let answered = now.addingTimeInterval(sending.timeInterval)
         let n = attempt.item.notification
         switch attempt.outcome {
-        case .sent:
+        case .sent, .bundled:
             observer.finished(channel: channel.kind, outcome: "sent", waited: max(0, answered.timeIntervalSince(n.dueAt)),
                               sinceOpened: attempt.item.sinceOpeningAlert(at: answered))
         case .retry: observer.finished(channel: channel.kind, outcome: "retry", waited: nil, sinceOpened: nil)
@@ -291,35 +305,40 @@ public struct NotificationDispatcher: Sendable {
         }
     }
 
-    private func attempt(_ item: ClaimedNotification, now: Date) async throws -> Attempt {
-        let outcome: DeliveryOutcome
-        var sending = Duration.zero
-        if !item.notification.purpose.stillWanted(item.incidentStatus) {
-            // A page made stale by an acknowledgement or resolution is not sent (a notice of who took it is sent anyway).
-            outcome = .cancelled(reason: "the incident was \(item.incidentStatus.rawValue) before it was due")
-        } else if !item.methodCurrent {
-            // Pages go only to verified methods, as they are now: not to an address changed or removed since it was queued.
-            outcome = .cancelled(reason: "the contact method was changed, unverified or removed after the page was queued")
-        } else {
-            var actions: [MessageAction] = []
-            var replyURL: String?
-            if item.notification.purpose.asksToAct, let user = item.notification.userID {
-                let links = ActionLinks(store: store, publicURL: publicURL)
-                if Self.linkChannels.contains(channel.kind) {
-                    actions = try await links.actions(incidentID: item.notification.incidentID, userID: user, channel: channel.kind, now: now)
-                } else if channel.kind == .voice {
-                    replyURL = try await links.voiceReplyURL(incidentID: item.notification.incidentID, userID: user, now: now)
-                }
+    /// Sends one contact method's claimed messages as one (or one message alone): those no longer wanted are cancelled
+    /// each, the first of the rest leads and carries the others. Every message gets the send's outcome.
+    private func attempt(_ items: [ClaimedNotification], now: Date) async throws -> [Attempt] {
+        var attempts: [Attempt] = []
+        var messages: [OutgoingMessage] = []
+        var sending: [ClaimedNotification] = []
+        for item in items {
+            if !item.notification.purpose.stillWanted(item.incidentStatus) {
+                // A page made stale by an acknowledgement or resolution is not sent (a notice of who took it is sent anyway).
+                attempts.append(Attempt(item: item, outcome: .cancelled(reason: "the incident was \(item.incidentStatus.rawValue) before it was due"), sending: .zero))
+            } else if !item.methodCurrent {
+                // Pages go only to verified methods, as they are now: not to an address changed or removed since it was queued.
+                attempts.append(Attempt(item: item, outcome: .cancelled(reason: "the contact method was changed, unverified or removed after the page was queued"),
+                                        sending: .zero))
+            } else {
+                messages.append(try await message(item, now: now))
+                sending.append(item)
             }
-            let message = OutgoingMessage(notification: item.notification, incidentNumber: item.incidentNumber, incidentTitle: item.incidentTitle,
-                                          recipientName: item.userName, incidentURL: "\(publicURL)/incidents/\(item.notification.incidentID.db)",
-                                          signingSecret: item.signingSecret, actions: actions, severity: item.incidentSeverity, replyURL: replyURL)
-            let started = ContinuousClock.now
-            let result = await channel.send(message)
-            sending = ContinuousClock.now - started
+        }
+        guard var lead = messages.first, let leader = sending.first else { return attempts }
+        lead.bundle = Array(messages.dropFirst())
+        if channel.kind == .voice, lead.bundle.contains(where: { $0.replyURL != nil }) {
+            // One keypress answers for every incident the call reads.
+            lead.replyURL = try await ActionLinks(store: store, publicURL: publicURL).voiceReplyURL(
+                incidentIDs: sending.filter { $0.notification.purpose.asksToAct }.map(\.notification.incidentID), userID: leader.notification.userID, now: now)
+        }
+        let started = ContinuousClock.now
+        let result = await channel.send(lead)
+        let took = ContinuousClock.now - started
+        for (index, item) in sending.enumerated() {
+            let outcome: DeliveryOutcome
             switch result {
             case .sent(let id):
-                outcome = .sent(providerMessageID: id)
+                outcome = index == 0 ? .sent(providerMessageID: id) : .bundled(into: leader.notification.id, providerMessageID: id)
             case .permanent(let reason):
                 outcome = .failed(reason: reason)
             case .transient(let reason):
@@ -331,8 +350,26 @@ public struct NotificationDispatcher: Sendable {
                     outcome = .retry(reason: reason, retryAt: now.addingTimeInterval(wait))
                 }
             }
+            attempts.append(Attempt(item: item, outcome: outcome, sending: took))
         }
-        return Attempt(item: item, outcome: outcome, sending: sending)
+        return attempts
+    }
+
+    /// One notification as a channel sends it, with the links (or the keypress address) that act on its incident.
+    private func message(_ item: ClaimedNotification, now: Date) async throws -> OutgoingMessage {
+        var actions: [MessageAction] = []
+        var replyURL: String?
+        if item.notification.purpose.asksToAct, let user = item.notification.userID {
+            let links = ActionLinks(store: store, publicURL: publicURL)
+            if Self.linkChannels.contains(channel.kind) {
+                actions = try await links.actions(incidentID: item.notification.incidentID, userID: user, channel: channel.kind, now: now)
+            } else if channel.kind == .voice {
+                replyURL = try await links.voiceReplyURL(incidentID: item.notification.incidentID, userID: user, now: now)
+            }
+        }
+        return OutgoingMessage(notification: item.notification, incidentNumber: item.incidentNumber, incidentTitle: item.incidentTitle,
+                               recipientName: item.userName, incidentURL: "\(publicURL)/incidents/\(item.notification.incidentID.db)",
+                               signingSecret: item.signingSecret, actions: actions, severity: item.incidentSeverity, replyURL: replyURL)
     }
 }
 

@@ -76,6 +76,22 @@ public enum PhoneText {
     static let smsLimit = 300
 
     public static func sms(_ message: OutgoingMessage) -> String {
+        guard !message.bundle.isEmpty else { return single(message) }
+        // A bundle: a line per incident, each title cut to an even share of the two segments.
+        let all = message.all
+        let head = "Tocsin, \(all.count) incidents:"
+        let asks = all.filter { $0.notification.purpose.asksToAct }.map(\.incidentNumber)
+        let tail = asks.isEmpty ? "" : "\nReply ack N, res N or esc N (N: \(asks.map(String.init).joined(separator: ", ")))."
+        let share = max(8, (smsLimit - head.count - tail.count) / all.count)
+        let lines = all.map { m -> String in
+            let lead = m.notification.purpose == .taken ? "#\(m.incidentNumber) \(m.notification.detail ?? "taken"): "
+                : "#\(m.incidentNumber)" + (m.severity.map { " \($0.rawValue)" } ?? "") + (m.notification.purpose.lead.map { " \($0)" } ?? "") + ": "
+            return "\n" + lead + cut(m.incidentTitle, to: share - lead.count - 1)
+        }
+        return String((head + lines.joined() + tail).prefix(smsLimit + 40))
+    }
+
+    static func single(_ message: OutgoingMessage) -> String {
         let n = message.incidentNumber
         switch message.notification.purpose {
         case .taken:
@@ -89,6 +105,17 @@ public enum PhoneText {
     }
 
     public static func speech(_ message: OutgoingMessage) -> String {
+        guard !message.bundle.isEmpty else { return spoken(message) }
+        let all = message.all
+        let read = all.map { m -> String in
+            let severity = m.severity.map { ", severity \($0.rawValue.dropFirst(3))" } ?? ""
+            let lead = m.notification.purpose.lead.map { " \($0.lowercased())." } ?? ""
+            return "\(lead) Incident \(m.incidentNumber)\(severity): \(cut(m.incidentTitle, to: 120))."
+        }
+        return "This is Tocsin with \(all.count) incidents." + read.joined() + " A key you press acts on all of them."
+    }
+
+    static func spoken(_ message: OutgoingMessage) -> String {
         let severity = message.severity.map { ", severity \($0.rawValue.dropFirst(3))" } ?? ""
         let lead = message.notification.purpose.lead.map { " \($0.lowercased())." } ?? ""
         return "This is Tocsin.\(lead) Incident \(message.incidentNumber)\(severity): \(cut(message.incidentTitle, to: 200))."
@@ -132,19 +159,25 @@ public struct TwilioProvider: PhoneProvider {
         13224: "not a valid phone number", 13223: "not a valid phone number format",
     ]
 
-    public init(settings: TwilioSettings, client: HTTPClient = WebhookChannel.client, timeout: TimeAmount = .seconds(15)) {
+    /// Where Twilio reports what became of each message and call (delivered, undelivered, answered, not answered).
+    let statusCallback: String?
+
+    public init(settings: TwilioSettings, statusCallback: String? = nil, client: HTTPClient = WebhookChannel.client, timeout: TimeAmount = .seconds(15)) {
         self.settings = settings
+        self.statusCallback = statusCallback
         self.client = client
         self.timeout = timeout
     }
 
     public func sendSMS(to number: String, text: String) async -> ProviderAnswer {
-        await post("Messages.json", ["To": number, "From": settings.from, "Body": text])
+        await post("Messages.json", ["To": number, "From": settings.from, "Body": text].merging(statusFields) { a, _ in a })
     }
 
     public func call(to number: String, speech: String, replyURL: String?) async -> ProviderAnswer {
-        await post("Calls.json", ["To": number, "From": settings.from, "Twiml": Self.twiml(speech: speech, replyURL: replyURL)])
+        await post("Calls.json", ["To": number, "From": settings.from, "Twiml": Self.twiml(speech: speech, replyURL: replyURL)].merging(statusFields) { a, _ in a })
     }
+
+    var statusFields: [String: String] { statusCallback.map { ["StatusCallback": $0] } ?? [:] }
 
     /// The call's script. Keypresses are offered only when there is somewhere to send them.
     public static func twiml(speech: String, replyURL: String?) -> String {

@@ -243,7 +243,8 @@ struct SMTPSession {
 /// The page as an e-mail: headers, then a plain-text and an HTML part, each base64 so no line is too long and no
 /// byte is misread on the way.
 enum SMTPMessage {
-    static func page(_ message: OutgoingMessage, from: String, date: Date) -> String {
+    /// One incident's part of a message: plain text and HTML (without the document around it).
+    static func section(_ message: OutgoingMessage) -> (text: String, html: String) {
         let n = message.notification
         let you = message.recipientName.map { "\($0), you" } ?? "You"
         let (text, html): (String, String)
@@ -265,14 +266,12 @@ enum SMTPMessage {
                 Acknowledging stops the escalation; resolving ends it.
                 """
             html = """
-                <!doctype html><html><body style="font-family:sans-serif">
                 \(n.purpose.lead.map { "<p style=\"color:#b3261e;font-weight:bold\">\(escape($0.uppercased()))</p>" } ?? "")
                 <p>\(escape(you)) are being paged for incident #\(message.incidentNumber):</p>
                 <h2 style="margin:0.5em 0">\(escape(message.incidentTitle))</h2>
                 <p>\(buttons)</p>
                 <p><a href="\(escape(message.incidentURL))" style="font-weight:bold">Open incident #\(message.incidentNumber)</a></p>
                 <p style="color:#555">Acknowledging stops the escalation; resolving ends it.</p>
-                </body></html>
                 """
         case .taken:
             let detail = n.detail ?? "taken by someone else"
@@ -284,18 +283,33 @@ enum SMTPMessage {
                 Open it: \(message.incidentURL)
                 """
             html = """
-                <!doctype html><html><body style="font-family:sans-serif">
                 <p>Incident #\(message.incidentNumber) was <strong>\(escape(detail))</strong>: you need not act on the page you got.</p>
                 <h2 style="margin:0.5em 0">\(escape(message.incidentTitle))</h2>
                 <p><a href="\(escape(message.incidentURL))">Open incident #\(message.incidentNumber)</a></p>
-                </body></html>
                 """
         }
+        return (text, html)
+    }
+
+    static func page(_ message: OutgoingMessage, from: String, date: Date) -> String {
+        let n = message.notification
+        var (text, html) = section(message)
+        if !message.bundle.isEmpty {
+            // A bundle: one message naming every incident, each with its own links.
+            let parts = message.all.map(section)
+            text = "\(message.all.count) incidents for you, in one message:\n\n" + parts.map(\.text).joined(separator: "\n\n----\n\n")
+            html = "<!doctype html><html><body style=\"font-family:sans-serif\"><p><strong>\(message.all.count) incidents for you</strong>, in one message:</p>"
+                + parts.map(\.html).joined(separator: "<hr>") + "</body></html>"
+        } else {
+            html = "<!doctype html><html><body style=\"font-family:sans-serif\">\n" + html + "\n</body></html>"
+        }
+        let subject = message.bundle.isEmpty ? message.subject
+            : "[Tocsin] \(message.all.count) incidents: " + message.all.map { "#\($0.incidentNumber) \($0.incidentTitle)" }.joined(separator: " · ")
         let boundary = "tocsin-\(n.id.db)"
         let headers = [
             "From: Tocsin <\(from)>",
             "To: <\(n.address)>",
-            "Subject: \(encodedHeader(shortened(message.subject, to: 150)))",
+            "Subject: \(encodedHeader(shortened(subject, to: 150)))",
             "Date: \(rfc5322(date))",
             "Message-ID: <\(n.id.db)@tocsin>",
             "X-Tocsin-Incident: \(n.incidentID.db)",

@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes, contactAddresses, renderedMessages, verificationSends, urgency]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes, contactAddresses, renderedMessages, verificationSends, urgency, pacing]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -602,6 +602,19 @@ public enum Migrations {
             "ALTER TABLE services ADD COLUMN urgency_rule TEXT NOT NULL DEFAULT 'high'",
             "ALTER TABLE services ADD COLUMN working_hours TEXT",
             "ALTER TABLE incident_escalations ADD COLUMN urgency TEXT NOT NULL DEFAULT 'high'",
+        ]
+    }
+
+    /// Pacing (a message held past its rule's time says why; one sent inside another's message names it) and
+    /// delivery reports (when the provider says the message reached the phone).
+    static let pacing = Migration(version: 24, name: "pacing and delivery reports") { t in
+        [
+            "ALTER TABLE notifications ADD COLUMN hold_reason TEXT",
+            "ALTER TABLE notifications ADD COLUMN bundle_id TEXT",
+            "ALTER TABLE notifications ADD COLUMN delivered_at \(t.time)",
+            "CREATE INDEX notifications_by_method ON notifications (contact_method_id, status, due_at)",
+            "CREATE INDEX notifications_sent_by_method ON notifications (contact_method_id, sent_at)",
+            "CREATE INDEX notifications_by_provider_id ON notifications (provider_message_id)",
         ]
     }
 }

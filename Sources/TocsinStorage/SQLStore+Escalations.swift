@@ -352,18 +352,29 @@ extension SQLStore: EscalationRepository {
 
     // MARK: The outbox
 
-    public func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval) async throws -> [ClaimedNotification] {
+    public func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval, pacing: Pacing) async throws -> [ClaimedNotification] {
         try await database.write { db in
             // Due and waiting, or claimed by a sender whose lease ran out. On PostgreSQL rows another sender is
             // claiming right now are skipped rather than waited for.
             let skip: SQL = db.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-            let rows = try await db.raw("""
-                SELECT id FROM notifications
-                WHERE channel = \(bind: channel.rawValue) AND due_at <= \(bind: now)
-                  AND (status = \(bind: NotificationStatus.queued.rawValue)
-                       OR (status = \(bind: NotificationStatus.sending.rawValue) AND claimed_until <= \(bind: now)))
-                ORDER BY due_at, id LIMIT \(bind: max(1, limit))
-                """ + skip).all(decodingColumn: "id", as: String.self)
+            var rows: [String] = []
+            // On a paced channel a round may hold every candidate (moving them later): then the next are looked at.
+            for _ in 0..<20 {
+                let candidates = try await db.raw("""
+                    SELECT id, contact_method_id, status FROM notifications
+                    WHERE channel = \(bind: channel.rawValue) AND due_at <= \(bind: now)
+                      AND (status = \(bind: NotificationStatus.queued.rawValue)
+                           OR (status = \(bind: NotificationStatus.sending.rawValue) AND claimed_until <= \(bind: now)))
+                    ORDER BY due_at, id LIMIT \(bind: max(1, limit))
+                    """ + skip).all()
+                guard !candidates.isEmpty else { return [] }
+                guard pacing.paces(channel) else {
+                    rows = try candidates.map { try $0.decode(column: "id", as: String.self) }
+                    break
+                }
+                rows = try await Self.pace(candidates, channel: channel, pacing: pacing, now: now, db)
+                if !rows.isEmpty || candidates.count < max(1, limit) { break }
+            }
             guard !rows.isEmpty else { return [] }
             let claim = UUID()
             try await db.raw("""
@@ -396,6 +407,66 @@ extension SQLStore: EscalationRepository {
         }
     }
 
+    /// Of a paced channel's due candidates, the ids to claim now: per contact method, either every due message of it
+    /// (up to the bundle size, to go as one), or none, holding them all until pacing lets the method have another
+    /// message (each held message says why, once on its incident's timeline). A message stuck with a sender that
+    /// stopped answering is taken over as it is (it may have gone already).
+    static func pace(_ candidates: [Row], channel: ContactMethod.Kind, pacing: Pacing, now: Date, _ db: any DatabaseSession) async throws -> [String] {
+        var claim: [String] = []
+        var methods: [String] = []
+        let candidateIDs = try candidates.map { try $0.decode(column: "id", as: String.self) }
+        for (row, id) in zip(candidates, candidateIDs) {
+            let method = try row.decode(column: "contact_method_id", as: String?.self)
+            if let method, try row.decode(column: "status", as: String.self) == NotificationStatus.queued.rawValue {
+                if !methods.contains(method) { methods.append(method) }
+            } else {
+                claim.append(id)
+            }
+        }
+        if db.kind == .postgres, !methods.isEmpty {
+            // One claim at a time per contact method, across instances: what it was sent is then what the next sees.
+            _ = try await db.raw("SELECT id FROM contact_methods WHERE id IN (\(binds: methods.sorted())) ORDER BY id FOR NO KEY UPDATE").all()
+        }
+        let skip: SQL = db.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        for method in methods {
+            // Messages to it that went (or are going) recently: bundled ones rode along in another's message.
+            let sends = try await db.raw("""
+                SELECT COALESCE(sent_at, updated_at) AS at FROM notifications
+                WHERE contact_method_id = \(bind: method) AND bundle_id IS NULL AND id NOT IN (\(binds: candidateIDs))
+                  AND ((status = \(bind: NotificationStatus.sent.rawValue) AND sent_at > \(bind: now.addingTimeInterval(-pacing.lookback(channel))))
+                       OR status = \(bind: NotificationStatus.sending.rawValue))
+                """).all(decodingColumn: "at", as: Date.self)
+            let due = try await db.raw("""
+                SELECT id, incident_id, user_id, hold_reason FROM notifications
+                WHERE contact_method_id = \(bind: method) AND channel = \(bind: channel.rawValue) AND status = \(bind: NotificationStatus.queued.rawValue)
+                  AND due_at <= \(bind: now)
+                ORDER BY due_at, id LIMIT \(bind: pacing.bundleSize(channel))
+                """ + skip).all()
+            guard let hold = pacing.hold(channel, sends: sends, now: now) else {
+                claim += try due.map { try $0.decode(column: "id", as: String.self) }
+                continue
+            }
+            let reason = pacing.explain(hold.reason, kind: channel)
+            try await db.raw("""
+                UPDATE notifications SET due_at = \(bind: hold.until), hold_reason = \(bind: reason), updated_at = \(bind: now)
+                WHERE contact_method_id = \(bind: method) AND channel = \(bind: channel.rawValue) AND status = \(bind: NotificationStatus.queued.rawValue)
+                  AND due_at <= \(bind: now)
+                """).run()
+            // The timeline hears of a message's first hold (or a new reason), not of every pass that keeps it waiting.
+            var events: [(UUID, IncidentEventDraft)] = []
+            for row in due where try row.decode(column: "hold_reason", as: String?.self) != reason {
+                let user = try row.optionalID("user_id")
+                let name = try await user.asyncMap { try await db.raw("SELECT name FROM users WHERE id = \(bind: $0.db)").first(decodingColumn: "name", as: String.self) } ?? nil
+                events.append((try row.id("incident_id"), IncidentEventDraft(kind: .notificationHeld, at: now, actor: .system, payload: [
+                    "channel": .string(channel.rawValue), "user": .string(name ?? "a removed user"), "notification_id": .string(try row.decode(column: "id", as: String.self)),
+                    "reason": .string(reason), "until": .string(ISO8601DateFormatter().string(from: hold.until)),
+                ])))
+            }
+            for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+        }
+        return claim
+    }
+
     public func finishNotification(id: UUID, claim: UUID, outcome: DeliveryOutcome, now: Date) async throws -> Bool {
         try await finishNotifications([(id, claim, outcome)], now: now)[0]
     }
@@ -425,10 +496,13 @@ extension SQLStore: EscalationRepository {
         var dueAt: Date?
         var providerID: String?
         var error: String?
+        var bundle: UUID?
         var event: (IncidentEventKind, String?)
         switch outcome {
         case .sent(let provider):
             (status, providerID, event) = (.sent, provider, (.notificationSent, nil))
+        case .bundled(let lead, let provider):
+            (status, providerID, event, bundle) = (.sent, provider, (.notificationSent, nil), lead)
         case .retry(let reason, let at):
             (status, dueAt, error, event) = (.queued, at, reason, (.notificationFailed, reason + "; trying again"))
         case .failed(let reason):
@@ -439,7 +513,7 @@ extension SQLStore: EscalationRepository {
         guard let row = try await db.raw("""
             UPDATE notifications SET status = \(bind: status.rawValue), claim = NULL, claimed_until = NULL,
                 due_at = COALESCE(\(bind: dueAt), due_at), provider_message_id = COALESCE(\(bind: providerID), provider_message_id),
-                last_error = \(bind: error), updated_at = \(bind: now),
+                last_error = \(bind: error), updated_at = \(bind: now), bundle_id = \(bind: bundle?.db),
                 sent_at = \(bind: status == .sent ? now : nil)
             WHERE id = \(bind: id.db) AND claim = \(bind: claim.db) AND status = \(bind: NotificationStatus.sending.rawValue)
             RETURNING incident_id, channel, user_id
@@ -449,6 +523,11 @@ extension SQLStore: EscalationRepository {
         var payload: [String: JSONValue] = ["channel": .string(try row.decode(column: "channel", as: String.self)), "user": .string(name ?? "a removed user"),
                                             "notification_id": .string(id.db)]
         if let reason = event.1 { payload["reason"] = .string(reason) }
+        if let bundle, let lead = try await db.raw("""
+            SELECT i.number FROM notifications n JOIN incidents i ON i.id = n.incident_id WHERE n.id = \(bind: bundle.db)
+            """).first(decodingColumn: "number", as: Int.self) {
+            payload["bundled_with"] = .string("#\(lead)")
+        }
         for insert in Self.eventInserts([(try row.id("incident_id"), IncidentEventDraft(kind: event.0, at: now, actor: .system, payload: payload))]) {
             try await db.raw(insert).run()
         }
@@ -586,6 +665,38 @@ extension SQLStore: EscalationRepository {
         }
     }
 
+    public func recordDeliveryReport(providerMessageID: String, failure: String?, now: Date) async throws -> Int {
+        try await database.write { db in
+            let rows: [Row]
+            if let failure {
+                rows = try await db.raw("""
+                    UPDATE notifications SET last_error = \(bind: failure), updated_at = \(bind: now)
+                    WHERE provider_message_id = \(bind: providerMessageID) AND status = \(bind: NotificationStatus.sent.rawValue)
+                      AND delivered_at IS NULL AND (last_error IS NULL OR last_error <> \(bind: failure))
+                    RETURNING id, incident_id, channel, user_id
+                    """).all()
+            } else {
+                rows = try await db.raw("""
+                    UPDATE notifications SET delivered_at = \(bind: now), last_error = NULL, updated_at = \(bind: now)
+                    WHERE provider_message_id = \(bind: providerMessageID) AND status = \(bind: NotificationStatus.sent.rawValue) AND delivered_at IS NULL
+                    RETURNING id, incident_id, channel, user_id
+                    """).all()
+            }
+            var events: [(UUID, IncidentEventDraft)] = []
+            for row in rows {
+                let user = try row.optionalID("user_id")
+                let name = try await user.asyncMap { try await db.raw("SELECT name FROM users WHERE id = \(bind: $0.db)").first(decodingColumn: "name", as: String.self) } ?? nil
+                var payload: [String: JSONValue] = ["channel": .string(try row.decode(column: "channel", as: String.self)), "user": .string(name ?? "a removed user"),
+                                                    "notification_id": .string(try row.decode(column: "id", as: String.self))]
+                if let failure { payload["reason"] = .string(failure) }
+                events.append((try row.id("incident_id"), IncidentEventDraft(kind: failure == nil ? .notificationDelivered : .notificationUndelivered,
+                                                                            at: now, actor: .system, payload: payload)))
+            }
+            for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+            return rows.count
+        }
+    }
+
     public func notifications(incidentID: UUID) async throws -> [NotificationRecord] {
         try await database.read { db in
             guard try await db.count("SELECT COUNT(*) AS n FROM incidents WHERE id = \(bind: incidentID.db)") == 1 else {
@@ -628,6 +739,7 @@ extension SQLStore: EscalationRepository {
             lastError: try row.decode(column: "last_error", as: String?.self), createdAt: try row.decode(column: "created_at", as: Date.self),
             sentAt: try row.decode(column: "sent_at", as: Date?.self),
             purpose: NotificationPurpose(rawValue: try row.decode(column: "purpose", as: String.self)) ?? .page,
-            detail: try row.decode(column: "detail", as: String?.self))
+            detail: try row.decode(column: "detail", as: String?.self), holdReason: try row.decode(column: "hold_reason", as: String?.self),
+            bundleID: try row.optionalID("bundle_id"), deliveredAt: try row.decode(column: "delivered_at", as: Date?.self))
     }
 }

@@ -82,9 +82,23 @@ public struct ActionLinks: Sendable {
     /// Where a voice provider posts the key the person pressed: `/callbacks/twilio/voice/{token}`, the token granting
     /// the call's recipient every action (the key chooses one).
     public func voiceReplyURL(incidentID: UUID, userID: UUID, now: Date) async throws -> String {
-        let grant = Grant(action: .acknowledge, channel: .voice, incidentID: incidentID, userID: userID, expiresAt: now.addingTimeInterval(Self.lifetime))
-        return publicURL + "/callbacks/twilio/voice/" + (try await token(grant))
+        try await voiceReplyURL(incidentIDs: [incidentID], userID: userID, now: now) ?? ""
     }
+
+    /// Where a call reading several incidents (a bundle) posts its keypress: one token per incident, joined by `~`,
+    /// so the key acts on each. Nil without a person or an incident.
+    public func voiceReplyURL(incidentIDs: [UUID], userID: UUID?, now: Date) async throws -> String? {
+        guard let userID, !incidentIDs.isEmpty else { return nil }
+        var tokens: [String] = []
+        for incidentID in incidentIDs.prefix(Self.maximumPerCall) {
+            tokens.append(try await token(Grant(action: .acknowledge, channel: .voice, incidentID: incidentID, userID: userID,
+                                                expiresAt: now.addingTimeInterval(Self.lifetime))))
+        }
+        return publicURL + "/callbacks/twilio/voice/" + tokens.joined(separator: "~")
+    }
+
+    /// The most incidents one call's keypress acts on.
+    public static let maximumPerCall = Pacing.maximumPerCall
 
     /// Reads a link's token. Anything malformed, forged or altered is `invalid`; the reason is not told apart, so
     /// tokens cannot be probed piece by piece.

@@ -6,6 +6,7 @@ import Testing
 import TocsinCore
 import TocsinNotify
 import TocsinTestSupport
+import TocsinUseCases
 @testable import TocsinWeb
 
 @Suite("Paging, end to end")
@@ -242,6 +243,37 @@ struct PagingStoryTests {
                                                                          HTTPField.Name("X-Twilio-Signature")!: Data(mac).base64EncodedString()])
     }
 
+    @Test("a call reading several incidents (a bundle): one key acts on each; a token for another person or a sixth incident voids the call's key")
+    func bundledCallKeys() async throws {
+        try await TestApp.run(configure: { config in
+            config.phoneProviders = [.twilio(TwilioSettings(baseURL: "http://127.0.0.1:9", accountSID: "AC1", authToken: "twilio-token", from: "+15005550006"))]
+        }) { app in
+            let (admin, users, key) = try await Self.pagingWorld(app, [("Ann", []), ("Bob", [])])
+            for n in 1...3 { try await Self.trigger(app, key, "bundle-\(n)", "Checkout \(n) down") }
+            let incidents = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?.arrayValue).compactMap { $0["id"]?.stringValue }
+            #expect(incidents.count == 3)
+            let links = ActionLinks(store: app.store, publicURL: "https://tocsin.example.com")
+            let ids = incidents.compactMap(UUID.init(uuidString:))
+            let annURL = try #require(try await links.voiceReplyURL(incidentIDs: Array(ids.prefix(2)), userID: users[0].id, now: app.env.now()))
+            let path = String(annURL.dropFirst("https://tocsin.example.com".count))
+            #expect(path.components(separatedBy: "~").count == 2)
+            // Mixing in Bob's token for the third: the whole key is refused.
+            let bobURL = try #require(try await links.voiceReplyURL(incidentIDs: [ids[2]], userID: users[1].id, now: app.env.now()))
+            let mixed = path + "~" + String(bobURL.dropFirst("https://tocsin.example.com/callbacks/twilio/voice/".count))
+            #expect(try await Self.twilioPost(app, mixed, ["Digits": "1"]).text.contains("can no longer act"))
+            let six = ([path] + Array(repeating: String(path.split(separator: "~")[1]), count: 5)).joined(separator: "~")
+            #expect(try await Self.twilioPost(app, six, ["Digits": "1"]).text.contains("can no longer act"))
+            for id in incidents { #expect(try await app.request(.get, "/api/v1/incidents/\(id)", token: admin).json["status"] == "triggered") }
+
+            let pressed = try await Self.twilioPost(app, path, ["Digits": "1", "CallSid": "CA9"])
+            #expect(pressed.text.contains("acknowledged. Incident") && pressed.text.hasSuffix("acknowledged. Goodbye.</Say></Response>"))
+            var statuses: [String?] = []
+            for id in incidents { statuses.append(try await app.request(.get, "/api/v1/incidents/\(id)", token: admin).json["status"]?.stringValue) }
+            #expect(statuses.filter { $0 == "acknowledged" }.count == 2 && statuses.filter { $0 == "triggered" }.count == 1,
+                    "the two incidents the call read, not the third")
+        }
+    }
+
     @Test("SMS and voice through Twilio: the page reaches Twilio's API; a signed SMS reply acknowledges; a keypress resolves; unsigned requests are refused")
     func twilioRepliesAndKeys() async throws {
         let twilio = WebhookReceiver()
@@ -255,7 +287,30 @@ struct PagingStoryTests {
                 try await Self.trigger(app, key, "co-1", "Checkout down")
                 let sms = try #require(try await twilio.wait(for: 1, path: messages).first)
                 #expect(sms.body.contains("Body=Tocsin+%231+SEV2%3A+Checkout+down%0AReply+ack+1%2C+res+1+or+esc+1."))
+                #expect(sms.body.contains("StatusCallback=https%3A%2F%2Ftocsin.example.com%2Fcallbacks%2Ftwilio%2Fstatus"))
                 let call = try #require(try await twilio.wait(for: 1, path: calls).first)
+                #expect(call.body.contains("StatusCallback=https%3A%2F%2Ftocsin.example.com%2Fcallbacks%2Ftwilio%2Fstatus"))
+
+                // Delivery reports: the SMS reached the phone; the call was not answered. Repeats change nothing; unsigned ones are refused.
+                let firstIncident = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?[at: 0]?["id"]?.stringValue)
+                func notes() async throws -> [JSONValue] {
+                    try await app.request(.get, "/api/v1/incidents/\(firstIncident)/notifications", token: admin).json["data"]?.arrayValue ?? []
+                }
+                for _ in 0..<100 where try await notes().contains(where: { $0["status"] != "sent" }) { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(try await app.request(.post, "/callbacks/twilio/status", body: "MessageSid=SM1&MessageStatus=delivered",
+                                              headers: [.contentType: "application/x-www-form-urlencoded"]).status == .forbidden)
+                for _ in 0..<2 {
+                    #expect(try await Self.twilioPost(app, "/callbacks/twilio/status", ["MessageSid": "SM1", "MessageStatus": "sent"]).status == .noContent)
+                    #expect(try await Self.twilioPost(app, "/callbacks/twilio/status", ["MessageSid": "SM1", "MessageStatus": "delivered"]).status == .noContent)
+                    #expect(try await Self.twilioPost(app, "/callbacks/twilio/status", ["CallSid": "CA1", "CallStatus": "no-answer"]).status == .noContent)
+                }
+                let reported = try await notes()
+                #expect(reported.first { $0["channel"] == "sms" }?["delivered_at"]?.stringValue != nil)
+                #expect(reported.first { $0["channel"] == "voice" }?["delivered_at"] == .null)
+                #expect(reported.first { $0["channel"] == "voice" }?["last_error"] == "the call was not answered (no-answer)")
+                let reports = try await app.request(.get, "/api/v1/incidents/\(firstIncident)/timeline", token: admin).text
+                #expect(reports.components(separatedBy: "sms to Ann delivered").count == 2, "once, however often Twilio reports it")
+                #expect(reports.components(separatedBy: "voice to Ann not delivered: the call was not answered (no-answer)").count == 2)
                 let twiml = try #require(call.body.split(separator: "&").first { $0.hasPrefix("Twiml=") }.map {
                     String($0.dropFirst(6)).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
                 })

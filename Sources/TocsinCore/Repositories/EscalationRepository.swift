@@ -57,10 +57,19 @@ public struct NotificationRecord: Sendable, Equatable, Identifiable {
     public var purpose: NotificationPurpose
     /// For a `taken` notice, who took the incident and how, as a sentence.
     public var detail: String?
+    /// Why it was held past its rule's time (throttled, or waiting to be bundled), as a sentence; nil when never held.
+    public var holdReason: String?
+    /// Sent inside another notification's message (a bundle): that notification's id.
+    public var bundleID: UUID?
+    /// When the provider reported the message delivered to the phone (Twilio's status callback); nil when it has not.
+    public var deliveredAt: Date?
 
     public init(id: UUID, incidentID: UUID, userID: UUID?, contactMethodID: UUID?, channel: ContactMethod.Kind, address: String, step: Int,
                 status: NotificationStatus, dueAt: Date, attempts: Int, providerMessageID: String?, lastError: String?, createdAt: Date, sentAt: Date?,
-                purpose: NotificationPurpose = .page, detail: String? = nil) {
+                purpose: NotificationPurpose = .page, detail: String? = nil, holdReason: String? = nil, bundleID: UUID? = nil, deliveredAt: Date? = nil) {
+        self.deliveredAt = deliveredAt
+        self.holdReason = holdReason
+        self.bundleID = bundleID
         self.purpose = purpose
         self.detail = detail
         self.id = id
@@ -204,6 +213,7 @@ public struct WaitingNotification: Sendable, Equatable {
         }
         if n.dueAt > now {
             if let error = n.lastError { return "retrying after: \(error)" }
+            if let held = n.holdReason { return held }
             return n.purpose == .page ? "its rule waits before this method" : "due later"
         }
         return n.lastError.map { "due; last try failed: \($0)" } ?? "due; waiting for its channel's sender"
@@ -233,6 +243,8 @@ extension ClaimedNotification {
 /// What became of one send.
 public enum DeliveryOutcome: Sendable, Equatable {
     case sent(providerMessageID: String?)
+    /// Sent inside the message of notification `into` (a bundle).
+    case bundled(into: UUID, providerMessageID: String?)
     /// A transient failure: queued again at `retryAt`.
     case retry(reason: String, retryAt: Date)
     case failed(reason: String)
@@ -241,6 +253,10 @@ public enum DeliveryOutcome: Sendable, Equatable {
 }
 
 extension EscalationRepository {
+    public func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval) async throws -> [ClaimedNotification] {
+        try await claimNotifications(channel: channel, now: now, limit: limit, lease: lease, pacing: .none)
+    }
+
     public func escalateIncident(id: UUID, toLevel level: Int?, by actor: UUID, now: Date) async throws -> Escalation {
         try await escalateIncident(id: id, toLevel: level, by: actor, via: nil, now: now)
     }
@@ -271,7 +287,10 @@ public protocol EscalationRepository: Sendable {
     func escalateIncident(id: UUID, toLevel level: Int?, by actor: UUID, via: String?, now: Date) async throws -> Escalation
 
     /// Claims due notifications of a channel for `lease`; a claim past its lease may be taken again.
-    func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval) async throws -> [ClaimedNotification]
+    /// Claims due messages of `channel`, at most `limit` of them, for `lease`; on a paced channel (`pacing`), a contact method's
+    /// due messages are held (due later, with the reason) while it had a message too recently, and otherwise claimed
+    /// together (up to the bundle size) to go as one.
+    func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval, pacing: Pacing) async throws -> [ClaimedNotification]
     /// Records the outcome; false when the claim was lost (its lease ran out and another sender took it).
     func finishNotification(id: UUID, claim: UUID, outcome: DeliveryOutcome, now: Date) async throws -> Bool
     /// Records a batch of outcomes in one transaction; each false when its claim was lost.
@@ -297,4 +316,8 @@ public protocol EscalationRepository: Sendable {
     func incident(number: Int) async throws -> Incident?
     /// Verified contact methods of `kind` with exactly this address (who an SMS reply comes from).
     func verifiedContactMethods(kind: ContactMethod.Kind, address: String) async throws -> [ContactMethod]
+    /// Records a provider's report on the message it knows as `providerMessageID` (every notification it carried, a
+    /// bundle's too): delivered, or not (`failure` says why). A report repeated changes nothing. Returns how many
+    /// notifications it changed.
+    func recordDeliveryReport(providerMessageID: String, failure: String?, now: Date) async throws -> Int
 }

@@ -271,8 +271,12 @@ struct IncidentPages {
             let rows = notes.prefix(Self.notificationsShown).map { n -> HTML in
                 let state: String
                 switch n.status {
-                case .sent: state = "sent " + (n.sentAt.map { Ages.ago($0, now: now) } ?? "")
-                case .queued: state = n.dueAt > now ? "due in \(Ages.duration(n.dueAt.timeIntervalSince(now)))" + (n.lastError.map { " (retrying after: \($0))" } ?? "") : "due now"
+                case .sent:
+                    state = (n.deliveredAt.map { "delivered " + Ages.ago($0, now: now) } ?? "sent " + (n.sentAt.map { Ages.ago($0, now: now) } ?? ""))
+                        + (n.bundleID != nil ? ", in one message with others" : "") + (n.lastError.map { "; not delivered: \($0)" } ?? "")
+                case .queued:
+                    state = n.dueAt > now ? "due in \(Ages.duration(n.dueAt.timeIntervalSince(now)))"
+                        + (n.lastError.map { " (retrying after: \($0))" } ?? n.holdReason.map { " (\($0))" } ?? "") : "due now"
                 case .sending: state = "sending"
                 case .failed: state = "failed: \(n.lastError ?? "?")"
                 case .cancelled: state = "not sent: \(n.lastError ?? "?")"

@@ -135,7 +135,7 @@ extension OpenAPIDocument {
         "Notification": [
             "type": "object",
             "required": ["id", "channel", "user_id", "user_name", "status", "step", "purpose", "detail", "attempts", "due_at", "sent_at",
-                         "last_error", "provider_message_id", "created_at"],
+                         "last_error", "provider_message_id", "created_at", "hold_reason", "bundled_with", "delivered_at"],
             "properties": [
                 "id": uuid, "channel": contactTypes, "user_id": ["type": ["string", "null"], "format": "uuid"],
                 "user_name": ["type": ["string", "null"]],
@@ -146,6 +146,9 @@ extension OpenAPIDocument {
                 "detail": ["type": ["string", "null"], "description": "For a notice: who took it and how (\"acknowledged by Bob (e-mail link)\")"],
                 "attempts": ["type": "integer"], "due_at": dateTime, "sent_at": ["type": ["string", "null"], "format": "date-time"],
                 "last_error": ["type": ["string", "null"]], "provider_message_id": ["type": ["string", "null"]], "created_at": dateTime,
+                "hold_reason": ["type": ["string", "null"], "description": "Why it was held past its rule's time: throttled (at most 3 calls and 5 SMS in 15 minutes to one number) or waiting to go with others as one message"],
+                "bundled_with": ["type": ["string", "null"], "format": "uuid", "description": "Sent inside that notification's message (several incidents as one message)"],
+                "delivered_at": ["type": ["string", "null"], "format": "date-time", "description": "When the provider reported it delivered (Twilio's status callback)"],
             ],
         ],
         "ContactMethod": [

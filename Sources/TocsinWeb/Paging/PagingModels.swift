@@ -181,17 +181,22 @@ struct NotificationJSON: Encodable {
     var createdAt: Date
     var purpose: String
     var detail: String?
+    var holdReason: String?
+    var bundledWith: String?
+    var deliveredAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case id, channel, status, step, attempts, purpose, detail
         case userID = "user_id", userName = "user_name", dueAt = "due_at", sentAt = "sent_at", lastError = "last_error"
         case providerMessageID = "provider_message_id", createdAt = "created_at"
+        case holdReason = "hold_reason", bundledWith = "bundled_with", deliveredAt = "delivered_at"
     }
 
     init(_ n: NotificationRecord, userName: String?) {
         (id, channel, userID, self.userName, status) = (n.id.db, n.channel.rawValue, n.userID?.db, userName, n.status.rawValue)
         (step, attempts, dueAt, sentAt, lastError) = (n.step, n.attempts, n.dueAt, n.sentAt, n.lastError)
         (providerMessageID, createdAt, purpose, detail) = (n.providerMessageID, n.createdAt, n.purpose.rawValue, n.detail)
+        (holdReason, bundledWith, deliveredAt) = (n.holdReason, n.bundleID?.db, n.deliveredAt)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -210,6 +215,9 @@ struct NotificationJSON: Encodable {
         try c.encode(lastError, forKey: .lastError)
         try c.encode(providerMessageID, forKey: .providerMessageID)
         try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(holdReason, forKey: .holdReason)
+        try c.encode(bundledWith, forKey: .bundledWith)
+        try c.encode(deliveredAt, forKey: .deliveredAt)
     }
 }
 

@@ -33,11 +33,48 @@ struct TwilioCallbacks {
             }
             return Self.message(try await act(command.action, on: incident, by: user, via: ContactMethod.Kind.sms.actionVia))
         }
+        // Delivery reports: Twilio posts each message's and call's status to the StatusCallback every page names.
+        router.post("/callbacks/twilio/status") { request, _ in
+            let form = try await signedForm(request)
+            let error = form["ErrorCode"].flatMap { $0.isEmpty ? nil : " (error \($0.prefix(8)))" } ?? ""
+            let sid: String?, failure: String??
+            if let message = form["MessageSid"], let status = form["MessageStatus"] {
+                sid = message
+                switch status {
+                case "delivered", "read": failure = .some(nil)
+                case "undelivered", "failed": failure = .some("the carrier reported the SMS \(status)" + error)
+                default: failure = nil  // queued, sending, sent: on its way
+                }
+            } else if let call = form["CallSid"], let status = form["CallStatus"] {
+                sid = call
+                switch status {
+                case "completed", "in-progress": failure = .some(nil)
+                case "busy", "no-answer", "failed", "canceled": failure = .some("the call was not answered (\(status))" + error)
+                default: failure = nil
+                }
+            } else {
+                sid = nil
+                failure = nil
+            }
+            if let sid, let failure, sid.utf8.count <= 64 {
+                _ = try await env.store.recordDeliveryReport(providerMessageID: "twilio:" + sid, failure: failure, now: env.now())
+            }
+            return Response(status: .noContent)
+        }
         router.post("/callbacks/twilio/voice/:token") { request, context in
             let form = try await signedForm(request)
-            guard let token = context.parameters.get("token"),
-                  case .valid(let grant) = try await ActionLinks(store: env.store, publicURL: env.publicURL).verify(token, now: env.now()),
-                  grant.channel == .voice else {
+            // One token per incident the call read (a bundle reads several), joined by "~".
+            let tokens = (context.parameters.get("token") ?? "").split(separator: "~", omittingEmptySubsequences: false).map(String.init)
+            var grants: [ActionLinks.Grant] = []
+            if tokens.count <= ActionLinks.maximumPerCall {
+                for token in tokens {
+                    if case .valid(let grant) = try await ActionLinks(store: env.store, publicURL: env.publicURL).verify(token, now: env.now()),
+                       grant.channel == .voice, grant.userID == grants.first?.userID ?? grant.userID {
+                        grants.append(grant)
+                    }
+                }
+            }
+            guard !grants.isEmpty, grants.count == tokens.count else {
                 return Self.speech("This call can no longer act on the incident. Goodbye.")
             }
             let action: IncidentAction
@@ -47,11 +84,15 @@ struct TwilioCallbacks {
             case "3": action = .escalate
             default: return Self.speech("That key does nothing. Goodbye.")
             }
-            guard let incident = try await env.store.incident(id: grant.incidentID), let user = try await env.store.user(id: grant.userID),
-                  user.role.allows(.respond) else {
+            guard let user = try await env.store.user(id: grants[0].userID), user.role.allows(.respond) else {
                 return Self.speech("This call can no longer act on the incident. Goodbye.")
             }
-            return Self.speech(try await act(action, on: incident, by: user, via: ContactMethod.Kind.voice.actionVia) + " Goodbye.")
+            var said: [String] = []
+            for grant in grants {
+                guard let incident = try await env.store.incident(id: grant.incidentID) else { continue }
+                said.append(try await act(action, on: incident, by: user, via: ContactMethod.Kind.voice.actionVia))
+            }
+            return Self.speech((said.isEmpty ? "This call can no longer act on the incident." : said.joined(separator: " ")) + " Goodbye.")
         }
     }
 
