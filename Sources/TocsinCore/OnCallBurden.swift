@@ -24,7 +24,7 @@ public struct OnCallBurden: Sendable, Equatable {
     }
 
     public static let workingHours = [LayerRestriction(days: [.mon, .tue, .wed, .thu, .fri], startMinute: 9 * 60, endMinute: 17 * 60)]
-    static let nights = [LayerRestriction(days: Set(Weekday.allCases), startMinute: 22 * 60, endMinute: 7 * 60)]
+    public static let nights = [LayerRestriction(days: Set(Weekday.allCases), startMinute: 22 * 60, endMinute: 7 * 60)]
     static let weekends = [LayerRestriction(days: [.sat, .sun], startMinute: 0, endMinute: 1440)]
 
     /// Each person's burden from their spans (from any number of schedules), with `people` giving each person's
@@ -79,5 +79,83 @@ public struct OnCallBurden: Sendable, Equatable {
             }
         }
         return total
+    }
+}
+
+/// One message that asked a person to act (a page, a request to respond, a "nobody acknowledged" notice), as the
+/// burden report reads it; a bundle is one message however many incidents it named.
+public struct PageSent: Sendable, Equatable {
+    public var userID: UUID
+    public var incidentID: UUID
+    public var sentAt: Date
+    /// Sent inside another notification's message: the incident counts, the message does not count again.
+    public var bundled: Bool
+    public var acknowledgedBy: UUID?
+    public var acknowledgedAt: Date?
+
+    public init(userID: UUID, incidentID: UUID, sentAt: Date, bundled: Bool, acknowledgedBy: UUID?, acknowledgedAt: Date?) {
+        (self.userID, self.incidentID, self.sentAt, self.bundled, self.acknowledgedBy, self.acknowledgedAt) =
+            (userID, incidentID, sentAt, bundled, acknowledgedBy, acknowledgedAt)
+    }
+}
+
+/// How often a person was paged over a period, when, and how fast they answered: the other half of on-call burden.
+public struct PageLoad: Sendable, Equatable {
+    public var userID: UUID
+    /// Messages that asked them to act (a bundle counts once).
+    public var pages: Int
+    /// Of those, sent between 22:00 and 07:00 in their zone.
+    public var night: Int
+    /// Sent outside their working hours (Monday to Friday, 09:00–17:00 in their zone).
+    public var outsideWorkingHours: Int
+    /// Different incidents they were paged for.
+    public var incidents: Int
+    /// Incidents they acknowledged themselves after being paged for them.
+    public var acknowledged: Int
+    /// The median time from their first page for an incident to their acknowledging it.
+    public var medianToAcknowledge: TimeInterval?
+
+    public init(userID: UUID, pages: Int = 0, night: Int = 0, outsideWorkingHours: Int = 0, incidents: Int = 0, acknowledged: Int = 0,
+                medianToAcknowledge: TimeInterval? = nil) {
+        (self.userID, self.pages, self.night, self.outsideWorkingHours) = (userID, pages, night, outsideWorkingHours)
+        (self.incidents, self.acknowledged, self.medianToAcknowledge) = (incidents, acknowledged, medianToAcknowledge)
+    }
+
+    /// Each person's load from the messages sent to them in [from, to), with `people` giving each person's zone.
+    public static func compute(_ sent: [PageSent], people: [UUID: String], from: Date, to: Date) -> [UUID: PageLoad] {
+        let calculator = OnCallCalculator(from: from, to: to)
+        var loads: [UUID: PageLoad] = [:]
+        for (user, messages) in Dictionary(grouping: sent.filter { $0.sentAt >= from && $0.sentAt < to }, by: \.userID) {
+            let zone = people[user] ?? "UTC"
+            let nights = calculator.windows(OnCallBurden.nights, zone: zone)
+            let working = calculator.windows(OnCallBurden.workingHours, zone: zone)
+            let own = messages.filter { !$0.bundled }
+            var load = PageLoad(userID: user, pages: own.count)
+            load.night = own.filter { inside($0.sentAt, nights) }.count
+            load.outsideWorkingHours = own.filter { !inside($0.sentAt, working) }.count
+            let byIncident = Dictionary(grouping: messages, by: \.incidentID)
+            load.incidents = byIncident.count
+            let answers = byIncident.values.compactMap { pages -> TimeInterval? in
+                guard let first = pages.map(\.sentAt).min(), let ack = pages[0].acknowledgedAt, pages[0].acknowledgedBy == user, ack >= first else { return nil }
+                return ack.timeIntervalSince(first)
+            }.sorted()
+            load.acknowledged = answers.count
+            if !answers.isEmpty {
+                let mid = answers.count / 2
+                load.medianToAcknowledge = answers.count % 2 == 1 ? answers[mid] : (answers[mid - 1] + answers[mid]) / 2
+            }
+            loads[user] = load
+        }
+        return loads
+    }
+
+    /// Whether `time` falls in one of the sorted, non-overlapping `windows`.
+    static func inside(_ time: Date, _ windows: [DateInterval]) -> Bool {
+        var low = 0, high = windows.count
+        while low < high {
+            let mid = (low + high) / 2
+            if windows[mid].end <= time { low = mid + 1 } else { high = mid }
+        }
+        return low < windows.count && windows[low].start <= time
     }
 }

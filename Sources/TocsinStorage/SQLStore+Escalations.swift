@@ -665,6 +665,26 @@ extension SQLStore: EscalationRepository {
         }
     }
 
+    public func pagesSent(userIDs: [UUID]?, from: Date, to: Date, limit: Int) async throws -> [PageSent] {
+        try await database.read { db in
+            var query: SQL = """
+                SELECT n.user_id, n.incident_id, n.sent_at, n.bundle_id, i.acknowledged_by, i.acknowledged_at
+                FROM notifications n JOIN incidents i ON i.id = n.incident_id
+                WHERE n.status = \(bind: NotificationStatus.sent.rawValue) AND n.purpose <> \(bind: NotificationPurpose.taken.rawValue)
+                  AND n.user_id IS NOT NULL AND n.sent_at >= \(bind: from) AND n.sent_at < \(bind: to)
+                """
+            if let userIDs {
+                guard !userIDs.isEmpty else { return [] }
+                query = query + " AND n.user_id IN (\(binds: userIDs.map(\.db)))"
+            }
+            return try await db.raw(query + " ORDER BY n.sent_at, n.id LIMIT \(literal: max(1, limit))").all().map { row in
+                PageSent(userID: try row.id("user_id"), incidentID: try row.id("incident_id"), sentAt: try row.decode(column: "sent_at", as: Date.self),
+                         bundled: try row.decode(column: "bundle_id", as: String?.self) != nil, acknowledgedBy: try row.optionalID("acknowledged_by"),
+                         acknowledgedAt: try row.decode(column: "acknowledged_at", as: Date?.self))
+            }
+        }
+    }
+
     public func recordDeliveryReport(providerMessageID: String, failure: String?, now: Date) async throws -> Int {
         try await database.write { db in
             let rows: [Row]

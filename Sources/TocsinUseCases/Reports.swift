@@ -8,6 +8,25 @@ public struct OnCallBurdenReport: Sendable {
     public var rows: [(user: User, burden: OnCallBurden)]
     public var overloaded: Set<UUID>
     public var meanHours: Double
+    /// Pages each listed person received in the period (no entry: none).
+    public var pages: [UUID: PageLoad] = [:]
+    /// More messages were sent in the period than the report reads (`Reports.pagesRead`): the page counts are a floor.
+    public var pagesCut = false
+
+    /// A person's pages per shift (nil without shifts).
+    public func pagesPerShift(_ row: (user: User, burden: OnCallBurden)) -> Double? {
+        row.burden.shifts > 0 ? Double(pages[row.user.id]?.pages ?? 0) / Double(row.burden.shifts) : nil
+    }
+
+    /// Everyone listed together.
+    public var totalPages: PageLoad {
+        rows.reduce(PageLoad(userID: UUID())) { sum, row in
+            let p = pages[row.user.id] ?? PageLoad(userID: row.user.id)
+            return PageLoad(userID: sum.userID, pages: sum.pages + p.pages, night: sum.night + p.night,
+                            outsideWorkingHours: sum.outsideWorkingHours + p.outsideWorkingHours, incidents: sum.incidents + p.incidents,
+                            acknowledged: sum.acknowledged + p.acknowledged)
+        }
+    }
 
     /// Everyone listed together: the team's load when a team was asked for.
     public var total: OnCallBurden {
@@ -28,6 +47,8 @@ public struct Reports: Sendable {
     /// The longest period the noise report covers, and the most alerts it reads for one answer.
     public static let noiseMaximumDays = 92
     public static let noiseMaximumAlerts = 200_000
+    /// The most messages the burden report reads for one answer (beyond: the counts are marked as cut).
+    public static let pagesRead = 200_000
 
     public init(store: any TocsinStore, now: @escaping @Sendable () -> Date) {
         self.store = store
@@ -50,15 +71,19 @@ public struct Reports: Sendable {
         }
         let entries = try await queries.timeline(try await queries.allSchedules(), from: from, to: to)
             .filter { people?.contains($0.userID) ?? true }
-        let users = try await store.users(ids: Array((people ?? []).union(entries.map(\.userID))))
+        // Pages count too: someone paged without a schedule (named in a policy, asked to respond) carries load as well.
+        let sent = try await store.pagesSent(userIDs: people.map { Array($0) }, from: from, to: to, limit: Self.pagesRead + 1)
+        let users = try await store.users(ids: Array((people ?? []).union(entries.map(\.userID)).union(sent.map(\.userID))))
         let zones = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.timeZone) })
         let burdens = OnCallBurden.compute(spans: entries.map { OnCallSpan(userID: $0.userID, start: $0.start, end: $0.end) },
                                            people: zones, from: from, to: to)
+        let loads = PageLoad.compute(Array(sent.prefix(Self.pagesRead)), people: zones, from: from, to: to)
         let byID = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0) })
         let rows = burdens.compactMap { b in byID[b.userID].map { (user: $0, burden: b) } }
             .sorted { ($0.burden.onCall, $1.user.name.lowercased()) > ($1.burden.onCall, $0.user.name.lowercased()) }
         let mean = burdens.isEmpty ? 0 : burdens.reduce(0) { $0 + $1.onCall } / Double(burdens.count) / 3600
-        return OnCallBurdenReport(from: from, to: to, rows: rows, overloaded: OnCallBurden.overloaded(burdens), meanHours: mean)
+        return OnCallBurdenReport(from: from, to: to, rows: rows, overloaded: OnCallBurden.overloaded(burdens), meanHours: mean,
+                                  pages: loads, pagesCut: sent.count > Self.pagesRead)
     }
 
     /// Alert noise per service and the noisiest dedup keys over [from, to), days counted in `timeZone`.

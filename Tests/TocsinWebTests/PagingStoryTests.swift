@@ -243,6 +243,43 @@ struct PagingStoryTests {
                                                                          HTTPField.Name("X-Twilio-Signature")!: Data(mac).base64EncodedString()])
     }
 
+    @Test("pages feed the on-call burden report: pages, pages at night, per shift, and the time from page to the person's acknowledgement")
+    func pagesInBurden() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await TestApp.run { app in
+                let (admin, users, key) = try await Self.pagingWorld(app, [("Ann", [("webhook", base + "/ann")])])
+                try await Self.trigger(app, key, "burden-1", "Checkout down")
+                try await Self.trigger(app, key, "burden-2", "Payments down")
+                _ = try await receiver.wait(for: 2)
+                let incidents = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?.arrayValue)
+                let first = try #require(incidents.last?["id"]?.stringValue)
+                // The outcome is recorded just after the receiver answers.
+                for _ in 0..<100 {
+                    let notes = try await app.request(.get, "/api/v1/incidents/\(first)/notifications", token: admin).json["data"]?.arrayValue ?? []
+                    if notes.first?["status"] == "sent" { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                try await Task.sleep(for: .milliseconds(100))
+                let (_, annToken) = try await app.accounts.createToken(for: users[0], name: "ann", readOnly: false)
+                #expect(try await app.request(.post, "/api/v1/incidents/\(first)/acknowledge", token: annToken).status == .ok)
+
+                let reply = try await app.request(.get, "/api/v1/reports/oncall-burden", token: admin)
+                ScheduleAPITests().fits("GET /api/v1/reports/oncall-burden", reply, "200")
+                let ann = try #require(reply.json["data"]?.arrayValue?.first { $0["name"] == "Ann" })
+                #expect(ann["pages"] == .number(2))
+                #expect(ann["incidents_paged"] == .number(2))
+                #expect(ann["acknowledged"] == .number(1))
+                #expect(ann["median_minutes_to_acknowledge"] != nil && ann["median_minutes_to_acknowledge"] != .null)
+                #expect(ann["pages_per_shift"] == .null, "Ann is on no schedule")
+                #expect(reply.json["total"]?["pages"] == .number(2))
+                #expect(reply.json["pages_cut"] == .bool(false))
+                let page = try await app.page("/reports/oncall", cookies: try await app.signIn(email: "ada@example.com"))
+                #expect(page.text.contains("<th>Pages at night</th>") && page.text.contains("<td data-label=\"Pages\">2</td>"))
+            }
+        }
+    }
+
     @Test("a call reading several incidents (a bundle): one key acts on each; a token for another person or a sixth incident voids the call's key")
     func bundledCallKeys() async throws {
         try await TestApp.run(configure: { config in

@@ -320,4 +320,6 @@ public protocol EscalationRepository: Sendable {
     /// bundle's too): delivered, or not (`failure` says why). A report repeated changes nothing. Returns how many
     /// notifications it changed.
     func recordDeliveryReport(providerMessageID: String, failure: String?, now: Date) async throws -> Int
+    /// Messages that asked people to act, sent in [from, to) (to `userIDs` when given), earliest first, at most `limit`.
+    func pagesSent(userIDs: [UUID]?, from: Date, to: Date, limit: Int) async throws -> [PageSent]
 }

@@ -95,21 +95,35 @@ extension OpenAPIDocument {
         ],
     ]
 
+    /// The page counts each burden row (and the total) carries.
+    static let pageLoadRequired: [JSONValue] = ["pages", "pages_at_night", "pages_outside_working_hours", "incidents_paged", "pages_per_shift",
+                                                "acknowledged", "median_minutes_to_acknowledge"]
+    static let pageLoadProperties: [String: JSONValue] = [
+        "pages": ["type": "integer", "description": "Messages that asked the person to act (a bundle of several incidents counts once)"],
+        "pages_at_night": ["type": "integer", "description": "Of those, sent 22:00–07:00 in the person's zone"],
+        "pages_outside_working_hours": ["type": "integer"], "incidents_paged": ["type": "integer"],
+        "pages_per_shift": ["type": ["number", "null"], "description": "Pages divided by shifts; null without shifts"],
+        "acknowledged": ["type": "integer", "description": "Incidents the person acknowledged after being paged for them"],
+        "median_minutes_to_acknowledge": ["type": ["number", "null"], "description": "From the person's first page for an incident to their acknowledgement"],
+    ]
+
     static let scheduleSchemas: JSONValue = [
         "Layer": layerSchema,
         "OnCallBurden": [
-            "type": "object", "required": ["since", "until", "mean_hours_on_call", "total", "data"],
+            "type": "object", "required": ["since", "until", "mean_hours_on_call", "total", "data", "pages_cut"],
             "properties": [
                 "since": dateTime, "until": dateTime, "mean_hours_on_call": ["type": "number"],
-                "total": ["type": "object", "required": ["hours_on_call", "hours_outside_working_hours", "hours_night", "hours_weekend", "shifts"],
-                          "properties": ["hours_on_call": ["type": "number"], "hours_outside_working_hours": ["type": "number"],
-                                         "hours_night": ["type": "number"], "hours_weekend": ["type": "number"], "shifts": ["type": "integer"]]],
-                "data": ["type": "array", "items": ["type": "object", "required": ["user_id", "name", "time_zone", "hours_on_call",
-                    "hours_outside_working_hours", "hours_night", "hours_weekend", "shifts", "over_share"], "properties": [
+                "pages_cut": ["type": "boolean", "description": "More pages were sent in the period than the report reads: page counts are a floor"],
+                "total": ["type": "object", "required": .array(["hours_on_call", "hours_outside_working_hours", "hours_night", "hours_weekend", "shifts"] + pageLoadRequired),
+                          "properties": .object(["hours_on_call": ["type": "number"], "hours_outside_working_hours": ["type": "number"],
+                                                 "hours_night": ["type": "number"], "hours_weekend": ["type": "number"], "shifts": ["type": "integer"]]
+                                                .merging(pageLoadProperties) { a, _ in a })],
+                "data": ["type": "array", "items": ["type": "object", "required": .array(["user_id", "name", "time_zone", "hours_on_call",
+                    "hours_outside_working_hours", "hours_night", "hours_weekend", "shifts", "over_share"] + pageLoadRequired), "properties": .object([
                     "user_id": uuid, "name": string, "time_zone": string, "hours_on_call": ["type": "number"],
                     "hours_outside_working_hours": ["type": "number"], "hours_night": ["type": "number"], "hours_weekend": ["type": "number"],
                     "shifts": ["type": "integer"], "over_share": ["type": "boolean"],
-                ]]],
+                ].merging(pageLoadProperties) { a, _ in a })]],
             ],
         ],
         "CalendarFeed": ["type": "object", "required": ["ical_url"], "properties": ["ical_url": string]],
