@@ -40,6 +40,10 @@ public struct AppConfig: Sendable {
     /// A Bearer token for one ntfy server (`TOCSIN_NTFY_TOKEN`, for `TOCSIN_NTFY_URL`), sent to that server only.
     public var ntfyToken: String?
     public var ntfyServer: String?
+    /// The networks user-chosen addresses (webhooks, Teams workflows, ntfy topics) may be in:
+    /// `TOCSIN_DESTINATION_DENY` (default `loopback,link-local,unspecified`; `private` adds the private ranges; `none`
+    /// turns the guard off) and `TOCSIN_DESTINATION_ALLOW` (networks allowed even so, e.g. `127.0.0.1/32`).
+    public var destinations = DestinationGuard()
 
     /// Where Twilio's requests (SMS replies, keypresses) are checked against: its auth token, when Twilio is configured.
     public var twilioAuthToken: String? {
@@ -161,6 +165,13 @@ public struct AppConfig: Sendable {
             v.check(token != nil, "TOCSIN_SLACK_TOKEN", "is needed with the other TOCSIN_SLACK_ settings (the bot token, xoxb-…)")
             v.check(secret != nil, "TOCSIN_SLACK_SIGNING_SECRET", "is needed with the other TOCSIN_SLACK_ settings (the app's signing secret)")
             if let token, let secret { slack = SlackSettings(token: token, signingSecret: secret, apiURL: api) }
+        }
+        for (name, keep) in [("TOCSIN_DESTINATION_DENY", \DestinationGuard.denied), ("TOCSIN_DESTINATION_ALLOW", \DestinationGuard.allowed)] {
+            guard let text = environment[name] else { continue }
+            switch DestinationGuard.networks(text) {
+            case .success(let networks): destinations[keyPath: keep] = networks
+            case .failure(let bad): v.add(name, "\"\(bad.item.prefix(60))\" is neither a network (10.0.0.0/8, ::1/128) nor one of \(DestinationGuard.groups.keys.sorted().joined(separator: ", ")), none")
+            }
         }
         ntfyToken = value("TOCSIN_NTFY_TOKEN")
         ntfyServer = value("TOCSIN_NTFY_URL")

@@ -44,7 +44,7 @@ public enum TocsinApplication {
         -> (application: some ApplicationProtocol, env: WebEnvironment, routes: RouteTable) {
         var env = makeEnvironment(config: config, database: database, logger: logger, now: now)
         // Paging: the escalation engine, and one sender per channel, each with its own queue.
-        var channels: [any NotificationChannel] = [WebhookChannel(now: now)]
+        var channels: [any NotificationChannel] = [WebhookChannel(now: now, destinations: config.destinations)]
         if let smtp = config.smtp {
             channels.append(SMTPChannel(settings: smtp, now: now))
         } else {
@@ -72,8 +72,8 @@ public enum TocsinApplication {
         } else {
             channels.append(UnavailableChannel(kind: .slack, reason: "Slack is not configured on this Tocsin (TOCSIN_SLACK_TOKEN and TOCSIN_SLACK_SIGNING_SECRET)"))
         }
-        channels.append(TeamsChannel())
-        channels.append(NtfyChannel(token: config.ntfyToken, tokenServer: config.ntfyServer))
+        channels.append(TeamsChannel(destinations: config.destinations))
+        channels.append(NtfyChannel(token: config.ntfyToken, tokenServer: config.ntfyServer, destinations: config.destinations))
         // Verification codes go out by the same channels.
         env.verificationCodes = ChannelCodeSender(channels: channels, logger: logger)
         let (router, routes) = TocsinRouter.build(env)

@@ -136,8 +136,11 @@ public struct TeamsChannel: NotificationChannel {
     public let concurrency: Int
     let client: HTTPClient
     let timeout: TimeAmount
+    /// The networks workflow addresses may be in.
+    let destinations: DestinationGuard
 
-    public init(client: HTTPClient = WebhookChannel.client, concurrency: Int = 4, timeout: TimeAmount = .seconds(10)) {
+    public init(client: HTTPClient = WebhookChannel.client, concurrency: Int = 4, timeout: TimeAmount = .seconds(10), destinations: DestinationGuard = .open) {
+        self.destinations = destinations
         self.client = client
         self.concurrency = concurrency
         self.timeout = timeout
@@ -182,6 +185,7 @@ public struct TeamsChannel: NotificationChannel {
     }
 
     func post(_ message: JSONValue, to url: String) async -> ChannelResult {
+        if let refused = await destinations.check(url: url) { return .permanent(refused) }
         switch await HTTPDelivery.post(client, url: url, body: message.jsonText, timeout: timeout) {
         case .success(let answer): return HTTPDelivery.result(status: answer.status, "the Teams workflow")
         case .failure(let error): return HTTPDelivery.unreachable("the Teams workflow", error)
@@ -205,9 +209,12 @@ public struct NtfyChannel: NotificationChannel {
     let tokenServer: String?
     let client: HTTPClient
     let timeout: TimeAmount
+    /// The networks topic addresses may be in.
+    let destinations: DestinationGuard
 
     public init(token: String? = nil, tokenServer: String? = nil, client: HTTPClient = WebhookChannel.client, concurrency: Int = 4,
-                timeout: TimeAmount = .seconds(10)) {
+                timeout: TimeAmount = .seconds(10), destinations: DestinationGuard = .open) {
+        self.destinations = destinations
         self.token = token
         self.tokenServer = tokenServer
         self.client = client
@@ -271,6 +278,7 @@ public struct NtfyChannel: NotificationChannel {
 
     func publish(to address: String, _ payload: (String) -> JSONValue) async -> ChannelResult {
         guard let (server, topic) = Self.split(address) else { return .permanent("the push address is not an ntfy topic URL") }
+        if let refused = await destinations.check(url: server) { return .permanent(refused) }
         let authorization = token.flatMap { Self.sameOrigin(server, tokenServer) ? [("Authorization", "Bearer \($0)")] : nil } ?? []
         switch await HTTPDelivery.post(client, url: server + "/", headers: authorization,
                                        body: payload(topic).jsonText, timeout: timeout) {

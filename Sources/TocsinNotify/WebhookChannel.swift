@@ -22,6 +22,8 @@ public struct WebhookChannel: NotificationChannel {
     let client: HTTPClient
     let timeout: TimeAmount
     let now: @Sendable () -> Date
+    /// The networks user-chosen addresses may be in.
+    let destinations: DestinationGuard
 
     /// Redirects are not followed: a page goes to the address its owner gave, never on to wherever that answers with.
     /// Lives as long as the process (never shut down, so never in use after shutdown).
@@ -31,7 +33,9 @@ public struct WebhookChannel: NotificationChannel {
                                           configuration: HTTPClient.Configuration(redirectConfiguration: .disallow,
                                                                                   timeout: .init(connect: .seconds(3))))
 
-    public init(client: HTTPClient = WebhookChannel.client, concurrency: Int = 16, timeout: TimeAmount = .seconds(10), now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(client: HTTPClient = WebhookChannel.client, concurrency: Int = 16, timeout: TimeAmount = .seconds(10), now: @escaping @Sendable () -> Date = { Date() },
+                destinations: DestinationGuard = .open) {
+        self.destinations = destinations
         self.client = client
         self.concurrency = concurrency
         self.timeout = timeout
@@ -105,6 +109,7 @@ public struct WebhookChannel: NotificationChannel {
 
     func post(_ body: String, to url: String, delivery: String, secret: String?, at sentAt: Date) async -> ChannelResult {
         guard let secret else { return .permanent("the webhook has no signing key; add it again") }
+        if let refused = await destinations.check(url: url) { return .permanent(refused) }
         let signature = Self.signature(secret: secret, timestamp: Int(sentAt.timeIntervalSince1970), body: body)
         switch await HTTPDelivery.post(client, url: url, headers: [("X-Tocsin-Delivery", delivery), ("X-Tocsin-Signature", signature)],
                                        body: body, timeout: timeout) {

@@ -243,6 +243,28 @@ struct PagingStoryTests {
                                                                          HTTPField.Name("X-Twilio-Signature")!: Data(mac).base64EncodedString()])
     }
 
+    @Test("a webhook pointing at this machine's loopback is refused by default, saying so, and the receiver hears nothing")
+    func loopbackRefused() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await TestApp.run(configure: { $0.destinations = DestinationGuard() }) { app in
+                let (admin, _, key) = try await Self.pagingWorld(app, [("Ann", [("webhook", base + "/ann")])])
+                try await Self.trigger(app, key, "ssrf-1", "Checkout down")
+                let incident = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?[at: 0]?["id"]?.stringValue)
+                var note: JSONValue?
+                for _ in 0..<150 {
+                    note = try await app.request(.get, "/api/v1/incidents/\(incident)/notifications", token: admin).json["data"]?[at: 0]
+                    if note?["status"] == "failed" { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(note?["status"] == "failed")
+                #expect(note?["last_error"]?.stringValue?.hasPrefix("the address's host is in a network Tocsin does not send to (127.0.0.0/8)") == true)
+                #expect(note?["attempts"] == .number(1), "refused for good, not retried")
+                #expect(receiver.received.withLock { $0.count } == 0)
+            }
+        }
+    }
+
     @Test("pages feed the on-call burden report: pages, pages at night, per shift, and the time from page to the person's acknowledgement")
     func pagesInBurden() async throws {
         let receiver = WebhookReceiver()

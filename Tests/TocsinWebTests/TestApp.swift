@@ -27,6 +27,8 @@ struct TestApp {
         var config = AppConfig()
         config.bcryptCost = 4
         config.publicURL = "https://tocsin.example.com"
+        // The tests' receivers listen on loopback, which user-chosen addresses may not reach by default.
+        config.destinations.allowed = DestinationGuard.groups["loopback", default: []].compactMap(IPNetwork.init)
         configure(&config)
         try await TestDatabase.with(.sqlite) { database in
             // Built by the function `tocsin serve` uses, so its services (the background jobs) run here too.

@@ -40,6 +40,11 @@ class RunningServer:
     data_dir: Path
 
 
+# The tests' receivers listen on loopback, which user-chosen addresses (webhooks, push topics) may not reach by
+# default; every server these tests start inherits this.
+os.environ.setdefault("TOCSIN_DESTINATION_ALLOW", "loopback")
+
+
 def _binary() -> Path:
     configured = os.environ.get("TOCSIN_BINARY")
     path = Path(configured) if configured else REPO_ROOT / ".build" / "debug" / "tocsin"
