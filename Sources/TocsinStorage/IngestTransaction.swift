@@ -370,13 +370,25 @@ final class IngestTransaction {
         try await flush()
         let statuses = try await db.raw("SELECT status FROM alerts WHERE incident_id = \(bind: id.db)").all(decodingColumn: "status", as: String.self)
         let open = statuses.filter { $0 != AlertStatus.resolved.rawValue }
+        let before = try await state(of: id)?.status
         try await transition(id, .rollUp(openAlerts: open.count, triggeredAlerts: open.filter { $0 == AlertStatus.triggered.rawValue }.count),
                              by: actor, now: now)
-        if states[id]?.status == .resolved {
+        let after = states[id]?.status
+        if after == .resolved {
             for service in openedHere.keys { openedHere[service]?.removeAll { $0.id == id } }
         }
         // Written now: later events in the batch look for open incidents in the database.
         try await flush()
+        // Taken by its integration or its alerts: the people paged for it hear that they need not act.
+        if before == .triggered, let after, after != .triggered {
+            var who = "its alerts"
+            if case .integration(let key) = actor,
+               let name = try await db.raw("SELECT name FROM integration_keys WHERE id = \(bind: key.db)").first(decodingColumn: "name", as: String.self) {
+                who = "integration \(name)"
+            }
+            try await SQLStore.queueTakenNotices(incidentID: id, takenBy: nil, name: who, what: after == .resolved ? "resolved" : "acknowledged",
+                                                 via: nil, now: now, db)
+        }
     }
 
     // MARK: Reading settings, writing rows

@@ -538,17 +538,22 @@ extension SQLStore: EscalationRepository {
     /// by phone call: nobody is rung to be told they need not answer; nor on Slack, where the page itself is rewritten
     /// to say who took it), but the person who took it, saying who did:
     /// run in the transaction that acknowledged or resolved it.
-    static func queueTakenNotices(incidentID: UUID, takenBy actor: UUID, what: String, via: String?, now: Date, _ db: any DatabaseSession) async throws {
+    /// `actor` nil: the incident's integration or its alerts took it (`name` says which, "integration Prometheus").
+    static func queueTakenNotices(incidentID: UUID, takenBy actor: UUID?, name byName: String? = nil, what: String, via: String?, now: Date,
+                                  _ db: any DatabaseSession) async throws {
+        let notActor: SQL = actor.map { " AND n.user_id <> \(bind: $0.db)" } ?? ""
         let rows = try await db.raw("""
             SELECT DISTINCT n.user_id, n.contact_method_id, n.channel, n.address, u.name AS user_name FROM notifications n JOIN users u ON u.id = n.user_id
             WHERE n.incident_id = \(bind: incidentID.db) AND n.purpose <> \(bind: NotificationPurpose.taken.rawValue)
               AND n.status IN (\(bind: NotificationStatus.sent.rawValue), \(bind: NotificationStatus.sending.rawValue))
-              AND n.user_id <> \(bind: actor.db) AND n.contact_method_id IS NOT NULL
+              AND n.contact_method_id IS NOT NULL
               AND n.channel NOT IN (\(bind: ContactMethod.Kind.voice.rawValue), \(bind: ContactMethod.Kind.slack.rawValue))
-            ORDER BY n.user_id, n.contact_method_id
-            """).all()
+            """ + notActor + " ORDER BY n.user_id, n.contact_method_id").all()
         guard !rows.isEmpty else { return }
-        let name = try await db.raw("SELECT name FROM users WHERE id = \(bind: actor.db)").first(decodingColumn: "name", as: String.self) ?? "someone"
+        var name = byName ?? "someone"
+        if let actor, let person = try await db.raw("SELECT name FROM users WHERE id = \(bind: actor.db)").first(decodingColumn: "name", as: String.self) {
+            name = person
+        }
         let detail = "\(what) by \(name)" + (via.map { " (\($0))" } ?? "")
         let at = Int((now.timeIntervalSince1970 * 1000).rounded())
         var events: [(incidentID: UUID, draft: IncidentEventDraft)] = []

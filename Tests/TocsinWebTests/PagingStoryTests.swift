@@ -243,6 +243,31 @@ struct PagingStoryTests {
                                                                          HTTPField.Name("X-Twilio-Signature")!: Data(mac).base64EncodedString()])
     }
 
+    @Test("an incident acknowledged or resolved by its integration tells those paged for it, naming the integration")
+    func integrationTakes() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            try await TestApp.run { app in
+                let (_, _, key) = try await Self.pagingWorld(app, [("Ann", [("webhook", base + "/ann")])])
+                try await Self.trigger(app, key, "int-1", "Checkout down")
+                _ = try await receiver.wait(for: 1)
+                try await Task.sleep(for: .milliseconds(200))  // the page's outcome is recorded: it counts as sent
+                #expect(try await app.request(.post, "/v2/enqueue", json: """
+                    {"routing_key":"\(key)","event_action":"acknowledge","dedup_key":"int-1"}
+                    """).status == .accepted)
+                let notices = try await receiver.wait(for: 2)
+                let notice = try JSONValue.parse(Data(try #require(notices.element(at: 1)).body.utf8))
+                #expect(notice["event"] == "incident.taken")
+                #expect(notice["detail"]?.stringValue?.hasPrefix("acknowledged by integration ") == true, "\(notice)")
+                // Resolving an incident already acknowledged tells nobody again.
+                #expect(try await app.request(.post, "/v2/enqueue", json: """
+                    {"routing_key":"\(key)","event_action":"resolve","dedup_key":"int-1"}
+                    """).status == .accepted)
+                #expect(try await receiver.wait(for: 3, seconds: 1.5).count == 2)
+            }
+        }
+    }
+
     @Test("a webhook pointing at this machine's loopback is refused by default, saying so, and the receiver hears nothing")
     func loopbackRefused() async throws {
         let receiver = WebhookReceiver()
