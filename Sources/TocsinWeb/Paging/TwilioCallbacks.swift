@@ -31,6 +31,10 @@ struct TwilioCallbacks {
             guard let incident = try await env.store.incident(number: command.incidentNumber) else {
                 return Self.message("There is no incident #\(command.incidentNumber).")
             }
+            // A reply acts only on an incident this number was sent an SMS about: a forged sender cannot reach the rest.
+            guard try await env.store.notifications(incidentID: incident.id).contains(where: { $0.channel == .sms && $0.address == from && $0.status == .sent }) else {
+                return Self.message("Incident \(command.incidentNumber) was not sent to this number; act on it in Tocsin.")
+            }
             return Self.message(try await act(command.action, on: incident, by: user, via: ContactMethod.Kind.sms.actionVia))
         }
         // Delivery reports: Twilio posts each message's and call's status to the StatusCallback every page names.
