@@ -11,13 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from test_oncall_pages import set_value
-from test_setup_flow import (OWNER_EMAIL, OWNER_NAME, click, complete_setup, fill, h1_text, page_text, path_of, wait,
-                             wait_for_path, wait_ready)
+from test_phone_layout import fit_problems, make_schedule
+from test_setup_flow import (OWNER_EMAIL, OWNER_NAME, click_away, complete_setup, fill, h1_text, page_text, path_of, submit,
+                             wait, wait_for_path, wait_ready)
 
-WIDTHS = (1280, 390)
 TEAM = "Payments-and-checkout-responders-for-every-European-shop"
-SCHEDULE = "Payments primary on call"
+SCHEDULE = "Web shop primary on call"  # as make_schedule names it
 OTHER = "Bruno <b>Costa</b>"
 
 
@@ -36,34 +35,13 @@ class Hook(BaseHTTPRequestHandler):
 
 
 def press(driver, value):
-    """Clicks the form button with this action value and waits for the page it draws."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    click(driver, f'button[name="action"][value="{value}"]:not(.default-action)')
-    wait(driver).until(lambda d: _gone(old))
-    wait_ready(driver)
-
-
-def _gone(element):
-    try:
-        element.is_enabled()
-        return False
-    except Exception:
-        return True
-
-
-def post(driver, css):
-    old = driver.find_element(By.TAG_NAME, "html")
-    click(driver, css)
-    wait(driver).until(lambda d: _gone(old))
+    """Clicks the policy form's button with this action value and waits for the page it draws."""
+    click_away(driver, f'button[name="action"][value="{value}"]:not(.default-action)')
     wait_ready(driver)
 
 
 def choose(driver, css, text):
     Select(driver.find_element(By.CSS_SELECTOR, css)).select_by_visible_text(text)
-
-
-def fits(driver):
-    return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_policy_editor_and_contact_methods(server, browser):
@@ -75,20 +53,14 @@ def test_policy_editor_and_contact_methods(server, browser):
     fill(driver, "name", OTHER)
     fill(driver, "email", "bruno@example.com")
     fill(driver, "password", "correct horse battery")
-    post(driver, 'form[action="/users/new"] button[type=submit]')
+    submit(driver, 'form[action="/users/new"]')
 
     driver.get(server.base_url + "/teams/new")
     fill(driver, "name", TEAM)
     choose(driver, "#member_ids", f"{OWNER_NAME} <{OWNER_EMAIL}>")
-    post(driver, 'form[action="/teams/new"] button[type=submit]')
+    submit(driver, 'form[action="/teams/new"]')
 
-    driver.get(server.base_url + "/schedules/new")
-    fill(driver, "name", SCHEDULE)
-    fill(driver, "layer0_members", OWNER_EMAIL)
-    set_value(driver, "layer0_start", "2025-01-06T09:00")
-    fill(driver, "layer0_length", "1")
-    post(driver, 'form[action="/schedules/new"] button[type=submit]')
-    wait_for_path(driver, r"/schedules/[0-9a-f-]{36}")
+    make_schedule(driver, server)  # the owner, on call every week since January
 
     # The policy: level 1 the schedule, level 2 Bruno, both chosen by name; "Add a level" redraws the form.
     driver.get(server.base_url + "/escalation-policies")
@@ -125,16 +97,16 @@ def test_policy_editor_and_contact_methods(server, browser):
         choose(driver, "#type", "Webhook (signed POST)")
         fill(driver, "address", f"http://127.0.0.1:{hook.server_port}/ada")
         fill(driver, "label", "laptop")
-        post(driver, 'form[action$="/methods"] button[type=submit]')
+        submit(driver, 'form[action$="/methods"]')
         assert "A six-digit code was sent to it" in page_text(driver)
         assert driver.find_element(By.ID, "signing-secret").text.startswith("whsec_")
         wait(driver).until(lambda d: Hook.received)
         code = Hook.received[-1][1]["code"]
         code_input = driver.find_element(By.CSS_SELECTOR, 'input[name="code"]')
         code_input.send_keys(code)
-        post(driver, 'form[action$="/verify"] button[type=submit]')
+        submit(driver, 'form[action$="/verify"]')
         assert "Verified" in page_text(driver)
-        post(driver, 'form[action$="/test"] button[type=submit]')
+        submit(driver, 'form[action$="/test"]')
         assert "Test page sent" in page_text(driver)
         assert Hook.received[-1][1]["event"] == "contact_method.test"
         assert "At once by webhook" in page_text(driver)
@@ -149,19 +121,6 @@ def test_policy_editor_and_contact_methods(server, browser):
     shots = os.environ.get("TOCSIN_SCREENSHOTS") or tempfile.mkdtemp(prefix="tocsin-paging-pages-")
     pages = {"policies": "/escalation-policies", "policy": policy, "new-policy": "/escalation-policies/new",
              "contact-methods": "/me/contact-methods", "account": "/account"}
-    problems = []
-    for width in WIDTHS:
-        driver.set_window_size(width, 900)
-        for name, path in pages.items():
-            driver.get(server.base_url + path)
-            wait_ready(driver)
-            assert h1_text(driver)
-            if not fits(driver):
-                problems.append(f"{path} is wider than the screen at {width} px")
-            # The whole page in one picture: the window as tall as the page.
-            height = driver.execute_script("return document.documentElement.scrollHeight")
-            driver.set_window_size(width, min(max(height + 140, 900), 8000))
-            driver.save_screenshot(os.path.join(shots, f"{name}-{width}.png"))
-            driver.set_window_size(width, 900)
+    problems = fit_problems(driver, server, pages, shots)
     print(f"screenshots in {shots}")
     assert not problems, "\n".join(problems)

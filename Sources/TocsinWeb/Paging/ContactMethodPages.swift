@@ -66,7 +66,7 @@ struct ContactMethodPages {
                     <p class="secret" id="signing-secret">\($0)</p>
                     """ } ?? ""
                 state.notice = """
-                <div class="notice" role="status"><p>Added \(ReachText.kind(method.kind)) <code>\(method.address)</code>. \(Self.codeNews(sent))</p>\(secret)</div>
+                <div class="\(sent ? "notice" : "warning")" role="status"><p>Added \(ReachText.kind(method.kind)) <code>\(method.address)</code>. \(Self.codeNews(sent))</p>\(secret)</div>
                 """
                 state.status = .created
             } catch let error as DomainError where !Self.isAccessError(error) {
@@ -98,7 +98,7 @@ struct ContactMethodPages {
             var state = State()
             do {
                 let sent = try await contacts.resendCode(id, of: who.person.id, by: who.actor)
-                state.notice = "<p class=\"\(sent ? "notice" : "alert")\" role=\"status\">\(Self.codeNews(sent))</p>"
+                state.notice = "<p class=\"\(sent ? "notice" : "warning")\" role=\"status\">\(Self.codeNews(sent))</p>"
             } catch let error as DomainError where !Self.isAccessError(error) {
                 state.codeForms[id] = FormView(values: [:], errors: [], message: error.description)
                 state.status = Self.status(of: error)

@@ -157,7 +157,9 @@ struct EscalationPolicyPages {
             let shift: HTML = until.flatMap { $0 < preview.at.addingTimeInterval(OnCallQueries.instantReach - 60) ? $0 : nil }
                 .map { " <small class=\"muted\">on call until \(Pages.formatDate($0, timeZone: viewer.timeZone))</small>" } ?? ""
             guard let how = ReachText.phrase(p.pages) else {
-                return "\(name)\(shift) <strong class=\"unreachable\">UNREACHABLE</strong> <small>no verified contact method</small>"
+                let fix: HTML = ContactMethods.mayManage(p.user.id, actor: viewer)
+                    ? " <a href=\"\(url: p.user.id == viewer.id ? "/me/contact-methods" : "/users/\(p.user.id.db)/contact-methods")\">add one</a>" : ""
+                return "\(name)\(shift) <strong class=\"unreachable\">UNREACHABLE</strong> <small>no verified contact method\(fix)</small>"
             }
             return "\(name)\(shift): <span class=\"how\">\(how)</span>"
         }
