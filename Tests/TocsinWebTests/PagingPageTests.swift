@@ -149,6 +149,33 @@ struct PagingPageTests {
         }
     }
 
+    @Test("a round robin's next member in the preview is the one the next incident pages, as the engine counts turns")
+    func roundRobinNext() async throws {
+        try await TestApp.run { app in
+            let (admin, users, key) = try await PagingStoryTests.pagingWorld(app, [("Ann", [("webhook", "http://127.0.0.1:9/ann")]),
+                                                                                 ("Bob", [("webhook", "http://127.0.0.1:9/bob")])])
+            let team = try #require(try await app.request(.get, "/api/v1/teams", token: admin).json["data"]?[at: 0]?["id"]?.stringValue)
+            let policy = try #require(try await app.request(.get, "/api/v1/escalation-policies", token: admin).json["data"]?[at: 0]?["id"]?.stringValue)
+            #expect(try await app.request(.patch, "/api/v1/escalation-policies/\(policy)", token: admin, json: """
+                {"levels":[{"delay_minutes":5,"targets":[{"type":"team","id":"\(team)","mode":"round_robin"}]}]}
+                """).status == .ok)
+            let id = try #require(UUID(uuidString: policy))
+            #expect(try await app.store.nextEscalationTurn(policyID: id) == 0)
+            let cookies = try await app.signIn(email: "ada@example.com")
+            #expect(try await app.page("/escalation-policies/\(policy)", cookies: cookies).text.contains("<li>next: <a href=\"/users/\(users[0].id.db)\">Ann</a>"))
+            try await PagingStoryTests.trigger(app, key, "rr-1", "Checkout down")
+            let incident = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?[at: 0]?["id"]?.stringValue)
+            var escalation: Escalation?
+            for _ in 0..<200 where escalation == nil {
+                escalation = try await app.store.escalation(incidentID: try #require(UUID(uuidString: incident)))
+                if escalation == nil { try await Task.sleep(for: .milliseconds(25)) }
+            }
+            #expect(escalation?.turn == 0, "the first incident took Ann's turn")
+            #expect(try await app.store.nextEscalationTurn(policyID: id) == 1)
+            #expect(try await app.page("/escalation-policies/\(policy)", cookies: cookies).text.contains("<li>next: <a href=\"/users/\(users[1].id.db)\">Bob</a>"))
+        }
+    }
+
     @Test("a policy a service uses is not deleted: the page says which services; once free, it is deleted; services choose it by name")
     func deleteAndServices() async throws {
         try await TestApp.run { app in
