@@ -108,7 +108,8 @@ struct EscalationPolicyPages {
         let services = try await policy.asyncMap { p in try await allServices().filter { $0.escalationPolicyID == p.id } } ?? []
         let title = policy?.name ?? "New escalation policy"
         let previewHeading: HTML = edited ? "If an incident opened now <small class=\"muted\">(with your changes, not saved yet)</small>" : "If an incident opened now"
-        let previewHTML: HTML = sketch.levels.isEmpty ? "" : """
+        // A blank new form has nothing to preview yet (and "reaches nobody" would only be noise).
+        let previewHTML: HTML = sketch.levels.allSatisfy(\.targets.isEmpty) && policy == nil ? "" : """
         <section aria-labelledby="preview"><h2 id="preview">\(previewHeading)</h2>
         \(Self.render(preview, team: team, viewer: me))</section>
         """
