@@ -74,8 +74,9 @@ public enum TocsinApplication {
         }
         channels.append(TeamsChannel(destinations: config.destinations))
         channels.append(NtfyChannel(token: config.ntfyToken, tokenServer: config.ntfyServer, destinations: config.destinations))
-        // Verification codes go out by the same channels.
+        // Verification codes and test pages go out by the same channels.
         env.verificationCodes = ChannelCodeSender(channels: channels, logger: logger)
+        env.directNotes = ChannelNoteSender(channels: channels)
         let (router, routes) = TocsinRouter.build(env)
         let observer = PagingMetrics(registry: env.metrics.registry)
         let senders = channels.map {

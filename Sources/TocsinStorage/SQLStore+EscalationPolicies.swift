@@ -92,6 +92,14 @@ extension SQLStore: EscalationPolicyRepository {
         }
     }
 
+    public func nextEscalationTurn(policyID: UUID) async throws -> Int {
+        // Each escalation takes the counter's next value (the first one 0), as `startEscalations` does.
+        let last = try await database.read { db in
+            try await db.raw("SELECT value FROM counters WHERE name = \(bind: "escalation_turn:" + policyID.db)").first(decodingColumn: "value", as: Int.self)
+        }
+        return last.map { $0 &+ 1 } ?? 0
+    }
+
     /// The names of the policies that page `targetID` (a user, schedule or team), for refusing to delete it.
     static func policiesPaging(_ targetID: UUID, _ db: any DatabaseSession) async throws -> [String] {
         try await db.raw("""

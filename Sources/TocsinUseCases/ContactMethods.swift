@@ -6,11 +6,16 @@ import TocsinCore
 public struct ContactMethods: Sendable {
     let store: any TocsinStore
     let codes: any VerificationCodeSender
+    let notes: any DirectNoteSender
+    let testPages: TestPageLimiter
     let now: @Sendable () -> Date
 
-    public init(store: any TocsinStore, codes: any VerificationCodeSender, now: @escaping @Sendable () -> Date) {
+    public init(store: any TocsinStore, codes: any VerificationCodeSender, notes: any DirectNoteSender = UndeliveredNotes(),
+                testPages: TestPageLimiter = TestPageLimiter(), now: @escaping @Sendable () -> Date) {
         self.store = store
         self.codes = codes
+        self.notes = notes
+        self.testPages = testPages
         self.now = now
     }
 
@@ -85,6 +90,21 @@ public struct ContactMethods: Sendable {
         case .noCode:
             throw DomainError.conflict("no code is waiting for this contact method; ask for a new code", field: "code")
         }
+    }
+
+    /// "Send me a test page": a `DirectNote.test` straight through the method's channel while the request waits; the
+    /// answer is the provider's. Only verified methods (an unverified address may be a stranger's), and at most as
+    /// often as `TestPageLimiter` allows.
+    public func sendTestPage(_ id: UUID, of userID: UUID, by actor: User) async throws -> ChannelResult {
+        try Self.requireManage(userID, actor)
+        guard let method = try await store.contactMethod(id: id), method.userID == userID else {
+            throw DomainError.notFound("contact method \(id.db) not found")
+        }
+        guard method.isVerified else {
+            throw DomainError.conflict("this contact method is not verified yet: test pages go only to verified methods")
+        }
+        try testPages.take(person: userID, method: id, now: now())
+        return await notes.send(.test(requestedBy: actor.name), to: method)
     }
 
     public func createRule(for userID: UUID, contactMethodID: UUID?, urgency: String?, delayMinutes: Int?, by actor: User) async throws -> NotificationRule {

@@ -56,6 +56,32 @@ def nav_is_one_line(driver):
     """)
 
 
+def fit_problems(driver, server, pages, shots):
+    """Opens each page at each width and says which are wider than the screen or wrap the navigation; saves a
+    screenshot of each whole page (the window made as tall as the page) as NAME-WIDTH.png in `shots`."""
+    problems = []
+    for width in WIDTHS:
+        for name, path in pages.items():
+            driver.set_window_size(width, 900)
+            driver.get(server.base_url + path)
+            wait_ready(driver)
+            assert h1_text(driver), f"{path} has no heading"
+            inner = driver.execute_script("return window.innerWidth")
+            scroll = driver.execute_script("return document.documentElement.scrollWidth")
+            if width == 390:
+                assert inner < 500, f"the window is not phone-sized (innerWidth={inner})"
+            if scroll > inner:
+                problems.append(f"{path} at {width} px is {scroll} px wide (screen {inner})")
+            if not nav_is_one_line(driver):
+                problems.append(f"the navigation wraps on {path} at {width} px")
+            height = driver.execute_script("return document.documentElement.scrollHeight")
+            driver.set_window_size(width, min(max(height + 140, 900), 8000))
+            shot = os.path.join(shots, f"{name}-{width}.png")
+            assert driver.save_screenshot(shot) and os.path.getsize(shot) > 0
+    driver.set_window_size(1280, 900)
+    return problems
+
+
 def test_pages_fit_the_screen_and_the_navigation_stays_one_line(server, browser):
     driver = browser
     complete_setup(driver, server)
@@ -74,23 +100,7 @@ def test_pages_fit_the_screen_and_the_navigation_stays_one_line(server, browser)
     shots = tempfile.mkdtemp(prefix="tocsin-phone-layout-")
     pages = {"incidents": "/incidents", "incident": incident, "alerts": "/alerts", "services": "/services", "service": database,
              "schedule": schedule, "burden": "/reports/oncall"}
-    problems = []
-    for width in WIDTHS:
-        driver.set_window_size(width, 900)
-        for name, path in pages.items():
-            driver.get(server.base_url + path)
-            wait_ready(driver)
-            assert h1_text(driver), f"{path} has no heading"
-            inner = driver.execute_script("return window.innerWidth")
-            scroll = driver.execute_script("return document.documentElement.scrollWidth")
-            if width == 390:
-                assert inner < 500, f"the window is not phone-sized (innerWidth={inner})"
-            if scroll > inner:
-                problems.append(f"{path} at {width} px is {scroll} px wide (screen {inner})")
-            if not nav_is_one_line(driver):
-                problems.append(f"the navigation wraps on {path} at {width} px")
-            shot = os.path.join(shots, f"{name}-{width}.png")
-            assert driver.save_screenshot(shot) and os.path.getsize(shot) > 0
+    problems = fit_problems(driver, server, pages, shots)
     print(f"screenshots in {shots}")
     assert not problems, "\n".join(problems)
 

@@ -103,6 +103,9 @@ class Forms(html.parser.HTMLParser):
         elif tag == "form" and (a.get("method") or "get").lower() == "post":
             self._form = {"action": a.get("action") or "", "fields": {}}
             self.forms.append(self._form)
+        elif self._form is not None and tag == "button" and a.get("name"):
+            # A named button (the policy editor's "add a level", "move up") is posted as its first value.
+            self._form["fields"].setdefault(a["name"], a.get("value") or "")
         elif self._form is not None and tag in ("input", "textarea", "select") and a.get("name"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 self._form["fields"].setdefault(a["name"], "on" if a.get("type") == "checkbox" else a.get("value", ""))
@@ -130,7 +133,8 @@ def sign_in(server, email="fuzz@example.com"):
 
 def crawl(server, session, limit=150):
     """Pages reachable from the incidents page, one per path shape (ids collapsed), and their POST forms."""
-    seen, shapes, queue, forms = set(), set(), ["/incidents", "/services", "/schedules/new", "/silences", "/account"], {}
+    seen, shapes, queue, forms = set(), set(), ["/incidents", "/services", "/schedules/new", "/silences", "/account",
+                                             "/escalation-policies/new", "/me/contact-methods"], {}
     while queue and len(seen) < limit:
         path = queue.pop(0)
         shape = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "{id}", path.split("?")[0])

@@ -68,9 +68,14 @@ def click(driver, css: str):
 
 def submit(driver, form_css: str = "form[method=post]"):
     """Clicks the form's submit button and waits for the old page to go away."""
+    click_away(driver, f"{form_css} button[type=submit]")
+
+
+def click_away(driver, css: str):
+    """Clicks what `css` names (a button that posts a form) and waits for the old page to go away."""
     wait_ready(driver)
     old_html = driver.find_element(By.TAG_NAME, "html")
-    click(driver, f"{form_css} button[type=submit]")
+    click(driver, css)
 
     def gone(_):
         # Chromium reports a node of the replaced document as stale, or sometimes as "does not belong to the

@@ -19,4 +19,6 @@ public protocol EscalationPolicyRepository: Sendable {
     func escalationPolicies(_ filter: EscalationPolicyFilter, page: PageRequest) async throws -> Page<EscalationPolicy>
     func updateEscalationPolicy(_ policy: EscalationPolicy) async throws
     func deleteEscalationPolicy(id: UUID) async throws
+    /// The round-robin turn the policy's next escalation will take (0 before its first): what a preview says is next.
+    func nextEscalationTurn(policyID: UUID) async throws -> Int
 }

@@ -135,6 +135,9 @@ struct CatalogPages {
         </div>
         """ : ""
         let teamHTML: HTML = team.map { "<a href=\"/teams/\($0.id.db)\">\($0.name)</a>" } ?? "<span class=\"muted\">No owning team</span>"
+        let policy = try await service.escalationPolicyID.asyncMap { try await store.escalationPolicy(id: $0) } ?? nil
+        let policyHTML: HTML = policy.map { "<a href=\"/escalation-policies/\($0.id.db)\">\($0.name)</a>" }
+            ?? "<strong class=\"warning-text\">None: incidents on this service page nobody.</strong>"
         func list(_ services: [Service], empty: String) -> HTML {
             services.isEmpty ? "<p class=\"muted\">\(empty)</p>"
                 : "<ul>\(services.map { s -> HTML in "<li><a href=\"/services/\(s.id.db)\">\(s.name)</a> <span class=\"tier tier-\(s.tier)\">Tier \(s.tier)</span></li>" })</ul>"
@@ -152,6 +155,7 @@ struct CatalogPages {
         <div class="card"><dl class="facts">
           <dt>Tier</dt><dd><span class="tier tier-\(service.tier)">Tier \(service.tier)</span></dd>
           <dt>Team</dt><dd>\(teamHTML)</dd>
+          <dt>Escalation policy</dt><dd>\(policyHTML)</dd>
           <dt>Alert grouping</dt><dd>\(Self.describe(service.alertGrouping))</dd>
           <dt>Flapping</dt><dd>\(service.flapDetection.map { "muted after more than \($0.changes) state changes in \($0.windowMinutes) minutes" } ?? "not detected")</dd>
           <dt>People's reports</dt><dd>\(service.inhibitReports ? "muted like alerts while a dependency has an open incident" : "never muted by a dependency's incident")</dd>
@@ -213,6 +217,7 @@ struct CatalogPages {
         var view = FormView(values: [
             "name": service.name, "description": service.description, "tier": String(service.tier),
             "team_id": service.teamID?.db ?? "",
+            "escalation_policy_id": service.escalationPolicyID?.db ?? "",
             "links": service.links.map { "\($0.title) | \($0.url)" }.joined(separator: "\n"),
             "grouping_mode": service.alertGrouping.mode,
             "grouping_window_minutes": AlertGroupingJSON(service.alertGrouping).windowMinutes.map(String.init) ?? "",
@@ -228,6 +233,7 @@ struct CatalogPages {
         _ = try context.require(.manageCatalog)
         let teams = try await allTeams()
         let candidates = try await allServices().filter { $0.id != service?.id }
+        let policies = try await Page.all { try await store.escalationPolicies(EscalationPolicyFilter(), page: $0) }
         let title = service.map { "Edit \($0.name)" } ?? "New service"
         let action = service.map { "/services/\($0.id.db)/edit" } ?? "/services/new"
         let html = Pages.layout(title, principal: context.principal, section: .services, """
@@ -240,6 +246,8 @@ struct CatalogPages {
           \(view.textarea("description", "Description"))
           \(view.select("tier", "Tier", options: [("1", "Tier 1 — most critical"), ("2", "Tier 2"), ("3", "Tier 3"), ("4", "Tier 4 — least critical")]))
           \(view.select("team_id", "Owning team", options: [("", "No team")] + teams.map { ($0.id.db, $0.name) }))
+          \(view.select("escalation_policy_id", "Escalation policy", options: [("", "None: incidents page nobody")] + policies.map { ($0.id.db, $0.name) },
+                        hint: "Who is paged when an incident opens here. Policies are made under Escalation."))
           \(view.select("depends_on", "Depends on", options: candidates.map { ($0.id.db, $0.name) }, multiple: true,
                         hint: "Services this one needs to work. Hold Ctrl or ⌘ to choose several."))
           \(view.textarea("links", "Links", hint: "One per line: Title | https://…  (dashboards, repositories, runbooks)"))
@@ -275,6 +283,9 @@ struct CatalogPages {
         let teamText = form["team_id"] ?? ""
         let team = UUID(uuidString: teamText)
         if !teamText.isEmpty && team == nil { errors.add("team_id", "is not a known team") }
+        let policyText = form["escalation_policy_id"] ?? ""
+        let policy = UUID(uuidString: policyText)
+        if !policyText.isEmpty && policy == nil { errors.add("escalation_policy_id", "is not a known escalation policy") }
         var grouping: AlertGrouping?
         do {
             grouping = try AlertGrouping.parse(mode: form["grouping_mode"] ?? "per_alert",
@@ -288,6 +299,7 @@ struct CatalogPages {
                                  links: Self.parseLinks(form["links"] ?? ""),
                                  dependsOn: try form.ids("depends_on"), alertGrouping: grouping)
         input.inhibitReports = form["inhibit_reports"] == "on"
+        input.escalationPolicyID = .set(policy)
         do {
             try errors.throwIfInvalid()
             let saved = if let id { try await catalog.updateService(id: id, input) } else { try await catalog.createService(input) }

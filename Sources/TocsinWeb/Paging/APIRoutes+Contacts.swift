@@ -54,6 +54,19 @@ extension APIRoutes {
             let body = try await JSONBody.decode(VerificationCodeJSON.self, from: request, context: context)
             return try JSONBody.response(ContactMethodJSON(try await contacts.verify(try context.id("method_id"), of: userID, code: body.code, by: actor)))
         }
+        api.on(.post, "users/:id/contact-methods/:method_id/test") { _, context in
+            let (userID, actor) = try await owner(context, .read)
+            var answer: [String: JSONValue] = [:]
+            switch try await contacts.sendTestPage(try context.id("method_id"), of: userID, by: actor) {
+            case .sent(let providerID):
+                answer["sent"] = true
+                if let providerID { answer["provider_message_id"] = .string(providerID) }
+            case .transient(let reason), .permanent(let reason):
+                answer["sent"] = false
+                answer["reason"] = .string(reason)
+            }
+            return try JSONBody.response(JSONValue.object(answer))
+        }
 
         api.on(.post, "incidents/:id/escalate") { request, context in
             let me = try context.require(.respond)

@@ -60,6 +60,17 @@ extension OpenAPIDocument {
             "post": operation("verifyContactMethod", "Verify a contact method with the code sent to it (five tries a code, valid 15 minutes)",
                               tag: "paging", body: "VerificationCode", ok: ref("ContactMethod")),
         ],
+        "/api/v1/users/{id}/contact-methods/{method_id}/test": [
+            "parameters": [userIDParam, pathID("method_id")],
+            "post": operation("sendTestPage",
+                              "Send a test page through a verified contact method's own channel while the request waits; sent says whether the provider took it (at most one a minute per method and 10 an hour per person: 429 with Retry-After; 409 while the method is not verified)",
+                              tag: "paging", ok: [
+                                  "type": "object", "required": ["sent"],
+                                  "properties": ["sent": ["type": "boolean"],
+                                                 "provider_message_id": ["type": "string", "description": "The provider's id for the message, when it gave one"],
+                                                 "reason": ["type": "string", "description": "Why it was not sent"]],
+                              ], conflict: true, tooManyRequests: true),
+        ],
         "/api/v1/incidents/{id}/escalate": [
             "parameters": [idParam],
             "post": operation("escalateIncident",

@@ -96,6 +96,8 @@ struct PeoplePages {
         var actions: [HTML] = []
         if me.id == user.id || me.role.allows(.manageUsers) {
             actions.append("<a class=\"button secondary\" href=\"/users/\(user.id.db)/edit\">Edit</a>")
+            let path = me.id == user.id ? "/me/contact-methods" : "/users/\(user.id.db)/contact-methods"
+            actions.append("<a class=\"button secondary\" href=\"\(url: path)\">Contact methods and rules</a>")
         }
         if me.role.allows(.manageUsers) {
             if !user.hasPassword {
@@ -222,11 +224,20 @@ struct PeoplePages {
         let table: HTML = tokens.isEmpty ? "<p class=\"muted\">No API tokens.</p>"
             : "<table><thead><tr><th>Name</th><th>Starts with</th><th>Access</th><th>Last used</th><th></th></tr></thead><tbody>\(rows)</tbody></table>"
         let readOnlyNote: HTML = me.role.allows(.respond) ? "" : "<small>As an observer, your tokens can only read.</small>"
+        let verified = try await store.contactMethods(userID: me.id).filter(\.isVerified).count
+        let paging: HTML = verified == 0 ? """
+        <div class="alert" role="alert"><p><strong>Tocsin cannot page you yet:</strong> you have no verified contact method.
+        <a href="/me/contact-methods">Add one and verify it</a>.</p></div>
+        """ : """
+        <p>Pages reach you through \(verified) verified contact method\(verified == 1 ? "" : "s"). <a href="/me/contact-methods">My contact methods and rules</a>: add or verify one, choose when each is used, and send yourself a test page.</p>
+        """
         let html = Pages.layout("Your account", principal: context.principal, section: .account, """
         <h1>Your account</h1>
         <div class="card"><dl class="facts">
           <dt>Name</dt><dd>\(me.name)</dd><dt>E-mail</dt><dd>\(me.email)</dd><dt>Role</dt><dd>\(me.role.rawValue)</dd><dt>Time zone</dt><dd>\(me.timeZone)</dd>
         </dl><p><a href="/users/\(me.id.db)/edit">Edit profile or change password</a></p></div>
+        <h2>When you are paged</h2>
+        \(paging)
         <h2>API tokens</h2>
         <p class="muted">Send a token as <code>Authorization: Bearer &lt;token&gt;</code> to <code>/api/v1</code>. It is shown once, when created.</p>
         \(notice ?? "")

@@ -78,7 +78,8 @@ struct FormView {
     }
 
     /// Records the words a person sees for a field: `named` where the label alone does not say which (a layer's "Name").
-    private func record(_ name: String, _ label: String, named: String?) {
+    /// Fields drawn without these helpers (a list of choices) record theirs here too.
+    func record(_ name: String, _ label: String, named: String?) {
         labels.byField[name] = named ?? label
     }
 

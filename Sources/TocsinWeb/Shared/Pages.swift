@@ -22,11 +22,12 @@ enum Pages {
         return response
     }
 
-    enum Section: String { case incidents, alerts, oncall, services, silences, teams, users, shifts, burden, noise, account, none }
+    enum Section: String { case incidents, alerts, oncall, escalation, services, silences, teams, users, shifts, burden, noise, account, none }
 
     /// Everything a responder reaches in one tap, in the order they look at it at night.
     static let navigation: [(section: Section, path: String, label: String)] = [
-        (.incidents, "/incidents", "Incidents"), (.alerts, "/alerts", "Alerts"), (.oncall, "/oncall", "On call"), (.services, "/services", "Services"),
+        (.incidents, "/incidents", "Incidents"), (.alerts, "/alerts", "Alerts"), (.oncall, "/oncall", "On call"),
+        (.escalation, "/escalation-policies", "Escalation"), (.services, "/services", "Services"),
         (.silences, "/silences", "Silences"), (.teams, "/teams", "Teams"), (.users, "/users", "People"), (.shifts, "/my/shifts", "My shifts"),
         (.burden, "/reports/oncall", "On-call burden"), (.noise, "/reports/noise", "Noise report"),
     ]

@@ -25,6 +25,8 @@ public enum TocsinRouter {
         TwilioCallbacks(env: env).register(router)
         SlackCallbacks(env: env).register(router)
         PagingPages(env: env).register(router)
+        EscalationPolicyPages(env: env).register(router)
+        ContactMethodPages(env: env).register(router)
         AuthPages(env: env).register(router)
         CatalogPages(env: env).register(router)
         IncidentPages(env: env).register(router)
@@ -71,7 +73,7 @@ public enum TocsinRouter {
         }
         router.get("/assets/tocsin.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                     body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css + Stylesheet.responseCSS)))
+                     body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css + Stylesheet.responseCSS + Stylesheet.pagingCSS)))
         }
     }
 }
