@@ -44,6 +44,9 @@ public struct AppConfig: Sendable {
     /// `TOCSIN_DESTINATION_DENY` (default `loopback,link-local,unspecified`; `private` adds the private ranges; `none`
     /// turns the guard off) and `TOCSIN_DESTINATION_ALLOW` (networks allowed even so, e.g. `127.0.0.1/32`).
     public var destinations = DestinationGuard()
+    /// Throttling and bundling per contact method: `TOCSIN_THROTTLE_VOICE` and `TOCSIN_THROTTLE_SMS` ("3/15m": at most 3
+    /// in 15 minutes; "off"), `TOCSIN_BUNDLE_WINDOW` ("60s", "2m"; "0" turns bundling off).
+    public var pacing = Pacing()
 
     /// Where Twilio's requests (SMS replies, keypresses) are checked against: its auth token, when Twilio is configured.
     public var twilioAuthToken: String? {
@@ -173,6 +176,23 @@ public struct AppConfig: Sendable {
             case .failure(let bad): v.add(name, "\"\(bad.item.prefix(60))\" is neither a network (10.0.0.0/8, ::1/128) nor one of \(DestinationGuard.groups.keys.sorted().joined(separator: ", ")), none")
             }
         }
+        for (name, kind) in [("TOCSIN_THROTTLE_VOICE", ContactMethod.Kind.voice), ("TOCSIN_THROTTLE_SMS", .sms)] {
+            guard let text = value(name) else { continue }
+            if text == "off" {
+                pacing.limits[kind] = nil
+            } else if let limit = Self.throttle(text) {
+                pacing.limits[kind] = limit
+            } else {
+                v.add(name, "must be a count and a window, such as 3/15m (1 to 100 messages in 1 to 1440 minutes), or off")
+            }
+        }
+        if let text = value("TOCSIN_BUNDLE_WINDOW") {
+            if let seconds = Self.seconds(text), (0...3600).contains(seconds) {
+                pacing.bundleWindow = TimeInterval(seconds)
+            } else {
+                v.add("TOCSIN_BUNDLE_WINDOW", "must be a time from 0 to 1 hour, such as 60s or 2m (0 turns bundling off)")
+            }
+        }
         ntfyToken = value("TOCSIN_NTFY_TOKEN")
         ntfyServer = value("TOCSIN_NTFY_URL")
         if ntfyToken != nil {
@@ -182,6 +202,23 @@ public struct AppConfig: Sendable {
                     "TOCSIN_NTFY_URL", "must name the ntfy server (an http or https URL) the TOCSIN_NTFY_TOKEN is for")
         }
         try v.throwIfInvalid()
+    }
+
+    /// "3/15m" → 3 messages in 900 seconds.
+    static func throttle(_ text: String) -> Pacing.Limit? {
+        let parts = text.split(separator: "/").map(String.init)
+        guard parts.count == 2, parts[0].utf8.count <= 3, let count = Int(parts[0]), (1...100).contains(count),
+              let window = seconds(parts[1]), (60...86_400).contains(window) else { return nil }
+        return Pacing.Limit(count: count, window: TimeInterval(window))
+    }
+
+    /// "90s", "15m", "1h" or a bare number of seconds.
+    static func seconds(_ text: String) -> Int? {
+        guard (1...8).contains(text.utf8.count) else { return nil }
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600]
+        let unit = text.last.flatMap { units[$0] }
+        guard let number = Int(unit == nil ? text : String(text.dropLast())), number >= 0 else { return nil }
+        return number * (unit ?? 1)
     }
 
     public func databaseLocation() throws -> DatabaseLocation {

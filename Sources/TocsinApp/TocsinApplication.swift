@@ -81,7 +81,7 @@ public enum TocsinApplication {
         let observer = PagingMetrics(registry: env.metrics.registry)
         let senders = channels.map {
             NotificationDispatcher(store: env.store, channel: $0, publicURL: env.publicURL, logger: logger, wakeup: Wakeup(), observer: observer,
-                                   clock: now)
+                                   clock: now, pacing: config.pacing)
         }
         // Woken by ingestion when an incident opens, and waking the senders when it queues pages: the first page
         // leaves in milliseconds, not at the next tick.

@@ -79,4 +79,21 @@ struct AppConfigTests {
             try AppConfig.fromEnvironment(["TOCSIN_DESTINATION_ALLOW": "intranet"])
         }
     }
+
+    @Test("throttling and bundling have defaults and can be changed or turned off; nonsense is refused by name")
+    func pacing() throws {
+        #expect(try AppConfig.fromEnvironment([:]).pacing == Pacing())
+        let changed = try AppConfig.fromEnvironment(["TOCSIN_THROTTLE_VOICE": "2/30m", "TOCSIN_THROTTLE_SMS": "off", "TOCSIN_BUNDLE_WINDOW": "2m"])
+        #expect(changed.pacing.limits[.voice] == Pacing.Limit(count: 2, window: 1800))
+        #expect(changed.pacing.limits[.sms] == nil)
+        #expect(changed.pacing.bundleWindow == 120)
+        #expect(!(try AppConfig.fromEnvironment(["TOCSIN_BUNDLE_WINDOW": "0"]).pacing.bundles(.email)))
+        #expect(throws: DomainError.validation([
+            FieldError("TOCSIN_THROTTLE_VOICE", "must be a count and a window, such as 3/15m (1 to 100 messages in 1 to 1440 minutes), or off"),
+            FieldError("TOCSIN_THROTTLE_SMS", "must be a count and a window, such as 3/15m (1 to 100 messages in 1 to 1440 minutes), or off"),
+            FieldError("TOCSIN_BUNDLE_WINDOW", "must be a time from 0 to 1 hour, such as 60s or 2m (0 turns bundling off)"),
+        ])) {
+            try AppConfig.fromEnvironment(["TOCSIN_THROTTLE_VOICE": "0/15m", "TOCSIN_THROTTLE_SMS": "99999999999999999999/1m", "TOCSIN_BUNDLE_WINDOW": "-5s"])
+        }
+    }
 }
