@@ -127,6 +127,7 @@ let package = Package(
                 "TocsinCore", "TocsinStorage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/TocsinTestSupport",
             swiftSettings: swiftSettings

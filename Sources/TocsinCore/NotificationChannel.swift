@@ -81,6 +81,8 @@ public enum ChannelResult: Sendable, Equatable {
     case sent(providerMessageID: String?)
     /// Worth trying again (the provider is down, rate limited, timed out).
     case transient(String)
+    /// The provider is rate limiting and said how long to wait (`Retry-After`), in seconds.
+    case rateLimited(String, retryAfter: TimeInterval)
     /// Trying again will not help (a landline for SMS, an invalid address, a refusal).
     case permanent(String)
 }

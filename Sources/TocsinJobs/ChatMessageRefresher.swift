@@ -47,7 +47,7 @@ public struct ChatMessageRefresher: Sendable {
                 logger.notice("a chat message could not be rewritten; it stays as it was", metadata: ["notification_id": "\(message.notificationID.db)",
                                                                                                   "reason": "\(reason)"])
                 _ = try await store.markChatMessageRendered(id: message.notificationID, renderedAt: message.updatedAt)
-            case .transient:
+            case .transient, .rateLimited:
                 // Tried again next pass.
                 break
             }

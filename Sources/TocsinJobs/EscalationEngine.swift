@@ -341,6 +341,14 @@ public struct NotificationDispatcher: Sendable {
                 outcome = index == 0 ? .sent(providerMessageID: id) : .bundled(into: leader.notification.id, providerMessageID: id)
             case .permanent(let reason):
                 outcome = .failed(reason: reason)
+            case .rateLimited(let reason, let wait):
+                // Waiting out a rate limit is not a failure of the page: it may take more turns than failures do.
+                let attempts = item.notification.attempts
+                if attempts >= Self.maximumAttempts * 4 {
+                    outcome = .failed(reason: "\(reason) (gave up after \(attempts) attempts)")
+                } else {
+                    outcome = .retry(reason: "\(reason), asking to wait \(Int(wait)) s", retryAt: now.addingTimeInterval(max(1, wait)))
+                }
             case .transient(let reason):
                 let attempts = item.notification.attempts
                 if attempts >= Self.maximumAttempts {

@@ -18,7 +18,7 @@ public struct ChannelCodeSender: VerificationCodeSender {
         switch await channel.sendNote(.verification(code: code), to: method) {
         case .sent:
             return true
-        case .transient(let reason), .permanent(let reason):
+        case .transient(let reason), .permanent(let reason), .rateLimited(let reason, _):
             logger.notice("a verification code could not be sent", metadata: ["contact_method_id": "\(method.id.db)", "channel": "\(method.kind.rawValue)",
                                                                           "reason": "\(reason)"])
             return false

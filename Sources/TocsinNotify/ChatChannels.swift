@@ -110,7 +110,7 @@ public struct SlackChannel: NotificationChannel, ChatMessageUpdater {
         case .failure(let error):
             return HTTPDelivery.unreachable("Slack", error)
         case .success(let answer):
-            guard answer.status == 200 else { return HTTPDelivery.result(status: answer.status, "Slack") }
+            guard answer.status == 200 else { return HTTPDelivery.result(answer, "Slack") }
             let json = (try? JSONValue.parse(Data(answer.body.utf8)))?.objectValue ?? [:]
             guard json["ok"] == .bool(true) else {
                 let error = json["error"]?.stringValue ?? "an unknown error"
@@ -187,7 +187,7 @@ public struct TeamsChannel: NotificationChannel {
     func post(_ message: JSONValue, to url: String) async -> ChannelResult {
         if let refused = await destinations.check(url: url) { return .permanent(refused) }
         switch await HTTPDelivery.post(client, url: url, body: message.jsonText, timeout: timeout) {
-        case .success(let answer): return HTTPDelivery.result(status: answer.status, "the Teams workflow")
+        case .success(let answer): return HTTPDelivery.result(answer, "the Teams workflow")
         case .failure(let error): return HTTPDelivery.unreachable("the Teams workflow", error)
         }
     }
@@ -284,7 +284,7 @@ public struct NtfyChannel: NotificationChannel {
                                        body: payload(topic).jsonText, timeout: timeout) {
         case .success(let answer):
             let id = (try? JSONValue.parse(Data(answer.body.utf8)))?["id"]?.stringValue
-            return HTTPDelivery.result(status: answer.status, "the ntfy server", messageID: id)
+            return HTTPDelivery.result(answer, "the ntfy server", messageID: id)
         case .failure(let error):
             return HTTPDelivery.unreachable("the ntfy server", error)
         }

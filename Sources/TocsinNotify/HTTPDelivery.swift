@@ -8,6 +8,8 @@ enum HTTPDelivery {
     struct Answer {
         var status: Int
         var body: String
+        /// `Retry-After` in seconds, when given as a number (0 to an hour; a date or anything else is ignored).
+        var retryAfter: TimeInterval? = nil
     }
 
     /// Posts `body`; nil when no answer came (refused, timed out, TLS failed). At most 64 KiB of the answer is read.
@@ -22,13 +24,20 @@ enum HTTPDelivery {
         do {
             let response = try await client.execute(request, timeout: timeout)
             let text = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
-            return .success(Answer(status: Int(response.status.code), body: text))
+            let wait = response.headers.first(name: "Retry-After").flatMap { $0.utf8.count <= 6 ? Int($0) : nil }.flatMap { (0...3600).contains($0) ? TimeInterval($0) : nil }
+            return .success(Answer(status: Int(response.status.code), body: text, retryAfter: wait))
         } catch {
             return .failure(error)
         }
     }
 
-    /// 2xx is sent; 408, 429 and 5xx are worth another try; any other status is final. `what` names the receiver.
+    /// 2xx is sent; 408, 429 and 5xx are worth another try (a 429 with `Retry-After` after that wait); any other status
+    /// is final. `what` names the receiver.
+    static func result(_ answer: Answer, _ what: String, messageID: String? = nil) -> ChannelResult {
+        if answer.status == 429, let wait = answer.retryAfter { return .rateLimited("\(what) answered 429", retryAfter: wait) }
+        return result(status: answer.status, what, messageID: messageID)
+    }
+
     static func result(status: Int, _ what: String, messageID: String? = nil) -> ChannelResult {
         switch status {
         case 200..<300: return .sent(providerMessageID: messageID)

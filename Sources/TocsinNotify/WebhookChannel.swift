@@ -113,7 +113,7 @@ public struct WebhookChannel: NotificationChannel {
         let signature = Self.signature(secret: secret, timestamp: Int(sentAt.timeIntervalSince1970), body: body)
         switch await HTTPDelivery.post(client, url: url, headers: [("X-Tocsin-Delivery", delivery), ("X-Tocsin-Signature", signature)],
                                        body: body, timeout: timeout) {
-        case .success(let answer): return HTTPDelivery.result(status: answer.status, "the webhook")
+        case .success(let answer): return HTTPDelivery.result(answer, "the webhook")
         case .failure(let error): return HTTPDelivery.unreachable("the webhook", error)
         }
     }

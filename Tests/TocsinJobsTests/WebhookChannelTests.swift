@@ -42,6 +42,11 @@ struct WebhookChannelTests {
             #expect(await channel.send(sent) == .transient("the webhook answered 503"))
             receiver.status.withLock { $0 = 429 }
             #expect(await channel.send(sent) == .transient("the webhook answered 429"))
+            receiver.retryAfter.withLock { $0 = "30" }
+            #expect(await channel.send(sent) == .rateLimited("the webhook answered 429", retryAfter: 30), "Retry-After is read")
+            receiver.retryAfter.withLock { $0 = "Wed, 21 Oct 2026 07:28:00 GMT" }
+            #expect(await channel.send(sent) == .transient("the webhook answered 429"), "a date is not: the usual backoff")
+            receiver.retryAfter.withLock { $0 = nil }
             receiver.status.withLock { $0 = 302 }
             #expect(await channel.send(sent) == .permanent("the webhook answered 302"), "a redirect is not followed")
             receiver.status.withLock { $0 = 410 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -16,6 +17,8 @@ public final class WebhookReceiver: Sendable {
     public let received = Mutex<[Received]>([])
     /// The status every request gets, unless `answers` names its path.
     public let status = Mutex<Int>(200)
+    /// A `Retry-After` header sent with every answer that is not a 2xx (a rate limit asking to wait).
+    public let retryAfter = Mutex<String?>(nil)
     /// Per path (without the query): the status and JSON body to answer with (a provider's reply).
     public let answers = Mutex<[String: (status: Int, body: String)]>([:])
 
@@ -32,11 +35,15 @@ public final class WebhookReceiver: Sendable {
             self.received.withLock {
                 $0.append(Received(headers: headers, body: String(buffer: buffer), path: path, method: request.method.rawValue))
             }
+            var extra = HTTPFields()
+            if let wait = self.retryAfter.withLock({ $0 }) { extra[HTTPField.Name("Retry-After")!] = wait }
             if let answer = self.answers.withLock({ $0[path] }) {
-                return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
-                                body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+                var fields: HTTPFields = [.contentType: "application/json"]
+                if !(200..<300).contains(answer.status) { fields.append(contentsOf: extra) }
+                return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
             }
-            return Response(status: .init(code: self.status.withLock { $0 }))
+            let code = self.status.withLock { $0 }
+            return Response(status: .init(code: code), headers: (200..<300).contains(code) ? [:] : extra)
         }
         router.post("/", use: handler)
         router.post("/**", use: handler)

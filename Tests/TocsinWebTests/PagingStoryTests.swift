@@ -243,6 +243,38 @@ struct PagingStoryTests {
                                                                          HTTPField.Name("X-Twilio-Signature")!: Data(mac).base64EncodedString()])
     }
 
+    @Test("Slack rate limiting (429, Retry-After) holds only Slack: the webhook pages of a storm all arrive at once, the Slack ones wait as asked")
+    func rateLimitedSlackDelaysNothingElse() async throws {
+        let slack = WebhookReceiver(), hooks = WebhookReceiver()
+        try await slack.run { slackBase in
+            try await hooks.run { hookBase in
+                slack.status.withLock { $0 = 429 }
+                slack.retryAfter.withLock { $0 = "30" }
+                try await TestApp.run(configure: { config in
+                    config.slack = SlackSettings(token: "xoxb-test", signingSecret: "slack-secret", apiURL: slackBase + "/api")
+                }) { app in
+                    let (admin, _, key) = try await Self.pagingWorld(app, [("Ann", [("slack", "U012AB3CD"), ("webhook", hookBase + "/ann")])])
+                    let started = ContinuousClock.now
+                    for n in 1...10 { try await Self.trigger(app, key, "storm-\(n)", "Checkout \(n) down") }
+                    #expect(try await hooks.wait(for: 10, seconds: 5).count == 10)
+                    #expect(ContinuousClock.now - started < .seconds(5), "the webhook pages did not wait for Slack")
+                    _ = try await slack.wait(for: 10, seconds: 5)
+                    try await Task.sleep(for: .milliseconds(300))
+                    let incidents = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?.arrayValue)
+                    for incident in incidents {
+                        let id = try #require(incident["id"]?.stringValue)
+                        let notes = try #require(try await app.request(.get, "/api/v1/incidents/\(id)/notifications", token: admin).json["data"]?.arrayValue)
+                        #expect(notes.first { $0["channel"] == "webhook" }?["status"] == "sent")
+                        let waiting = notes.first { $0["channel"] == "slack" }
+                        #expect(waiting?["status"] == "queued")
+                        #expect(waiting?["last_error"] == "Slack answered 429, asking to wait 30 s")
+                    }
+                    #expect(slack.received.withLock { $0.count } == 10, "each Slack page tried once, then waiting its 30 s")
+                }
+            }
+        }
+    }
+
     @Test("an incident acknowledged or resolved by its integration tells those paged for it, naming the integration")
     func integrationTakes() async throws {
         let receiver = WebhookReceiver()

@@ -61,7 +61,7 @@ extension APIRoutes {
             case .sent(let providerID):
                 answer["sent"] = true
                 if let providerID { answer["provider_message_id"] = .string(providerID) }
-            case .transient(let reason), .permanent(let reason):
+            case .transient(let reason), .permanent(let reason), .rateLimited(let reason, _):
                 answer["sent"] = false
                 answer["reason"] = .string(reason)
             }

@@ -119,7 +119,7 @@ struct ContactMethodPages {
                     state.notice = """
                     <p class="notice" role="status">Test page sent to \(to)\(providerID.map { HTML(" (provider id <code>\($0)</code>)") } ?? HTML(" (the provider gave no message id)")). Check that it arrived.</p>
                     """
-                case .transient(let reason):
+                case .transient(let reason), .rateLimited(let reason, _):
                     state.notice = "<p class=\"alert\" role=\"alert\">The test page to \(to) did not go: \(reason). Try again in a minute.</p>"
                 case .permanent(let reason):
                     state.notice = "<p class=\"alert\" role=\"alert\">The test page to \(to) failed: \(reason).</p>"
