@@ -15,6 +15,8 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var severity: IncidentSeverity?
     /// Voice pages: where the provider posts the keypress the person answers with (signed like `actions`).
     public var replyURL: String?
+    /// The incident's status when the message was claimed (a request to respond may concern an acknowledged one).
+    public var status: IncidentStatus = .triggered
     /// The other notifications this message carries (a bundle: several incidents for one person, as one message),
     /// each with its own links; empty for a message about one incident.
     public var bundle: [OutgoingMessage] = []

@@ -375,9 +375,11 @@ public struct NotificationDispatcher: Sendable {
                 replyURL = try await links.voiceReplyURL(incidentID: item.notification.incidentID, userID: user, now: now)
             }
         }
-        return OutgoingMessage(notification: item.notification, incidentNumber: item.incidentNumber, incidentTitle: item.incidentTitle,
-                               recipientName: item.userName, incidentURL: "\(publicURL)/incidents/\(item.notification.incidentID.db)",
-                               signingSecret: item.signingSecret, actions: actions, severity: item.incidentSeverity, replyURL: replyURL)
+        var message = OutgoingMessage(notification: item.notification, incidentNumber: item.incidentNumber, incidentTitle: item.incidentTitle,
+                                      recipientName: item.userName, incidentURL: "\(publicURL)/incidents/\(item.notification.incidentID.db)",
+                                      signingSecret: item.signingSecret, actions: actions, severity: item.incidentSeverity, replyURL: replyURL)
+        message.status = item.incidentStatus
+        return message
     }
 }
 

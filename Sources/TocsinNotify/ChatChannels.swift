@@ -39,8 +39,11 @@ public struct SlackChannel: NotificationChannel, ChatMessageUpdater {
 
     public func send(_ message: OutgoingMessage) async -> ChannelResult {
         let n = message.notification
+        // A request to respond may concern an incident already acknowledged: the message says so, and offers what still makes sense.
+        let status: IncidentStatus = n.purpose == .taken ? .triggered : message.status
         let view = ChatIncidentView(incidentID: n.incidentID, number: message.incidentNumber, title: message.incidentTitle, severity: message.severity,
-                                     status: .triggered, statusLine: n.purpose == .taken ? n.detail.map { $0.capitalizedFirst } : nil,
+                                     status: status,
+                                     statusLine: n.purpose == .taken ? n.detail.map { $0.capitalizedFirst } : (status == .triggered ? nil : status.rawValue.capitalizedFirst),
                                      url: message.incidentURL)
         var body = Self.payload(view, buttons: n.purpose.asksToAct)
         body["channel"] = .string(n.address)

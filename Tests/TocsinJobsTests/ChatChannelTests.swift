@@ -45,6 +45,14 @@ struct ChatChannelTests {
             #expect(update["channel"] == "D024BE91L" && update["ts"] == "1503435956.000247")
             #expect(update["blocks"]?.arrayValue?.first?["text"]?["text"]?.stringValue?.hasSuffix("SEV1 · Acknowledged by Bob") == true)
             #expect(update["blocks"]?.arrayValue?.last?["elements"]?.arrayValue?.compactMap { $0["action_id"]?.stringValue } == ["tocsin_resolve"])
+            // Asked to help with an incident already acknowledged: the message says so and offers only what still makes sense.
+            receiver.answers.withLock { $0["/api/chat.postMessage"] = (200, #"{"ok": true, "channel": "D1", "ts": "1.2"}"#) }
+            var request = message(.slack, address: "U012AB3CD", purpose: .request)
+            request.status = .acknowledged
+            #expect(await slack.send(request) == .sent(providerMessageID: "D1:1.2"))
+            let asked = try JSONValue.parse(Data(try #require(receiver.received.withLock { $0.last }).body.utf8))
+            #expect(asked["blocks"]?.arrayValue?.first?["text"]?["text"]?.stringValue?.hasSuffix("SEV1 · Acknowledged") == true)
+            #expect(asked["blocks"]?.arrayValue?.last?["elements"]?.arrayValue?.compactMap { $0["action_id"]?.stringValue } == ["tocsin_resolve"])
             let resolved = ChatIncidentView(incidentID: incidentID, number: 42, title: "Checkout", severity: nil, status: .resolved, statusLine: "Resolved",
                                             url: "x")
             #expect(SlackChannel.payload(resolved, buttons: true)["blocks"]?.arrayValue?.count == 1, "nothing left to press")
