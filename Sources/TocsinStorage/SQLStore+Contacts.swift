@@ -4,10 +4,10 @@ import TocsinCore
 extension SQLStore: ContactRepository {
     public func createContactMethod(_ method: ContactMethod, codeHash: String?, codeExpiresAt: Date?) async throws {
         try await database.write { db in
-            guard try await db.missingIDs([method.userID], in: "users").isEmpty else {
+            // The person's row is held while their methods are counted: two requests at once cannot both pass the limit.
+            guard try await db.missingIDs([method.userID], in: "users", lock: .update).isEmpty else {
                 throw DomainError.notFound("user \(method.userID.db) not found")
             }
-            // Counted in the writing transaction, so two requests at once cannot both pass the limit.
             guard try await db.count("SELECT COUNT(*) AS n FROM contact_methods WHERE user_id = \(bind: method.userID.db)")
                 < ContactMethod.maximumPerUser else {
                 throw DomainError.conflict("a person may have at most \(ContactMethod.maximumPerUser) contact methods; delete one first")
@@ -110,6 +110,10 @@ extension SQLStore: ContactRepository {
 
     public func createNotificationRule(_ rule: NotificationRule) async throws {
         try await database.write { db in
+            // Held while the person's rules are counted, as for methods.
+            guard try await db.missingIDs([rule.userID], in: "users", lock: .update).isEmpty else {
+                throw DomainError.notFound("user \(rule.userID.db) not found")
+            }
             guard try await db.count("""
                 SELECT COUNT(*) AS n FROM contact_methods WHERE id = \(bind: rule.contactMethodID.db) AND user_id = \(bind: rule.userID.db)
                 """) == 1 else {

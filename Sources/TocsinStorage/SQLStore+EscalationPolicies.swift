@@ -100,9 +100,11 @@ extension SQLStore: EscalationPolicyRepository {
         return last.map { $0 &+ 1 } ?? 0
     }
 
-    /// The names of the policies that page `targetID` (a user, schedule or team), for refusing to delete it.
-    static func policiesPaging(_ targetID: UUID, _ db: any DatabaseSession) async throws -> [String] {
-        try await db.raw("""
+    /// The names of the policies that page `targetID` (a user, schedule or team, in `table`), for refusing to delete it.
+    /// The row is held first, so a policy being saved with it finishes before the check (or waits for the deletion).
+    static func policiesPaging(_ targetID: UUID, in table: String, _ db: any DatabaseSession) async throws -> [String] {
+        _ = try await db.missingIDs([targetID], in: table, lock: .update)
+        return try await db.raw("""
             SELECT name FROM escalation_policies
             WHERE id IN (SELECT policy_id FROM escalation_policy_targets WHERE target_id = \(bind: targetID.db)) ORDER BY lower(name)
             """).all(decodingColumn: "name", as: String.self)
@@ -115,13 +117,15 @@ extension SQLStore: EscalationPolicyRepository {
 
     private static func checkReferences(of policy: EscalationPolicy, _ db: any DatabaseSession) async throws {
         var v = Validator()
-        if try await !db.missingIDs([policy.teamID], in: "teams").isEmpty {
+        // Every row the policy names is held until it is saved, so a deletion checking for policies that name it
+        // waits for this one (and then sees it), rather than passing its check at the same moment.
+        if try await !db.missingIDs([policy.teamID], in: "teams", lock: .share).isEmpty {
             v.add("team_id", "team \(policy.teamID.db) does not exist")
         }
         let tables: [EscalationTarget.Kind: String] = [.user: "users", .schedule: "schedules", .team: "teams"]
         for kind in EscalationTarget.Kind.allCases {
             let ids = policy.targets.filter { $0.kind == kind }.map(\.id)
-            let missing = Set(try await db.missingIDs(ids, in: tables[kind] ?? "users"))
+            let missing = Set(try await db.missingIDs(ids, in: tables[kind] ?? "users", lock: .share))
             guard !missing.isEmpty else { continue }
             for (index, level) in policy.levels.enumerated() {
                 for target in level.targets where target.kind == kind && missing.contains(target.id) {

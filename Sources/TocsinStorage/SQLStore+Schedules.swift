@@ -108,7 +108,7 @@ extension SQLStore: ScheduleRepository {
             guard try await db.count("SELECT COUNT(*) AS n FROM schedules WHERE id = \(bind: id.db)") == 1 else {
                 throw DomainError.notFound("schedule \(id.db) not found")
             }
-            let policies = try await Self.policiesPaging(id, db)
+            let policies = try await Self.policiesPaging(id, in: "schedules", db)
             if !policies.isEmpty {
                 throw DomainError.conflict("the escalation policies \(policies.joined(separator: ", ")) page it: take it out of those policies first")
             }

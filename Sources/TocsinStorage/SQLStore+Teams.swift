@@ -65,7 +65,8 @@ extension SQLStore: TeamRepository {
 
     public func deleteTeam(id: UUID) async throws {
         try await database.write { db in
-            guard try await db.count("SELECT COUNT(*) AS n FROM teams WHERE id = \(bind: id.db)") == 1 else {
+            // Held before the checks: a policy being saved for this team finishes first, and is then seen.
+            guard try await db.missingIDs([id], in: "teams", lock: .update).isEmpty else {
                 throw DomainError.notFound("team \(id.db) not found")
             }
             let owned = try await db.raw("""
@@ -74,7 +75,7 @@ extension SQLStore: TeamRepository {
             if !owned.isEmpty {
                 throw DomainError.conflict("it owns the escalation policies \(owned.joined(separator: ", ")): give them to another team first")
             }
-            let policies = try await Self.policiesPaging(id, db)
+            let policies = try await Self.policiesPaging(id, in: "teams", db)
             if !policies.isEmpty {
                 throw DomainError.conflict("the escalation policies \(policies.joined(separator: ", ")) page it: take it out of those policies first")
             }

@@ -88,7 +88,7 @@ extension SQLStore: UserRepository {
             if !rotations.isEmpty {
                 throw DomainError.conflict("they are on call in \(rotations.joined(separator: ", ")): take them out of those rotations first")
             }
-            let policies = try await Self.policiesPaging(id, db)
+            let policies = try await Self.policiesPaging(id, in: "users", db)
             if !policies.isEmpty {
                 throw DomainError.conflict("the escalation policies \(policies.joined(separator: ", ")) page them: take them out of those policies first")
             }

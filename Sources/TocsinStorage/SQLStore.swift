@@ -49,12 +49,29 @@ extension SQLStore {
     var forUpdate: SQL { database.kind == .postgres ? " FOR UPDATE" : "" }
 }
 
+/// How a read row is held until the transaction ends, on PostgreSQL (SQLite has one writer: nothing to hold).
+enum RowLock {
+    case none
+    /// Others may read and share it, but not delete or change it: what a row that will be referenced needs.
+    case share
+    /// Nobody else may lock it: serialises the writers that check and then write about it.
+    case update
+}
+
 extension DatabaseSession {
-    /// The ids among `ids` that have no row in `table`.
-    func missingIDs(_ ids: [UUID], in table: String) async throws -> [UUID] {
+    /// The ids not found in `table`; those found are held as `lock` says, on PostgreSQL, in id order (no deadlocks
+    /// between two holders).
+    func missingIDs(_ ids: [UUID], in table: String, lock: RowLock = .none) async throws -> [UUID] {
         guard !ids.isEmpty else { return [] }
-        let found = Set(try await raw("SELECT id FROM \(ident: table) WHERE id IN (\(binds: ids.map(\.db)))")
-            .all(decodingColumn: "id", as: String.self))
+        var query: SQL = "SELECT id FROM \(ident: table) WHERE id IN (\(binds: ids.map(\.db)))"
+        if kind == .postgres {
+            switch lock {
+            case .none: break
+            case .share: query = query + " ORDER BY id FOR SHARE"
+            case .update: query = query + " ORDER BY id FOR UPDATE"
+            }
+        }
+        let found = Set(try await raw(query).all(decodingColumn: "id", as: String.self))
         return ids.filter { !found.contains($0.db) }
     }
 

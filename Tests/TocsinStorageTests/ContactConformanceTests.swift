@@ -12,6 +12,41 @@ struct ContactConformanceTests {
         ContactMethod(id: UUID(), userID: user, kind: kind, address: address, createdAt: t0, updatedAt: t0)
     }
 
+    @Test("forty methods and sixty rules asked for at once: exactly the limits pass (the person's row is held while counting)", arguments: TestBackend.available)
+    func limitsUnderRace(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let ann = Seed.user("ann")
+            try await store.createUser(ann)
+            let made = await withTaskGroup(of: ContactMethod?.self) { group in
+                for n in 0..<40 {
+                    group.addTask {
+                        let m = method(ann.id, .email, "ann\(n)@example.com")
+                        return (try? await store.createContactMethod(m, codeHash: nil, codeExpiresAt: nil)).map { m }
+                    }
+                }
+                var made: [ContactMethod] = []
+                for await m in group { if let m { made.append(m) } }
+                return made
+            }
+            #expect(made.count == ContactMethod.maximumPerUser)
+            #expect(try await store.contactMethods(userID: ann.id).count == ContactMethod.maximumPerUser)
+            let rules = await withTaskGroup(of: Bool.self) { group in
+                for n in 0..<60 {
+                    group.addTask {
+                        let rule = NotificationRule(id: UUID(), userID: ann.id, contactMethodID: made[n % made.count].id, urgency: n % 2 == 0 ? .high : .low,
+                                                    delayMinutes: n, createdAt: t0)
+                        return (try? await store.createNotificationRule(rule)) != nil
+                    }
+                }
+                var passed = 0
+                for await ok in group where ok { passed += 1 }
+                return passed
+            }
+            #expect(rules == NotificationRule.maximumPerUser)
+        }
+    }
+
     @Test("methods belong to one person, are unique, limited to 20, and verified by the waiting code only", arguments: TestBackend.available)
     func methods(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in

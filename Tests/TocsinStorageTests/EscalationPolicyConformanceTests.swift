@@ -13,6 +13,34 @@ struct EscalationPolicyConformanceTests {
                          levels: levels.map { EscalationLevel(delayMinutes: 5, targets: $0) }, createdAt: t0, updatedAt: t0)
     }
 
+    @Test("a policy saved while the person it pages is deleted: one of the two wins, never a policy paging nobody who exists", arguments: TestBackend.available)
+    func savedWhileDeleted(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let team = Team(id: UUID(), name: "SRE", description: "", memberIDs: [], createdAt: t0, updatedAt: t0)
+            try await store.createTeam(team)
+            var people: [User] = []
+            for n in 0..<60 {
+                let user = Seed.user("racer\(n)")
+                try await store.createUser(user)
+                people.append(user)
+            }
+            await withTaskGroup(of: Void.self) { group in
+                for (n, user) in people.enumerated() {
+                    group.addTask { _ = try? await store.createEscalationPolicy(policy("P\(n)", team: team.id, levels: [[EscalationTarget(kind: .user, id: user.id)]])) }
+                    group.addTask { _ = try? await store.deleteUser(id: user.id) }
+                }
+            }
+            let policies = try await store.escalationPolicies(EscalationPolicyFilter(teamID: team.id), page: PageRequest(limit: 200)).items
+            for user in people {
+                let exists = try await store.user(id: user.id) != nil
+                let paging = policies.filter { $0.targets.contains { $0.id == user.id } }
+                #expect(exists || paging.isEmpty, "a policy pages a deleted person")
+                #expect(exists != paging.isEmpty, "either the deletion or the policy won, not neither")
+            }
+        }
+    }
+
     @Test("policies keep their levels, refuse unknown records and taken names, and hold on to whom they page", arguments: TestBackend.available)
     func policies(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in
