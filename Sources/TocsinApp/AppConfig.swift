@@ -47,6 +47,8 @@ public struct AppConfig: Sendable {
     /// Throttling and bundling per contact method: `TOCSIN_THROTTLE_VOICE` and `TOCSIN_THROTTLE_SMS` ("3/15m": at most 3
     /// in 15 minutes; "off"), `TOCSIN_BUNDLE_WINDOW` ("60s", "2m"; "0" turns bundling off).
     public var pacing = Pacing()
+    /// The shared secret an SMS gateway sends replies to `/callbacks/sms-gateway` with (`TOCSIN_SMS_GATEWAY_INBOUND_TOKEN`).
+    public var gatewayInboundToken: String?
 
     /// Where Twilio's requests (SMS replies, keypresses) are checked against: its auth token, when Twilio is configured.
     public var twilioAuthToken: String? {
@@ -192,6 +194,10 @@ public struct AppConfig: Sendable {
             } else {
                 v.add("TOCSIN_BUNDLE_WINDOW", "must be a time from 0 to 1 hour, such as 60s or 2m (0 turns bundling off)")
             }
+        }
+        gatewayInboundToken = value("TOCSIN_SMS_GATEWAY_INBOUND_TOKEN")
+        if let token = gatewayInboundToken, token.utf8.count < 16 {
+            v.add("TOCSIN_SMS_GATEWAY_INBOUND_TOKEN", "must be at least 16 characters (a random secret the gateway sends with each reply)")
         }
         ntfyToken = value("TOCSIN_NTFY_TOKEN")
         ntfyServer = value("TOCSIN_NTFY_URL")

@@ -109,6 +109,7 @@ public enum TocsinApplication {
             databaseStats: { let s = database.stats; return (s.inUse, s.idle, s.waiting) }
         )
         env.twilioAuthToken = config.twilioAuthToken
+        env.gatewayInboundToken = config.gatewayInboundToken
         if let slack = config.slack {
             env.slackSigningSecret = slack.signingSecret
             let channel = SlackChannel(settings: slack)

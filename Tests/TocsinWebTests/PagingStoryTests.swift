@@ -359,6 +359,50 @@ struct PagingStoryTests {
         }
     }
 
+    @Test("SMS replies through a generic gateway: with its token, ack 1 from the paged number acknowledges; without it, refused")
+    func gatewayReplies() async throws {
+        let gateway = WebhookReceiver()
+        try await gateway.run { base in
+            try await TestApp.run(configure: { config in
+                config.phoneProviders = [.gateway(sms: GatewaySettings(url: base + "/sms"), voice: nil)]
+                config.gatewayInboundToken = "gateway-secret-0123456789"
+            }) { app in
+                let (admin, users, key) = try await Self.pagingWorld(app, [("Ann", [("sms", "+4915100000001")])])
+                try await Self.trigger(app, key, "gw-1", "Checkout down")
+                let sms = try #require(try await gateway.wait(for: 1, path: "/sms").first)
+                #expect(sms.body.contains("Reply ack 1, res 1 or esc 1."))
+                let incident = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?[at: 0]?["id"]?.stringValue)
+                for _ in 0..<100 {
+                    let notes = try await app.request(.get, "/api/v1/incidents/\(incident)/notifications", token: admin).json["data"]?.arrayValue ?? []
+                    if notes.first?["status"] == "sent" { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let json: HTTPFields = [.contentType: "application/json"]
+                var signed = json
+                signed[HTTPField.Name("X-Tocsin-Gateway-Token")!] = "gateway-secret-0123456789"
+                #expect(try await app.request(.post, "/callbacks/sms-gateway", body: #"{"from":"+4915100000001","text":"ack 1"}"#, headers: json).status == .forbidden)
+                var wrong = json
+                wrong[HTTPField.Name("X-Tocsin-Gateway-Token")!] = "gateway-secret-0123456780"
+                #expect(try await app.request(.post, "/callbacks/sms-gateway", body: #"{"from":"+4915100000001","text":"ack 1"}"#, headers: wrong).status == .forbidden)
+                #expect(try await app.request(.post, "/callbacks/sms-gateway", body: #"{"text":"ack 1"}"#, headers: signed).status == .unprocessableContent)
+                #expect(try await app.request(.get, "/api/v1/incidents/\(incident)", token: admin).json["status"] == "triggered")
+                let stranger = try await app.request(.post, "/callbacks/sms-gateway", body: #"{"from":"+4915199999999","text":"ack 1"}"#, headers: signed)
+                #expect(stranger.json["reply"]?.stringValue?.contains("does not know this number") == true)
+                // A form with the token in the query, the number written with spaces: acknowledged as Ann.
+                let form = try await app.request(.post, "/callbacks/sms-gateway?token=gateway-secret-0123456789", body: "from=%2B49+151+00000001&text=ACK+1",
+                                                 headers: [.contentType: "application/x-www-form-urlencoded"])
+                #expect(form.json["reply"] == "Incident 1 acknowledged.")
+                let acked = try await app.request(.get, "/api/v1/incidents/\(incident)", token: admin)
+                #expect(acked.json["status"] == "acknowledged" && acked.json["acknowledged_by"] == .string(users[0].id.db))
+            }
+        }
+        try await TestApp.run { app in
+            let reply = try await app.request(.post, "/callbacks/sms-gateway?token=x", body: "from=1&text=ack+1",
+                                              headers: [.contentType: "application/x-www-form-urlencoded"])
+            #expect(reply.status == .notFound, "not configured: no endpoint")
+        }
+    }
+
     @Test("a call reading several incidents (a bundle): one key acts on each; a token for another person or a sixth incident voids the call's key")
     func bundledCallKeys() async throws {
         try await TestApp.run(configure: { config in

@@ -18,24 +18,31 @@ struct TwilioCallbacks {
     func register(_ router: Router<TocsinRequestContext>) {
         router.post("/callbacks/twilio/sms") { request, _ in
             let form = try await signedForm(request)
-            guard let command = SMSCommand.parse(form["Body"] ?? "") else {
-                return Self.message("Tocsin did not understand. Reply ack 42, res 42 or esc 42 with the incident's number.")
+            return Self.message(try await reply(to: form["Body"] ?? "", from: form["From"] ?? ""))
+        }
+        // SMS replies through a generic gateway: `from` and `text` as JSON or a form, with the shared secret in an
+        // `X-Tocsin-Gateway-Token` header (or `?token=` for gateways that cannot set headers). The answer is `{"reply": "…"}` for the gateway to
+        // send back, if it can.
+        router.post("/callbacks/sms-gateway") { request, _ in
+            guard let secret = env.gatewayInboundToken else { throw DomainError.notFound("no such endpoint") }
+            let given = request.headers[HTTPField.Name("X-Tocsin-Gateway-Token")!] ?? request.uri.queryParameters.get("token")
+            guard let given, Secrets.constantTimeEquals(given, secret) else {
+                throw DomainError.forbidden("the request does not carry this Tocsin's SMS gateway token")
             }
-            let from = form["From"] ?? ""
-            // The sender is the person whose verified SMS method has this number; a number two people share acts for nobody.
-            let owners = Set(try await env.store.verifiedContactMethods(kind: .sms, address: from).map(\.userID))
-            guard owners.count == 1, let userID = owners.first, let user = try await env.store.user(id: userID), user.role.allows(.respond) else {
-                env.logger.notice("an SMS reply came from a number no one responder owns", metadata: ["owners": "\(owners.count)"])
-                return Self.message("Tocsin does not know this number as a responder's verified SMS contact method.")
+            let buffer = try await JSONBody.collect(request, limit: Self.bodyLimit)
+            let text = String(buffer: buffer)
+            var fields: [String: String] = [:]
+            if let json = try? JSONValue.parse(Data(text.utf8)), let object = json.objectValue {
+                for (key, value) in object { if let string = value.stringValue { fields[key.lowercased()] = string } }
+            } else {
+                for (key, values) in try Form(text).values { if let first = values.first { fields[key.lowercased()] = first } }
             }
-            guard let incident = try await env.store.incident(number: command.incidentNumber) else {
-                return Self.message("There is no incident #\(command.incidentNumber).")
+            guard let from = fields["from"], let body = fields["text"] else {
+                throw DomainError.validation([FieldError("from", "and text are both needed: the sender's number and the message")])
             }
-            // A reply acts only on an incident this number was sent an SMS about: a forged sender cannot reach the rest.
-            guard try await env.store.notifications(incidentID: incident.id).contains(where: { $0.channel == .sms && $0.address == from && $0.status == .sent }) else {
-                return Self.message("Incident \(command.incidentNumber) was not sent to this number; act on it in Tocsin.")
-            }
-            return Self.message(try await act(command.action, on: incident, by: user, via: ContactMethod.Kind.sms.actionVia))
+            // Gateways write numbers their own way: "+49 151 …", "0049…" is not guessed at; what normalises to E.164 is used.
+            let number = (try? ContactMethod.normalized(from, for: .sms).get()) ?? from
+            return try JSONBody.response(["reply": .string(try await reply(to: body, from: number))] as JSONValue)
         }
         // Delivery reports: Twilio posts each message's and call's status to the StatusCallback every page names.
         router.post("/callbacks/twilio/status") { request, _ in
@@ -98,6 +105,27 @@ struct TwilioCallbacks {
             }
             return Self.speech((said.isEmpty ? "This call can no longer act on the incident." : said.joined(separator: " ")) + " Goodbye.")
         }
+    }
+
+    /// What an SMS reply does: the sender is the person whose verified SMS method has this number (a number two people
+    /// share acts for nobody), and it acts only on an incident an SMS went to that number about, so a forged sender
+    /// cannot reach the rest. Returns the answer to send back.
+    private func reply(to body: String, from: String) async throws -> String {
+        guard let command = SMSCommand.parse(body) else {
+            return "Tocsin did not understand. Reply ack 42, res 42 or esc 42 with the incident's number."
+        }
+        let owners = Set(try await env.store.verifiedContactMethods(kind: .sms, address: from).map(\.userID))
+        guard owners.count == 1, let userID = owners.first, let user = try await env.store.user(id: userID), user.role.allows(.respond) else {
+            env.logger.notice("an SMS reply came from a number no one responder owns", metadata: ["owners": "\(owners.count)"])
+            return "Tocsin does not know this number as a responder's verified SMS contact method."
+        }
+        guard let incident = try await env.store.incident(number: command.incidentNumber) else {
+            return "There is no incident #\(command.incidentNumber)."
+        }
+        guard try await env.store.notifications(incidentID: incident.id).contains(where: { $0.channel == .sms && $0.address == from && $0.status == .sent }) else {
+            return "Incident \(command.incidentNumber) was not sent to this number; act on it in Tocsin."
+        }
+        return try await act(command.action, on: incident, by: user, via: ContactMethod.Kind.sms.actionVia)
     }
 
     /// Acts as `user` and says what came of it in a sentence.

@@ -17,6 +17,8 @@ public struct WebEnvironment: Sendable {
     public var logger: Logger
     /// Checks the signature of Twilio's callbacks (SMS replies, keypresses); nil when Twilio is not configured.
     public var twilioAuthToken: String?
+    /// Proves an SMS reply comes from the generic SMS gateway (`TOCSIN_SMS_GATEWAY_INBOUND_TOKEN`); nil: no such endpoint.
+    public var gatewayInboundToken: String?
     /// Checks the signature of Slack's button presses; nil when Slack is not configured.
     public var slackSigningSecret: String?
     /// Tells the person who pressed a Slack button what came of it (through the interaction's response URL).
