@@ -281,7 +281,11 @@ public struct NotificationDispatcher: Sendable {
             recorded = one
         }
         for (attempt, done) in zip(attempts, recorded) {
-            if done { observe(attempt, now: now) } else if !recorded.isEmpty {
+            if done {
+                observe(attempt, now: now)
+                logger.debug("notification finished", metadata: ["notification_id": "\(attempt.item.notification.id.db)",
+                                                                 "channel": "\(channel.kind.rawValue)", "outcome": "\(attempt.outcome.name)"])
+            } else if !recorded.isEmpty {
                 logger.warning("a notification's claim ran out before its outcome was recorded",
                                metadata: ["notification_id": "\(attempt.item.notification.id.db)", "channel": "\(channel.kind.rawValue)"])
             }

@@ -5,17 +5,16 @@ import TocsinCore
 /// Sends verification codes through the same channels as pages (while the person waits: the answer says whether the
 /// code went out). A failure is logged, not thrown: the code stays valid, and another may be asked for in a minute.
 public struct ChannelCodeSender: VerificationCodeSender {
-    let channels: [ContactMethod.Kind: any NotificationChannel]
+    let notes: ChannelNoteSender
     let logger: Logger
 
     public init(channels: [any NotificationChannel], logger: Logger) {
-        self.channels = Dictionary(channels.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.notes = ChannelNoteSender(channels: channels)
         self.logger = logger
     }
 
     public func send(code: String, to method: ContactMethod) async -> Bool {
-        guard let channel = channels[method.kind] else { return false }
-        switch await channel.sendNote(.verification(code: code), to: method) {
+        switch await notes.send(.verification(code: code), to: method) {
         case .sent:
             return true
         case .transient(let reason), .permanent(let reason), .rateLimited(let reason, _):

@@ -157,12 +157,32 @@ extension SQLStore: EscalationRepository {
 
     public func applyEscalationSteps(_ steps: [(step: EscalationStep, paging: EscalationPaging)], now: Date) async throws -> [EscalationStepResult] {
         guard !steps.isEmpty else { return [] }
-        // PostgreSQL: a transaction each. Its writers run side by side, and one transaction locking many incidents
-        // could deadlock with ingestion locking them in another order.
+        // PostgreSQL, whose writers run side by side: the chunk's incidents are locked first, in one statement, skipping
+        // any another transaction holds; the steps of those locked are applied together. A transaction that never
+        // waits for an incident's lock cannot deadlock with ingestion locking incidents in its own order. The steps
+        // skipped (their incident busy) are applied a transaction each, waiting their turn; so is the chunk, should
+        // its transaction fail.
         if database.kind == .postgres {
-            var results: [EscalationStepResult] = []
-            for item in steps { results.append(try await applyEscalationStep(item.step, paging: item.paging, now: now)) }
-            return results
+            var results = [EscalationStepResult?](repeating: nil, count: steps.count)
+            do {
+                try await database.write { db in
+                    let ids = steps.map(\.step.escalation.incidentID.db)
+                    let locked = Set(try await db.raw("""
+                        SELECT id FROM incidents WHERE id IN (\(binds: Array(Set(ids)))) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
+                        """).all(decodingColumn: "id", as: String.self))
+                    var applied = [EscalationStepResult?](repeating: nil, count: steps.count)
+                    for (index, item) in steps.enumerated() where locked.contains(ids[index]) {
+                        applied[index] = try await Self.apply(item.step, paging: item.paging, now: now, db)
+                    }
+                    results = applied
+                }
+            } catch {
+                results = [EscalationStepResult?](repeating: nil, count: steps.count)
+            }
+            for (index, item) in steps.enumerated() where results[index] == nil {
+                results[index] = try await applyEscalationStep(item.step, paging: item.paging, now: now)
+            }
+            return results.map { $0 ?? .superseded }
         }
         // SQLite, one writer: a burst of due steps costs one commit per chunk, not one each. Each step keeps its own
         // compare-and-set, so a step another pass took is skipped, not fired twice.
@@ -473,16 +493,10 @@ extension SQLStore: EscalationRepository {
 
     public func finishNotifications(_ outcomes: [(id: UUID, claim: UUID, outcome: DeliveryOutcome)], now: Date) async throws -> [Bool] {
         guard !outcomes.isEmpty else { return [] }
-        // PostgreSQL: a transaction each (each outcome's event locks its incident; many in one transaction could
-        // deadlock with ingestion locking them in another order).
-        if database.kind == .postgres {
-            var recorded: [Bool] = []
-            for item in outcomes {
-                recorded.append(try await database.write { db in try await Self.finish(item.id, claim: item.claim, outcome: item.outcome, now: now, db) })
-            }
-            return recorded
-        }
-        // SQLite, one writer: a sender's whole batch in one transaction, recorded at the channel's pace, not a commit each.
+        // A sender's whole batch in one transaction, recorded at the channel's pace, not a commit each. On PostgreSQL
+        // this takes no incident lock a state change holds (events refer to their incident with a key-share lock,
+        // which `FOR NO KEY UPDATE` does not block), so it cannot deadlock with ingestion; should it fail anyway, the
+        // sender records each outcome on its own.
         return try await database.write { db in
             var recorded: [Bool] = []
             for item in outcomes { recorded.append(try await Self.finish(item.id, claim: item.claim, outcome: item.outcome, now: now, db)) }

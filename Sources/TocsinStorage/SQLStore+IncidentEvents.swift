@@ -47,8 +47,11 @@ extension SQLStore {
 
     /// What transitions decide about an incident, as stored. Read to be written back in the same transaction, so
     /// on PostgreSQL the row is locked until commit (SQLite has one writer): a concurrent acknowledge cannot be lost.
+    /// `FOR NO KEY UPDATE`: writers of the state exclude each other, but rows that only refer to the incident (its
+    /// events, notifications) are written beside it without waiting, so a transaction appending events for many
+    /// incidents never waits on, nor deadlocks with, one changing an incident's state.
     static func incidentState(_ id: UUID, _ db: any DatabaseSession) async throws -> IncidentState? {
-        let lock: SQL = db.kind == .postgres ? " FOR UPDATE" : ""
+        let lock: SQL = db.kind == .postgres ? " FOR NO KEY UPDATE" : ""
         guard let row = try await db.raw("""
             SELECT status, severity, acknowledged_at, acknowledged_by, resolved_at, resolved_by, updated_at FROM incidents WHERE id = \(bind: id.db)
             """ + lock).first() else { return nil }

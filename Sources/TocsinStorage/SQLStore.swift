@@ -54,7 +54,8 @@ enum RowLock {
     case none
     /// Others may read and share it, but not delete or change it: what a row that will be referenced needs.
     case share
-    /// Nobody else may lock it: serialises the writers that check and then write about it.
+    /// Serialises the writers that check and then write about it (`FOR NO KEY UPDATE`: rows referring to it are still
+    /// written beside it without waiting).
     case update
 }
 
@@ -68,7 +69,7 @@ extension DatabaseSession {
             switch lock {
             case .none: break
             case .share: query = query + " ORDER BY id FOR SHARE"
-            case .update: query = query + " ORDER BY id FOR UPDATE"
+            case .update: query = query + " ORDER BY id FOR NO KEY UPDATE"
             }
         }
         let found = Set(try await raw(query).all(decodingColumn: "id", as: String.self))

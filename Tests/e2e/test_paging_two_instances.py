@@ -13,6 +13,7 @@ level under two different ids, and that every delivery id arrives.
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -27,7 +28,9 @@ INCIDENTS = 200
 
 
 def _serve(url, port, stderr):
-    return subprocess.Popen([str(_binary()), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", "unused-data"],
+    # Debug logs name each notification a sender finished: the test reads from them which instance sent what.
+    return subprocess.Popen([str(_binary()), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", "unused-data",
+                             "--log-level", "debug"],
                             stdout=subprocess.DEVNULL, stderr=stderr, stdin=subprocess.DEVNULL,
                             env={**os.environ, "TOCSIN_DATABASE_URL": url})
 
@@ -103,6 +106,15 @@ def test_two_instances_share_paging_and_one_dies_halfway(tmp_path):
             # Only what A had in hand when it died can come again, and only with its own delivery id.
             assert 0 <= resent <= 16, f"{resent} deliveries repeated (A sends at most 16 webhooks at once)"
             print(f"\n{len(received)} deliveries for {2 * INCIDENTS} pages; {resent} repeated a delivery id A had sent unrecorded")
+
+            # Both did part of the work: A sent pages before it died, B the rest (and every second level).
+            def finished(log):
+                lines = [line for line in log.read_text(errors="replace").splitlines() if "notification finished" in line]
+                return {m.group(1) for line in lines for m in [re.search(r"notification_id=([0-9a-fA-F-]{36})", line)] if m}
+            by_a, by_b = finished(tmp_path / "a.log"), finished(tmp_path / "b.log")
+            assert by_a, "instance A sent nothing before it was killed"
+            assert by_b, "instance B sent nothing"
+            print(f"A recorded {len(by_a)} notifications before it died; B recorded {len(by_b)}")
 
             # B's record agrees: every incident has exactly its two pages, both sent.
             status, text = call(bases[1], "/api/v1/incidents?limit=200", token=token)

@@ -252,6 +252,19 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case cancelled(reason: String)
 }
 
+extension DeliveryOutcome {
+    /// "sent", "bundled", "retry", "failed", "cancelled".
+    public var name: String {
+        switch self {
+        case .sent: return "sent"
+        case .bundled: return "bundled"
+        case .retry: return "retry"
+        case .failed: return "failed"
+        case .cancelled: return "cancelled"
+        }
+    }
+}
+
 extension EscalationRepository {
     public func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval) async throws -> [ClaimedNotification] {
         try await claimNotifications(channel: channel, now: now, limit: limit, lease: lease, pacing: .none)
