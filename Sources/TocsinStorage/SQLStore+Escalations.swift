@@ -165,17 +165,7 @@ extension SQLStore: EscalationRepository {
         if database.kind == .postgres {
             var results = [EscalationStepResult?](repeating: nil, count: steps.count)
             do {
-                try await database.write { db in
-                    let ids = steps.map(\.step.escalation.incidentID.db)
-                    let locked = Set(try await db.raw("""
-                        SELECT id FROM incidents WHERE id IN (\(binds: Array(Set(ids)))) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
-                        """).all(decodingColumn: "id", as: String.self))
-                    var applied = [EscalationStepResult?](repeating: nil, count: steps.count)
-                    for (index, item) in steps.enumerated() where locked.contains(ids[index]) {
-                        applied[index] = try await Self.apply(item.step, paging: item.paging, now: now, db)
-                    }
-                    results = applied
-                }
+                results = try await database.write { db in try await Self.applyChunk(steps, now: now, db) }
             } catch {
                 results = [EscalationStepResult?](repeating: nil, count: steps.count)
             }
@@ -194,75 +184,121 @@ extension SQLStore: EscalationRepository {
     }
 
     private static func apply(_ step: EscalationStep, paging: EscalationPaging, now: Date, _ db: any DatabaseSession) async throws -> EscalationStepResult {
-        let incidentID = step.escalation.incidentID
-        do {
-            guard let state = try await Self.incidentState(incidentID, db) else { return .superseded }
-            // Only the pass that finds the escalation where it read it writes anything: a fencing check that makes
-            // each step fire once however many instances run the engine.
-            func advance(to next: Escalation) async throws -> Bool {
-                try await db.raw("""
-                    UPDATE incident_escalations SET step = \(bind: next.step), due_at = \(bind: next.dueAt), state = \(bind: next.state.rawValue),
-                        updated_at = \(bind: now)
-                    WHERE incident_id = \(bind: incidentID.db) AND step = \(bind: step.escalation.step) AND state = \(bind: Escalation.State.active.rawValue)
-                      AND started_at = \(bind: step.escalation.startedAt)
-                    RETURNING incident_id
-                    """).first() != nil
-            }
-            guard state.status == .triggered else {
-                var stopped = step.escalation
-                stopped.state = .stopped
-                stopped.dueAt = nil
-                guard try await advance(to: stopped) else { return .superseded }
-                for insert in Self.eventInserts([(incidentID, IncidentEventDraft(kind: .escalationStopped, at: now, actor: .system,
-                                                                                 payload: ["status": .string(state.status.rawValue)]))]) {
-                    try await db.raw(insert).run()
-                }
-                return .stopped(state.status)
-            }
-            guard try await advance(to: step.next) else { return .superseded }
-            var events: [(incidentID: UUID, draft: IncidentEventDraft)] = []
-            if let page = step.page {
-                var payload: [String: JSONValue] = [
-                    "level": .string(String(page.levelIndex)), "round": .string(String(page.round)),
-                    "paged": .string(paging.paged.isEmpty ? "nobody" : paging.paged.map(\.name).joined(separator: ", ")),
-                ]
-                if !paging.unreachable.isEmpty { payload["unreachable"] = .string(paging.unreachable.joined(separator: ", ")) }
-                events.append((incidentID, IncidentEventDraft(kind: .escalated, at: now, actor: .system, payload: payload)))
-                let names = Dictionary(paging.paged.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-                for draft in paging.drafts {
-                    // One page per firing of a step (an incident triggered again escalates afresh; a responder may page a
-                    // level again), method and rule delay. The step's compare-and-set above is what makes it fire once.
-                    let started = Int((step.escalation.startedAt.timeIntervalSince1970 * 1000).rounded())
-                    let fired = Int((now.timeIntervalSince1970 * 1000).rounded())
-                    let key = "\(incidentID.db):\(started):\(step.escalation.step):\(fired):\(draft.contactMethod.id.db):\(draft.delayMinutes)"
-                    try await Self.queue(draft, incidentID: incidentID, step: step.escalation.step, purpose: .page, detail: nil, key: key, now: now, db)
-                    events.append((incidentID, IncidentEventDraft(kind: .notificationQueued, at: now, actor: .system, payload: [
-                        "channel": .string(draft.contactMethod.kind.rawValue), "user": .string(names[draft.userID] ?? "?"),
-                        "due_in_minutes": .string(String(draft.delayMinutes)),
-                    ])))
-                }
-            } else {
-                var payload: [String: JSONValue] = ["policy": .string(step.escalation.policy.name)]
-                if !paging.paged.isEmpty { payload["told"] = .string(paging.paged.map(\.name).joined(separator: ", ")) }
-                events.append((incidentID, IncidentEventDraft(kind: .escalationExhausted, at: now, actor: .system, payload: payload)))
-                // The owning team is told, loudly: each member by their own rules, until someone acts.
-                let names = Dictionary(paging.paged.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-                let started = Int((step.escalation.startedAt.timeIntervalSince1970 * 1000).rounded())
-                for draft in paging.drafts {
-                    let key = "exhausted:\(incidentID.db):\(started):\(draft.contactMethod.id.db):\(draft.delayMinutes)"
-                    try await Self.queue(draft, incidentID: incidentID, step: step.escalation.step, purpose: .exhausted,
-                                         detail: step.escalation.policy.name, key: key, now: now, db)
-                    events.append((incidentID, IncidentEventDraft(kind: .notificationQueued, at: now, actor: .system, payload: [
-                        "channel": .string(draft.contactMethod.kind.rawValue), "user": .string(names[draft.userID] ?? "?"),
-                        "purpose": .string(NotificationPurpose.exhausted.rawValue), "due_in_minutes": .string(String(draft.delayMinutes)),
-                    ])))
-                }
-            }
-            for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
-            return .fired
-        }
+        guard let state = try await Self.incidentState(step.escalation.incidentID, db) else { return .superseded }
+        let planned = Self.plan(step, paging: paging, status: state.status, now: now)
+        // Only the pass that finds the escalation where it read it writes anything: a fencing check that makes each
+        // step fire once however many instances run the engine.
+        guard try await db.raw(planned.advance + " RETURNING incident_id").first() != nil else { return .superseded }
+        try await db.runWrites(planned.rest)
+        return planned.result
     }
 
+    /// A step's writes, for an incident in `status`: the compare-and-set that moves the escalation on (or stops it, when
+    /// the incident is no longer triggered), then the notifications it queues and the events that record it.
+    static func plan(_ step: EscalationStep, paging: EscalationPaging, status: IncidentStatus, now: Date)
+        -> (advance: SQL, rest: [SQL], result: EscalationStepResult) {
+        let incidentID = step.escalation.incidentID
+        func advance(to next: Escalation) -> SQL {
+            """
+            UPDATE incident_escalations SET step = \(bind: next.step), due_at = \(bind: next.dueAt), state = \(bind: next.state.rawValue),
+                updated_at = \(bind: now)
+            WHERE incident_id = \(bind: incidentID.db) AND step = \(bind: step.escalation.step) AND state = \(bind: Escalation.State.active.rawValue)
+              AND started_at = \(bind: step.escalation.startedAt)
+            """
+        }
+        guard status == .triggered else {
+            var stopped = step.escalation
+            stopped.state = .stopped
+            stopped.dueAt = nil
+            let events = Self.eventInserts([(incidentID, IncidentEventDraft(kind: .escalationStopped, at: now, actor: .system,
+                                                                            payload: ["status": .string(status.rawValue)]))])
+            return (advance(to: stopped), events, .stopped(status))
+        }
+        var writes: [SQL] = []
+        var events: [(incidentID: UUID, draft: IncidentEventDraft)] = []
+        let names = Dictionary(paging.paged.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let started = Int((step.escalation.startedAt.timeIntervalSince1970 * 1000).rounded())
+        if let page = step.page {
+            var payload: [String: JSONValue] = [
+                "level": .string(String(page.levelIndex)), "round": .string(String(page.round)),
+                "paged": .string(paging.paged.isEmpty ? "nobody" : paging.paged.map(\.name).joined(separator: ", ")),
+            ]
+            if !paging.unreachable.isEmpty { payload["unreachable"] = .string(paging.unreachable.joined(separator: ", ")) }
+            events.append((incidentID, IncidentEventDraft(kind: .escalated, at: now, actor: .system, payload: payload)))
+            for draft in paging.drafts {
+                // One page per firing of a step (an incident triggered again escalates afresh; a responder may page a
+                // level again), method and rule delay. The step's compare-and-set is what makes it fire once.
+                let fired = Int((now.timeIntervalSince1970 * 1000).rounded())
+                let key = "\(incidentID.db):\(started):\(step.escalation.step):\(fired):\(draft.contactMethod.id.db):\(draft.delayMinutes)"
+                writes.append(Self.queueing(draft, incidentID: incidentID, step: step.escalation.step, purpose: .page, detail: nil, key: key, now: now))
+                events.append((incidentID, IncidentEventDraft(kind: .notificationQueued, at: now, actor: .system, payload: [
+                    "channel": .string(draft.contactMethod.kind.rawValue), "user": .string(names[draft.userID] ?? "?"),
+                    "due_in_minutes": .string(String(draft.delayMinutes)),
+                ])))
+            }
+        } else {
+            var payload: [String: JSONValue] = ["policy": .string(step.escalation.policy.name)]
+            if !paging.paged.isEmpty { payload["told"] = .string(paging.paged.map(\.name).joined(separator: ", ")) }
+            events.append((incidentID, IncidentEventDraft(kind: .escalationExhausted, at: now, actor: .system, payload: payload)))
+            // The owning team is told, loudly: each member by their own rules, until someone acts.
+            for draft in paging.drafts {
+                let key = "exhausted:\(incidentID.db):\(started):\(draft.contactMethod.id.db):\(draft.delayMinutes)"
+                writes.append(Self.queueing(draft, incidentID: incidentID, step: step.escalation.step, purpose: .exhausted,
+                                            detail: step.escalation.policy.name, key: key, now: now))
+                events.append((incidentID, IncidentEventDraft(kind: .notificationQueued, at: now, actor: .system, payload: [
+                    "channel": .string(draft.contactMethod.kind.rawValue), "user": .string(names[draft.userID] ?? "?"),
+                    "purpose": .string(NotificationPurpose.exhausted.rawValue), "due_in_minutes": .string(String(draft.delayMinutes)),
+                ])))
+            }
+        }
+        return (advance(to: step.next), writes + Self.eventInserts(events), .fired)
+    }
+
+    /// A chunk of steps in one transaction on PostgreSQL: the incidents are locked in one statement, skipping any
+    /// another transaction holds, with their statuses; the escalations are read under that lock, so each step's
+    /// compare-and-set is decided here; then every write goes in one round trip. Nil for a step whose incident was busy.
+    static func applyChunk(_ steps: [(step: EscalationStep, paging: EscalationPaging)], now: Date, _ db: any DatabaseSession) async throws
+        -> [EscalationStepResult?] {
+        let ids = Array(Set(steps.map(\.step.escalation.incidentID.db)))
+        var statuses: [String: IncidentStatus] = [:]
+        for row in try await db.raw("""
+            SELECT id, status FROM incidents WHERE id IN (\(binds: ids)) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
+            """).all() {
+            statuses[try row.decode(column: "id", as: String.self)] = IncidentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .triggered
+        }
+        guard !statuses.isEmpty else { return steps.map { _ in nil } }
+        var current: [String: (step: Int, state: String, startedAt: Date)] = [:]
+        for row in try await db.raw("""
+            SELECT incident_id, step, state, started_at FROM incident_escalations WHERE incident_id IN (\(binds: Array(statuses.keys)))
+            ORDER BY incident_id FOR UPDATE SKIP LOCKED
+            """).all() {
+            current[try row.decode(column: "incident_id", as: String.self)] = (try row.decode(column: "step", as: Int.self),
+                                                                                try row.decode(column: "state", as: String.self),
+                                                                                try row.decode(column: "started_at", as: Date.self))
+        }
+        var results: [EscalationStepResult?] = []
+        var writes: [SQL] = []
+        var moved = Set<String>()
+        for item in steps {
+            let id = item.step.escalation.incidentID.db
+            // Busy (another transaction holds the incident or its escalation): applied on its own afterwards, waiting its turn.
+            guard let status = statuses[id], let row = current[id] else { results.append(nil); continue }
+            // The compare-and-set, decided under the locks of the incident and its escalation.
+            // A start time that reads back differently is left to the single step's own compare-and-set in SQL.
+            guard row.startedAt == item.step.escalation.startedAt else { results.append(nil); continue }
+            guard row.step == item.step.escalation.step, row.state == Escalation.State.active.rawValue, !moved.contains(id) else {
+                results.append(.superseded)
+                continue
+            }
+            moved.insert(id)
+            let planned = Self.plan(item.step, paging: item.paging, status: status, now: now)
+            writes.append(planned.advance)
+            writes += planned.rest
+            results.append(planned.result)
+        }
+        try await db.runWrites(writes)
+        return results
+    }
     public func escalateIncident(id: UUID, toLevel level: Int?, by actor: UUID, via: String?, now: Date) async throws -> Escalation {
         let escalation = try await database.write { db -> Escalation in
             guard let state = try await Self.incidentState(id, db) else { throw DomainError.notFound("incident \(id.db) not found") }
@@ -360,14 +396,20 @@ extension SQLStore: EscalationRepository {
     /// One outbox row; a repeat of its `key` is ignored (the write that queued it already happened).
     static func queue(_ draft: NotificationDraft, incidentID: UUID, step: Int, purpose: NotificationPurpose, detail: String?, key: String, now: Date,
                       _ db: any DatabaseSession) async throws {
-        try await db.raw("""
-            INSERT INTO notifications (id, incident_id, user_id, contact_method_id, channel, address, step, dedupe_key, status, due_at,
-                                       created_at, updated_at, purpose, detail)
-            VALUES (\(bind: UUID.timeOrdered(at: now).db), \(bind: incidentID.db), \(bind: draft.userID.db), \(bind: draft.contactMethod.id.db),
-                    \(bind: draft.contactMethod.kind.rawValue), \(bind: draft.contactMethod.address), \(bind: step), \(bind: key),
-                    \(bind: NotificationStatus.queued.rawValue), \(bind: draft.dueAt), \(bind: now), \(bind: now), \(bind: purpose.rawValue), \(bind: detail))
-            ON CONFLICT (dedupe_key) DO NOTHING
-            """).run()
+        try await db.raw(queueing(draft, incidentID: incidentID, step: step, purpose: purpose, detail: detail, key: key, now: now)).run()
+    }
+
+    /// The insert that queues one outbox row.
+    static func queueing(_ draft: NotificationDraft, incidentID: UUID, step: Int, purpose: NotificationPurpose, detail: String?, key: String,
+                         now: Date) -> SQL {
+        """
+        INSERT INTO notifications (id, incident_id, user_id, contact_method_id, channel, address, step, dedupe_key, status, due_at,
+                                   created_at, updated_at, purpose, detail)
+        VALUES (\(bind: UUID.timeOrdered(at: now).db), \(bind: incidentID.db), \(bind: draft.userID.db), \(bind: draft.contactMethod.id.db),
+                \(bind: draft.contactMethod.kind.rawValue), \(bind: draft.contactMethod.address), \(bind: step), \(bind: key),
+                \(bind: NotificationStatus.queued.rawValue), \(bind: draft.dueAt), \(bind: now), \(bind: now), \(bind: purpose.rawValue), \(bind: detail))
+        ON CONFLICT (dedupe_key) DO NOTHING
+        """
     }
 
     // MARK: The outbox
@@ -497,55 +539,76 @@ extension SQLStore: EscalationRepository {
         // this takes no incident lock a state change holds (events refer to their incident with a key-share lock,
         // which `FOR NO KEY UPDATE` does not block), so it cannot deadlock with ingestion; should it fail anyway, the
         // sender records each outcome on its own.
-        return try await database.write { db in
-            var recorded: [Bool] = []
-            for item in outcomes { recorded.append(try await Self.finish(item.id, claim: item.claim, outcome: item.outcome, now: now, db)) }
-            return recorded
-        }
+        return try await database.write { db in try await Self.finish(outcomes, now: now, db) }
     }
 
-    /// Records one outcome, fenced by its claim: false when the claim was lost.
-    private static func finish(_ id: UUID, claim: UUID, outcome: DeliveryOutcome, now: Date, _ db: any DatabaseSession) async throws -> Bool {
-        let status: NotificationStatus
-        var dueAt: Date?
-        var providerID: String?
-        var error: String?
-        var bundle: UUID?
-        var event: (IncidentEventKind, String?)
-        switch outcome {
-        case .sent(let provider):
-            (status, providerID, event) = (.sent, provider, (.notificationSent, nil))
-        case .bundled(let lead, let provider):
-            (status, providerID, event, bundle) = (.sent, provider, (.notificationSent, nil), lead)
-        case .retry(let reason, let at):
-            (status, dueAt, error, event) = (.queued, at, reason, (.notificationFailed, reason + "; trying again"))
-        case .failed(let reason):
-            (status, error, event) = (.failed, reason, (.notificationFailed, reason))
-        case .cancelled(let reason):
-            (status, error, event) = (.cancelled, reason, (.notificationCancelled, reason))
+    /// Records outcomes, each fenced by its claim (false where the claim was lost), in a few statements whatever their
+    /// number: the rows still held are read (and locked) at once, the names for the timeline at once, and every update
+    /// and event then goes in one round trip (PostgreSQL) or one statement each (SQLite).
+    private static func finish(_ outcomes: [(id: UUID, claim: UUID, outcome: DeliveryOutcome)], now: Date, _ db: any DatabaseSession) async throws -> [Bool] {
+        let lock: SQL = db.kind == .postgres ? " ORDER BY id FOR UPDATE" : ""
+        var held: [String: (claim: String, incidentID: UUID, channel: String, userID: UUID?)] = [:]
+        for row in try await db.raw("""
+            SELECT id, claim, incident_id, channel, user_id FROM notifications
+            WHERE id IN (\(binds: outcomes.map(\.id.db))) AND status = \(bind: NotificationStatus.sending.rawValue)
+            """ + lock).all() {
+            held[try row.decode(column: "id", as: String.self)] = (try row.decode(column: "claim", as: String?.self) ?? "", try row.id("incident_id"),
+                                                                  try row.decode(column: "channel", as: String.self), try row.optionalID("user_id"))
         }
-        guard let row = try await db.raw("""
-            UPDATE notifications SET status = \(bind: status.rawValue), claim = NULL, claimed_until = NULL,
-                due_at = COALESCE(\(bind: dueAt), due_at), provider_message_id = COALESCE(\(bind: providerID), provider_message_id),
-                last_error = \(bind: error), updated_at = \(bind: now), bundle_id = \(bind: bundle?.db),
-                sent_at = \(bind: status == .sent ? now : nil)
-            WHERE id = \(bind: id.db) AND claim = \(bind: claim.db) AND status = \(bind: NotificationStatus.sending.rawValue)
-            RETURNING incident_id, channel, user_id
-            """).first() else { return false }
-        let user = try row.optionalID("user_id")
-        let name = try await user.asyncMap { try await db.raw("SELECT name FROM users WHERE id = \(bind: $0.db)").first(decodingColumn: "name", as: String.self) } ?? nil
-        var payload: [String: JSONValue] = ["channel": .string(try row.decode(column: "channel", as: String.self)), "user": .string(name ?? "a removed user"),
-                                            "notification_id": .string(id.db)]
-        if let reason = event.1 { payload["reason"] = .string(reason) }
-        if let bundle, let lead = try await db.raw("""
-            SELECT i.number FROM notifications n JOIN incidents i ON i.id = n.incident_id WHERE n.id = \(bind: bundle.db)
-            """).first(decodingColumn: "number", as: Int.self) {
-            payload["bundled_with"] = .string("#\(lead)")
+        let mine = outcomes.map { held[$0.id.db]?.claim == $0.claim.db }
+        let users = Set(outcomes.indices.filter { mine[$0] }.compactMap { held[outcomes[$0].id.db]?.userID?.db })
+        var names: [String: String] = [:]
+        if !users.isEmpty {
+            for row in try await db.raw("SELECT id, name FROM users WHERE id IN (\(binds: Array(users)))").all() {
+                names[try row.decode(column: "id", as: String.self)] = try row.decode(column: "name", as: String.self)
+            }
         }
-        for insert in Self.eventInserts([(try row.id("incident_id"), IncidentEventDraft(kind: event.0, at: now, actor: .system, payload: payload))]) {
-            try await db.raw(insert).run()
+        var leads: [String: Int] = [:]
+        let bundles = Set(outcomes.compactMap { item -> String? in if case .bundled(let lead, _) = item.outcome { return lead.db } else { return nil } })
+        if !bundles.isEmpty {
+            for row in try await db.raw("""
+                SELECT n.id, i.number FROM notifications n JOIN incidents i ON i.id = n.incident_id WHERE n.id IN (\(binds: Array(bundles)))
+                """).all() {
+                leads[try row.decode(column: "id", as: String.self)] = try row.decode(column: "number", as: Int.self)
+            }
         }
-        return true
+        var writes: [SQL] = []
+        var events: [(incidentID: UUID, draft: IncidentEventDraft)] = []
+        for (index, item) in outcomes.enumerated() where mine[index] {
+            guard let row = held[item.id.db] else { continue }
+            let status: NotificationStatus
+            var dueAt: Date?
+            var providerID: String?
+            var error: String?
+            var bundle: UUID?
+            var event: (IncidentEventKind, String?)
+            switch item.outcome {
+            case .sent(let provider):
+                (status, providerID, event) = (.sent, provider, (.notificationSent, nil))
+            case .bundled(let lead, let provider):
+                (status, providerID, event, bundle) = (.sent, provider, (.notificationSent, nil), lead)
+            case .retry(let reason, let at):
+                (status, dueAt, error, event) = (.queued, at, reason, (.notificationFailed, reason + "; trying again"))
+            case .failed(let reason):
+                (status, error, event) = (.failed, reason, (.notificationFailed, reason))
+            case .cancelled(let reason):
+                (status, error, event) = (.cancelled, reason, (.notificationCancelled, reason))
+            }
+            writes.append("""
+                UPDATE notifications SET status = \(bind: status.rawValue), claim = NULL, claimed_until = NULL,
+                    due_at = COALESCE(\(bind: dueAt), due_at), provider_message_id = COALESCE(\(bind: providerID), provider_message_id),
+                    last_error = \(bind: error), updated_at = \(bind: now), bundle_id = \(bind: bundle?.db),
+                    sent_at = \(bind: status == .sent ? now : nil)
+                WHERE id = \(bind: item.id.db) AND claim = \(bind: item.claim.db)
+                """)
+            var payload: [String: JSONValue] = ["channel": .string(row.channel), "user": .string(row.userID.flatMap { names[$0.db] } ?? "a removed user"),
+                                                "notification_id": .string(item.id.db)]
+            if let reason = event.1 { payload["reason"] = .string(reason) }
+            if let bundle, let lead = leads[bundle.db] { payload["bundled_with"] = .string("#\(lead)") }
+            events.append((row.incidentID, IncidentEventDraft(kind: event.0, at: now, actor: .system, payload: payload)))
+        }
+        try await db.runWrites(writes + Self.eventInserts(events))
+        return mine
     }
 
     /// Queues a notice for everyone already paged for the incident (each contact method a page went out on, but not
