@@ -422,13 +422,21 @@ extension SQLStore: EscalationRepository {
             var rows: [String] = []
             // On a paced channel a round may hold every candidate (moving them later): then the next are looked at.
             for _ in 0..<20 {
-                let candidates = try await db.raw("""
+                // Two reads, each walking the queue's index in order and stopping at the limit: one query with an OR
+                // of the two would gather and sort every due row each time, and a burst of thousands makes that the cost
+                // of every claim. Messages stuck with a sender that stopped answering come first.
+                let stuck = try await db.raw("""
                     SELECT id, contact_method_id, status FROM notifications
-                    WHERE channel = \(bind: channel.rawValue) AND due_at <= \(bind: now)
-                      AND (status = \(bind: NotificationStatus.queued.rawValue)
-                           OR (status = \(bind: NotificationStatus.sending.rawValue) AND claimed_until <= \(bind: now)))
+                    WHERE channel = \(bind: channel.rawValue) AND status = \(bind: NotificationStatus.sending.rawValue) AND due_at <= \(bind: now)
+                      AND claimed_until <= \(bind: now)
                     ORDER BY due_at, id LIMIT \(bind: max(1, limit))
                     """ + skip).all()
+                let due = stuck.count >= max(1, limit) ? [] : try await db.raw("""
+                    SELECT id, contact_method_id, status FROM notifications
+                    WHERE channel = \(bind: channel.rawValue) AND status = \(bind: NotificationStatus.queued.rawValue) AND due_at <= \(bind: now)
+                    ORDER BY due_at, id LIMIT \(bind: max(1, limit) - stuck.count)
+                    """ + skip).all()
+                let candidates = stuck + due
                 guard !candidates.isEmpty else { return [] }
                 guard pacing.paces(channel) else {
                     rows = try candidates.map { try $0.decode(column: "id", as: String.self) }
@@ -453,7 +461,7 @@ extension SQLStore: EscalationRepository {
                          THEN 1 ELSE 0 END AS method_current
                 FROM notifications n JOIN incidents i ON i.id = n.incident_id LEFT JOIN users u ON u.id = n.user_id
                     LEFT JOIN contact_methods c ON c.id = n.contact_method_id LEFT JOIN incident_escalations e ON e.incident_id = n.incident_id
-                WHERE n.claim = \(bind: claim.db) ORDER BY n.due_at, n.id
+                WHERE n.id IN (\(binds: rows)) AND n.claim = \(bind: claim.db) ORDER BY n.due_at, n.id
                 """).all().map { row in
                 ClaimedNotification(notification: try Self.notification(from: row), claim: claim,
                                     incidentNumber: try row.decode(column: "incident_number", as: Int.self),
