@@ -41,7 +41,7 @@ public struct AppConfig: Sendable {
     public var ntfyToken: String?
     public var ntfyServer: String?
     /// The networks user-chosen addresses (webhooks, Teams workflows, ntfy topics) may be in:
-    /// `TOCSIN_DESTINATION_DENY` (default `loopback,link-local,unspecified`; `private` adds the private ranges; `none`
+    /// `TOCSIN_DESTINATION_DENY` (networks denied besides loopback, link-local and 0.0.0.0, e.g. `private`; `none` alone
     /// turns the guard off) and `TOCSIN_DESTINATION_ALLOW` (networks allowed even so, e.g. `127.0.0.1/32`).
     public var destinations = DestinationGuard()
     /// Throttling and bundling per contact method: `TOCSIN_THROTTLE_VOICE` and `TOCSIN_THROTTLE_SMS` ("3/15m": at most 3
@@ -174,6 +174,10 @@ public struct AppConfig: Sendable {
         for (name, keep) in [("TOCSIN_DESTINATION_DENY", \DestinationGuard.denied), ("TOCSIN_DESTINATION_ALLOW", \DestinationGuard.allowed)] {
             guard let text = environment[name] else { continue }
             switch DestinationGuard.networks(text) {
+            case .success(let networks) where keep == \DestinationGuard.denied:
+                // Added to the defaults (loopback, link-local, 0.0.0.0): `none` alone turns the guard off.
+                let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                destinations.denied = items.contains("none") ? networks : DestinationGuard.defaultDenied + networks
             case .success(let networks): destinations[keyPath: keep] = networks
             case .failure(let bad): v.add(name, "\"\(bad.item.prefix(60))\" is neither a network (10.0.0.0/8, ::1/128) nor one of \(DestinationGuard.groups.keys.sorted().joined(separator: ", ")), none")
             }

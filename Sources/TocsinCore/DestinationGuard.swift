@@ -35,9 +35,10 @@ public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
     }
 
     public func contains(_ address: [UInt8]) -> Bool {
-        // An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is its IPv4 address.
-        let address = address.count == 16 && address[0..<10].allSatisfy({ $0 == 0 }) && address[10] == 0xff && address[11] == 0xff
-            ? Array(address[12...]) : address
+        // An IPv4-mapped (::ffff:127.0.0.1) or IPv4-compatible (::127.0.0.1) IPv6 address is its IPv4 address.
+        let embedsV4 = address.count == 16 && address[0..<10].allSatisfy({ $0 == 0 })
+            && ((address[10] == 0xff && address[11] == 0xff) || (address[10] == 0 && address[11] == 0 && address[12] != 0))
+        let address = embedsV4 ? Array(address[12...]) : address
         guard address.count == bytes.count else { return false }
         var left = prefix
         for (a, b) in zip(address, bytes) {
@@ -115,17 +116,28 @@ public struct DestinationGuard: Sendable, Equatable {
         allowed.contains { $0.contains(address) } || !denied.contains { $0.contains(address) }
     }
 
-    /// Nil when `url`'s host may be sent to; otherwise why not (without the address itself: the timeline is read by many).
-    public func check(url: String) async -> String? {
+    /// Why a destination is not sent to (without the address itself: the timeline is read by many).
+    public struct Refusal: Sendable, Equatable {
+        public var reason: String
+        /// Worth trying again (the name did not resolve now); otherwise final.
+        public var transient: Bool
+    }
+
+    /// Nil when `url`'s host may be sent to. A name that does not resolve is refused too (for now): the HTTP client
+    /// would resolve it again, and a second answer is not one this check saw.
+    public func check(url: String) async -> Refusal? {
         guard !isOpen else { return nil }
-        guard let host = URLComponents(string: url)?.host, !host.isEmpty else { return "the address is not a URL with a host" }
+        guard let host = URLComponents(string: url)?.host, !host.isEmpty else {
+            return Refusal(reason: "the address is not a URL with a host", transient: false)
+        }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let addresses: [[UInt8]]
         if let literal = IPNetwork.parse(bare) { addresses = [literal] } else { addresses = await Self.resolve(bare) }
-        guard !addresses.isEmpty else { return nil }  // unresolvable: the send fails on its own, as unreachable
+        guard !addresses.isEmpty else { return Refusal(reason: "the address's host name did not resolve", transient: true) }
         if let refused = addresses.first(where: { !permits($0) }) {
             let network = denied.first { $0.contains(refused) }.map { " (\($0))" } ?? ""
-            return "the address's host is in a network Tocsin does not send to\(network); an administrator can allow it with TOCSIN_DESTINATION_ALLOW"
+            return Refusal(reason: "the address's host is in a network Tocsin does not send to\(network); an administrator can allow it with TOCSIN_DESTINATION_ALLOW",
+                           transient: false)
         }
         return nil
     }

@@ -88,14 +88,15 @@ public struct PageSent: Sendable, Equatable {
     public var userID: UUID
     public var incidentID: UUID
     public var sentAt: Date
-    /// Sent inside another notification's message: the incident counts, the message does not count again.
-    public var bundled: Bool
+    /// The message it went in: its own id, or the id of the notification whose message carried it (a bundle), so a
+    /// bundle counts once, whatever led it.
+    public var messageID: UUID
     public var acknowledgedBy: UUID?
     public var acknowledgedAt: Date?
 
-    public init(userID: UUID, incidentID: UUID, sentAt: Date, bundled: Bool, acknowledgedBy: UUID?, acknowledgedAt: Date?) {
-        (self.userID, self.incidentID, self.sentAt, self.bundled, self.acknowledgedBy, self.acknowledgedAt) =
-            (userID, incidentID, sentAt, bundled, acknowledgedBy, acknowledgedAt)
+    public init(userID: UUID, incidentID: UUID, sentAt: Date, messageID: UUID, acknowledgedBy: UUID?, acknowledgedAt: Date?) {
+        (self.userID, self.incidentID, self.sentAt, self.messageID, self.acknowledgedBy, self.acknowledgedAt) =
+            (userID, incidentID, sentAt, messageID, acknowledgedBy, acknowledgedAt)
     }
 }
 
@@ -129,7 +130,9 @@ public struct PageLoad: Sendable, Equatable {
             let zone = people[user] ?? "UTC"
             let nights = calculator.windows(OnCallBurden.nights, zone: zone)
             let working = calculator.windows(OnCallBurden.workingHours, zone: zone)
-            let own = messages.filter { !$0.bundled }
+            // One per message: the first row of each.
+            var seen = Set<UUID>()
+            let own = messages.filter { seen.insert($0.messageID).inserted }
             var load = PageLoad(userID: user, pages: own.count)
             load.night = own.filter { inside($0.sentAt, nights) }.count
             load.outsideWorkingHours = own.filter { !inside($0.sentAt, working) }.count

@@ -54,7 +54,7 @@ public struct Pacing: Sendable, Equatable {
     public func bundles(_ kind: ContactMethod.Kind) -> Bool { (bundleSizes[kind] ?? 1) > 1 && bundleWindow > 0 }
 
     /// The most notifications one message of `kind` carries.
-    public func bundleSize(_ kind: ContactMethod.Kind) -> Int { max(1, bundleSizes[kind] ?? 1) }
+    public func bundleSize(_ kind: ContactMethod.Kind) -> Int { bundles(kind) ? max(1, bundleSizes[kind] ?? 1) : 1 }
 
     /// How far back sends matter.
     public func lookback(_ kind: ContactMethod.Kind) -> TimeInterval { max(limits[kind]?.window ?? 0, bundles(kind) ? bundleWindow : 0) }
@@ -80,7 +80,8 @@ public struct Pacing: Sendable, Equatable {
     /// Whether a message of `kind` to a method that was sent messages at `sends` (any order; only those of the
     /// lookback matter) must wait at `now`, and until when. Nil: it goes now.
     public func hold(_ kind: ContactMethod.Kind, sends: [Date], now: Date) -> Hold? {
-        let recent = sends.filter { $0 > now.addingTimeInterval(-lookback(kind)) && $0 <= now }.sorted(by: >)
+        // A send stamped after `now` (another instance's clock ahead of this one) counts as sent now.
+        let recent = sends.map { min($0, now) }.filter { $0 > now.addingTimeInterval(-lookback(kind)) }.sorted(by: >)
         var hold: Hold?
         if let limit = limits[kind], limit.count > 0 {
             let inWindow = recent.filter { $0 > now.addingTimeInterval(-limit.window) }

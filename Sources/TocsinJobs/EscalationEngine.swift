@@ -225,7 +225,9 @@ public struct NotificationDispatcher: Sendable {
         var groups: [[ClaimedNotification]] = []
         var groupOf: [UUID: Int] = [:]
         for item in claimed {
-            if pacing.bundles(channel.kind), let method = item.notification.contactMethodID, let index = groupOf[method] {
+            // At most a bundle's size in one message (messages stuck with a dead sender can join a method's fresh ones).
+            if pacing.bundles(channel.kind), let method = item.notification.contactMethodID, let index = groupOf[method],
+               groups[index].count < pacing.bundleSize(channel.kind) {
                 groups[index].append(item)
             } else {
                 if let method = item.notification.contactMethodID { groupOf[method] = groups.count }

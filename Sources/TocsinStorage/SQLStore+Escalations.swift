@@ -442,8 +442,10 @@ extension SQLStore: EscalationRepository {
                     rows = try candidates.map { try $0.decode(column: "id", as: String.self) }
                     break
                 }
-                rows = try await Self.pace(candidates, channel: channel, pacing: pacing, now: now, db)
-                if !rows.isEmpty || candidates.count < max(1, limit) { break }
+                let paced = try await Self.pace(candidates, channel: channel, pacing: pacing, now: now, db)
+                rows = paced.claim
+                // Nothing claimed: the next candidates, unless nothing moved either (every method busy with another claim).
+                if !rows.isEmpty || !paced.progressed || candidates.count < max(1, limit) { break }
             }
             guard !rows.isEmpty else { return [] }
             let claim = UUID()
@@ -481,7 +483,8 @@ extension SQLStore: EscalationRepository {
     /// (up to the bundle size, to go as one), or none, holding them all until pacing lets the method have another
     /// message (each held message says why, once on its incident's timeline). A message stuck with a sender that
     /// stopped answering is taken over as it is (it may have gone already).
-    static func pace(_ candidates: [Row], channel: ContactMethod.Kind, pacing: Pacing, now: Date, _ db: any DatabaseSession) async throws -> [String] {
+    static func pace(_ candidates: [Row], channel: ContactMethod.Kind, pacing: Pacing, now: Date, _ db: any DatabaseSession) async throws
+        -> (claim: [String], progressed: Bool) {
         var claim: [String] = []
         var methods: [String] = []
         let candidateIDs = try candidates.map { try $0.decode(column: "id", as: String.self) }
@@ -494,47 +497,76 @@ extension SQLStore: EscalationRepository {
             }
         }
         if db.kind == .postgres, !methods.isEmpty {
-            // One claim at a time per contact method, across instances: what it was sent is then what the next sees.
-            _ = try await db.raw("SELECT id FROM contact_methods WHERE id IN (\(binds: methods.sorted())) ORDER BY id FOR NO KEY UPDATE").all()
+            // One claim at a time per contact method, across instances: what it was sent is then what the next sees. A
+            // method another transaction holds is left for the next round: waiting for it could deadlock with that
+            // claim (holding rows of this one), or with the method's deletion (whose foreign keys touch its rows).
+            let free = Set(try await db.raw("""
+                SELECT id FROM contact_methods WHERE id IN (\(binds: methods.sorted())) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
+                """).all(decodingColumn: "id", as: String.self))
+            methods = methods.filter { free.contains($0) }
         }
         let skip: SQL = db.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        var held = false
         for method in methods {
-            // Messages to it that went (or are going) recently: bundled ones rode along in another's message.
-            let sends = try await db.raw("""
-                SELECT COALESCE(sent_at, updated_at) AS at FROM notifications
+            // Messages to it that went (or are going) recently: bundled ones rode along in another's message, and the
+            // rows of one claim in flight are one message.
+            var sends: [Date] = []
+            var inFlight: [String: Date] = [:]
+            for row in try await db.raw("""
+                SELECT COALESCE(sent_at, updated_at) AS at, claim, status FROM notifications
                 WHERE contact_method_id = \(bind: method) AND bundle_id IS NULL AND id NOT IN (\(binds: candidateIDs))
                   AND ((status = \(bind: NotificationStatus.sent.rawValue) AND sent_at > \(bind: now.addingTimeInterval(-pacing.lookback(channel))))
                        OR status = \(bind: NotificationStatus.sending.rawValue))
-                """).all(decodingColumn: "at", as: Date.self)
+                """).all() {
+                let at = try row.decode(column: "at", as: Date.self)
+                if try row.decode(column: "status", as: String.self) == NotificationStatus.sending.rawValue,
+                   let claim = try row.decode(column: "claim", as: String?.self) {
+                    inFlight[claim] = min(inFlight[claim] ?? at, at)
+                } else {
+                    sends.append(at)
+                }
+            }
+            sends += inFlight.values
+            // Every due message of the method, held by this transaction (those another claim holds are skipped).
             let due = try await db.raw("""
                 SELECT id, incident_id, user_id, hold_reason FROM notifications
                 WHERE contact_method_id = \(bind: method) AND channel = \(bind: channel.rawValue) AND status = \(bind: NotificationStatus.queued.rawValue)
                   AND due_at <= \(bind: now)
-                ORDER BY due_at, id LIMIT \(bind: pacing.bundleSize(channel))
+                ORDER BY due_at, id
                 """ + skip).all()
+            let dueIDs = try due.map { try $0.decode(column: "id", as: String.self) }
             guard let hold = pacing.hold(channel, sends: sends, now: now) else {
-                claim += try due.map { try $0.decode(column: "id", as: String.self) }
+                // One message: up to the bundle size (one where the channel does not bundle).
+                claim += dueIDs.prefix(pacing.bundleSize(channel))
                 continue
             }
+            held = held || !dueIDs.isEmpty
             let reason = pacing.explain(hold.reason, kind: channel)
-            try await db.raw("""
-                UPDATE notifications SET due_at = \(bind: hold.until), hold_reason = \(bind: reason), updated_at = \(bind: now)
-                WHERE contact_method_id = \(bind: method) AND channel = \(bind: channel.rawValue) AND status = \(bind: NotificationStatus.queued.rawValue)
-                  AND due_at <= \(bind: now)
-                """).run()
-            // The timeline hears of a message's first hold (or a new reason), not of every pass that keeps it waiting.
-            var events: [(UUID, IncidentEventDraft)] = []
-            for row in due where try row.decode(column: "hold_reason", as: String?.self) != reason {
-                let user = try row.optionalID("user_id")
-                let name = try await user.asyncMap { try await db.raw("SELECT name FROM users WHERE id = \(bind: $0.db)").first(decodingColumn: "name", as: String.self) } ?? nil
-                events.append((try row.id("incident_id"), IncidentEventDraft(kind: .notificationHeld, at: now, actor: .system, payload: [
-                    "channel": .string(channel.rawValue), "user": .string(name ?? "a removed user"), "notification_id": .string(try row.decode(column: "id", as: String.self)),
-                    "reason": .string(reason), "until": .string(ISO8601DateFormatter().string(from: hold.until)),
-                ])))
+            for chunk in dueIDs.chunks(of: 1000) {
+                try await db.raw("""
+                    UPDATE notifications SET due_at = \(bind: hold.until), hold_reason = \(bind: reason), updated_at = \(bind: now)
+                    WHERE id IN (\(binds: Array(chunk)))
+                    """).run()
             }
-            for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+            // The timeline hears of a message's first hold (or a new reason), not of every pass that keeps it waiting.
+            let fresh = try due.filter { try $0.decode(column: "hold_reason", as: String?.self) != reason }
+            let users = Array(Set(try fresh.compactMap { try $0.optionalID("user_id")?.db }))
+            var names: [String: String] = [:]
+            if !users.isEmpty {
+                for row in try await db.raw("SELECT id, name FROM users WHERE id IN (\(binds: users))").all() {
+                    names[try row.decode(column: "id", as: String.self)] = try row.decode(column: "name", as: String.self)
+                }
+            }
+            let until = ISO8601DateFormatter().string(from: hold.until)
+            let events: [(UUID, IncidentEventDraft)] = try fresh.map { row in
+                (try row.id("incident_id"), IncidentEventDraft(kind: .notificationHeld, at: now, actor: .system, payload: [
+                    "channel": .string(channel.rawValue), "user": .string(try row.optionalID("user_id").flatMap { names[$0.db] } ?? "a removed user"),
+                    "notification_id": .string(try row.decode(column: "id", as: String.self)), "reason": .string(reason), "until": .string(until),
+                ]))
+            }
+            try await db.runWrites(Self.eventInserts(events))
         }
-        return claim
+        return (claim, held || !claim.isEmpty)
     }
 
     public func finishNotification(id: UUID, claim: UUID, outcome: DeliveryOutcome, now: Date) async throws -> Bool {
@@ -758,7 +790,7 @@ extension SQLStore: EscalationRepository {
     public func pagesSent(userIDs: [UUID]?, from: Date, to: Date, limit: Int) async throws -> [PageSent] {
         try await database.read { db in
             var query: SQL = """
-                SELECT n.user_id, n.incident_id, n.sent_at, n.bundle_id, i.acknowledged_by, i.acknowledged_at
+                SELECT n.user_id, n.incident_id, n.sent_at, COALESCE(n.bundle_id, n.id) AS message_id, i.acknowledged_by, i.acknowledged_at
                 FROM notifications n JOIN incidents i ON i.id = n.incident_id
                 WHERE n.status = \(bind: NotificationStatus.sent.rawValue) AND n.purpose <> \(bind: NotificationPurpose.taken.rawValue)
                   AND n.user_id IS NOT NULL AND n.sent_at >= \(bind: from) AND n.sent_at < \(bind: to)
@@ -769,7 +801,7 @@ extension SQLStore: EscalationRepository {
             }
             return try await db.raw(query + " ORDER BY n.sent_at, n.id LIMIT \(literal: max(1, limit))").all().map { row in
                 PageSent(userID: try row.id("user_id"), incidentID: try row.id("incident_id"), sentAt: try row.decode(column: "sent_at", as: Date.self),
-                         bundled: try row.decode(column: "bundle_id", as: String?.self) != nil, acknowledgedBy: try row.optionalID("acknowledged_by"),
+                         messageID: try row.id("message_id"), acknowledgedBy: try row.optionalID("acknowledged_by"),
                          acknowledgedAt: try row.decode(column: "acknowledged_at", as: Date?.self))
             }
         }

@@ -90,7 +90,9 @@ public struct ActionLinks: Sendable {
     public func voiceReplyURL(incidentIDs: [UUID], userID: UUID?, now: Date) async throws -> String? {
         guard let userID, !incidentIDs.isEmpty else { return nil }
         var tokens: [String] = []
-        for incidentID in incidentIDs.prefix(Self.maximumPerCall) {
+        var seen = Set<UUID>()
+        // Once per incident (a bundle can carry two pages of one), at most as many as a call reads.
+        for incidentID in incidentIDs where seen.insert(incidentID).inserted && seen.count <= Self.maximumPerCall {
             tokens.append(try await token(Grant(action: .acknowledge, channel: .voice, incidentID: incidentID, userID: userID,
                                                 expiresAt: now.addingTimeInterval(Self.lifetime))))
         }

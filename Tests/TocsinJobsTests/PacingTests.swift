@@ -29,8 +29,11 @@ struct PacingRuleTests {
         #expect(pacing.hold(.voice, sends: Array(calls.prefix(2)), now: at) == nil, "two calls: a third may go")
         #expect(pacing.hold(.voice, sends: calls, now: at) == Pacing.Hold(until: t0.addingTimeInterval(900), reason: .throttle))
         #expect(pacing.hold(.voice, sends: calls, now: t0.addingTimeInterval(900)) == nil, "the first call left the window")
-        // Order does not matter, and sends in the future (a clock moved back) count for nothing.
+        // Order does not matter, and a send stamped in the future (another instance's clock ahead) counts as sent now.
         #expect(pacing.hold(.voice, sends: calls.reversed(), now: at)?.until == t0.addingTimeInterval(900))
+        #expect(pacing.hold(.email, sends: [t0.addingTimeInterval(10)], now: t0) == Pacing.Hold(until: t0.addingTimeInterval(60), reason: .bundle))
+        // Bundling off: one message per claim, so the throttle counts every call.
+        #expect(Pacing(bundleWindow: 0).bundleSize(.voice) == 1 && Pacing(bundleWindow: 0).hold(.voice, sends: calls, now: at)?.reason == .throttle)
         let sms = (0..<5).map { t0.addingTimeInterval(Double($0) * 100) }
         #expect(pacing.hold(.sms, sends: Array(sms.prefix(4)), now: t0.addingTimeInterval(500)) == nil)
         #expect(pacing.hold(.sms, sends: sms, now: t0.addingTimeInterval(500))?.until == t0.addingTimeInterval(900))
