@@ -63,8 +63,8 @@ public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
 /// Which networks Tocsin sends user-chosen addresses to (webhooks, Teams workflows, ntfy topics): anyone signed in
 /// can add a contact method, so without a guard they could make the server post to its own loopback services or a
 /// cloud's metadata address. Denied networks (by default loopback and link-local, metadata addresses among them) are
-/// refused unless an allowed network names the address. The host is resolved before sending and every address it
-/// resolves to is checked.
+/// refused unless an allowed network names the address. The senders resolve the host before sending and check every
+/// address it resolves to (`check(url:)` in TocsinNotify: the core does no I/O).
 public struct DestinationGuard: Sendable, Equatable {
     public var denied: [IPNetwork]
     public var allowed: [IPNetwork]
@@ -114,65 +114,5 @@ public struct DestinationGuard: Sendable, Equatable {
     /// Whether `address` may be sent to.
     public func permits(_ address: [UInt8]) -> Bool {
         allowed.contains { $0.contains(address) } || !denied.contains { $0.contains(address) }
-    }
-
-    /// Why a destination is not sent to (without the address itself: the timeline is read by many).
-    public struct Refusal: Sendable, Equatable {
-        public var reason: String
-        /// Worth trying again (the name did not resolve now); otherwise final.
-        public var transient: Bool
-    }
-
-    /// Nil when `url`'s host may be sent to. A name that does not resolve is refused too (for now): the HTTP client
-    /// would resolve it again, and a second answer is not one this check saw.
-    public func check(url: String) async -> Refusal? {
-        guard !isOpen else { return nil }
-        guard let host = URLComponents(string: url)?.host, !host.isEmpty else {
-            return Refusal(reason: "the address is not a URL with a host", transient: false)
-        }
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        let addresses: [[UInt8]]
-        if let literal = IPNetwork.parse(bare) { addresses = [literal] } else { addresses = await Self.resolve(bare) }
-        guard !addresses.isEmpty else { return Refusal(reason: "the address's host name did not resolve", transient: true) }
-        if let refused = addresses.first(where: { !permits($0) }) {
-            let network = denied.first { $0.contains(refused) }.map { " (\($0))" } ?? ""
-            return Refusal(reason: "the address's host is in a network Tocsin does not send to\(network); an administrator can allow it with TOCSIN_DESTINATION_ALLOW",
-                           transient: false)
-        }
-        return nil
-    }
-
-    /// Every address `host` resolves to, off the cooperative pool (getaddrinfo blocks).
-    static func resolve(_ host: String) async -> [[UInt8]] {
-        guard host.utf8.count <= 253 else { return [] }
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var hints = addrinfo()
-                hints.ai_family = AF_UNSPEC
-                hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-                var list: UnsafeMutablePointer<addrinfo>?
-                guard getaddrinfo(host, nil, &hints, &list) == 0 else { return continuation.resume(returning: []) }
-                defer { freeaddrinfo(list) }
-                var out: [[UInt8]] = []
-                var cursor = list
-                while let info = cursor {
-                    if let sockaddr = info.pointee.ai_addr {
-                        if info.pointee.ai_family == AF_INET {
-                            sockaddr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
-                                var a = v4.pointee.sin_addr
-                                out.append(withUnsafeBytes(of: &a) { Array($0) })
-                            }
-                        } else if info.pointee.ai_family == AF_INET6 {
-                            sockaddr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
-                                var a = v6.pointee.sin6_addr
-                                out.append(withUnsafeBytes(of: &a) { Array($0) })
-                            }
-                        }
-                    }
-                    cursor = info.pointee.ai_next
-                }
-                continuation.resume(returning: out)
-            }
-        }
     }
 }

@@ -188,7 +188,7 @@ public struct TeamsChannel: NotificationChannel {
     }
 
     func post(_ message: JSONValue, to url: String) async -> ChannelResult {
-        if let refused = await destinations.check(url: url) { return refused.transient ? .transient(refused.reason) : .permanent(refused.reason) }
+        if let refused = await destinations.refusal(for: url) { return refused }
         switch await HTTPDelivery.post(client, url: url, body: message.jsonText, timeout: timeout) {
         case .success(let answer): return HTTPDelivery.result(answer, "the Teams workflow")
         case .failure(let error): return HTTPDelivery.unreachable("the Teams workflow", error)
@@ -281,7 +281,7 @@ public struct NtfyChannel: NotificationChannel {
 
     func publish(to address: String, _ payload: (String) -> JSONValue) async -> ChannelResult {
         guard let (server, topic) = Self.split(address) else { return .permanent("the push address is not an ntfy topic URL") }
-        if let refused = await destinations.check(url: server) { return refused.transient ? .transient(refused.reason) : .permanent(refused.reason) }
+        if let refused = await destinations.refusal(for: server) { return refused }
         let authorization = token.flatMap { Self.sameOrigin(server, tokenServer) ? [("Authorization", "Bearer \($0)")] : nil } ?? []
         switch await HTTPDelivery.post(client, url: server + "/", headers: authorization,
                                        body: payload(topic).jsonText, timeout: timeout) {

@@ -109,7 +109,7 @@ public struct WebhookChannel: NotificationChannel {
 
     func post(_ body: String, to url: String, delivery: String, secret: String?, at sentAt: Date) async -> ChannelResult {
         guard let secret else { return .permanent("the webhook has no signing key; add it again") }
-        if let refused = await destinations.check(url: url) { return refused.transient ? .transient(refused.reason) : .permanent(refused.reason) }
+        if let refused = await destinations.refusal(for: url) { return refused }
         let signature = Self.signature(secret: secret, timestamp: Int(sentAt.timeIntervalSince1970), body: body)
         switch await HTTPDelivery.post(client, url: url, headers: [("X-Tocsin-Delivery", delivery), ("X-Tocsin-Signature", signature)],
                                        body: body, timeout: timeout) {
