@@ -305,9 +305,7 @@ public struct NotificationDispatcher: Sendable {
         case .sent, .bundled:
             observer.finished(channel: channel.kind, outcome: "sent", waited: max(0, answered.timeIntervalSince(n.dueAt)),
                               sinceOpened: attempt.item.sinceOpeningAlert(at: answered))
-        case .retry: observer.finished(channel: channel.kind, outcome: "retry", waited: nil, sinceOpened: nil)
-        case .failed: observer.finished(channel: channel.kind, outcome: "failed", waited: nil, sinceOpened: nil)
-        case .cancelled: observer.finished(channel: channel.kind, outcome: "cancelled", waited: nil, sinceOpened: nil)
+        case .retry, .failed, .cancelled: observer.finished(channel: channel.kind, outcome: attempt.outcome.name, waited: nil, sinceOpened: nil)
         }
     }
 
@@ -349,24 +347,22 @@ public struct NotificationDispatcher: Sendable {
                 outcome = .failed(reason: reason)
             case .rateLimited(let reason, let wait):
                 // Waiting out a rate limit is not a failure of the page: it may take more turns than failures do.
-                let attempts = item.notification.attempts
-                if attempts >= Self.maximumAttempts * 4 {
-                    outcome = .failed(reason: "\(reason) (gave up after \(attempts) attempts)")
-                } else {
-                    outcome = .retry(reason: "\(reason), asking to wait \(Int(wait)) s", retryAt: now.addingTimeInterval(max(1, wait)))
-                }
+                outcome = Self.again("\(reason), asking to wait \(Int(wait)) s", after: max(1, wait), attempts: item.notification.attempts,
+                                     giveUpAfter: Self.maximumAttempts * 4, now: now)
             case .transient(let reason):
                 let attempts = item.notification.attempts
-                if attempts >= Self.maximumAttempts {
-                    outcome = .failed(reason: "\(reason) (gave up after \(attempts) attempts)")
-                } else {
-                    let wait = Self.backoff[min(max(attempts - 1, 0), Self.backoff.count - 1)]
-                    outcome = .retry(reason: reason, retryAt: now.addingTimeInterval(wait))
-                }
+                outcome = Self.again(reason, after: Self.backoff[min(max(attempts - 1, 0), Self.backoff.count - 1)], attempts: attempts,
+                                     giveUpAfter: Self.maximumAttempts, now: now)
             }
             attempts.append(Attempt(item: item, outcome: outcome, sending: took))
         }
         return attempts
+    }
+
+    /// Tried again `after` seconds, or failed for good once `attempts` reached `giveUpAfter`.
+    static func again(_ reason: String, after: TimeInterval, attempts: Int, giveUpAfter: Int, now: Date) -> DeliveryOutcome {
+        attempts >= giveUpAfter ? .failed(reason: "\(reason) (gave up after \(attempts) attempts)")
+            : .retry(reason: reason, retryAt: now.addingTimeInterval(after))
     }
 
     /// One notification as a channel sends it, with the links (or the keypress address) that act on its incident.

@@ -402,14 +402,32 @@ extension SQLStore: EscalationRepository {
     /// The insert that queues one outbox row.
     static func queueing(_ draft: NotificationDraft, incidentID: UUID, step: Int, purpose: NotificationPurpose, detail: String?, key: String,
                          now: Date) -> SQL {
+        queueing(userID: draft.userID, methodID: draft.contactMethod.id, channel: draft.contactMethod.kind.rawValue, address: draft.contactMethod.address,
+                 dueAt: draft.dueAt, incidentID: incidentID, step: step, purpose: purpose, detail: detail, key: key, now: now)
+    }
+
+    /// The insert that queues one outbox row for a method known by its parts; a repeat of its `key` is ignored.
+    static func queueing(userID: UUID, methodID: UUID, channel: String, address: String, dueAt: Date, incidentID: UUID, step: Int,
+                         purpose: NotificationPurpose, detail: String?, key: String, now: Date) -> SQL {
         """
         INSERT INTO notifications (id, incident_id, user_id, contact_method_id, channel, address, step, dedupe_key, status, due_at,
                                    created_at, updated_at, purpose, detail)
-        VALUES (\(bind: UUID.timeOrdered(at: now).db), \(bind: incidentID.db), \(bind: draft.userID.db), \(bind: draft.contactMethod.id.db),
-                \(bind: draft.contactMethod.kind.rawValue), \(bind: draft.contactMethod.address), \(bind: step), \(bind: key),
-                \(bind: NotificationStatus.queued.rawValue), \(bind: draft.dueAt), \(bind: now), \(bind: now), \(bind: purpose.rawValue), \(bind: detail))
+        VALUES (\(bind: UUID.timeOrdered(at: now).db), \(bind: incidentID.db), \(bind: userID.db), \(bind: methodID.db),
+                \(bind: channel), \(bind: address), \(bind: step), \(bind: key),
+                \(bind: NotificationStatus.queued.rawValue), \(bind: dueAt), \(bind: now), \(bind: now), \(bind: purpose.rawValue), \(bind: detail))
         ON CONFLICT (dedupe_key) DO NOTHING
         """
+    }
+
+    /// The names of `ids` (people not found are left out), in one query.
+    static func userNames(_ ids: [UUID?], _ db: any DatabaseSession) async throws -> [UUID: String] {
+        let wanted = Array(Set(ids.compactMap { $0?.db }))
+        guard !wanted.isEmpty else { return [:] }
+        var names: [UUID: String] = [:]
+        for row in try await db.raw("SELECT id, name FROM users WHERE id IN (\(binds: wanted))").all() {
+            names[try row.id("id")] = try row.decode(column: "name", as: String.self)
+        }
+        return names
     }
 
     // MARK: The outbox
@@ -550,17 +568,11 @@ extension SQLStore: EscalationRepository {
             }
             // The timeline hears of a message's first hold (or a new reason), not of every pass that keeps it waiting.
             let fresh = try due.filter { try $0.decode(column: "hold_reason", as: String?.self) != reason }
-            let users = Array(Set(try fresh.compactMap { try $0.optionalID("user_id")?.db }))
-            var names: [String: String] = [:]
-            if !users.isEmpty {
-                for row in try await db.raw("SELECT id, name FROM users WHERE id IN (\(binds: users))").all() {
-                    names[try row.decode(column: "id", as: String.self)] = try row.decode(column: "name", as: String.self)
-                }
-            }
+            let names = try await Self.userNames(try fresh.map { try $0.optionalID("user_id") }, db)
             let until = ISO8601DateFormatter().string(from: hold.until)
             let events: [(UUID, IncidentEventDraft)] = try fresh.map { row in
                 (try row.id("incident_id"), IncidentEventDraft(kind: .notificationHeld, at: now, actor: .system, payload: [
-                    "channel": .string(channel.rawValue), "user": .string(try row.optionalID("user_id").flatMap { names[$0.db] } ?? "a removed user"),
+                    "channel": .string(channel.rawValue), "user": .string(try row.optionalID("user_id").flatMap { names[$0] } ?? "a removed user"),
                     "notification_id": .string(try row.decode(column: "id", as: String.self)), "reason": .string(reason), "until": .string(until),
                 ]))
             }
@@ -596,13 +608,7 @@ extension SQLStore: EscalationRepository {
                                                                   try row.decode(column: "channel", as: String.self), try row.optionalID("user_id"))
         }
         let mine = outcomes.map { held[$0.id.db]?.claim == $0.claim.db }
-        let users = Set(outcomes.indices.filter { mine[$0] }.compactMap { held[outcomes[$0].id.db]?.userID?.db })
-        var names: [String: String] = [:]
-        if !users.isEmpty {
-            for row in try await db.raw("SELECT id, name FROM users WHERE id IN (\(binds: Array(users)))").all() {
-                names[try row.decode(column: "id", as: String.self)] = try row.decode(column: "name", as: String.self)
-            }
-        }
+        let names = try await Self.userNames(outcomes.indices.filter { mine[$0] }.map { held[outcomes[$0].id.db]?.userID }, db)
         var leads: [String: Int] = [:]
         let bundles = Set(outcomes.compactMap { item -> String? in if case .bundled(let lead, _) = item.outcome { return lead.db } else { return nil } })
         if !bundles.isEmpty {
@@ -641,7 +647,7 @@ extension SQLStore: EscalationRepository {
                     sent_at = \(bind: status == .sent ? now : nil)
                 WHERE id = \(bind: item.id.db) AND claim = \(bind: item.claim.db)
                 """)
-            var payload: [String: JSONValue] = ["channel": .string(row.channel), "user": .string(row.userID.flatMap { names[$0.db] } ?? "a removed user"),
+            var payload: [String: JSONValue] = ["channel": .string(row.channel), "user": .string(row.userID.flatMap { names[$0] } ?? "a removed user"),
                                                 "notification_id": .string(item.id.db)]
             if let reason = event.1 { payload["reason"] = .string(reason) }
             if let bundle, let lead = leads[bundle.db] { payload["bundled_with"] = .string("#\(lead)") }
@@ -673,25 +679,20 @@ extension SQLStore: EscalationRepository {
         }
         let detail = "\(what) by \(name)" + (via.map { " (\($0))" } ?? "")
         let at = Int((now.timeIntervalSince1970 * 1000).rounded())
+        var writes: [SQL] = []
         var events: [(incidentID: UUID, draft: IncidentEventDraft)] = []
         for row in rows {
             let method = try row.id("contact_method_id")
             let channel = try row.decode(column: "channel", as: String.self)
-            try await db.raw("""
-                INSERT INTO notifications (id, incident_id, user_id, contact_method_id, channel, address, step, dedupe_key, status, due_at,
-                                           created_at, updated_at, purpose, detail)
-                VALUES (\(bind: UUID.timeOrdered(at: now).db), \(bind: incidentID.db), \(bind: try row.id("user_id").db), \(bind: method.db),
-                        \(bind: channel), \(bind: try row.decode(column: "address", as: String.self)), -1,
-                        \(bind: "taken:\(incidentID.db):\(at):\(method.db)"), \(bind: NotificationStatus.queued.rawValue), \(bind: now), \(bind: now), \(bind: now),
-                        \(bind: NotificationPurpose.taken.rawValue), \(bind: detail))
-                ON CONFLICT (dedupe_key) DO NOTHING
-                """).run()
+            writes.append(Self.queueing(userID: try row.id("user_id"), methodID: method, channel: channel, address: try row.decode(column: "address", as: String.self),
+                                        dueAt: now, incidentID: incidentID, step: -1, purpose: .taken, detail: detail,
+                                        key: "taken:\(incidentID.db):\(at):\(method.db)", now: now))
             events.append((incidentID, IncidentEventDraft(kind: .notificationQueued, at: now, actor: .system, payload: [
                 "channel": .string(channel), "user": .string(try row.decode(column: "user_name", as: String.self)),
                 "purpose": .string(NotificationPurpose.taken.rawValue),
             ])))
         }
-        for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+        try await db.runWrites(writes + Self.eventInserts(events))
     }
 
     public func staleChatMessages(channel: ContactMethod.Kind, now: Date, window: TimeInterval, limit: Int) async throws -> [StaleChatMessage] {
@@ -824,17 +825,17 @@ extension SQLStore: EscalationRepository {
                     RETURNING id, incident_id, channel, user_id
                     """).all()
             }
+            let names = try await Self.userNames(try rows.map { try $0.optionalID("user_id") }, db)
             var events: [(UUID, IncidentEventDraft)] = []
             for row in rows {
-                let user = try row.optionalID("user_id")
-                let name = try await user.asyncMap { try await db.raw("SELECT name FROM users WHERE id = \(bind: $0.db)").first(decodingColumn: "name", as: String.self) } ?? nil
+                let name = try row.optionalID("user_id").flatMap { names[$0] }
                 var payload: [String: JSONValue] = ["channel": .string(try row.decode(column: "channel", as: String.self)), "user": .string(name ?? "a removed user"),
                                                     "notification_id": .string(try row.decode(column: "id", as: String.self))]
                 if let failure { payload["reason"] = .string(failure) }
                 events.append((try row.id("incident_id"), IncidentEventDraft(kind: failure == nil ? .notificationDelivered : .notificationUndelivered,
                                                                             at: now, actor: .system, payload: payload)))
             }
-            for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+            try await db.runWrites(Self.eventInserts(events))
             return rows.count
         }
     }

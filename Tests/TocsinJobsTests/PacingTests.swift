@@ -142,7 +142,6 @@ struct PacingStoryTests {
             #expect(voice.sent.count == 3)
             try await run(at: 1080)
             #expect(voice.sent.count == 4 && voice.sent[3].incidentNumber == 6)
-            // Acknowledged while held: the held page is dropped, not sent.
         }
     }
 
