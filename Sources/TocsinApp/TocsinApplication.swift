@@ -86,7 +86,7 @@ public enum TocsinApplication {
         // Woken by ingestion when an incident opens, and waking the senders when it queues pages: the first page
         // leaves in milliseconds, not at the next tick.
         let engine = EscalationEngine(store: env.store, logger: logger, wakeup: (env.store as? SQLStore)?.escalationWork,
-                                      senders: senders.compactMap(\.wakeup))
+                                      senders: senders.compactMap(\.wakeup), clock: now)
         let watchdog = PagingWatchdog(store: env.store, observer: observer, logger: logger)
         let jobs = JobService(jobs: [HandoffRecorder(store: env.store, logger: logger), engine, watchdog] + senders + refreshers, now: now, logger: logger)
         var application = Application(

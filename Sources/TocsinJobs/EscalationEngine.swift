@@ -23,8 +23,13 @@ public struct EscalationEngine: Sendable {
     public let wakeup: Wakeup?
     /// The senders' wake-ups, signalled when a pass queues pages.
     let senders: [Wakeup]
+    /// The time of each round after a pass's first (nil: the pass's time throughout, for tests with a clock moved by
+    /// hand). A storm keeps a pass busy for seconds: a step fired then is stamped, and its next level timed, from when
+    /// it fired, not from when the pass began.
+    let clock: (@Sendable () -> Date)?
 
-    public init(store: any TocsinStore, logger: Logger, wakeup: Wakeup? = nil, senders: [Wakeup] = []) {
+    public init(store: any TocsinStore, logger: Logger, wakeup: Wakeup? = nil, senders: [Wakeup] = [], clock: (@Sendable () -> Date)? = nil) {
+        self.clock = clock
         self.store = store
         self.logger = logger
         self.wakeup = wakeup
@@ -49,8 +54,8 @@ public struct EscalationEngine: Sendable {
     public func run(now: Date) async throws -> Pass {
         var pass = Pass()
         // New incidents first, in rounds, so a storm is taken in within the pass rather than 500 a second.
-        for _ in 0..<Self.startRoundsPerPass {
-            let (started, more) = try await store.startEscalations(now: now, limit: Self.startsPerPass)
+        for round in 0..<Self.startRoundsPerPass {
+            let (started, more) = try await store.startEscalations(now: round == 0 ? now : clock?() ?? now, limit: Self.startsPerPass)
             pass.started += started.count
             if !more { break }
         }
@@ -58,13 +63,15 @@ public struct EscalationEngine: Sendable {
         // pass, not 500 a second. Each round reads what is still due, so a step is never fired twice.
         var rounds = 0
         while rounds < Self.stepRoundsPerPass {
+            let now = clock?() ?? now
             rounds += 1
             let due = try await store.dueEscalations(now: now, limit: Self.stepsPerPass)
-            var ready: [(step: EscalationStep, paging: EscalationPaging)] = []
-            for escalation in due {
-                guard let step = EscalationStep.firing(escalation, at: now) else { continue }
-                ready.append((step, try await page(step, at: now)))
-            }
+            // Whom the round's steps reach, read for all of them at once (a storm's round is hundreds of steps).
+            let steps = due.compactMap { EscalationStep.firing($0, at: now) }
+            let directory = try await PagingDirectory.load(targets: steps.flatMap { $0.page?.level.targets ?? [] },
+                                                           teamIDs: steps.filter { $0.page == nil }.map(\.escalation.policy.teamID),
+                                                           store: store, at: now)
+            let ready = steps.map { (step: $0, paging: Self.page($0, directory)) }
             // The first step alone, so its pages leave at once; the rest of a burst in chunks, a commit each.
             var start = 0
             while start < ready.count {
@@ -90,64 +97,31 @@ public struct EscalationEngine: Sendable {
             if due.count < Self.stepsPerPass { break }
         }
         // A step due before the next tick wakes the engine when it falls due, not up to a second later.
-        if let wakeup { wakeup.signal(at: try await store.nextEscalationDue(), after: now, within: Self.runEvery) }
+        if let wakeup { wakeup.signal(at: try await store.nextEscalationDue(), after: clock?() ?? now, within: Self.runEvery) }
         if rounds == Self.stepRoundsPerPass {
             logger.warning("more escalation steps are due than one pass fires; the rest follow in the next pass", metadata: ["rounds": "\(rounds)"])
         }
         return pass
     }
 
-    /// Whom the step's level reaches at `now`, and each person's notifications by their own rules.
-    func page(_ step: EscalationStep, at now: Date) async throws -> EscalationPaging {
+    /// Whom the step's level reaches, and each person's notifications by their own rules; when the policy ran out,
+    /// its team, loudly: each member by their own high-urgency rules.
+    static func page(_ step: EscalationStep, _ directory: PagingDirectory) -> EscalationPaging {
         guard let page = step.page else {
-            // Ran out: the policy's team hears it, loudly, each member by their own high-urgency rules.
-            let members = try await store.team(id: step.escalation.policy.teamID)?.memberIDs ?? []
-            return try await paging(members, urgency: .high, at: now)
+            return directory.paging(directory.teams[step.escalation.policy.teamID]?.memberIDs ?? [], urgency: .high)
         }
-        var people: [UUID] = []
-        let scheduleIDs = page.level.targets.filter { $0.kind == .schedule }.map(\.id)
-        let schedules = scheduleIDs.isEmpty ? [] : try await store.schedules(ids: scheduleIDs)
-        let onCall = schedules.isEmpty ? [] : try await OnCallQueries(store: store).at(now, schedules)
-        for target in page.level.targets {
-            switch target.kind {
-            case .user:
-                people.append(target.id)
-            case .schedule:
-                people += onCall.filter { $0.schedule.id == target.id }.map(\.userID)
-            case .team:
-                if let team = try await store.team(id: target.id) {
-                    people += EscalationStep.members(of: team, mode: target.teamMode ?? .all, turn: step.escalation.turn)
-                }
-            }
-        }
-        return try await paging(people.uniqued(), urgency: step.escalation.urgency, at: now)
-    }
-
-    /// Each person's notifications by their own rules for `urgency`.
-    func paging(_ people: [UUID], urgency: Urgency, at now: Date) async throws -> EscalationPaging {
-        let users = Dictionary(try await store.users(ids: people).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        // Everyone's rules and methods in two reads, not two per person.
-        let rules = try await store.notificationRules(userIDs: people)
-        let methods = try await store.contactMethods(userIDs: people)
-        var paged: [(id: UUID, name: String)] = []
-        var unreachable: [String] = []
-        var drafts: [NotificationDraft] = []
-        for id in people {
-            guard let user = users[id] else { continue }
-            let planned = NotificationDraft.plan(for: id, rules: rules, methods: methods, urgency: urgency, at: now)
-            if planned.isEmpty { unreachable.append(user.name) } else { paged.append((id, user.name)) }
-            drafts += planned
-        }
-        return EscalationPaging(paged: paged, unreachable: unreachable, drafts: drafts)
+        return directory.paging(page.level.targets.flatMap { directory.people($0, turn: step.escalation.turn) }, urgency: step.escalation.urgency)
     }
 }
 
 extension Wakeup {
-    /// Signals at `due`, when that comes after `now` and sooner than `within` (the job's own tick covers the rest).
+    /// Signals at `due`, when that comes sooner than `within` (the job's own tick covers the rest); at once when it is
+    /// already due at `now` (it fell due while the pass ran: a storm's steps fall due all through it).
     func signal(at due: Date?, after now: Date, within: Duration) {
         guard let due else { return }
         let wait = due.timeIntervalSince(now)
-        guard wait > 0, wait < within.timeInterval else { return }
+        guard wait > 0 else { return signal() }
+        guard wait < within.timeInterval else { return }
         Task {
             try? await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
             self.signal()
@@ -209,7 +183,7 @@ public struct NotificationDispatcher: Sendable {
             if !full { break }
         }
         // A message due before the next tick (a rule's delay, a retry) wakes the sender when it falls due.
-        if let wakeup { wakeup.signal(at: try await store.nextNotificationDue(channel: channel.kind), after: now, within: .seconds(1)) }
+        if let wakeup { wakeup.signal(at: try await store.nextNotificationDue(channel: channel.kind), after: clock?() ?? now, within: .seconds(1)) }
         return finished
     }
 

@@ -64,42 +64,28 @@ public struct EscalationPreview: Sendable {
             EscalationLevel(delayMinutes: min(max(level.delayMinutes, EscalationPolicy.delayRange.lowerBound), EscalationPolicy.delayRange.upperBound),
                             targets: Array(level.targets.prefix(EscalationPolicy.maximumTargetsPerLevel)))
         }
-        let targets = policy.targets
-        let scheduleIDs = targets.filter { $0.kind == .schedule }.map(\.id)
-        let schedules = scheduleIDs.isEmpty ? [] : try await store.schedules(ids: scheduleIDs)
-        let onCall = schedules.isEmpty ? [] : try await OnCallQueries(store: store).at(now, schedules)
-        let teams = Dictionary(try await store.teams(ids: targets.filter { $0.kind == .team }.map(\.id)).map { ($0.id, $0) },
-                               uniquingKeysWith: { a, _ in a })
-        let userIDs = (targets.filter { $0.kind == .user }.map(\.id) + onCall.map(\.userID) + teams.values.flatMap(\.memberIDs)).uniqued()
-        let users = Dictionary(try await store.users(ids: userIDs).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        // Everyone's rules and methods in two reads, as the engine reads them.
-        let rules = try await store.notificationRules(userIDs: userIDs)
-        let methods = try await store.contactMethods(userIDs: userIDs)
+        // Read the way the engine reads a round of due steps.
+        let directory = try await PagingDirectory.load(targets: policy.targets, store: store, at: now)
         func people(_ ids: [UUID]) -> [Person] {
-            ids.uniqued().compactMap { id in
-                users[id].map { Person(user: $0, pages: NotificationDraft.plan(for: id, rules: rules, methods: methods, urgency: .high, at: now)) }
-            }
+            ids.uniqued().compactMap { id in directory.users[id].map { Person(user: $0, pages: directory.plan(id, urgency: .high)) } }
         }
-        let scheduleNames = Dictionary(schedules.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let timeline = policy.timeline
         let levels = policy.levels.enumerated().map { index, level in
             Level(index: index, delayMinutes: level.delayMinutes,
                   firesAt: timeline.filter { $0.level == index }.map(\.minutesAfterStart),
                   targets: level.targets.map { target in
+                      let paged = people(directory.people(target, turn: turn))
                       switch target.kind {
                       case .user:
-                          return Target(target: target, name: users[target.id]?.name, paged: people([target.id]), rotation: [], onCallUntil: [:])
+                          return Target(target: target, name: directory.users[target.id]?.name, paged: paged, rotation: [], onCallUntil: [:])
                       case .schedule:
-                          let now = onCall.filter { $0.schedule.id == target.id }
-                          return Target(target: target, name: scheduleNames[target.id], paged: people(now.map(\.userID)), rotation: [],
+                          let now = directory.onCall[target.id] ?? []
+                          return Target(target: target, name: directory.schedules[target.id]?.name, paged: paged, rotation: [],
                                         onCallUntil: Dictionary(now.map { ($0.userID, $0.end) }, uniquingKeysWith: { a, b in max(a, b) }))
                       case .team:
-                          guard let team = teams[target.id] else {
-                              return Target(target: target, name: nil, paged: [], rotation: [], onCallUntil: [:])
-                          }
-                          let mode = target.teamMode ?? .all
-                          return Target(target: target, name: team.name, paged: people(EscalationStep.members(of: team, mode: mode, turn: turn)),
-                                        rotation: mode == .roundRobin ? people(team.memberIDs) : [], onCallUntil: [:])
+                          let team = directory.teams[target.id]
+                          return Target(target: target, name: team?.name, paged: paged,
+                                        rotation: target.teamMode == .roundRobin ? people(team?.memberIDs ?? []) : [], onCallUntil: [:])
                       }
                   })
         }

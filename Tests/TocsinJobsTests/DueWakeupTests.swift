@@ -5,7 +5,7 @@ import TocsinCore
 
 @Suite("Waking when the next work falls due")
 struct DueWakeupTests {
-    @Test("work due before the next tick wakes the job when it falls due; work beyond the tick, or already past, does not")
+    @Test("work due before the next tick wakes the job when it falls due, and work already due (it fell due while the pass ran) at once; work beyond the tick is left to the tick")
     func wakesAtDue() async {
         let now = Date()
         let soon = Wakeup()
@@ -17,10 +17,13 @@ struct DueWakeupTests {
         #expect(await soon.wait(upTo: .seconds(20)), "woken, not timed out")
         #expect(clock.now - start >= .milliseconds(150))
 
-        for (due, case_) in [(now.addingTimeInterval(3), "beyond the tick"), (now.addingTimeInterval(-1), "already past")] {
-            let later = Wakeup()
-            later.signal(at: due, after: now, within: .seconds(1))
-            #expect(await later.wait(upTo: .milliseconds(300)) == false, "\(case_): left to the tick")
+        let later = Wakeup()
+        later.signal(at: now.addingTimeInterval(3), after: now, within: .seconds(1))
+        #expect(await later.wait(upTo: .milliseconds(300)) == false, "beyond the tick: left to the tick")
+        for due in [now, now.addingTimeInterval(-1)] {
+            let past = Wakeup()
+            past.signal(at: due, after: now, within: .seconds(1))
+            #expect(past.isPending, "already due: the job runs again at once")
         }
         let nothing = Wakeup()
         nothing.signal(at: nil, after: now, within: .seconds(1))

@@ -366,6 +366,25 @@ struct EscalationStoryTests {
             #expect(try await w.store.finishNotification(id: id, claim: second[0].claim, outcome: .sent(providerMessageID: "s-1"), now: t0.addingTimeInterval(362)))
         }
     }
+
+    @Test("a step a storm's pass reaches late is stamped when it fired, and the next level gets its whole delay from then",
+          arguments: TestBackend.available)
+    func lateRoundTimesTheNextLevelFromItsFiring(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await world(database)
+            let incident = try await trigger(w, "db-down", at: t0)
+            // The pass began at t0, but its step round ran 7 seconds later (a storm's starts kept it busy until then).
+            let fired = t0.addingTimeInterval(7)
+            let engine = EscalationEngine(store: w.store, logger: logger, clock: { fired })
+            #expect(try await engine.run(now: t0) == EscalationEngine.Pass(started: 1, fired: 1))
+            let first = try await w.store.notifications(incidentID: incident).filter { $0.step == 0 }
+            #expect(!first.isEmpty && first.allSatisfy { $0.createdAt == fired }, "stamped when the level was paged, not when the pass began")
+            // Five minutes from the pass's start, Sam is not paged yet: Pat has had 4:53 of the five minutes.
+            let still = EscalationEngine(store: w.store, logger: logger)
+            #expect(try await still.run(now: t0.addingTimeInterval(300)).fired == 0)
+            #expect(try await still.run(now: fired.addingTimeInterval(300)).fired == 1)
+        }
+    }
 }
 
 @Suite("Escalation in a storm")
