@@ -10,7 +10,8 @@
    service without a policy.
 3. **Step lateness with 10,000 incidents**: 10,000 incidents opened as fast as the server takes them, each escalating
    to a second level one minute later; lateness = when the second level's page was sent − when the step was due
-   (the first level's firing + 60 s), read from the outbox afterwards.
+   (the first level's firing + 60 s), read from the outbox afterwards; and, for the same incidents, how long after
+   opening each got its first page while the burst was still coming in.
 
 The reference, measured in the same run: the receiver's own round trip from this client (an HTTP POST to it on
 loopback), the floor under any alert-to-webhook path measured this way. Only 127.0.0.1; stops by itself.
@@ -255,6 +256,9 @@ def main():
         fired_late = [float(r) for r in subprocess.run(["psql", "-At", database[1], "-c", """
             SELECT EXTRACT(EPOCH FROM s.created_at - f.created_at) - 60 FROM notifications s JOIN notifications f ON f.incident_id = s.incident_id
             WHERE s.step = 1 AND f.step = 0"""], capture_output=True, text=True, check=True).stdout.split()]
+        storm_first = [float(r) for r in subprocess.run(["psql", "-At", database[1], "-c", """
+            SELECT EXTRACT(EPOCH FROM f.sent_at - i.created_at) FROM notifications f JOIN incidents i ON i.id = f.incident_id
+            WHERE f.step = 0 AND f.status = 'sent' AND i.title LIKE 'burst-%'"""], capture_output=True, text=True, check=True).stdout.split()]
     else:
         db = sqlite3.connect(os.path.join(work, "data", "tocsin.db"))
         lateness = [r[0] for r in db.execute("""
@@ -263,6 +267,9 @@ def main():
         fired_late = [r[0] for r in db.execute("""
             SELECT s.created_at - f.created_at - 60 FROM notifications s JOIN notifications f ON f.incident_id = s.incident_id
             WHERE s.step = 1 AND f.step = 0""")]
+        storm_first = [r[0] for r in db.execute("""
+            SELECT f.sent_at - i.created_at FROM notifications f JOIN incidents i ON i.id = f.incident_id
+            WHERE f.step = 0 AND f.status = 'sent' AND i.title LIKE 'burst-%'""")]
     shutil.rmtree(work, ignore_errors=True)
 
     print(f"\nbackend: {'PostgreSQL' if args.database_url else 'SQLite'}; background load achieved {achieved:.0f} events/s; "
@@ -276,6 +283,7 @@ def main():
     if args.burst:
         print(summary(f"step lateness (page sent − step due), {args.burst} incidents", lateness))
         print(summary("of which the step fired late (fired − due)", fired_late))
+        print(summary("first page in the burst (page sent − incident opened)", storm_first))
     ratio = statistics.median(idle) / statistics.median(idle_ref)
     print(f"\nidle alert → page p50 is {ratio:.1f}× the receiver's own round trip")
 

@@ -53,55 +53,62 @@ public struct EscalationEngine: Sendable {
     @discardableResult
     public func run(now: Date) async throws -> Pass {
         var pass = Pass()
-        // New incidents first, in rounds, so a storm is taken in within the pass rather than 500 a second.
-        for round in 0..<Self.startRoundsPerPass {
-            let (started, more) = try await store.startEscalations(now: round == 0 ? now : clock?() ?? now, limit: Self.startsPerPass)
-            pass.started += started.count
-            if !more { break }
-        }
-        // Due steps in rounds too: a burst (10,000 incidents opened within seconds fall due together) is fired in this
-        // pass, not 500 a second. Each round reads what is still due, so a step is never fired twice.
-        var rounds = 0
-        while rounds < Self.stepRoundsPerPass {
-            let now = clock?() ?? now
-            rounds += 1
-            let due = try await store.dueEscalations(now: now, limit: Self.stepsPerPass)
-            // Whom the round's steps reach, read for all of them at once (a storm's round is hundreds of steps).
-            let steps = due.compactMap { EscalationStep.firing($0, at: now) }
-            let directory = try await PagingDirectory.load(targets: steps.flatMap { $0.page?.level.targets ?? [] },
-                                                           teamIDs: steps.filter { $0.page == nil }.map(\.escalation.policy.teamID),
-                                                           store: store, at: now)
-            let ready = steps.map { (step: $0, paging: Self.page($0, directory)) }
-            // The first step alone, so its pages leave at once; the rest of a burst in chunks, a commit each.
-            var start = 0
-            while start < ready.count {
-                let chunk = Array(ready[start..<min(ready.count, start + (start == 0 ? 1 : Self.stepsPerCommit))])
-                start += chunk.count
-                for (item, result) in zip(chunk, try await store.applyEscalationSteps(chunk, now: now)) {
-                    switch result {
-                    case .fired:
-                        if item.step.page == nil {
-                            pass.exhausted += 1
-                            logger.warning("escalation ran out unacknowledged", metadata: ["incident_id": "\(item.step.escalation.incidentID.db)",
-                                                                                            "policy": "\(item.step.escalation.policy.name)"])
-                        } else {
-                            pass.fired += 1
-                        }
-                    case .stopped: pass.stopped += 1
-                    case .superseded: pass.superseded += 1
-                    }
-                }
-                // The senders start on the first pages while the rest of the burst is fired.
-                if pass.fired + pass.exhausted > 0 { for sender in senders { sender.signal() } }
+        // New incidents and due steps by turns, each in rounds: a storm's incidents are taken in, and their steps fired,
+        // within the pass rather than 500 a second; and the first incidents of a storm still arriving are paged while
+        // the rest come in, not after all of them are in. Each round reads what is still due, so a step is never fired
+        // twice.
+        var (startRounds, starting) = (0, true)
+        var (rounds, fullRound) = (0, false)
+        repeat {
+            if starting {
+                let (started, more) = try await store.startEscalations(now: startRounds == 0 ? now : clock?() ?? now, limit: Self.startsPerPass)
+                pass.started += started.count
+                startRounds += 1
+                starting = more && startRounds < Self.startRoundsPerPass
             }
-            if due.count < Self.stepsPerPass { break }
-        }
+            rounds += 1
+            fullRound = try await fireRound(now: clock?() ?? now, &pass)
+        } while (starting || fullRound) && rounds < Self.stepRoundsPerPass
         // A step due before the next tick wakes the engine when it falls due, not up to a second later.
         if let wakeup { wakeup.signal(at: try await store.nextEscalationDue(), after: clock?() ?? now, within: Self.runEvery) }
-        if rounds == Self.stepRoundsPerPass {
+        if fullRound && rounds == Self.stepRoundsPerPass {
             logger.warning("more escalation steps are due than one pass fires; the rest follow in the next pass", metadata: ["rounds": "\(rounds)"])
         }
         return pass
+    }
+
+    /// Fires one round of due steps (at most `stepsPerPass`); true when the round was full, so more may be due.
+    private func fireRound(now: Date, _ pass: inout Pass) async throws -> Bool {
+        let due = try await store.dueEscalations(now: now, limit: Self.stepsPerPass)
+        // Whom the round's steps reach, read for all of them at once (a storm's round is hundreds of steps).
+        let steps = due.compactMap { EscalationStep.firing($0, at: now) }
+        let directory = try await PagingDirectory.load(targets: steps.flatMap { $0.page?.level.targets ?? [] },
+                                                       teamIDs: steps.filter { $0.page == nil }.map(\.escalation.policy.teamID),
+                                                       store: store, at: now)
+        let ready = steps.map { (step: $0, paging: Self.page($0, directory)) }
+        // The first step alone, so its pages leave at once; the rest of a burst in chunks, a commit each.
+        var start = 0
+        while start < ready.count {
+            let chunk = Array(ready[start..<min(ready.count, start + (start == 0 ? 1 : Self.stepsPerCommit))])
+            start += chunk.count
+            for (item, result) in zip(chunk, try await store.applyEscalationSteps(chunk, now: now)) {
+                switch result {
+                case .fired:
+                    if item.step.page == nil {
+                        pass.exhausted += 1
+                        logger.warning("escalation ran out unacknowledged", metadata: ["incident_id": "\(item.step.escalation.incidentID.db)",
+                                                                                        "policy": "\(item.step.escalation.policy.name)"])
+                    } else {
+                        pass.fired += 1
+                    }
+                case .stopped: pass.stopped += 1
+                case .superseded: pass.superseded += 1
+                }
+            }
+            // The senders start on the first pages while the rest of the burst is fired.
+            if pass.fired + pass.exhausted > 0 { for sender in senders { sender.signal() } }
+        }
+        return due.count >= Self.stepsPerPass
     }
 
     /// Whom the step's level reaches, and each person's notifications by their own rules; when the policy ran out,
@@ -158,10 +165,17 @@ public struct NotificationDispatcher: Sendable {
     let clock: (@Sendable () -> Date)?
     /// Throttling and bundling per contact method.
     let pacing: Pacing
+    /// Batches worked on at once in a storm, each claiming its share of the channel's `concurrency` (so no more than
+    /// that is ever in flight): while one batch waits on its sends, another is being claimed and a third recorded. On
+    /// PostgreSQL each of those is a round trip, and one batch at a time left the channel idle through them. Paced
+    /// channels (e-mail, SMS, voice) keep one, so that a contact method's bundle is decided by one claim at a time.
+    let lanes: Int
+    static let maximumLanes = 4
 
     public init(store: any TocsinStore, channel: any NotificationChannel, publicURL: String, logger: Logger, wakeup: Wakeup? = nil,
                 observer: (any PagingObserver)? = nil, clock: (@Sendable () -> Date)? = nil, pacing: Pacing = Pacing()) {
         self.pacing = pacing
+        self.lanes = pacing.paces(channel.kind) ? 1 : max(1, min(Self.maximumLanes, channel.concurrency))
         self.observer = observer
         self.clock = clock
         self.store = store
@@ -172,15 +186,28 @@ public struct NotificationDispatcher: Sendable {
     }
 
     /// One pass at `now`: sends batch after batch while it finds full ones (a burst goes out at the channel's pace,
-    /// not one batch a tick), at most `batchesPerPass`. Returns how many notifications it finished.
+    /// not one batch a tick), at most `batchesPerPass` in each lane. The first batch goes alone (most passes find a
+    /// message or two, or nothing); a full one means a storm, and then every lane works. Returns how many
+    /// notifications it finished.
     @discardableResult
     public func run(now: Date) async throws -> Int {
-        var finished = 0
-        for batch in 0..<Self.batchesPerPass {
-            // Later batches of a pass are claimed and recorded at the time they start, when the dispatcher has a clock.
-            let (done, full) = try await runBatch(now: batch == 0 ? now : clock?() ?? now)
-            finished += done
-            if !full { break }
+        var (finished, full) = try await runBatch(now: now)
+        if full {
+            finished += try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<lanes {
+                    group.addTask {
+                        var finished = 0
+                        for _ in 1..<Self.batchesPerPass {
+                            // Later batches are claimed and recorded at the time they start, when the dispatcher has a clock.
+                            let (done, full) = try await runBatch(now: clock?() ?? now)
+                            finished += done
+                            if !full { break }
+                        }
+                        return finished
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
         }
         // A message due before the next tick (a rule's delay, a retry) wakes the sender when it falls due.
         if let wakeup { wakeup.signal(at: try await store.nextNotificationDue(channel: channel.kind), after: clock?() ?? now, within: .seconds(1)) }
@@ -192,7 +219,7 @@ public struct NotificationDispatcher: Sendable {
     private func runBatch(now: Date) async throws -> (finished: Int, full: Bool) {
         // No more than can be sent at once: every claimed message starts at once, so each is answered (a channel's
         // own timeout is well under the lease) before another sender may take it over.
-        let limit = max(1, channel.concurrency)
+        let limit = max(1, channel.concurrency / lanes)
         let claimed = try await store.claimNotifications(channel: channel.kind, now: now, limit: limit, lease: Self.lease, pacing: pacing)
         guard !claimed.isEmpty else { return (0, false) }
         // A contact method's messages claimed together go as one (a bundle) on the channels that bundle.

@@ -33,7 +33,7 @@ public struct WebhookChannel: NotificationChannel {
                                           configuration: HTTPClient.Configuration(redirectConfiguration: .disallow,
                                                                                   timeout: .init(connect: .seconds(3))))
 
-    public init(client: HTTPClient = WebhookChannel.client, concurrency: Int = 16, timeout: TimeAmount = .seconds(10), now: @escaping @Sendable () -> Date = { Date() },
+    public init(client: HTTPClient = WebhookChannel.client, concurrency: Int = 64, timeout: TimeAmount = .seconds(10), now: @escaping @Sendable () -> Date = { Date() },
                 destinations: DestinationGuard = .open) {
         self.destinations = destinations
         self.client = client

@@ -82,38 +82,66 @@ extension SQLStore: EscalationRepository {
                     policies[policy.id] = policy
                 }
             }
-            var started: [Escalation] = []
-            var events: [(incidentID: UUID, draft: IncidentEventDraft)] = []
-            for incident in triggered {
+            // Whole rounds in a few statements, whatever their size (a storm's round is 500 incidents): each policy's
+            // round-robin turns taken at once, the escalations inserted a chunk a statement, their events in one go.
+            let chosen = triggered.filter { policyOf[$0].flatMap { policies[$0] } != nil }
+            var turns: [UUID: Int] = [:]
+            for (policyID, incidents) in Dictionary(grouping: chosen, by: { policyOf[$0]! }).sorted(by: { $0.key.db < $1.key.db }) {
+                // The counter ends at the last of these turns; a policy's first incident takes turn 0.
+                let n = incidents.count
+                let last = try await db.raw("""
+                    INSERT INTO counters (name, value) VALUES (\(bind: "escalation_turn:" + policyID.db), \(bind: n - 1))
+                    ON CONFLICT (name) DO UPDATE SET value = counters.value + \(bind: n) RETURNING value
+                    """).first(decodingColumn: "value", as: Int.self) ?? n - 1
+                for (index, incident) in incidents.enumerated() { turns[incident] = last - n + 1 + index }
+            }
+            var snapshots: [UUID: String] = [:]
+            for policy in policies.values { snapshots[policy.id] = try Self.snapshotText(policy) }
+            var escalations: [UUID: Escalation] = [:]
+            for incident in chosen {
                 guard let policy = policyOf[incident].flatMap({ policies[$0] }) else { continue }
-                let turn = try await db.raw("""
-                    INSERT INTO counters (name, value) VALUES (\(bind: "escalation_turn:" + policy.id.db), 0)
-                    ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value
-                    """).first(decodingColumn: "value", as: Int.self) ?? 0
                 // Low urgency outside the service's working hours waits for them.
                 let (rule, hours) = urgencyOf[incident] ?? (.high, nil)
                 let urgency = rule.urgency(for: severityOf[incident] ?? .sev1, at: now, workingHours: hours)
                 var due = now
                 if urgency == .low, let hours, let opening = hours.nextStart(after: now), opening > now { due = opening }
-                let escalation = Escalation(incidentID: incident, policy: policy, dueAt: due, turn: turn, startedAt: now, urgency: urgency)
-                // A restart replaces the finished escalation whole; a new incident never has one (the cursor is locked).
-                let conflict: SQL = restarted.contains(incident) ? """
-                    ON CONFLICT (incident_id) DO UPDATE SET policy_id = excluded.policy_id, policy = excluded.policy, step = 0,
-                        due_at = excluded.due_at, state = excluded.state, turn = excluded.turn, started_at = excluded.started_at,
-                        updated_at = excluded.updated_at, urgency = excluded.urgency
-                    """ : "ON CONFLICT (incident_id) DO NOTHING"
-                guard try await db.raw("""
-                    INSERT INTO incident_escalations (incident_id, policy_id, policy, step, due_at, state, turn, started_at, updated_at, urgency)
-                    VALUES (\(bind: incident.db), \(bind: policy.id.db), \(bind: try Self.snapshotText(policy)), 0, \(bind: due),
-                            \(bind: Escalation.State.active.rawValue), \(bind: turn), \(bind: now), \(bind: now), \(bind: urgency.rawValue))
-                    """ + conflict + " RETURNING incident_id").first() != nil else { continue }
-                var payload: [String: JSONValue] = ["policy": .string(policy.name), "policy_id": .string(policy.id.db), "urgency": .string(urgency.rawValue)]
+                escalations[incident] = Escalation(incidentID: incident, policy: policy, dueAt: due, turn: turns[incident] ?? 0, startedAt: now, urgency: urgency)
+            }
+            // A restart replaces the finished escalation whole; a new incident never has one (the cursor is locked).
+            var inserted = Set<UUID>()
+            for (group, conflict) in [(chosen.filter { !restarted.contains($0) }, SQL(unsafe: "ON CONFLICT (incident_id) DO NOTHING")),
+                                      (chosen.filter { restarted.contains($0) }, SQL(unsafe: """
+                                          ON CONFLICT (incident_id) DO UPDATE SET policy_id = excluded.policy_id, policy = excluded.policy, step = 0,
+                                              due_at = excluded.due_at, state = excluded.state, turn = excluded.turn, started_at = excluded.started_at,
+                                              updated_at = excluded.updated_at, urgency = excluded.urgency
+                                          """))] {
+                for chunk in group.chunks(of: IngestTransaction.rowsPerStatement) {
+                    let values = SQL.joined(chunk.compactMap { escalations[$0] }.map { e in
+                        """
+                        (\(bind: e.incidentID.db), \(bind: e.policy.id.db), \(bind: snapshots[e.policy.id] ?? ""), 0, \(bind: e.dueAt),
+                         \(bind: Escalation.State.active.rawValue), \(bind: e.turn), \(bind: now), \(bind: now), \(bind: e.urgency.rawValue))
+                        """
+                    })
+                    for row in try await db.raw("""
+                        INSERT INTO incident_escalations (incident_id, policy_id, policy, step, due_at, state, turn, started_at, updated_at, urgency)
+                        VALUES
+                        """ + " " + values + " " + conflict + " RETURNING incident_id").all() {
+                        inserted.insert(try row.id("incident_id"))
+                    }
+                }
+            }
+            var started: [Escalation] = []
+            var events: [(incidentID: UUID, draft: IncidentEventDraft)] = []
+            for incident in chosen where inserted.contains(incident) {
+                guard let escalation = escalations[incident], let due = escalation.dueAt else { continue }
+                var payload: [String: JSONValue] = ["policy": .string(escalation.policy.name), "policy_id": .string(escalation.policy.id.db),
+                                                    "urgency": .string(escalation.urgency.rawValue)]
                 if due > now { payload["held_until"] = .string(ISO8601DateFormatter().string(from: due)) }
                 if restarted.contains(incident) { payload["reason"] = .string("triggered again") }
                 events.append((incident, IncidentEventDraft(kind: .escalationStarted, at: now, actor: .system, payload: payload)))
                 started.append(escalation)
             }
-            for insert in Self.eventInserts(events) { try await db.raw(insert).run() }
+            try await db.runWrites(Self.eventInserts(events))
             if last != cursor {
                 try await db.raw("UPDATE counters SET value = \(bind: last) WHERE name = \(bind: Self.discoveryCursor)").run()
             }

@@ -367,6 +367,40 @@ struct EscalationStoryTests {
         }
     }
 
+    @Test("a round robin's turns are taken one per incident in order, whether its incidents start in one round or in several",
+          arguments: TestBackend.available)
+    func roundRobinTurnsInARound(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await world(database)
+            let policy = EscalationPolicy(id: UUID(), name: "SRE by turns", teamID: w.policy.teamID, repeatCount: 0, levels: [
+                EscalationLevel(delayMinutes: 5, targets: [EscalationTarget(kind: .team, id: w.policy.teamID, teamMode: .roundRobin)]),
+            ], createdAt: t0, updatedAt: t0)
+            try await w.store.createEscalationPolicy(policy)
+            var service = Seed.service("Search", team: w.policy.teamID)
+            service.escalationPolicyID = policy.id
+            try await w.store.createService(service)
+            func open(_ key: String) async throws -> UUID {
+                let outcome = try await w.store.ingest(AlertEvent(action: .trigger, dedupKey: key, summary: "Search \(key)", source: "test", severity: .critical),
+                                                       serviceID: service.id, integrationKeyID: nil, now: t0)
+                return try #require(outcome.incidentID)
+            }
+            let engine = EscalationEngine(store: w.store, logger: logger)
+            var incidents: [UUID] = []
+            for key in ["a", "b", "c"] { incidents.append(try await open(key)) }
+            #expect(try await engine.run(now: t0).started == 3, "three incidents started in one round")
+            incidents.append(try await open("d"))
+            #expect(try await engine.run(now: t0).started == 1)
+            var turns: [Int] = []
+            var paged: [UUID?] = []
+            for incident in incidents {
+                turns.append(try #require(try await w.store.escalation(incidentID: incident)).turn)
+                paged.append(try await w.store.notifications(incidentID: incident).first?.userID)
+            }
+            #expect(turns == [0, 1, 2, 3])
+            #expect(paged == [w.pat.id, w.sam.id, w.pat.id, w.sam.id], "the team's members by turns")
+        }
+    }
+
     @Test("a step a storm's pass reaches late is stamped when it fired, and the next level gets its whole delay from then",
           arguments: TestBackend.available)
     func lateRoundTimesTheNextLevelFromItsFiring(backend: TestBackend) async throws {
