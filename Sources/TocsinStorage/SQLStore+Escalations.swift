@@ -84,22 +84,24 @@ extension SQLStore: EscalationRepository {
             }
             // Whole rounds in a few statements, whatever their size (a storm's round is 500 incidents): each policy's
             // round-robin turns taken at once, the escalations inserted a chunk a statement, their events in one go.
-            let chosen = triggered.filter { policyOf[$0].flatMap { policies[$0] } != nil }
+            let paged: [(incident: UUID, policy: EscalationPolicy)] = triggered.compactMap { incident in
+                policyOf[incident].flatMap { policies[$0] }.map { (incident, $0) }
+            }
+            let chosen = paged.map(\.incident)
             var turns: [UUID: Int] = [:]
-            for (policyID, incidents) in Dictionary(grouping: chosen, by: { policyOf[$0]! }).sorted(by: { $0.key.db < $1.key.db }) {
+            for (policyID, incidents) in Dictionary(grouping: paged, by: \.policy.id).sorted(by: { $0.key.db < $1.key.db }) {
                 // The counter ends at the last of these turns; a policy's first incident takes turn 0.
                 let n = incidents.count
                 let last = try await db.raw("""
                     INSERT INTO counters (name, value) VALUES (\(bind: "escalation_turn:" + policyID.db), \(bind: n - 1))
                     ON CONFLICT (name) DO UPDATE SET value = counters.value + \(bind: n) RETURNING value
                     """).first(decodingColumn: "value", as: Int.self) ?? n - 1
-                for (index, incident) in incidents.enumerated() { turns[incident] = last - n + 1 + index }
+                for (index, item) in incidents.enumerated() { turns[item.incident] = last - n + 1 + index }
             }
             var snapshots: [UUID: String] = [:]
             for policy in policies.values { snapshots[policy.id] = try Self.snapshotText(policy) }
             var escalations: [UUID: Escalation] = [:]
-            for incident in chosen {
-                guard let policy = policyOf[incident].flatMap({ policies[$0] }) else { continue }
+            for (incident, policy) in paged {
                 // Low urgency outside the service's working hours waits for them.
                 let (rule, hours) = urgencyOf[incident] ?? (.high, nil)
                 let urgency = rule.urgency(for: severityOf[incident] ?? .sev1, at: now, workingHours: hours)
