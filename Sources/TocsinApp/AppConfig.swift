@@ -140,6 +140,9 @@ public struct AppConfig: Sendable {
             GatewaySettings(url: $0, bodyTemplate: value("TOCSIN_VOICE_GATEWAY_BODY") ?? GatewaySettings.defaultTemplate, authorization: authorization)
         }
         if sms != nil || voice != nil { available["gateway"] = .gateway(sms: sms, voice: voice) }
+        if voice?.takesKeypresses == true, value("TOCSIN_SMS_GATEWAY_INBOUND_TOKEN") == nil {
+            v.add("TOCSIN_VOICE_GATEWAY_BODY", "passes on {{reply_url}}, and the keys posted there need TOCSIN_SMS_GATEWAY_INBOUND_TOKEN (the secret the gateway sends them with)")
+        }
         var order = ["twilio", "gateway"]
         if let list = value("TOCSIN_PHONE_PROVIDERS") {
             order = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
@@ -201,7 +204,7 @@ public struct AppConfig: Sendable {
         }
         gatewayInboundToken = value("TOCSIN_SMS_GATEWAY_INBOUND_TOKEN")
         if let token = gatewayInboundToken, token.utf8.count < 16 {
-            v.add("TOCSIN_SMS_GATEWAY_INBOUND_TOKEN", "must be at least 16 characters (a random secret the gateway sends with each reply)")
+            v.add("TOCSIN_SMS_GATEWAY_INBOUND_TOKEN", "must be at least 16 characters (a random secret the gateway sends with each reply, key and delivery report)")
         }
         ntfyToken = value("TOCSIN_NTFY_TOKEN")
         ntfyServer = value("TOCSIN_NTFY_URL")

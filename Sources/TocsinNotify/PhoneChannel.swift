@@ -104,6 +104,9 @@ public enum PhoneText {
         }
     }
 
+    /// What a call that takes keys says after the incidents.
+    public static let keyPrompt = "Press 1 to acknowledge, 2 to resolve, 3 to escalate."
+
     public static func speech(_ message: OutgoingMessage) -> String {
         guard !message.bundle.isEmpty else { return spoken(message) }
         let all = message.all
@@ -183,7 +186,7 @@ public struct TwilioProvider: PhoneProvider {
     public static func twiml(speech: String, replyURL: String?) -> String {
         let say = "<Say>\(XML.escape(speech))</Say>"
         guard let replyURL else { return "<Response>\(say)<Pause length=\"1\"/>\(say)</Response>" }
-        let prompt = "<Say>Press 1 to acknowledge, 2 to resolve, 3 to escalate.</Say>"
+        let prompt = "<Say>\(PhoneText.keyPrompt)</Say>"
         let gather = "<Gather numDigits=\"1\" timeout=\"8\" action=\"\(XML.escape(replyURL))\" method=\"POST\">\(say)\(prompt)</Gather>"
         return "<Response>\(gather)\(gather)<Say>No key was pressed. Goodbye.</Say></Response>"
     }
@@ -215,9 +218,10 @@ public struct TwilioProvider: PhoneProvider {
     }
 }
 
-/// Settings of a generic HTTP SMS or voice gateway: a URL, a body template with `{{to}}` and `{{text}}`, and an
-/// optional `Authorization` header. A template that starts with `{` is sent as JSON (the values escaped for JSON),
-/// any other as a form (the values percent-encoded).
+/// Settings of a generic HTTP SMS or voice gateway: a URL, a body template with `{{to}}` and `{{text}}` (and, for a
+/// call, `{{reply_url}}`: where a gateway that runs a call flow posts the key pressed; empty when the call takes none),
+/// and an optional `Authorization` header. A template that starts with `{` is sent as JSON (the values escaped for
+/// JSON), any other as a form (the values percent-encoded).
 public struct GatewaySettings: Sendable, Equatable {
     public var url: String
     public var bodyTemplate: String
@@ -233,22 +237,23 @@ public struct GatewaySettings: Sendable, Equatable {
 
     var isJSON: Bool { bodyTemplate.trimmingCharacters(in: .whitespaces).hasPrefix("{") }
 
+    /// Whether the template passes on where keypresses go (the gateway runs a call flow of its own).
+    public var takesKeypresses: Bool { bodyTemplate.contains("{{reply_url}}") }
+
     /// The template filled in, in one pass: a value that itself contains `{{to}}` is not expanded again.
-    public func body(to: String, text: String) -> String {
+    public func body(to: String, text: String, replyURL: String? = nil) -> String {
         func escaped(_ value: String) -> String {
             isJSON ? String(JSONValue.string(value).jsonText.dropFirst().dropLast()) : FormEncoding.component(value)
         }
+        let values = [("to}}", to), ("text}}", text), ("reply_url}}", replyURL ?? "")]
         var out = ""
         var rest = Substring(bodyTemplate)
         while let open = rest.range(of: "{{") {
             out += rest[..<open.lowerBound]
             let after = rest[open.upperBound...]
-            if after.hasPrefix("to}}") {
-                out += escaped(to)
-                rest = after.dropFirst(4)
-            } else if after.hasPrefix("text}}") {
-                out += escaped(text)
-                rest = after.dropFirst(6)
+            if let (name, value) = values.first(where: { after.hasPrefix($0.0) }) {
+                out += escaped(value)
+                rest = after.dropFirst(name.count)
             } else {
                 out += "{{"
                 rest = after
@@ -283,13 +288,15 @@ public struct GatewayProvider: PhoneProvider {
 
     public func call(to number: String, speech: String, replyURL: String?) async -> ProviderAnswer {
         guard let voice else { return .unavailable("it makes no calls") }
-        return await post(voice, to: number, text: speech)
+        // A gateway that runs a call flow is told where keys go, and the call offers them.
+        guard voice.takesKeypresses, let replyURL else { return await post(voice, to: number, text: speech) }
+        return await post(voice, to: number, text: speech + " " + PhoneText.keyPrompt, replyURL: replyURL)
     }
 
-    func post(_ settings: GatewaySettings, to number: String, text: String) async -> ProviderAnswer {
+    func post(_ settings: GatewaySettings, to number: String, text: String, replyURL: String? = nil) async -> ProviderAnswer {
         switch await HTTPDelivery.post(client, url: settings.url, contentType: settings.isJSON ? "application/json" : "application/x-www-form-urlencoded",
                                        headers: settings.authorization.map { [("Authorization", $0)] } ?? [],
-                                       body: settings.body(to: number, text: text), timeout: timeout) {
+                                       body: settings.body(to: number, text: text, replyURL: replyURL), timeout: timeout) {
         case .success(let answer):
             switch answer.status {
             case 200..<300:

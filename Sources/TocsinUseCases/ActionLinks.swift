@@ -79,7 +79,7 @@ public struct ActionLinks: Sendable {
         return links
     }
 
-    /// Where a voice provider posts the key the person pressed: `/callbacks/twilio/voice/{token}`, the token granting
+    /// Where a voice provider posts the key the person pressed: `/callbacks/voice/{token}`, the token granting
     /// the call's recipient every action (the key chooses one).
     public func voiceReplyURL(incidentID: UUID, userID: UUID, now: Date) async throws -> String {
         try await voiceReplyURL(incidentIDs: [incidentID], userID: userID, now: now) ?? ""
@@ -96,7 +96,7 @@ public struct ActionLinks: Sendable {
             tokens.append(try await token(Grant(action: .acknowledge, channel: .voice, incidentID: incidentID, userID: userID,
                                                 expiresAt: now.addingTimeInterval(Self.lifetime))))
         }
-        return publicURL + "/callbacks/twilio/voice/" + tokens.joined(separator: "~")
+        return publicURL + "/callbacks/voice/" + tokens.joined(separator: "~")
     }
 
     /// The most incidents one call's keypress acts on.

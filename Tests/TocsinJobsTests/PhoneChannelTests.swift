@@ -58,12 +58,12 @@ struct PhoneChannelTests {
         try await receiver.run { base in
             receiver.answers.withLock { $0[Self.calls] = (201, #"{"sid": "CA0001"}"#) }
             let channel = PhoneChannel(kind: .voice, providers: [twilio(base)])
-            let reply = "https://tocsin.example.com/callbacks/twilio/voice/ack.voice.a.b.1&2"
+            let reply = "https://tocsin.example.com/callbacks/voice/ack.voice.a.b.1&2"
             #expect(await channel.send(message(.voice, replyURL: reply)) == .sent(providerMessageID: "twilio:CA0001"))
             let call = try #require(receiver.received.withLock { $0.first })
             let twiml = try #require(fields(call.body)["Twiml"])
             #expect(twiml.contains("<Say>This is Tocsin. Incident 42, severity 1: Checkout &lt;down&gt; &amp; out.</Say>"))
-            #expect(twiml.contains(#"<Gather numDigits="1" timeout="8" action="https://tocsin.example.com/callbacks/twilio/voice/ack.voice.a.b.1&amp;2" method="POST">"#))
+            #expect(twiml.contains(#"<Gather numDigits="1" timeout="8" action="https://tocsin.example.com/callbacks/voice/ack.voice.a.b.1&amp;2" method="POST">"#))
             #expect(twiml.contains("Press 1 to acknowledge, 2 to resolve, 3 to escalate."))
             #expect(!twiml.contains("\u{7}"))
         }
@@ -122,6 +122,34 @@ struct PhoneChannelTests {
         #expect(form.body(to: "+49 1", text: "a&b=c ü") == "to=%2B49+1&msg=a%26b%3Dc+%C3%BC")
         #expect(GatewaySettings(url: "http://x", bodyTemplate: "{{").body(to: "1", text: "2") == "{{")
         #expect(GatewaySettings(url: "http://x", bodyTemplate: "{{to").body(to: "1", text: "2") == "{{to")
+        #expect(form.body(to: "1", text: "{{reply_url}}", replyURL: "https://t/x?a=1") == "to=1&msg=%7B%7Breply_url%7D%7D")
+        #expect(GatewaySettings(url: "http://x", bodyTemplate: "k={{reply_url}}").body(to: "1", text: "2", replyURL: "https://t/x?a=1&b") == "k=https%3A%2F%2Ft%2Fx%3Fa%3D1%26b")
+    }
+
+    @Test("a voice gateway whose template passes on {{reply_url}} is told where keys go and the call offers them; one without is not")
+    func gatewayCallFlow() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { base in
+            receiver.answers.withLock { $0["/call"] = (200, #"{"id": "v-1"}"#) }
+            let flow = GatewaySettings(url: base + "/call", bodyTemplate: #"{"to": "{{to}}", "say": "{{text}}", "keys": "{{reply_url}}"}"#)
+            #expect(flow.takesKeypresses)
+            let reply = "https://tocsin.example.com/callbacks/voice/ack.voice.a.b"
+            let channel = PhoneChannel(kind: .voice, providers: [GatewayProvider(sms: nil, voice: flow)])
+            #expect(await channel.send(message(.voice, replyURL: reply)) == .sent(providerMessageID: "gateway:v-1"))
+            let call = try #require(receiver.received.withLock { $0.last })
+            let json = try JSONValue.parse(Data(call.body.utf8))
+            #expect(json["keys"] == .string(reply))
+            #expect(json["say"]?.stringValue?.hasSuffix("Checkout <down> & out. Press 1 to acknowledge, 2 to resolve, 3 to escalate.") == true)
+            // A call with nowhere to send keys (no person to act as): the URL is empty and nothing is offered.
+            #expect(await channel.send(message(.voice)) == .sent(providerMessageID: "gateway:v-1"))
+            let notice = try JSONValue.parse(Data(try #require(receiver.received.withLock { $0.last }).body.utf8))
+            #expect(notice["keys"] == "" && notice["say"]?.stringValue?.contains("Press 1") == false)
+            // A template without the placeholder: the gateway only reads the page.
+            let plain = PhoneChannel(kind: .voice, providers: [GatewayProvider(sms: nil, voice: GatewaySettings(url: base + "/call"))])
+            #expect(await plain.send(message(.voice, replyURL: reply)) == .sent(providerMessageID: "gateway:v-1"))
+            let read = try JSONValue.parse(Data(try #require(receiver.received.withLock { $0.last }).body.utf8))
+            #expect(read["text"]?.stringValue?.contains("Press 1") == false)
+        }
     }
 
     @Test("SMS texts stay within two segments; a notice says who took it")

@@ -49,6 +49,14 @@ struct AppConfigTests {
         #expect(throws: DomainError.validation([FieldError("TOCSIN_PHONE_PROVIDERS", "names gateway, which is not configured")])) {
             try AppConfig.fromEnvironment(twilio.merging(["TOCSIN_PHONE_PROVIDERS": "gateway"]) { a, _ in a })
         }
+        // A call flow that posts keys back needs the secret they come with.
+        let flow = ["TOCSIN_VOICE_GATEWAY_URL": "https://voice.example.com/call", "TOCSIN_VOICE_GATEWAY_BODY": #"{"to": "{{to}}", "keys": "{{reply_url}}"}"#]
+        #expect(throws: DomainError.validation([FieldError("TOCSIN_VOICE_GATEWAY_BODY",
+                                                           "passes on {{reply_url}}, and the keys posted there need TOCSIN_SMS_GATEWAY_INBOUND_TOKEN (the secret the gateway sends them with)")])) {
+            try AppConfig.fromEnvironment(flow)
+        }
+        let keyed = try AppConfig.fromEnvironment(flow.merging(["TOCSIN_SMS_GATEWAY_INBOUND_TOKEN": "gateway-secret-0123456789"]) { a, _ in a })
+        #expect(keyed.gatewayInboundToken == "gateway-secret-0123456789")
     }
 
     @Test("Slack needs its token and signing secret together; ntfy's token is optional")

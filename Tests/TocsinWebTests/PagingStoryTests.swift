@@ -405,6 +405,65 @@ struct PagingStoryTests {
         }
     }
 
+    @Test("a voice and SMS gateway: the call names where keys go and a key with the gateway's secret acknowledges; its delivery reports are recorded")
+    func gatewayKeysAndReports() async throws {
+        let gateway = WebhookReceiver()
+        try await gateway.run { base in
+            gateway.answers.withLock { $0["/sms"] = (200, #"{"id": "s-1"}"#); $0["/call"] = (200, #"{"message_id": "v-1"}"#) }
+            try await TestApp.run(configure: { config in
+                config.phoneProviders = [.gateway(sms: GatewaySettings(url: base + "/sms"),
+                                                  voice: GatewaySettings(url: base + "/call", bodyTemplate: #"{"to": "{{to}}", "text": "{{text}}", "keys": "{{reply_url}}"}"#))]
+                config.gatewayInboundToken = "gateway-secret-0123456789"
+            }) { app in
+                let (admin, users, key) = try await Self.pagingWorld(app, [("Ann", [("sms", "+4915100000001"), ("voice", "+4915100000002")])])
+                try await Self.trigger(app, key, "gw-call", "Checkout down")
+                let call = try #require(try await gateway.wait(for: 1, path: "/call").first)
+                let sent = try JSONValue.parse(Data(call.body.utf8))
+                #expect(sent["text"]?.stringValue?.hasSuffix("Press 1 to acknowledge, 2 to resolve, 3 to escalate.") == true)
+                let keys = try #require(sent["keys"]?.stringValue)
+                #expect(keys.hasPrefix("https://tocsin.example.com/callbacks/voice/"))
+                let path = String(keys.dropFirst("https://tocsin.example.com".count))
+                let incident = try #require(try await app.request(.get, "/api/v1/incidents", token: admin).json["data"]?[at: 0]?["id"]?.stringValue)
+                func notes() async throws -> [JSONValue] {
+                    try await app.request(.get, "/api/v1/incidents/\(incident)/notifications", token: admin).json["data"]?.arrayValue ?? []
+                }
+                for _ in 0..<100 where try await notes().contains(where: { $0["status"] != "sent" }) { try await Task.sleep(for: .milliseconds(20)) }
+
+                // Delivery reports: without the secret refused; a field missing named; the SMS delivered, the call not answered.
+                let json: HTTPFields = [.contentType: "application/json"]
+                var signed = json
+                signed[HTTPField.Name("X-Tocsin-Gateway-Token")!] = "gateway-secret-0123456789"
+                #expect(try await app.request(.post, "/callbacks/gateway/status", body: #"{"id":"s-1","status":"delivered"}"#, headers: json).status == .forbidden)
+                let missing = try await app.request(.post, "/callbacks/gateway/status", body: #"{"id":"s-1"}"#, headers: signed)
+                #expect(missing.status == .unprocessableContent && missing.text.contains("status"))
+                #expect(try await app.request(.post, "/callbacks/gateway/status", body: #"{"id":"s-1","status":"sent"}"#, headers: signed).json["recorded"] == false,
+                        "on its way: nothing to record yet")
+                for _ in 0..<2 {
+                    _ = try await app.request(.post, "/callbacks/gateway/status", body: #"{"id":"s-1","status":"delivered"}"#, headers: signed)
+                    _ = try await app.request(.post, "/callbacks/gateway/status?token=gateway-secret-0123456789", body: "message_id=v-1&status=no-answer&reason=voicemail+full",
+                                              headers: [.contentType: "application/x-www-form-urlencoded"])
+                }
+                #expect(try await app.request(.post, "/callbacks/gateway/status", body: #"{"id":"nobody","status":"delivered"}"#, headers: signed).json["recorded"] == false)
+                let reported = try await notes()
+                #expect(reported.first { $0["channel"] == "sms" }?["delivered_at"]?.stringValue != nil)
+                #expect(reported.first { $0["channel"] == "voice" }?["last_error"] == "the gateway reported it no-answer: voicemail full")
+                let timeline = try await app.request(.get, "/api/v1/incidents/\(incident)/timeline", token: admin).text
+                #expect(timeline.components(separatedBy: "sms to Ann delivered").count == 2, "once, however often the gateway reports it")
+
+                // Keys: without the secret refused; 9 does nothing; 1 acknowledges as Ann.
+                #expect(try await app.request(.post, path, body: #"{"digits":"1"}"#, headers: json).status == .forbidden)
+                #expect(try await app.request(.get, "/api/v1/incidents/\(incident)", token: admin).json["status"] == "triggered")
+                #expect(try await app.request(.post, path, body: #"{"digits":"9"}"#, headers: signed).json["say"] == "That key does nothing. Goodbye.")
+                let pressed = try await app.request(.post, path + "?token=gateway-secret-0123456789", body: "Digits=1",
+                                                    headers: [.contentType: "application/x-www-form-urlencoded"])
+                #expect(pressed.json["say"] == "Incident 1 acknowledged. Goodbye.")
+                let acked = try await app.request(.get, "/api/v1/incidents/\(incident)", token: admin)
+                #expect(acked.json["status"] == "acknowledged" && acked.json["acknowledged_by"] == .string(users[0].id.db))
+                #expect(try await app.request(.get, "/api/v1/incidents/\(incident)/timeline", token: admin).text.contains("Acknowledged by Ann (phone call)"))
+            }
+        }
+    }
+
     @Test("a call reading several incidents (a bundle): one key acts on each; a token for another person or a sixth incident voids the call's key")
     func bundledCallKeys() async throws {
         try await TestApp.run(configure: { config in
@@ -421,7 +480,7 @@ struct PagingStoryTests {
             #expect(path.components(separatedBy: "~").count == 2)
             // Mixing in Bob's token for the third: the whole key is refused.
             let bobURL = try #require(try await links.voiceReplyURL(incidentIDs: [ids[2]], userID: users[1].id, now: app.env.now()))
-            let mixed = path + "~" + String(bobURL.dropFirst("https://tocsin.example.com/callbacks/twilio/voice/".count))
+            let mixed = path + "~" + String(bobURL.dropFirst("https://tocsin.example.com/callbacks/voice/".count))
             #expect(try await Self.twilioPost(app, mixed, ["Digits": "1"]).text.contains("can no longer act"))
             let six = ([path] + Array(repeating: String(path.split(separator: "~")[1]), count: 5)).joined(separator: "~")
             #expect(try await Self.twilioPost(app, six, ["Digits": "1"]).text.contains("can no longer act"))
@@ -478,8 +537,8 @@ struct PagingStoryTests {
                 })
                 let action = try #require(twiml.components(separatedBy: "action=\"").element(at: 1)?.components(separatedBy: "\"").first)
                 let voicePath = String(action.dropFirst("https://tocsin.example.com".count))
-                #expect(voicePath.hasPrefix("/callbacks/twilio/voice/ack.voice."))
-                #expect(try await app.request(.get, voicePath.replacingOccurrences(of: "/callbacks/twilio/voice/", with: "/act/")).status == .notFound,
+                #expect(voicePath.hasPrefix("/callbacks/voice/ack.voice."))
+                #expect(try await app.request(.get, voicePath.replacingOccurrences(of: "/callbacks/voice/", with: "/act/")).status == .notFound,
                         "a call's key does not open the browser page")
 
                 // Unsigned, wrongly signed, or signed for another path: refused, nothing changes.
@@ -507,8 +566,12 @@ struct PagingStoryTests {
                 let again = try await Self.twilioPost(app, "/callbacks/twilio/sms", ["From": "+4915100000001", "Body": "ack 1"])
                 #expect(again.text.contains("not changed: the incident is already acknowledged by Ann"))
 
-                // The call's keys: 9 does nothing; 2 resolves.
+                // The call's keys: 9 does nothing (also on the path calls placed before the neutral one name); 2 resolves.
                 #expect(try await Self.twilioPost(app, voicePath, ["Digits": "9", "CallSid": "CA1"]).text.contains("That key does nothing"))
+                let oldPath = voicePath.replacingOccurrences(of: "/callbacks/voice/", with: "/callbacks/twilio/voice/")
+                #expect(try await Self.twilioPost(app, oldPath, ["Digits": "9", "CallSid": "CA1"]).text.contains("That key does nothing"))
+                #expect(try await app.request(.post, voicePath, body: #"{"digits":"2"}"#, headers: [.contentType: "application/json"]).status == .notFound,
+                        "no gateway secret configured: a key without Twilio's signature has nowhere to go")
                 let pressed = try await Self.twilioPost(app, voicePath, ["Digits": "2", "CallSid": "CA1"])
                 #expect(pressed.text.hasSuffix("<Response><Say>Incident 1 resolved. Goodbye.</Say></Response>"))
                 #expect(try await app.request(.get, "/api/v1/incidents/\(incident)", token: admin).json["status"] == "resolved")

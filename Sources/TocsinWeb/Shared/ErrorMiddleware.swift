@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 import TocsinCore
 
-/// The one place errors become responses: JSON under `/api` and for integration endpoints, an HTML page elsewhere.
+/// The one place errors become responses: JSON under `/api`, for integration endpoints and for providers' callbacks, an
+/// HTML page elsewhere.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = TocsinRequestContext
 
@@ -40,7 +41,7 @@ struct ErrorMiddleware: RouterMiddleware {
     static func wantsJSON(_ request: Request) -> Bool {
         // The router ignores empty segments ("//api/v1/x" reaches the API), so compare the same way.
         let path = "/" + request.uri.path.split(separator: "/").joined(separator: "/")
-        return path.hasPrefix("/api/") || path == "/api" || path.hasPrefix("/v2/") || path.hasPrefix("/integrations/")
+        return path.hasPrefix("/api/") || path == "/api" || path.hasPrefix("/v2/") || path.hasPrefix("/integrations/") || path.hasPrefix("/callbacks/")
     }
 
     static func problem(for error: any Error, request: Request, context: Context) -> Problem {

@@ -22,7 +22,7 @@ public enum TocsinRouter {
         OpsgenieEndpoint(env: env).register(router)
         CalendarFeedEndpoint(env: env).register(router)
         ActionLinkPages(env: env).register(router)
-        TwilioCallbacks(env: env).register(router)
+        PhoneCallbacks(env: env).register(router)
         SlackCallbacks(env: env).register(router)
         PagingPages(env: env).register(router)
         EscalationPolicyPages(env: env).register(router)

@@ -6,14 +6,21 @@ import NIOCore
 import TocsinCore
 import TocsinUseCases
 
-/// What Twilio posts back: SMS replies (`POST /callbacks/twilio/sms`, set as the number's messaging webhook) and the
-/// key pressed during a voice page (`POST /callbacks/twilio/voice/{token}`, named in the call's script). Each request
-/// must carry a valid `X-Twilio-Signature` (HMAC-SHA1 under the auth token over the URL Twilio called — this server's
-/// public URL and the path — and the form's fields sorted by name); without Twilio configured both are 404s.
-/// Answers are TwiML.
-struct TwilioCallbacks {
+/// What SMS and voice providers post back.
+///
+/// From Twilio: SMS replies (`POST /callbacks/twilio/sms`, set as the number's messaging webhook), delivery reports
+/// (`/callbacks/twilio/status`, named in every request) and the key pressed during a call (`/callbacks/voice/{token}`,
+/// named in the call's script). Each must carry a valid `X-Twilio-Signature` (HMAC-SHA1 under the auth token over the
+/// URL Twilio called — this server's public URL and the path — and the form's fields sorted by name); without Twilio
+/// configured they are 404s. Answers are TwiML.
+///
+/// From a generic gateway, with the shared secret in `X-Tocsin-Gateway-Token` (or `?token=`): SMS replies
+/// (`/callbacks/sms-gateway`), delivery reports (`/callbacks/gateway/status`) and keys (`/callbacks/voice/{token}`, the
+/// `{{reply_url}}` of its call template), as JSON or a form; answers are JSON. Without the secret configured, 404s.
+struct PhoneCallbacks {
     let env: WebEnvironment
     static let bodyLimit = 16 * 1024
+    static let gatewayTokenHeader = HTTPField.Name("X-Tocsin-Gateway-Token")!
 
     func register(_ router: Router<TocsinRequestContext>) {
         router.post("/callbacks/twilio/sms") { request, _ in
@@ -24,19 +31,7 @@ struct TwilioCallbacks {
         // `X-Tocsin-Gateway-Token` header (or `?token=` for gateways that cannot set headers). The answer is `{"reply": "…"}` for the gateway to
         // send back, if it can.
         router.post("/callbacks/sms-gateway") { request, _ in
-            guard let secret = env.gatewayInboundToken else { throw DomainError.notFound("no such endpoint") }
-            let given = request.headers[HTTPField.Name("X-Tocsin-Gateway-Token")!] ?? request.uri.queryParameters.get("token")
-            guard let given, Secrets.constantTimeEquals(given, secret) else {
-                throw DomainError.forbidden("the request does not carry this Tocsin's SMS gateway token")
-            }
-            let buffer = try await JSONBody.collect(request, limit: Self.bodyLimit)
-            let text = String(buffer: buffer)
-            var fields: [String: String] = [:]
-            if let json = try? JSONValue.parse(Data(text.utf8)), let object = json.objectValue {
-                for (key, value) in object { if let string = value.stringValue { fields[key.lowercased()] = string } }
-            } else {
-                for (key, values) in try Form(text).values { if let first = values.first { fields[key.lowercased()] = first } }
-            }
+            let fields = try await gatewayFields(request)
             guard let from = fields["from"], let body = fields["text"] else {
                 throw DomainError.validation([FieldError("from", "and text are both needed: the sender's number and the message")])
             }
@@ -72,39 +67,91 @@ struct TwilioCallbacks {
             }
             return Response(status: .noContent)
         }
-        router.post("/callbacks/twilio/voice/:token") { request, context in
-            let form = try await signedForm(request)
-            // One token per incident the call read (a bundle reads several), joined by "~".
-            let tokens = (context.parameters.get("token") ?? "").split(separator: "~", omittingEmptySubsequences: false).map(String.init)
-            var grants: [ActionLinks.Grant] = []
-            if tokens.count <= ActionLinks.maximumPerCall {
-                for token in tokens {
-                    if case .valid(let grant) = try await ActionLinks(store: env.store, publicURL: env.publicURL).verify(token, now: env.now()),
-                       grant.channel == .voice, grant.userID == grants.first?.userID ?? grant.userID {
-                        grants.append(grant)
-                    }
+        // A gateway's delivery reports: `id` (the message id it answered the page with) and `status`, and a `reason`
+        // if it has one. Delivered: delivered, read, answered, completed; not delivered: failed, undelivered,
+        // rejected, expired, busy, no-answer, canceled; any other status (queued, sent, ringing) is on its way.
+        router.post("/callbacks/gateway/status") { request, _ in
+            let fields = try await gatewayFields(request)
+            var problems: [FieldError] = []
+            let id = fields["id"] ?? fields["message_id"]
+            if id == nil || id?.isEmpty == true || (id?.utf8.count ?? 0) > 128 {
+                problems.append(FieldError("id", "is needed: the message id the gateway answered the page with (at most 128 characters)"))
+            }
+            if fields["status"] == nil { problems.append(FieldError("status", "is needed, such as delivered or failed")) }
+            guard problems.isEmpty, let id, let status = fields["status"]?.lowercased() else { throw DomainError.validation(problems) }
+            let reason = fields["reason"].map { ": " + String($0.replacingOccurrences(of: "\n", with: " ").prefix(200)) } ?? ""
+            let failure: String??
+            switch status {
+            case "delivered", "read", "answered", "completed": failure = .some(nil)
+            case "failed", "undelivered", "rejected", "expired", "busy", "no-answer", "no_answer", "canceled", "cancelled":
+                failure = .some("the gateway reported it \(status)" + reason)
+            default: failure = nil
+            }
+            var recorded = 0
+            if let failure { recorded = try await env.store.recordDeliveryReport(providerMessageID: "gateway:" + id, failure: failure, now: env.now()) }
+            return try JSONBody.response(["recorded": .bool(recorded > 0)] as JSONValue)
+        }
+        // The key pressed during a call, from Twilio (signed) or a gateway (its token). Calls placed before this path
+        // existed name `/callbacks/twilio/voice/…`, which still answers.
+        for path in ["/callbacks/voice/:token", "/callbacks/twilio/voice/:token"] {
+            router.post(RouterPath(path)) { request, context in
+                let twilio = request.headers[HTTPField.Name("X-Twilio-Signature")!] != nil
+                let digits = twilio ? try await signedForm(request)["Digits"] : try await gatewayFields(request)["digits"]
+                let said = try await keypress(digits, tokens: context.parameters.get("token") ?? "")
+                return twilio ? Self.speech(said) : try JSONBody.response(["say": .string(said)] as JSONValue)
+            }
+        }
+    }
+
+    /// What a key pressed during a call does, as the call should say it: 1 acknowledges, 2 resolves, 3 escalates, each
+    /// incident the call read (one token per incident, joined by "~"), as the person it called.
+    private func keypress(_ digits: String?, tokens joined: String) async throws -> String {
+        let tokens = joined.split(separator: "~", omittingEmptySubsequences: false).map(String.init)
+        var grants: [ActionLinks.Grant] = []
+        if tokens.count <= ActionLinks.maximumPerCall {
+            for token in tokens {
+                if case .valid(let grant) = try await ActionLinks(store: env.store, publicURL: env.publicURL).verify(token, now: env.now()),
+                   grant.channel == .voice, grant.userID == grants.first?.userID ?? grant.userID {
+                    grants.append(grant)
                 }
             }
-            guard !grants.isEmpty, grants.count == tokens.count else {
-                return Self.speech("This call can no longer act on the incident. Goodbye.")
-            }
-            let action: IncidentAction
-            switch form["Digits"] {
-            case "1": action = .acknowledge
-            case "2": action = .resolve
-            case "3": action = .escalate
-            default: return Self.speech("That key does nothing. Goodbye.")
-            }
-            guard let user = try await env.store.user(id: grants[0].userID), user.role.allows(.respond) else {
-                return Self.speech("This call can no longer act on the incident. Goodbye.")
-            }
-            var said: [String] = []
-            for grant in grants {
-                guard let incident = try await env.store.incident(id: grant.incidentID) else { continue }
-                said.append(try await act(action, on: incident, by: user, via: ContactMethod.Kind.voice.actionVia))
-            }
-            return Self.speech((said.isEmpty ? "This call can no longer act on the incident." : said.joined(separator: " ")) + " Goodbye.")
         }
+        guard !grants.isEmpty, grants.count == tokens.count else {
+            return "This call can no longer act on the incident. Goodbye."
+        }
+        let action: IncidentAction
+        switch digits {
+        case "1": action = .acknowledge
+        case "2": action = .resolve
+        case "3": action = .escalate
+        default: return "That key does nothing. Goodbye."
+        }
+        guard let user = try await env.store.user(id: grants[0].userID), user.role.allows(.respond) else {
+            return "This call can no longer act on the incident. Goodbye."
+        }
+        var said: [String] = []
+        for grant in grants {
+            guard let incident = try await env.store.incident(id: grant.incidentID) else { continue }
+            said.append(try await act(action, on: incident, by: user, via: ContactMethod.Kind.voice.actionVia))
+        }
+        return (said.isEmpty ? "This call can no longer act on the incident." : said.joined(separator: " ")) + " Goodbye."
+    }
+
+    /// A gateway's request, once it carries the shared secret: its fields, from JSON or a form, by lower-case name.
+    private func gatewayFields(_ request: Request) async throws -> [String: String] {
+        guard let secret = env.gatewayInboundToken else { throw DomainError.notFound("no such endpoint") }
+        let given = request.headers[Self.gatewayTokenHeader] ?? request.uri.queryParameters.get("token")
+        guard let given, Secrets.constantTimeEquals(given, secret) else {
+            throw DomainError.forbidden("the request does not carry this Tocsin's gateway token")
+        }
+        let text = String(buffer: try await JSONBody.collect(request, limit: Self.bodyLimit))
+        var fields: [String: String] = [:]
+        if let json = try? JSONValue.parse(Data(text.utf8)), let object = json.objectValue {
+            for (key, value) in object { if let string = value.stringValue { fields[key.lowercased()] = string } }
+        } else {
+            for (key, values) in try Form(text).values { if let first = values.first { fields[key.lowercased()] = first } }
+        }
+        return fields
     }
 
     /// What an SMS reply does: the sender is the person whose verified SMS method has this number (a number two people
