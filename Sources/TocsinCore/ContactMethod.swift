@@ -20,6 +20,10 @@ public struct ContactMethod: Sendable, Equatable, Identifiable {
     public static let codeInterval: TimeInterval = 60
     /// Codes one person may have sent in an hour, over all their methods (deleted ones included).
     public static let codesPerPersonPerHour = 10
+    /// Test pages go out while the person waits, to an address they verified: at most one a minute to a method and
+    /// ten an hour per person, so the button cannot be used to flood a phone or a webhook.
+    public static let testPageInterval: TimeInterval = 60
+    public static let testPagesPerPersonPerHour = 10
     /// Codes one address may receive in an hour, whoever asks.
     public static let codesPerAddressPerHour = 5
 

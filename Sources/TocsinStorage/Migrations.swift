@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes, contactAddresses, renderedMessages, verificationSends, urgency, pacing]
+    public static let all: [Migration] = [accounts, serviceCatalog, alerts, alertGrouping, noiseControl, integrationSettings, flapDetection, eventRules, severityOverrides, schedules, handoffs, responseVisibility, incidentEvents, ingestSettingsVersion, escalationPolicies, contactMethods, escalationEngine, triggeredAgain, notificationPurposes, contactAddresses, renderedMessages, verificationSends, urgency, pacing, testPageSends]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
@@ -615,6 +615,21 @@ public enum Migrations {
             "CREATE INDEX notifications_by_method ON notifications (contact_method_id, status, due_at)",
             "CREATE INDEX notifications_sent_by_method ON notifications (contact_method_id, sent_at)",
             "CREATE INDEX notifications_by_provider_id ON notifications (provider_message_id)",
+        ]
+    }
+
+    /// Every test page of the last hour, so its limits hold across restarts and instances.
+    static let testPageSends = Migration(version: 25, name: "test page sends") { t in
+        [
+            """
+            CREATE TABLE test_page_sends (
+                user_id TEXT NOT NULL,
+                contact_method_id TEXT NOT NULL,
+                at \(t.time) NOT NULL
+            )
+            """,
+            "CREATE INDEX test_page_sends_user ON test_page_sends (user_id, at)",
+            "CREATE INDEX test_page_sends_at ON test_page_sends (at)",
         ]
     }
 }

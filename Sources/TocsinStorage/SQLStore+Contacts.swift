@@ -178,6 +178,35 @@ extension SQLStore: ContactRepository {
         }
     }
 
+    public func countTestPage(contactMethodID: UUID, userID: UUID, now: Date) async throws {
+        try await database.write { db in
+            if db.kind == .postgres {
+                // One person's test pages wait for each other here, so two at once cannot both pass the count.
+                _ = try await db.raw("SELECT id FROM users WHERE id = \(bind: userID.db) FOR UPDATE").first()
+            }
+            let hour = now.addingTimeInterval(-3600)
+            try await db.raw("DELETE FROM test_page_sends WHERE at <= \(bind: hour)").run()
+            let sent = try await db.raw("""
+                SELECT contact_method_id, at FROM test_page_sends WHERE user_id = \(bind: userID.db) AND at > \(bind: hour) ORDER BY at
+                """).all().map { (method: try $0.decode(column: "contact_method_id", as: String.self), at: try $0.decode(column: "at", as: Date.self)) }
+            // Whole seconds, at least one; a clock far off cannot make them overflow.
+            func seconds(_ wait: TimeInterval, _ most: TimeInterval) -> Int { Int(min(max(wait, 1), most).rounded(.up)) }
+            if let last = sent.last(where: { $0.method == contactMethodID.db }), now.timeIntervalSince(last.at) < ContactMethod.testPageInterval {
+                let wait = seconds(ContactMethod.testPageInterval - now.timeIntervalSince(last.at), ContactMethod.testPageInterval)
+                throw DomainError.rateLimited("a test page went to this contact method less than a minute ago; try again in \(wait) seconds",
+                                              retryAfterSeconds: wait)
+            }
+            if sent.count >= ContactMethod.testPagesPerPersonPerHour, let first = sent.first {
+                let wait = seconds(3600 - now.timeIntervalSince(first.at), 3600)
+                throw DomainError.rateLimited("\(ContactMethod.testPagesPerPersonPerHour) test pages went out within the hour; try again in \(wait / 60 + 1) minutes",
+                                              retryAfterSeconds: wait)
+            }
+            try await db.raw("""
+                INSERT INTO test_page_sends (user_id, contact_method_id, at) VALUES (\(bind: userID.db), \(bind: contactMethodID.db), \(bind: now))
+                """).run()
+        }
+    }
+
     /// Counts a code about to be sent, refusing it past `ContactMethod.codesPerPersonPerHour` for the person or
     /// `codesPerAddressPerHour` for the address (whoever asks): deleting and adding a method again, or adding a
     /// stranger's number from several accounts, cannot send codes without end. Rows older than a day are dropped.

@@ -7,15 +7,13 @@ public struct ContactMethods: Sendable {
     let store: any TocsinStore
     let codes: any VerificationCodeSender
     let notes: any DirectNoteSender
-    let testPages: TestPageLimiter
     let now: @Sendable () -> Date
 
     public init(store: any TocsinStore, codes: any VerificationCodeSender, notes: any DirectNoteSender = UndeliveredNotes(),
-                testPages: TestPageLimiter = TestPageLimiter(), now: @escaping @Sendable () -> Date) {
+                now: @escaping @Sendable () -> Date) {
         self.store = store
         self.codes = codes
         self.notes = notes
-        self.testPages = testPages
         self.now = now
     }
 
@@ -94,7 +92,8 @@ public struct ContactMethods: Sendable {
 
     /// "Send me a test page": a `DirectNote.test` straight through the method's channel while the request waits; the
     /// answer is the provider's. Only verified methods (an unverified address may be a stranger's), and at most as
-    /// often as `TestPageLimiter` allows.
+    /// often as `ContactMethod.testPageInterval` and `testPagesPerPersonPerHour` allow (counted in the database, so the
+    /// limits hold across restarts and instances).
     public func sendTestPage(_ id: UUID, of userID: UUID, by actor: User) async throws -> ChannelResult {
         try Self.requireManage(userID, actor)
         guard let method = try await store.contactMethod(id: id), method.userID == userID else {
@@ -103,7 +102,7 @@ public struct ContactMethods: Sendable {
         guard method.isVerified else {
             throw DomainError.conflict("this contact method is not verified yet: test pages go only to verified methods")
         }
-        try testPages.take(person: userID, method: id, now: now())
+        try await store.countTestPage(contactMethodID: id, userID: userID, now: now())
         return await notes.send(.test(requestedBy: actor.name), to: method)
     }
 

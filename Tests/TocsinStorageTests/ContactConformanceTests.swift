@@ -167,4 +167,33 @@ struct ContactConformanceTests {
             try await store.createContactMethod(fresh, codeHash: "h", codeExpiresAt: fresh.createdAt.addingTimeInterval(900))
         }
     }
+
+    @Test("test pages: one a minute to a method, ten an hour per person, counted in the database (a new store on it, as after a restart, still refuses)",
+          arguments: TestBackend.available)
+    func testPageLimits(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            let ann = Seed.user("ann")
+            try await store.createUser(ann)
+            let (mail, hook) = (UUID(), UUID())
+            try await store.countTestPage(contactMethodID: mail, userID: ann.id, now: t0)
+            do {
+                try await SQLStore(database: database).countTestPage(contactMethodID: mail, userID: ann.id, now: t0.addingTimeInterval(20))
+                Issue.record("a second test page to one method within a minute went out")
+            } catch DomainError.rateLimited(let message, let retry) {
+                #expect(message == "a test page went to this contact method less than a minute ago; try again in 40 seconds" && retry == 40)
+            }
+            // Another method meanwhile, and the first again a minute on: both go; ten in all within the hour, then no more.
+            try await store.countTestPage(contactMethodID: hook, userID: ann.id, now: t0.addingTimeInterval(20))
+            for n in 1...8 { try await store.countTestPage(contactMethodID: mail, userID: ann.id, now: t0.addingTimeInterval(TimeInterval(60 * n))) }
+            do {
+                try await store.countTestPage(contactMethodID: hook, userID: ann.id, now: t0.addingTimeInterval(600))
+                Issue.record("the eleventh test page in an hour went out")
+            } catch DomainError.rateLimited(let message, let retry) {
+                #expect(message.hasPrefix("10 test pages went out within the hour") && retry == 3000)
+            }
+            // An hour after the first, one more may go.
+            try await store.countTestPage(contactMethodID: hook, userID: ann.id, now: t0.addingTimeInterval(3601))
+        }
+    }
 }

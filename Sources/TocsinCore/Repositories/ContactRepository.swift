@@ -26,6 +26,9 @@ public protocol ContactRepository: Sendable {
     func setVerificationCode(contactMethodID: UUID, userID: UUID, codeHash: String, now: Date) async throws
     /// Compares the hash with the waiting code, counting the attempt; a match verifies the method and spends the code.
     func verifyContactMethod(id: UUID, userID: UUID, codeHash: String, now: Date) async throws -> ContactVerification
+    /// Counts a test page about to go to the method, refusing it (rate limited, saying when another may go) within
+    /// `ContactMethod.testPageInterval` of the last one to it, or past `testPagesPerPersonPerHour` for the person.
+    func countTestPage(contactMethodID: UUID, userID: UUID, now: Date) async throws
 
     func createNotificationRule(_ rule: NotificationRule) async throws
     func notificationRules(userID: UUID) async throws -> [NotificationRule]

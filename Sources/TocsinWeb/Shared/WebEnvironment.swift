@@ -27,8 +27,6 @@ public struct WebEnvironment: Sendable {
     public var verificationCodes: any VerificationCodeSender = UndeliveredCodes()
     /// Carries test pages ("send me a test page").
     public var directNotes: any DirectNoteSender = UndeliveredNotes()
-    /// How often test pages may go, shared by every request.
-    public var testPages = TestPageLimiter()
     /// Reports database pool use at scrape time.
     public var databaseStats: @Sendable () -> (inUse: Int, idle: Int, waiting: Int)
 
@@ -60,5 +58,5 @@ public struct WebEnvironment: Sendable {
     public var onCall: OnCallQueries { OnCallQueries(store: store) }
     public var calendarFeeds: CalendarFeeds { CalendarFeeds(store: store, publicURL: publicURL) }
     public var reports: Reports { Reports(store: store, now: now) }
-    public var contactMethods: ContactMethods { ContactMethods(store: store, codes: verificationCodes, notes: directNotes, testPages: testPages, now: now) }
+    public var contactMethods: ContactMethods { ContactMethods(store: store, codes: verificationCodes, notes: directNotes, now: now) }
 }
