@@ -23,9 +23,9 @@ public struct EscalationEngine: Sendable {
     public let wakeup: Wakeup?
     /// The senders' wake-ups, signalled when a pass queues pages.
     let senders: [Wakeup]
-    /// The time of each round after a pass's first (nil: the pass's time throughout, for tests with a clock moved by
-    /// hand). A storm keeps a pass busy for seconds: a step fired then is stamped, and its next level timed, from when
-    /// it fired, not from when the pass began.
+    /// The time of each round of steps and of each round of starts after the first (nil: the pass's time throughout,
+    /// for tests with a clock moved by hand). A storm keeps a pass busy for seconds: a step fired then is stamped, and
+    /// its next level timed, from when it fired, not from when the pass began.
     let clock: (@Sendable () -> Date)?
 
     public init(store: any TocsinStore, logger: Logger, wakeup: Wakeup? = nil, senders: [Wakeup] = [], clock: (@Sendable () -> Date)? = nil) {
@@ -167,15 +167,18 @@ public struct NotificationDispatcher: Sendable {
     let pacing: Pacing
     /// Batches worked on at once in a storm, each claiming its share of the channel's `concurrency` (so no more than
     /// that is ever in flight): while one batch waits on its sends, another is being claimed and a third recorded. On
-    /// PostgreSQL each of those is a round trip, and one batch at a time left the channel idle through them. Paced
-    /// channels (e-mail, SMS, voice) keep one, so that a contact method's bundle is decided by one claim at a time.
+    /// PostgreSQL each of those is a round trip, and one batch at a time left the channel idle through them. A lane
+    /// gets at least `messagesPerLane` (smaller batches cost more round trips a message than they save), so only
+    /// webhooks (64 at once) have several; paced channels (e-mail, SMS, voice) keep one, so that a contact method's
+    /// bundle is decided by one claim at a time.
     let lanes: Int
     static let maximumLanes = 4
+    static let messagesPerLane = 16
 
     public init(store: any TocsinStore, channel: any NotificationChannel, publicURL: String, logger: Logger, wakeup: Wakeup? = nil,
                 observer: (any PagingObserver)? = nil, clock: (@Sendable () -> Date)? = nil, pacing: Pacing = Pacing()) {
         self.pacing = pacing
-        self.lanes = pacing.paces(channel.kind) ? 1 : max(1, min(Self.maximumLanes, channel.concurrency))
+        self.lanes = pacing.paces(channel.kind) ? 1 : max(1, min(Self.maximumLanes, channel.concurrency / Self.messagesPerLane))
         self.observer = observer
         self.clock = clock
         self.store = store
@@ -193,20 +196,27 @@ public struct NotificationDispatcher: Sendable {
     public func run(now: Date) async throws -> Int {
         var (finished, full) = try await runBatch(now: now)
         if full {
-            finished += try await withThrowingTaskGroup(of: Int.self) { group in
+            finished += await withTaskGroup(of: Int.self) { group in
                 for _ in 0..<lanes {
                     group.addTask {
                         var finished = 0
-                        for _ in 1..<Self.batchesPerPass {
-                            // Later batches are claimed and recorded at the time they start, when the dispatcher has a clock.
-                            let (done, full) = try await runBatch(now: clock?() ?? now)
-                            finished += done
-                            if !full { break }
+                        do {
+                            for _ in 1..<Self.batchesPerPass {
+                                // Later batches are claimed and recorded at the time they start, when the dispatcher has a clock.
+                                let (done, full) = try await runBatch(now: clock?() ?? now)
+                                finished += done
+                                if !full { break }
+                            }
+                        } catch {
+                            // This lane stops; the others finish what they are sending (stopping them mid-send could
+                            // send a page twice: once now, again when its cut-short attempt is retried).
+                            logger.warning("a sender's batch failed; the next pass tries again", metadata: ["channel": "\(channel.kind.rawValue)",
+                                                                                                          "error": "\(error)"])
                         }
                         return finished
                     }
                 }
-                return try await group.reduce(0, +)
+                return await group.reduce(0, +)
             }
         }
         // A message due before the next tick (a rule's delay, a retry) wakes the sender when it falls due.

@@ -301,7 +301,7 @@ public struct GatewayProvider: PhoneProvider {
             switch answer.status {
             case 200..<300:
                 let json = (try? JSONValue.parse(Data(answer.body.utf8)))?.objectValue
-                return .sent(messageID: json?["id"]?.stringValue ?? json?["message_id"]?.stringValue)
+                return .sent(messageID: json?["id"]?.scalarText ?? json?["message_id"]?.scalarText)
             case 400, 422: return .refused("the gateway answered \(answer.status)")
             default: return .unavailable("answered \(answer.status)")
             }

@@ -28,12 +28,17 @@ public struct WebhookChannel: NotificationChannel {
     /// Redirects are not followed: a page goes to the address its owner gave, never on to wherever that answers with.
     /// Lives as long as the process (never shut down, so never in use after shutdown).
     /// A connection not made within 3 seconds fails (the client would otherwise keep trying a refused port until the
-    /// request's whole deadline), so a provider that is down hands over to the next one quickly.
+    /// request's whole deadline), so a provider that is down hands over to the next one quickly. As many connections
+    /// to one host as webhooks go at once: a request's deadline counts its wait for a connection, so a storm to one
+    /// slow receiver must not time out in a queue of its own.
     public static let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
                                           configuration: HTTPClient.Configuration(redirectConfiguration: .disallow,
-                                                                                  timeout: .init(connect: .seconds(3))))
+                                                                                  timeout: .init(connect: .seconds(3)),
+                                                                                  connectionPool: .init(idleTimeout: .seconds(60),
+                                                                                                        concurrentHTTP1ConnectionsPerHostSoftLimit: defaultConcurrency)))
+    public static let defaultConcurrency = 64
 
-    public init(client: HTTPClient = WebhookChannel.client, concurrency: Int = 64, timeout: TimeAmount = .seconds(10), now: @escaping @Sendable () -> Date = { Date() },
+    public init(client: HTTPClient = WebhookChannel.client, concurrency: Int = WebhookChannel.defaultConcurrency, timeout: TimeAmount = .seconds(10), now: @escaping @Sendable () -> Date = { Date() },
                 destinations: DestinationGuard = .open) {
         self.destinations = destinations
         self.client = client

@@ -11,11 +11,12 @@ import TocsinUseCases
 /// A channel that keeps what it was given, answering as told.
 final class RecordingChannel: NotificationChannel {
     let kind: ContactMethod.Kind
-    let concurrency = 2
+    let concurrency: Int
     private let state = Mutex<(sent: [OutgoingMessage], answers: [ChannelResult])>(([], []))
 
-    init(_ kind: ContactMethod.Kind, answers: [ChannelResult] = []) {
+    init(_ kind: ContactMethod.Kind, answers: [ChannelResult] = [], concurrency: Int = 2) {
         self.kind = kind
+        self.concurrency = concurrency
         state.withLock { $0.answers = answers }
     }
 
@@ -564,6 +565,29 @@ struct SenderClaimTests {
             #expect(mail.sent.count == 3)
             #expect((1...2).contains(mail.mostAtOnce), "never more claimed and in flight than the channel sends at once")
             #expect(try await sender.run(now: t0) == 0)
+        }
+    }
+
+    @Test("a storm on a channel that sends 64 at once is worked by four lanes of 16: every page once, never more than 64 in flight",
+          arguments: TestBackend.available)
+    func lanes(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let w = try await EscalationStoryTests().world(database)
+            let engine = EscalationEngine(store: w.store, logger: Logger(label: "test"))
+            for n in 0..<150 { _ = try await EscalationStoryTests().trigger(w, "storm-\(n)", at: t0) }
+            #expect(try await engine.run(now: t0).fired == 150)
+            let mail = RecordingChannel(.email, concurrency: 64)
+            let sender = NotificationDispatcher(store: w.store, channel: mail, publicURL: "https://tocsin.example.com", logger: Logger(label: "test"),
+                                                pacing: .none)
+            #expect(try await sender.run(now: t0) == 150)
+            #expect(mail.sent.count == 150)
+            #expect(Set(mail.sent.map(\.notification.id)).count == 150, "each page once")
+            #expect(mail.mostAtOnce <= 64, "four lanes of 16 at most")
+            #expect(try await sender.run(now: t0) == 0)
+            // A quiet wake-up afterwards sends its one message.
+            _ = try await EscalationStoryTests().trigger(w, "one-more", at: t0)
+            #expect(try await engine.run(now: t0).fired == 1)
+            #expect(try await sender.run(now: t0) == 1)
         }
     }
 }

@@ -12,7 +12,7 @@ import TocsinUseCases
 /// (`/callbacks/twilio/status`, named in every request) and the key pressed during a call (`/callbacks/voice/{token}`,
 /// named in the call's script). Each must carry a valid `X-Twilio-Signature` (HMAC-SHA1 under the auth token over the
 /// URL Twilio called — this server's public URL and the path — and the form's fields sorted by name); without Twilio
-/// configured they are 404s. Answers are TwiML.
+/// configured they are 404s (a keypress without the signature header is taken as a gateway's). Answers are TwiML.
 ///
 /// From a generic gateway, with the shared secret in `X-Tocsin-Gateway-Token` (or `?token=`): SMS replies
 /// (`/callbacks/sms-gateway`), delivery reports (`/callbacks/gateway/status`) and keys (`/callbacks/voice/{token}`, the
@@ -147,7 +147,8 @@ struct PhoneCallbacks {
         let text = String(buffer: try await JSONBody.collect(request, limit: Self.bodyLimit))
         var fields: [String: String] = [:]
         if let json = try? JSONValue.parse(Data(text.utf8)), let object = json.objectValue {
-            for (key, value) in object { if let string = value.stringValue { fields[key.lowercased()] = string } }
+            // Numbers are taken as written (an id or a key sent as 123 or 1).
+            for (key, value) in object { if let text = value.scalarText { fields[key.lowercased()] = text } }
         } else {
             for (key, values) in try Form(text).values { if let first = values.first { fields[key.lowercased()] = first } }
         }
