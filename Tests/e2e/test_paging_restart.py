@@ -16,6 +16,12 @@ from conftest import _binary, _free_port, _start, _stop, _wait_ready
 from test_cli import PASSWORD, call, run
 
 
+class ListeningServer(ThreadingHTTPServer):
+    """A receiver with a listen backlog like a real server's (http.server keeps 5): a sender may open dozens of
+    connections to one host at once."""
+    request_queue_size = 128
+
+
 class Receiver:
     """Keeps every webhook it receives, by path."""
 
@@ -36,7 +42,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ListeningServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
