@@ -257,6 +257,27 @@ struct PagingPageTests {
                 let failed = try await app.submit("/me/contact-methods/\(method.id.db)/test", fields: [("_csrf", csrf)], cookies: cookies)
                 #expect(failed.text.contains("did not go: the webhook") || failed.text.contains("failed: the webhook"), "the reason is shown")
                 #expect(failed.text.contains("503"))
+
+                // Changing the label keeps it verified; a bad address is refused in the open form; a new address keeps the
+                // method's rules and is verified again.
+                receiver.status.withLock { $0 = 200 }
+                let relabelled = try await app.submit("/me/contact-methods/\(method.id.db)/edit", fields: [("_csrf", csrf), ("address", base + "/rita"),
+                                                                                                       ("label", "work")], cookies: cookies)
+                #expect(relabelled.text.contains("Saved.") && relabelled.text.contains("Webhook (work)"))
+                #expect(try await app.store.contactMethod(id: method.id)?.isVerified == true)
+                let refused = try await app.submit("/me/contact-methods/\(method.id.db)/edit", fields: [("_csrf", csrf), ("address", "not a url"),
+                                                                                                    ("label", "work")], cookies: cookies)
+                #expect(refused.status == .unprocessableContent)
+                #expect(refused.text.contains("<details class=\"change\" open>") && refused.text.contains("id=\"edit-\(method.id.db)-error\">Address:"))
+                #expect(refused.text.contains("value=\"not a url\""), "what was typed stays in the form")
+                #expect(try await app.store.contactMethod(id: method.id)?.address == base + "/rita", "nothing changed")
+                let moved = try await app.submit("/me/contact-methods/\(method.id.db)/edit", fields: [("_csrf", csrf), ("address", base + "/rita-new"),
+                                                                                                  ("label", "work")], cookies: cookies)
+                #expect(moved.status == .ok && moved.text.contains("Changed to <code>\(base)/rita-new</code>: no pages go there until it is"))
+                let changed = try #require(try await app.store.contactMethod(id: method.id))
+                #expect(changed.address == base + "/rita-new" && !changed.isVerified)
+                #expect(try await app.store.notificationRules(userID: rita.id).map(\.contactMethodID) == [method.id], "its rules stay")
+                #expect(try await receiver.wait(for: 4).contains { $0.path == "/rita-new" && $0.body.contains("\"code\"") }, "a code went to the new address")
             }
         }
     }
@@ -275,6 +296,9 @@ struct PagingPageTests {
             #expect(try await app.submit("/users/\(rita.id.db)/contact-methods/\(method)/delete", fields: [("_csrf", csrf)], cookies: bobs).status == .forbidden)
             #expect(try await app.submit("/me/contact-methods/\(method)/test", fields: [("_csrf", csrf)], cookies: bobs).status == .notFound)
             #expect(try await app.submit("/me/contact-methods/\(method)/verify", fields: [("_csrf", csrf), ("code", "123456")], cookies: bobs).status == .notFound)
+            #expect(try await app.submit("/me/contact-methods/\(method)/edit", fields: [("_csrf", csrf), ("address", "+4915100000009")], cookies: bobs).status == .notFound)
+            #expect(try await app.submit("/users/\(rita.id.db)/contact-methods/\(method)/edit", fields: [("_csrf", csrf), ("address", "+4915100000009")],
+                                         cookies: bobs).status == .forbidden)
             #expect(!(try await app.page("/me/contact-methods", cookies: bobs).text.contains("+4915100000001")))
             let anns = try await app.signIn(email: ann.email)
             let seen = try await app.page("/users/\(rita.id.db)/contact-methods", cookies: anns)

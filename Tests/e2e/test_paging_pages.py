@@ -110,6 +110,15 @@ def test_policy_editor_and_contact_methods(server, browser):
         assert "Test page sent" in page_text(driver)
         assert Hook.received[-1][1]["event"] == "contact_method.test"
         assert "At once by webhook" in page_text(driver)
+        # The label changed in place: the method stays verified, its rule stays.
+        driver.find_element(By.CSS_SELECTOR, "details.change summary").click()
+        label = driver.find_element(By.CSS_SELECTOR, 'details.change input[name="label"]')
+        label.clear()
+        label.send_keys("work laptop")
+        submit(driver, 'form[action*="/edit"]')
+        assert "Saved." in page_text(driver)
+        assert "Webhook (work laptop) verified" in page_text(driver)
+        assert "At once by webhook" in page_text(driver)
     finally:
         hook.shutdown()
 

@@ -26,6 +26,8 @@ struct ContactMethodPages {
         var ruleForm = FormView(values: ["urgency": "high", "delay_minutes": "0"])
         /// The verification form of one method, with what was wrong with its code.
         var codeForms: [UUID: FormView] = [:]
+        /// The change form of one method (address and label), open, with what was wrong.
+        var editForms: [UUID: FormView] = [:]
         var status: HTTPResponse.Status = .ok
     }
 
@@ -126,6 +128,26 @@ struct ContactMethodPages {
                 }
             } catch let error as DomainError where !Self.isAccessError(error) {
                 state.notice = "<p class=\"alert\" role=\"alert\">No test page was sent: \(error.description).</p>"
+                state.status = Self.status(of: error)
+            }
+            return try await page(context, who, state)
+        }
+        // A new address or label, keeping the method's rules; a new address is verified again before pages go there.
+        router.post(RouterPath(base + "/:method_id/edit")) { request, context in
+            let who = try await owner(context)
+            let form = try await Form.read(request, context: context)
+            let id = try context.id("method_id")
+            var state = State()
+            do {
+                let before = try await store.contactMethod(id: id)
+                let (method, sent) = try await contacts.update(id, of: who.person.id,
+                                                               ContactMethodInput(address: form["address"] ?? "", label: form["label"] ?? ""), by: who.actor)
+                state.notice = before?.address == method.address ? "<p class=\"notice\" role=\"status\">Saved.</p>" : """
+                    <p class="\(sent ? "warning" : "alert")" role="status">Changed to <code>\(method.address)</code>: no pages go there until it is \
+                    verified. \(Self.codeNews(sent))</p>
+                    """
+            } catch let error as DomainError where !Self.isAccessError(error) {
+                state.editForms[id] = FormView(form: form, error: error)
                 state.status = Self.status(of: error)
             }
             return try await page(context, who, state)
@@ -237,12 +259,33 @@ struct ContactMethodPages {
                 <form method="post" action="\(url: base + "/send-code")" class="inline">\(csrf)<button type="submit" class="link">Send a new code</button></form>
                 """
             }
+            // Changing the address or label keeps the method's rules (deleting and adding again would lose them).
+            let change = state.editForms[m.id]
+            let changeErrors: HTML = change.map { view in
+                let lines = view.errors.map { "\($0.field == "label" ? "Label" : "Address"): \($0.reason)" } + (view.message.map { [$0] } ?? [])
+                return "<p class=\"field-error\" role=\"alert\" id=\"edit-\(m.id.db)-error\">\(lines.joined(separator: "; "))</p>"
+            } ?? ""
+            let edit: HTML = """
+            <details class="change"\(change == nil ? HTML.empty : HTML(" open"))>
+              <summary>Change the address or label</summary>
+              <form method="post" action="\(url: base + "/edit#method-" + m.id.db)" class="stack">\(csrf)
+                \(changeErrors)
+                <label for="address-\(m.id.db)">Address</label>
+                <input id="address-\(m.id.db)" name="address" required value="\(change?.value("address") ?? m.address)"\(change == nil ? HTML.empty : HTML(" aria-describedby=\"edit-\(m.id.db)-error\""))>
+                <small class="hint">A new address gets a code and takes pages once it is verified; the rules stay.</small>
+                <label for="label-\(m.id.db)">Label (optional)</label>
+                <input id="label-\(m.id.db)" name="label" value="\(change?.value("label") ?? m.label)">
+                <button type="submit">Save</button>
+              </form>
+            </details>
+            """
             return """
             <div class="card method" id="method-\(m.id.db)">
               <h3>\(describe(m)) \(badge)</h3>
               <div><code>\(m.address)</code></div>
               \(verify)
               <div class="actions">\(forms)</div>
+              \(edit)
             </div>
             """
         }

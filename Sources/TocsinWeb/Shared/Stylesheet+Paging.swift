@@ -26,6 +26,8 @@ extension Stylesheet {
     .method code { overflow-wrap: anywhere; }
     .method form.inline-field input { width: 8rem; }
     .method .actions { margin: 0; }
+    .method details.change summary { cursor: pointer; color: var(--muted); }
+    .method details.change form { margin-top: .5rem; }
     p.reach { font-size: 1.05rem; }
     @media (max-width: 40rem) {
       /* A target's name gets the whole width; its button goes under it. */
