@@ -16,7 +16,7 @@ public struct PagingDirectory: Sendable {
     private var methods: [UUID: [ContactMethod]] = [:]
 
     /// People looked up in one read, at most: a round's people are few in practice, but a read's binds are bounded.
-    static let idsPerRead = 1000
+    public static let idsPerRead = 1000
 
     /// Everything `targets` need at `now`, and every member of the teams named, in six reads or so (more only past a
     /// thousand people): schedules and who is on call, teams, then the people with their rules and methods.

@@ -755,3 +755,35 @@ struct UrgencyStoryTests {
         }
     }
 }
+
+@Suite("Whom a round pages")
+struct PagingDirectoryTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("a team of 1,001 is read in two batches of people: the 1,001st is known, with their rules and methods", arguments: TestBackend.available)
+    func pastOneRead(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = SQLStore(database: database)
+            var members: [User] = []
+            for n in 0...PagingDirectory.idsPerRead {
+                let person = Seed.user("member\(n)")
+                try await store.createUser(person)
+                members.append(person)
+            }
+            let team = Seed.team("Everyone", members: members.map(\.id))
+            try await store.createTeam(team)
+            let last = try #require(members.last)
+            let phone = ContactMethod(id: UUID(), userID: last.id, kind: .sms, address: "+4915100000001", verifiedAt: t0, createdAt: t0, updatedAt: t0)
+            try await store.createContactMethod(phone, codeHash: nil, codeExpiresAt: nil)
+            try await store.createNotificationRule(NotificationRule(id: UUID(), userID: last.id, contactMethodID: phone.id, urgency: .high, delayMinutes: 2,
+                                                                    createdAt: t0))
+
+            let directory = try await PagingDirectory.load(targets: [EscalationTarget(kind: .team, id: team.id)], store: store, at: t0)
+            #expect(directory.users.count == members.count)
+            let paging = directory.paging(directory.people(EscalationTarget(kind: .team, id: team.id), turn: 0), urgency: .high)
+            #expect(paging.paged.map(\.id) == [last.id], "the one reachable member, read in the second batch")
+            #expect(paging.unreachable.count == members.count - 1)
+            #expect(paging.drafts.map(\.dueAt) == [t0.addingTimeInterval(120)], "by their own rule: SMS after two minutes")
+        }
+    }
+}
