@@ -3,13 +3,15 @@ import TocsinCore
 
 /// "If an incident opened now": whom each level of a policy would page, resolved the way the escalation engine
 /// resolves a level when it fires (a schedule to whoever is on call, a team to its members or the one whose turn
-/// is next), when each level fires, and how each person would be reached by their own high-urgency rules — or
-/// that they could not be.
+/// is next), when each level fires, and how each person would be reached by their own rules, at high and at low
+/// urgency — or that they could not be.
 public struct EscalationPreview: Sendable {
-    /// One person a target reaches, with the pages their rules would queue (none: unreachable).
+    /// One person a target reaches, with the pages their rules would queue for a high-urgency incident (none:
+    /// unreachable), and for a low-urgency one.
     public struct Person: Sendable, Equatable {
         public var user: User
         public var pages: [NotificationDraft]
+        public var lowUrgencyPages: [NotificationDraft]
         public var isReachable: Bool { !pages.isEmpty }
     }
 
@@ -67,7 +69,7 @@ public struct EscalationPreview: Sendable {
         // Read the way the engine reads a round of due steps.
         let directory = try await PagingDirectory.load(targets: policy.targets, store: store, at: now)
         func people(_ ids: [UUID]) -> [Person] {
-            ids.uniqued().compactMap { id in directory.users[id].map { Person(user: $0, pages: directory.plan(id, urgency: .high)) } }
+            ids.uniqued().compactMap { id in directory.users[id].map { Person(user: $0, pages: directory.plan(id, urgency: .high), lowUrgencyPages: directory.plan(id, urgency: .low)) } }
         }
         let timeline = policy.timeline
         let levels = policy.levels.enumerated().map { index, level in

@@ -121,8 +121,11 @@ struct PagingPageTests {
     func preview() async throws {
         try await TestApp.run { app in
             let (ada, rita, token, team, schedule) = try await Self.world(app, other: "<script>alert(1)</script>")
-            #expect(try await app.request(.post, "/api/v1/users/\(ada.id.db)/contact-methods", token: token,
-                                          json: #"{"type":"email","address":"ada@example.com","verified":true}"#).status == .created)
+            let mail = try #require(try await app.request(.post, "/api/v1/users/\(ada.id.db)/contact-methods", token: token,
+                                                          json: #"{"type":"email","address":"ada@example.com","verified":true}"#).json["id"]?.stringValue)
+            // Ada lets low-urgency pages wait half an hour.
+            #expect(try await app.request(.post, "/api/v1/users/\(ada.id.db)/notification-rules", token: token,
+                                          json: #"{"contact_method_id":"\#(mail)","delay_minutes":30,"urgency":"low"}"#).status == .created)
             let policy = try #require(try await app.request(.post, "/api/v1/escalation-policies", token: token, json: """
                 {"name":"Pay","team_id":"\(team)","repeat":1,"levels":[{"delay_minutes":5,"targets":[{"type":"schedule","id":"\(schedule)"}]},
                  {"delay_minutes":10,"targets":[{"type":"user","id":"\(rita.id.db)"},{"type":"team","id":"\(team)","mode":"round_robin"}]}]}
@@ -134,6 +137,7 @@ struct PagingPageTests {
             #expect(page.status == .ok)
             let text = page.text
             #expect(text.contains(">Ada</a>: <span class=\"how\">at once by e-mail</span>"), "the schedule's on-call person, and how she is reached")
+            #expect(text.contains("</span> <small class=\"muted\">low urgency: after 30 minutes by e-mail</small>"), "and at low urgency, which differs")
             #expect(text.contains("&lt;script&gt;alert(1)&lt;/script&gt;</a> <strong class=\"unreachable\">UNREACHABLE</strong>"))
             #expect(!text.contains("<script>alert"), "escaped everywhere")
             #expect(text.contains("has no verified contact method"), "said above the levels too")

@@ -119,12 +119,18 @@ def test_policy_editor_and_contact_methods(server, browser):
         assert "Saved." in page_text(driver)
         assert "Webhook (work laptop) verified" in page_text(driver)
         assert "At once by webhook" in page_text(driver)
+        # Low-urgency pages may wait half an hour; the policy's preview says so beside the high-urgency way.
+        choose(driver, "#urgency", "Low urgency")
+        fill(driver, "delay_minutes", "30")
+        submit(driver, 'form[action$="/rules"]')
+        assert "Low urgency: After 30 minutes by webhook" in page_text(driver)
     finally:
         hook.shutdown()
 
     driver.get(server.base_url + policy)
     text = page_text(driver)
     assert "at once by webhook" in text
+    assert "low urgency: after 30 minutes by webhook" in text
     assert OTHER in text and "UNREACHABLE" in text, "Bruno still cannot be reached"
 
     shots = os.environ.get("TOCSIN_SCREENSHOTS") or tempfile.mkdtemp(prefix="tocsin-paging-pages-")

@@ -162,7 +162,9 @@ struct EscalationPolicyPages {
                     ? " <a href=\"\(url: p.user.id == viewer.id ? "/me/contact-methods" : "/users/\(p.user.id.db)/contact-methods")\">add one</a>" : ""
                 return "\(name)\(shift) <strong class=\"unreachable\">UNREACHABLE</strong> <small>no verified contact method\(fix)</small>"
             }
-            return "\(name)\(shift): <span class=\"how\">\(how)</span>"
+            // Low urgency (a service may give its incidents that) only where it differs.
+            let low: HTML = ReachText.phrase(p.lowUrgencyPages).flatMap { $0 == how ? nil : HTML(" <small class=\"muted\">low urgency: \($0)</small>") } ?? ""
+            return "\(name)\(shift): <span class=\"how\">\(how)</span>\(low)"
         }
         let levels = preview.levels.map { level -> HTML in
             let targets = level.targets.map { t -> HTML in
@@ -203,7 +205,7 @@ struct EscalationPolicyPages {
         \(warningHTML)
         <ol class="levels">\(levels)</ol>
         \(runsOut)
-        <p class="muted">Worked out for \(Pages.formatDate(preview.at, timeZone: viewer.timeZone)) with each person's high-urgency rules, as the engine would page them.</p>
+        <p class="muted">Worked out for \(Pages.formatDate(preview.at, timeZone: viewer.timeZone)) with each person's rules for a high-urgency incident (and a low-urgency one where they differ), as the engine would page them.</p>
         """
     }
 
