@@ -838,22 +838,21 @@ extension SQLStore: EscalationRepository {
         }
     }
 
-    public func recordDeliveryReport(providerMessageID: String, failure: String?, now: Date) async throws -> Int {
+    public func recordDeliveryReport(providerMessageID: String, channel: ContactMethod.Kind?, failure: String?, now: Date) async throws -> Int {
         try await database.write { db in
+            let only: SQL = channel.map { " AND channel = \(bind: $0.rawValue)" } ?? ""
             let rows: [Row]
             if let failure {
                 rows = try await db.raw("""
                     UPDATE notifications SET last_error = \(bind: failure), updated_at = \(bind: now)
                     WHERE provider_message_id = \(bind: providerMessageID) AND status = \(bind: NotificationStatus.sent.rawValue)
                       AND delivered_at IS NULL AND (last_error IS NULL OR last_error <> \(bind: failure))
-                    RETURNING id, incident_id, channel, user_id
-                    """).all()
+                    """ + only + " RETURNING id, incident_id, channel, user_id").all()
             } else {
                 rows = try await db.raw("""
                     UPDATE notifications SET delivered_at = \(bind: now), last_error = NULL, updated_at = \(bind: now)
                     WHERE provider_message_id = \(bind: providerMessageID) AND status = \(bind: NotificationStatus.sent.rawValue) AND delivered_at IS NULL
-                    RETURNING id, incident_id, channel, user_id
-                    """).all()
+                    """ + only + " RETURNING id, incident_id, channel, user_id").all()
             }
             let names = try await Self.userNames(try rows.map { try $0.optionalID("user_id") }, db)
             var events: [(UUID, IncidentEventDraft)] = []

@@ -438,6 +438,13 @@ struct PagingStoryTests {
                 #expect(missing.status == .unprocessableContent && missing.text.contains("status"))
                 #expect(try await app.request(.post, "/callbacks/gateway/status", body: #"{"id":"s-1","status":"sent"}"#, headers: signed).json["recorded"] == false,
                         "on its way: nothing to record yet")
+                // Named as the voice gateway's, s-1 is nobody's message; a channel that is neither is refused by name.
+                #expect(try await app.request(.post, "/callbacks/gateway/status", body: #"{"id":"s-1","status":"failed","channel":"voice"}"#,
+                                              headers: signed).json["recorded"] == false)
+                let fax = try await app.request(.post, "/callbacks/gateway/status", body: #"{"id":"s-1","status":"failed","channel":"fax"}"#, headers: signed)
+                #expect(fax.status == .unprocessableContent && fax.text.contains("must be sms or voice"))
+                #expect(try await app.request(.post, "/callbacks/gateway/status", body: #"{"id":"s-1","status":"delivered","channel":"sms"}"#,
+                                              headers: signed).json["recorded"] == true)
                 for _ in 0..<2 {
                     _ = try await app.request(.post, "/callbacks/gateway/status", body: #"{"id":"s-1","status":"delivered"}"#, headers: signed)
                     _ = try await app.request(.post, "/callbacks/gateway/status?token=gateway-secret-0123456789", body: "message_id=v-1&status=no-answer&reason=voicemail+full",

@@ -266,6 +266,10 @@ extension DeliveryOutcome {
 }
 
 extension EscalationRepository {
+    public func recordDeliveryReport(providerMessageID: String, failure: String?, now: Date) async throws -> Int {
+        try await recordDeliveryReport(providerMessageID: providerMessageID, channel: nil, failure: failure, now: now)
+    }
+
     public func claimNotifications(channel: ContactMethod.Kind, now: Date, limit: Int, lease: TimeInterval) async throws -> [ClaimedNotification] {
         try await claimNotifications(channel: channel, now: now, limit: limit, lease: lease, pacing: .none)
     }
@@ -330,9 +334,9 @@ public protocol EscalationRepository: Sendable {
     /// Verified contact methods of `kind` with exactly this address (who an SMS reply comes from).
     func verifiedContactMethods(kind: ContactMethod.Kind, address: String) async throws -> [ContactMethod]
     /// Records a provider's report on the message it knows as `providerMessageID` (every notification it carried, a
-    /// bundle's too): delivered, or not (`failure` says why). A report repeated changes nothing. Returns how many
-    /// notifications it changed.
-    func recordDeliveryReport(providerMessageID: String, failure: String?, now: Date) async throws -> Int
+    /// bundle's too), of `channel` when given: delivered, or not (`failure` says why). A report repeated changes
+    /// nothing. Returns how many notifications it changed.
+    func recordDeliveryReport(providerMessageID: String, channel: ContactMethod.Kind?, failure: String?, now: Date) async throws -> Int
     /// Messages that asked people to act, sent in [from, to) (to `userIDs` when given), earliest first, at most `limit`.
     func pagesSent(userIDs: [UUID]?, from: Date, to: Date, limit: Int) async throws -> [PageSent]
 }

@@ -78,6 +78,9 @@ struct PhoneCallbacks {
                 problems.append(FieldError("id", "is needed: the message id the gateway answered the page with (at most 128 characters)"))
             }
             if fields["status"] == nil { problems.append(FieldError("status", "is needed, such as delivered or failed")) }
+            // Which gateway's message, when an SMS and a voice gateway might give the same id.
+            let channel = fields["channel"].map { ContactMethod.Kind(rawValue: $0.lowercased()) }
+            if let channel, channel != .sms && channel != .voice { problems.append(FieldError("channel", "must be sms or voice when given")) }
             guard problems.isEmpty, let id, let status = fields["status"]?.lowercased() else { throw DomainError.validation(problems) }
             let reason = fields["reason"].map { ": " + String($0.replacingOccurrences(of: "\n", with: " ").prefix(200)) } ?? ""
             let failure: String??
@@ -88,7 +91,9 @@ struct PhoneCallbacks {
             default: failure = nil
             }
             var recorded = 0
-            if let failure { recorded = try await env.store.recordDeliveryReport(providerMessageID: "gateway:" + id, failure: failure, now: env.now()) }
+            if let failure {
+                recorded = try await env.store.recordDeliveryReport(providerMessageID: "gateway:" + id, channel: channel ?? nil, failure: failure, now: env.now())
+            }
             return try JSONBody.response(["recorded": .bool(recorded > 0)] as JSONValue)
         }
         // The key pressed during a call, from Twilio (signed) or a gateway (its token). Calls placed before this path
