@@ -87,7 +87,6 @@ extension SQLStore: EscalationRepository {
             let paged: [(incident: UUID, policy: EscalationPolicy)] = triggered.compactMap { incident in
                 policyOf[incident].flatMap { policies[$0] }.map { (incident, $0) }
             }
-            let chosen = paged.map(\.incident)
             var turns: [UUID: Int] = [:]
             for (policyID, incidents) in Dictionary(grouping: paged, by: \.policy.id).sorted(by: { $0.key.db < $1.key.db }) {
                 // The counter ends at the last of these turns; a policy's first incident takes turn 0.
@@ -100,27 +99,26 @@ extension SQLStore: EscalationRepository {
             }
             var snapshots: [UUID: String] = [:]
             for policy in policies.values { snapshots[policy.id] = try Self.snapshotText(policy) }
-            var escalations: [UUID: Escalation] = [:]
-            for (incident, policy) in paged {
+            let escalations = paged.map { incident, policy in
                 // Low urgency outside the service's working hours waits for them.
                 let (rule, hours) = urgencyOf[incident] ?? (.high, nil)
                 let urgency = rule.urgency(for: severityOf[incident] ?? .sev1, at: now, workingHours: hours)
                 var due = now
                 if urgency == .low, let hours, let opening = hours.nextStart(after: now), opening > now { due = opening }
-                escalations[incident] = Escalation(incidentID: incident, policy: policy, dueAt: due, turn: turns[incident] ?? 0, startedAt: now, urgency: urgency)
+                return Escalation(incidentID: incident, policy: policy, dueAt: due, turn: turns[incident] ?? 0, startedAt: now, urgency: urgency)
             }
             // A restart replaces the finished escalation whole; a new incident never has one (the cursor is locked).
             var inserted = Set<UUID>()
-            for (group, conflict) in [(chosen.filter { !restarted.contains($0) }, SQL(unsafe: "ON CONFLICT (incident_id) DO NOTHING")),
-                                      (chosen.filter { restarted.contains($0) }, SQL(unsafe: """
+            for (group, conflict) in [(escalations.filter { !restarted.contains($0.incidentID) }, SQL(unsafe: "ON CONFLICT (incident_id) DO NOTHING")),
+                                      (escalations.filter { restarted.contains($0.incidentID) }, SQL(unsafe: """
                                           ON CONFLICT (incident_id) DO UPDATE SET policy_id = excluded.policy_id, policy = excluded.policy, step = 0,
                                               due_at = excluded.due_at, state = excluded.state, turn = excluded.turn, started_at = excluded.started_at,
                                               updated_at = excluded.updated_at, urgency = excluded.urgency
                                           """))] {
                 for chunk in group.chunks(of: IngestTransaction.rowsPerStatement) {
-                    let values = SQL.joined(chunk.compactMap { escalations[$0] }.map { e in
+                    let values = SQL.joined(chunk.map { e in
                         """
-                        (\(bind: e.incidentID.db), \(bind: e.policy.id.db), \(bind: snapshots[e.policy.id] ?? ""), 0, \(bind: e.dueAt),
+                        (\(bind: e.incidentID.db), \(bind: e.policy.id.db), \(bind: snapshots[e.policy.id] ?? ""), 0, \(bind: e.dueAt ?? now),
                          \(bind: Escalation.State.active.rawValue), \(bind: e.turn), \(bind: now), \(bind: now), \(bind: e.urgency.rawValue))
                         """
                     })
@@ -134,11 +132,11 @@ extension SQLStore: EscalationRepository {
             }
             var started: [Escalation] = []
             var events: [(incidentID: UUID, draft: IncidentEventDraft)] = []
-            for incident in chosen where inserted.contains(incident) {
-                guard let escalation = escalations[incident], let due = escalation.dueAt else { continue }
+            for escalation in escalations where inserted.contains(escalation.incidentID) {
+                let incident = escalation.incidentID
                 var payload: [String: JSONValue] = ["policy": .string(escalation.policy.name), "policy_id": .string(escalation.policy.id.db),
                                                     "urgency": .string(escalation.urgency.rawValue)]
-                if due > now { payload["held_until"] = .string(ISO8601DateFormatter().string(from: due)) }
+                if let due = escalation.dueAt, due > now { payload["held_until"] = .string(ISO8601DateFormatter().string(from: due)) }
                 if restarted.contains(incident) { payload["reason"] = .string("triggered again") }
                 events.append((incident, IncidentEventDraft(kind: .escalationStarted, at: now, actor: .system, payload: payload)))
                 started.append(escalation)

@@ -21,6 +21,7 @@ struct PhoneCallbacks {
     let env: WebEnvironment
     static let bodyLimit = 16 * 1024
     static let gatewayTokenHeader = HTTPField.Name("X-Tocsin-Gateway-Token")!
+    static let twilioSignatureHeader = HTTPField.Name("X-Twilio-Signature")!
 
     func register(_ router: Router<TocsinRequestContext>) {
         router.post("/callbacks/twilio/sms") { request, _ in
@@ -100,7 +101,7 @@ struct PhoneCallbacks {
         // existed name `/callbacks/twilio/voice/…`, which still answers.
         for path in ["/callbacks/voice/:token", "/callbacks/twilio/voice/:token"] {
             router.post(RouterPath(path)) { request, context in
-                let twilio = request.headers[HTTPField.Name("X-Twilio-Signature")!] != nil
+                let twilio = request.headers[Self.twilioSignatureHeader] != nil
                 let digits = twilio ? try await signedForm(request)["Digits"] : try await gatewayFields(request)["digits"]
                 let said = try await keypress(digits, tokens: context.parameters.get("token") ?? "")
                 return twilio ? Self.speech(said) : try JSONBody.response(["say": .string(said)] as JSONValue)
@@ -207,7 +208,7 @@ struct PhoneCallbacks {
         let buffer = try await JSONBody.collect(request, limit: Self.bodyLimit)
         let form = try Form(String(buffer: buffer))
         let url = env.publicURL + request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-        guard let sent = request.headers[HTTPField.Name("X-Twilio-Signature")!],
+        guard let sent = request.headers[Self.twilioSignatureHeader],
               Secrets.constantTimeEquals(Self.signature(authToken: authToken, url: url, fields: form.values), sent) else {
             throw DomainError.forbidden("the request is not signed by this Tocsin's Twilio account")
         }
